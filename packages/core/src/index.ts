@@ -1,6 +1,73 @@
 /**
- * The public surface of `@ktrdr/core`: errors, configuration, transports, service contracts,
+ * The public surface of `@ktrdr/core`: errors, configuration, service contracts, transports,
  * `AsyncHostService` and operations. Everything exported here is supported API; anything else is
  * internal and may change.
  */
 export * from './errors/index';
+export {
+  CONFIG_DEFAULTS,
+  ENVIRONMENT_VARIABLES,
+  loadConfig,
+  type IbConfig,
+  type KtrdrConfig,
+  type KtrdrConfigOptions,
+  type TrainingConfig,
+} from './config/config';
+export {
+  defineRoute,
+  defineService,
+  type HttpMethod,
+  type RouteCallInput,
+  type RouteDefinition,
+  type RouteInput,
+  type RouteMap,
+  type RouteOutput,
+  type ServiceContract,
+} from './contract/define-service';
+export {
+  implementService,
+  type HandlerContext,
+  type MatchedRoute,
+  type ServiceHandlers,
+  type ServiceImplementation,
+  type ServiceRequest,
+} from './contract/implement-service';
+export { buildRequest, createServiceClient, type ServiceClient } from './contract/client';
+export type { CallOptions, Transport, TransportCounters } from './transport/transport';
+export {
+  createHttpTransport,
+  type HttpRetryOptions,
+  type HttpTransportOptions,
+} from './transport/http-transport';
+export { createInProcessTransport, type InProcessTransportOptions } from './transport/in-process-transport';
+export { NDJSON_CONTENT_TYPE } from './http/ndjson';
+export {
+  createRequestListener,
+  sendError,
+  sendJson,
+  type RequestListenerOptions,
+  type ServiceRequestListener,
+} from './http/request-listener';
+export { serveService, type ServeServiceOptions, type ServiceServer } from './http/serve-service';
+export {
+  AsyncHostService,
+  type AsyncHostServiceOptions,
+  type HealthStatus,
+  type HostServiceStats,
+} from './host-service/async-host-service';
+export {
+  TERMINAL_STATUSES,
+  type OperationContext,
+  type OperationInfo,
+  type OperationProgress,
+  type OperationStatus,
+} from './operations/operation-types';
+export { createOperationId, isOperationId } from './operations/operation-id';
+export { OperationHandle, type OperationEvents } from './operations/operation-handle';
+export {
+  OperationRegistry,
+  type ListOperationsFilter,
+  type OperationRegistryOptions,
+  type StartOperationOptions,
+} from './operations/operation-registry';
+export { sleep } from './internal/abort';

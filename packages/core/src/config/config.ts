@@ -1,0 +1,164 @@
+import { resolve } from 'node:path';
+import {
+  type ValueSource,
+  parseBoolean,
+  parseHost,
+  parseHttpUrl,
+  parseInteger,
+  parsePath,
+  parseSecondsAsMs,
+} from './env-parsers';
+
+/** Settings of the IB data path. */
+export interface IbConfig {
+  /** Route IB calls to the IB host service over HTTP (`USE_IB_HOST_SERVICE`); otherwise run in-process. */
+  useHostService: boolean;
+  /** `IB_HOST_SERVICE_URL`. */
+  hostServiceUrl: string;
+  /** IB Gateway / TWS host for the direct connection (`IB_HOST`). */
+  host: string;
+  /** `IB_PORT`. */
+  port: number;
+  /** `IB_CLIENT_ID`. */
+  clientId: number;
+  /** Per-request timeout of the direct connection (`IB_TIMEOUT`, seconds in the environment). */
+  timeoutMs: number;
+}
+
+/** Settings of the training path. */
+export interface TrainingConfig {
+  /** Route training to the training host service (`USE_TRAINING_HOST_SERVICE`); otherwise train in-process. */
+  useHostService: boolean;
+  /** `TRAINING_HOST_SERVICE_URL`. */
+  hostServiceUrl: string;
+}
+
+/** The resolved ktrdr configuration: explicit options, then environment, then defaults. */
+export interface KtrdrConfig {
+  ib: IbConfig;
+  training: TrainingConfig;
+  /** Backend API the CLI talks to with `--url` (`KTRDR_API_URL`). */
+  apiUrl: string;
+  /** Folder of the CSV bar store (`KTRDR_DATA_DIR`), absolute. */
+  dataDir: string;
+  /** Folder of trained models (`KTRDR_MODELS_DIR`), absolute. */
+  modelsDir: string;
+}
+
+/** Explicit options: any field given here wins over the environment. */
+export interface KtrdrConfigOptions {
+  ib?: Partial<IbConfig>;
+  training?: Partial<TrainingConfig>;
+  apiUrl?: string;
+  dataDir?: string;
+  modelsDir?: string;
+}
+
+/**
+ * Defaults. Deliberate difference from the seed's table: with `USE_*_HOST_SERVICE` unset, services
+ * run in-process, so a fresh install works with no servers started by hand.
+ */
+export const CONFIG_DEFAULTS: Readonly<KtrdrConfig> = Object.freeze({
+  ib: Object.freeze({
+    useHostService: false,
+    hostServiceUrl: 'http://localhost:8001',
+    host: '127.0.0.1',
+    port: 4002,
+    clientId: 1,
+    timeoutMs: 30_000,
+  }),
+  training: Object.freeze({ useHostService: false, hostServiceUrl: 'http://localhost:8002' }),
+  apiUrl: 'http://localhost:8000/api/v1',
+  dataDir: 'data',
+  modelsDir: 'models',
+});
+
+/** Every environment variable ktrdr reads, with its meaning: the configuration reference. */
+export const ENVIRONMENT_VARIABLES = {
+  USE_IB_HOST_SERVICE: 'Route IB calls to the IB host service (true/false). Unset: in-process.',
+  IB_HOST_SERVICE_URL: `IB host service URL (default ${CONFIG_DEFAULTS.ib.hostServiceUrl}).`,
+  USE_TRAINING_HOST_SERVICE: 'Route training to the training host service (true/false). Unset: in-process.',
+  TRAINING_HOST_SERVICE_URL: `Training host service URL (default ${CONFIG_DEFAULTS.training.hostServiceUrl}).`,
+  IB_HOST: `IB Gateway/TWS host (default ${CONFIG_DEFAULTS.ib.host}).`,
+  IB_PORT: `IB Gateway/TWS API port (default ${CONFIG_DEFAULTS.ib.port}).`,
+  IB_CLIENT_ID: `IB API client id (default ${CONFIG_DEFAULTS.ib.clientId}).`,
+  IB_TIMEOUT: `IB request timeout in seconds (default ${CONFIG_DEFAULTS.ib.timeoutMs / 1000}).`,
+  KTRDR_API_URL: `Backend API URL for the CLI's --url mode (default ${CONFIG_DEFAULTS.apiUrl}).`,
+  KTRDR_DATA_DIR: `Folder of the bar store (default ./${CONFIG_DEFAULTS.dataDir}).`,
+  KTRDR_MODELS_DIR: `Folder of trained models (default ./${CONFIG_DEFAULTS.modelsDir}).`,
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Resolves the configuration: explicit `options` > environment > {@link CONFIG_DEFAULTS}. Explicit
+ * options are validated like environment values. Throws `ServiceConfigurationError` naming the
+ * variable and the accepted values for any bad value.
+ */
+export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.env): KtrdrConfig {
+  const pick = <T>(
+    option: T | undefined,
+    optionName: string,
+    variable: string,
+    parse: (source: ValueSource) => T,
+    fallback: T,
+  ): T => {
+    if (option !== undefined) {
+      return typeof option === 'string' ? parse({ name: optionName, raw: option }) : option;
+    }
+    const raw = env[variable];
+    return raw === undefined || raw.trim() === '' ? fallback : parse({ name: variable, raw });
+  };
+  const d = CONFIG_DEFAULTS;
+  const ib = options.ib ?? {};
+  const training = options.training ?? {};
+  const port = (s: ValueSource) => parseInteger(s, 1, 65_535);
+  const clientId = (s: ValueSource) => parseInteger(s, 0, 2_147_483_647);
+  const config: KtrdrConfig = {
+    ib: {
+      useHostService: pick(
+        ib.useHostService,
+        'ib.useHostService',
+        'USE_IB_HOST_SERVICE',
+        parseBoolean,
+        d.ib.useHostService,
+      ),
+      hostServiceUrl: pick(
+        ib.hostServiceUrl,
+        'ib.hostServiceUrl',
+        'IB_HOST_SERVICE_URL',
+        parseHttpUrl,
+        d.ib.hostServiceUrl,
+      ),
+      host: pick(ib.host, 'ib.host', 'IB_HOST', parseHost, d.ib.host),
+      port: pick(ib.port, 'ib.port', 'IB_PORT', port, d.ib.port),
+      clientId: pick(ib.clientId, 'ib.clientId', 'IB_CLIENT_ID', clientId, d.ib.clientId),
+      timeoutMs: pick(ib.timeoutMs, 'ib.timeoutMs', 'IB_TIMEOUT', parseSecondsAsMs, d.ib.timeoutMs),
+    },
+    training: {
+      useHostService: pick(
+        training.useHostService,
+        'training.useHostService',
+        'USE_TRAINING_HOST_SERVICE',
+        parseBoolean,
+        d.training.useHostService,
+      ),
+      hostServiceUrl: pick(
+        training.hostServiceUrl,
+        'training.hostServiceUrl',
+        'TRAINING_HOST_SERVICE_URL',
+        parseHttpUrl,
+        d.training.hostServiceUrl,
+      ),
+    },
+    apiUrl: pick(options.apiUrl, 'apiUrl', 'KTRDR_API_URL', parseHttpUrl, d.apiUrl),
+    dataDir: resolve(pick(options.dataDir, 'dataDir', 'KTRDR_DATA_DIR', parsePath, d.dataDir)),
+    modelsDir: resolve(pick(options.modelsDir, 'modelsDir', 'KTRDR_MODELS_DIR', parsePath, d.modelsDir)),
+  };
+  // Numbers given as explicit options bypass the string parsers: check their ranges too.
+  port({ name: 'ib.port', raw: String(config.ib.port) });
+  clientId({ name: 'ib.clientId', raw: String(config.ib.clientId) });
+  if (!(config.ib.timeoutMs > 0))
+    parseSecondsAsMs({ name: 'ib.timeoutMs', raw: String(config.ib.timeoutMs) });
+  return config;
+}

@@ -1,0 +1,126 @@
+import {
+  CancelledError,
+  HostServiceError,
+  KtrdrError,
+  RateLimitedError,
+  ServiceConnectionError,
+  ServiceTimeoutError,
+  errorFromHttpStatus,
+  errorFromJSON,
+  isSerializedKtrdrError,
+} from '../errors/index';
+
+/** What an error message needs to say where a call went. @internal */
+export interface CallSite {
+  serviceName: string;
+  baseUrl: string;
+  method: string;
+  url: string;
+  /** Environment variable that sets the URL, named in connection errors. */
+  urlVariable?: string | undefined;
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+]);
+
+function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/** Parses a `Retry-After` header (seconds or HTTP date) into milliseconds. @internal */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Turns an HTTP error response into the ktrdr error it carries, or one built from its status. @internal */
+export function errorFromResponse(
+  site: CallSite,
+  status: number,
+  statusText: string,
+  bodyText: string,
+  retryAfter: string | null,
+): KtrdrError {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    body = undefined;
+  }
+  const serialized = (body as { error?: unknown } | undefined)?.error;
+  const retryAfterMs = parseRetryAfter(retryAfter);
+  if (isSerializedKtrdrError(serialized)) {
+    const error = errorFromJSON(serialized, status);
+    if (error instanceof RateLimitedError && error.retryAfterMs === undefined && retryAfterMs !== undefined) {
+      return new RateLimitedError(error.message, {
+        details: error.details,
+        retryAfterMs,
+        cause: error.cause,
+      });
+    }
+    return error;
+  }
+  return errorFromHttpStatus(
+    status,
+    `${site.serviceName} answered ${status}${statusText ? ` ${statusText}` : ''} to ${site.method} ${site.url}`,
+    { details: { service: site.serviceName, url: site.url, status }, retryAfterMs },
+  );
+}
+
+/** Maps a failure that produced no HTTP response (network, timeout, abort). @internal */
+export function errorFromFailure(
+  site: CallSite,
+  error: unknown,
+  timeoutMs: number,
+  signal: AbortSignal,
+): KtrdrError {
+  if (error instanceof KtrdrError) return error;
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof KtrdrError) return reason;
+    return new CancelledError(`${site.method} ${site.url} to ${site.serviceName} was cancelled`, {
+      details: { service: site.serviceName, url: site.url },
+      cause: reason,
+    });
+  }
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError') {
+    return new ServiceTimeoutError(
+      `${site.serviceName} did not answer ${site.method} ${site.url} within ${timeoutMs} ms`,
+      { details: { service: site.serviceName, url: site.url, timeoutMs }, cause: error },
+    );
+  }
+  const code = networkCode(error);
+  if (code !== undefined && CONNECTION_CODES.has(code)) {
+    const hint = site.urlVariable === undefined ? 'check its URL' : `check ${site.urlVariable}`;
+    return new ServiceConnectionError(
+      `${site.serviceName} is not reachable at ${site.baseUrl} (${code}). Is it running? Start it, or ${hint}.`,
+      { details: { service: site.serviceName, url: site.url, code }, cause: error },
+    );
+  }
+  return new HostServiceError(
+    `${site.serviceName} request ${site.method} ${site.url} failed: ${String(error)}`,
+    {
+      status: 0,
+      details: { service: site.serviceName, url: site.url },
+      cause: error,
+    },
+  );
+}
