@@ -45,7 +45,7 @@ export function buildRequest(route: RouteDefinition, input: unknown): ServiceReq
 
 /**
  * Derives a typed client from a contract over any transport. Responses that crossed a wire are
- * validated against the route's output schema; in-process responses were validated by the service.
+ * validated against the route's output schema; in-process responses (target `in-process`) were validated by the service.
  */
 export function createServiceClient<C extends ServiceContract>(
   contract: C,
@@ -56,7 +56,7 @@ export function createServiceClient<C extends ServiceContract>(
     client[name] = async (input, options = {}) => {
       const request = buildRequest(route, input);
       const raw = await transport.call(request, { idempotent: route.idempotent, ...options });
-      if (transport.kind === 'in-process') return raw;
+      if (transport.target === 'in-process') return raw;
       const parsed = route.output.safeParse(raw);
       if (parsed.success) return parsed.data;
       throw new HostServiceError(

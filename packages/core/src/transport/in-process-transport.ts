@@ -7,6 +7,8 @@ import type { CallOptions, Transport, TransportCounters } from './transport';
 export interface InProcessTransportOptions {
   /** Default per-call timeout in milliseconds (none by default, like a local function call). */
   timeoutMs?: number;
+  /** Reported as `kind` (default `in-process`); e.g. `ib` when the routes talk to IB directly. */
+  kind?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export function createInProcessTransport(
   const counters: TransportCounters = { bytesSent: 0, bytesReceived: 0, attempts: 0, retries: 0 };
   let closed = false;
   return {
-    kind: 'in-process',
+    kind: options.kind ?? 'in-process',
     serviceName,
     target: 'in-process',
     counters: () => ({ ...counters }),

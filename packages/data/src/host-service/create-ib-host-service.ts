@@ -1,0 +1,89 @@
+import { NotFoundError, type ServiceImplementation, ValidationError, implementService } from '@ktrdr/core';
+import { formatIsoUtc, toEpochMs } from '../domain/dates';
+import { parseSymbol } from '../domain/symbols';
+import type { HistoricalDataSource } from './historical-data-source';
+import { type IbHostContract, ibHostContract } from './ib-host-contract';
+
+/**
+ * The IB host service's routes over a data source: what `@ktrdr/server` mounts on port 8001 and what
+ * the in-process transport calls. All checks live here, so every transport validates the same way.
+ */
+export function createIbHostService(source: HistoricalDataSource): ServiceImplementation<IbHostContract> {
+  return implementService(ibHostContract, {
+    async health() {
+      const status = await source.health();
+      return {
+        healthy: status.connected,
+        service: ibHostContract.name,
+        timestamp: new Date().toISOString(),
+        source: source.name,
+        simulated: status.simulated,
+        ib_status: status,
+      };
+    },
+    async historical(input, { signal }) {
+      const symbol = parseSymbol(input.symbol);
+      const start = toEpochMs(input.start, 'start');
+      const end = toEpochMs(input.end, 'end');
+      if (start >= end) {
+        throw new ValidationError(`start (${input.start}) must be before end (${input.end})`, {
+          details: { field: 'start' },
+        });
+      }
+      const { frame, simulated } = await source.fetchBars({
+        symbol,
+        timeframe: input.timeframe,
+        start,
+        end,
+        instrumentType: input.instrument_type,
+        signal,
+      });
+      const data = frame.toRows().map((bar) => ({
+        date: formatIsoUtc(bar.time),
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+      }));
+      return { success: true as const, data, rows: data.length, error: null, simulated };
+    },
+    async validate(input, { signal }) {
+      const symbol = parseSymbol(input.symbol);
+      try {
+        const info = await source.getContractInfo(symbol, { signal });
+        const headTimestamps: Record<string, string | null> = {};
+        for (const timeframe of input.timeframes ?? []) {
+          const head = await source.getHeadTimestamp(symbol, { timeframe, instrumentType: info.asset_type, signal });
+          headTimestamps[timeframe] = head === undefined ? null : formatIsoUtc(head);
+        }
+        return { success: true as const, is_valid: true, error_message: null, contract_info: info, head_timestamps: headTimestamps };
+      } catch (error) {
+        // An unknown symbol is an answer to "is it valid?", not a failure of the call.
+        if (error instanceof NotFoundError) {
+          return {
+            success: true as const,
+            is_valid: false,
+            error_message: error.message,
+            contract_info: null,
+            head_timestamps: {},
+          };
+        }
+        throw error;
+      }
+    },
+    async symbolInfo(input, { signal }) {
+      const symbol = parseSymbol(input.symbol);
+      return { success: true as const, symbol, contract_info: await source.getContractInfo(symbol, { signal }) };
+    },
+    async headTimestamp(input, { signal }) {
+      const symbol = parseSymbol(input.symbol);
+      const head = await source.getHeadTimestamp(symbol, {
+        timeframe: input.timeframe,
+        instrumentType: input.instrument_type,
+        signal,
+      });
+      return { success: true as const, symbol, timestamp: head === undefined ? null : formatIsoUtc(head) };
+    },
+  });
+}

@@ -1,0 +1,111 @@
+import { defineRoute, defineService } from '@ktrdr/core';
+import { z } from 'zod';
+import { TIMEFRAMES } from '../domain/timeframes';
+import { INSTRUMENT_TYPES } from '../domain/symbols';
+
+const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date');
+const timeframe = z.enum(TIMEFRAMES);
+const instrumentType = z.enum(INSTRUMENT_TYPES);
+
+/** One bar as it crosses the wire: the CSV store's columns, ISO UTC date. */
+export const wireBarSchema = z.object({
+  date: z.string(),
+  open: z.number(),
+  high: z.number(),
+  low: z.number(),
+  close: z.number(),
+  volume: z.number(),
+});
+
+/** Facts about an instrument, from the broker's contract details (Python KTRDR's `contract_info`). */
+export const contractInfoSchema = z.object({
+  symbol: z.string(),
+  asset_type: instrumentType,
+  exchange: z.string(),
+  currency: z.string(),
+  description: z.string(),
+  time_zone: z.string().optional(),
+  trading_hours: z.string().optional(),
+  liquid_hours: z.string().optional(),
+  con_id: z.number().optional(),
+  head_timestamp: z.string().nullable().optional(),
+  /** True when the instrument comes from the ktrdr IB simulator, not a real broker. */
+  simulated: z.boolean(),
+});
+
+/** {@link contractInfoSchema} as a type. */
+export type ContractInfo = z.infer<typeof contractInfoSchema>;
+
+/**
+ * The IB host service's routes, as the Python KTRDR IB host service exposed them, except that
+ * failures answer with real HTTP status codes and a serialised ktrdr error instead of 200 with
+ * `success: false`.
+ */
+export const ibHostContract = defineService('IB host service', {
+  health: defineRoute({
+    method: 'GET',
+    path: '/health',
+    input: z.object({}),
+    output: z.object({
+      healthy: z.boolean(),
+      service: z.string(),
+      timestamp: z.string(),
+      source: z.string(),
+      simulated: z.boolean(),
+      ib_status: z.object({ connected: z.boolean(), connection_count: z.number() }).passthrough(),
+    }),
+    description: 'Health of the service and of its gateway connection.',
+  }),
+  historical: defineRoute({
+    method: 'POST',
+    path: '/data/historical',
+    // Fetching is a read: safe to retry.
+    idempotent: true,
+    input: z.object({
+      symbol: z.string().min(1),
+      timeframe,
+      start: isoDate,
+      end: isoDate,
+      instrument_type: instrumentType.optional(),
+    }),
+    output: z.object({
+      success: z.literal(true),
+      data: z.array(wireBarSchema),
+      rows: z.number(),
+      error: z.null(),
+      simulated: z.boolean(),
+    }),
+    description: 'Bars of one symbol and timeframe in [start, end).',
+  }),
+  validate: defineRoute({
+    method: 'POST',
+    path: '/data/validate',
+    idempotent: true,
+    input: z.object({ symbol: z.string().min(1), timeframes: z.array(timeframe).optional() }),
+    output: z.object({
+      success: z.literal(true),
+      is_valid: z.boolean(),
+      error_message: z.string().nullable(),
+      contract_info: contractInfoSchema.nullable(),
+      head_timestamps: z.record(z.string(), z.string().nullable()),
+    }),
+    description: 'Whether the broker knows a symbol, its contract info and head timestamps.',
+  }),
+  symbolInfo: defineRoute({
+    method: 'GET',
+    path: '/data/symbol-info/:symbol',
+    input: z.object({ symbol: z.string().min(1) }),
+    output: z.object({ success: z.literal(true), symbol: z.string(), contract_info: contractInfoSchema }),
+    description: 'Contract info of one symbol.',
+  }),
+  headTimestamp: defineRoute({
+    method: 'GET',
+    path: '/data/head-timestamp',
+    input: z.object({ symbol: z.string().min(1), timeframe: timeframe.optional(), instrument_type: instrumentType.optional() }),
+    output: z.object({ success: z.literal(true), symbol: z.string(), timestamp: z.string().nullable() }),
+    description: 'Earliest date the broker has data for.',
+  }),
+});
+
+/** The IB host service contract's type. */
+export type IbHostContract = typeof ibHostContract;
