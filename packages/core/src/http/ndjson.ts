@@ -22,7 +22,7 @@ export function encodeFrame(frame: StreamFrame): string {
  * @internal
  */
 export async function readFrames(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   onFrame: (frame: StreamFrame) => void,
 ): Promise<{ final: StreamFrame | undefined; bytes: number }> {
   const decoder = new TextDecoder();
@@ -35,7 +35,7 @@ export async function readFrames(
     if (frame.type === 'progress') onFrame(frame);
     else final = frame;
   };
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     bytes += chunk.byteLength;
     buffered += decoder.decode(chunk, { stream: true });
     let newline = buffered.indexOf('\n');

@@ -4,7 +4,6 @@ import {
   KtrdrError,
   RateLimitedError,
   ServiceConnectionError,
-  ServiceTimeoutError,
   errorFromHttpStatus,
   errorFromJSON,
   isSerializedKtrdrError,
@@ -84,15 +83,18 @@ export function errorFromResponse(
   );
 }
 
-/** Maps a failure that produced no HTTP response (network, timeout, abort). @internal */
+/**
+ * Maps a failure that produced no usable HTTP response (network error, abort, timeout): an aborted
+ * `signal` decides first (its reason is our own timeout or deadline error, or the caller cancelled);
+ * refused or reset connections name the service, its URL and what to check.
+ * @internal
+ */
 export function errorFromFailure(
   site: CallSite,
   error: unknown,
-  timeoutMs: number,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): KtrdrError {
-  if (error instanceof KtrdrError) return error;
-  if (signal.aborted) {
+  if (signal?.aborted === true) {
     const reason: unknown = signal.reason;
     if (reason instanceof KtrdrError) return reason;
     return new CancelledError(`${site.method} ${site.url} to ${site.serviceName} was cancelled`, {
@@ -100,13 +102,7 @@ export function errorFromFailure(
       cause: reason,
     });
   }
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError') {
-    return new ServiceTimeoutError(
-      `${site.serviceName} did not answer ${site.method} ${site.url} within ${timeoutMs} ms`,
-      { details: { service: site.serviceName, url: site.url, timeoutMs }, cause: error },
-    );
-  }
+  if (error instanceof KtrdrError) return error;
   const code = networkCode(error);
   if (code !== undefined && CONNECTION_CODES.has(code)) {
     const hint = site.urlVariable === undefined ? 'check its URL' : `check ${site.urlVariable}`;

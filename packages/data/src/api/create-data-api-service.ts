@@ -1,0 +1,73 @@
+import { type ServiceImplementation, implementService } from '@ktrdr/core';
+import { formatIsoUtc } from '../domain/dates';
+import type { DataService } from '../service/data-service';
+import { type DataApiContract, dataApiContract } from './data-api-contract';
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : formatIsoUtc(ms));
+
+/**
+ * The backend API's data routes over a {@link DataService}: served by `@ktrdr/server` under
+ * `/api/v1`, and called in-process by the CLI when it runs embedded.
+ */
+export function createDataApiService(data: DataService): ServiceImplementation<DataApiContract> {
+  return implementService(dataApiContract, {
+    async symbols() {
+      const symbols = await data.getAvailableSymbols();
+      return {
+        success: true as const,
+        data: symbols.map((entry) => ({
+          symbol: entry.symbol,
+          timeframes: entry.timeframes,
+          simulated: entry.simulated,
+          series: entry.series.map((s) => ({
+            symbol: s.symbol,
+            timeframe: s.timeframe,
+            simulated: s.simulated,
+            rows: s.rows,
+            start: iso(s.start),
+            end: iso(s.end),
+          })),
+        })),
+      };
+    },
+    timeframes() {
+      return { success: true as const, data: data.getTimeframes() };
+    },
+    async bars(input) {
+      const loaded = await data.loadCachedData(input.symbol, input.timeframe, {
+        start: input.start ?? input.start_date,
+        end: input.end ?? input.end_date,
+      });
+      const frame = input.limit === undefined ? loaded.frame : loaded.frame.tail(input.limit);
+      const rows = frame.toRows().map((bar) => ({
+        date: formatIsoUtc(bar.time),
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+      }));
+      return {
+        success: true as const,
+        symbol: loaded.symbol,
+        timeframe: loaded.timeframe,
+        simulated: loaded.simulated,
+        rows: rows.length,
+        data: rows,
+      };
+    },
+    load(input) {
+      const handle = data.loadData({
+        symbol: input.symbol,
+        timeframe: input.timeframe,
+        mode: input.mode,
+        start: input.start_date ?? undefined,
+        end: input.end_date ?? undefined,
+      });
+      return { success: true as const, operation_id: handle.id, status: handle.status, data: handle.describe() };
+    },
+    async range(input) {
+      return { success: true as const, data: await data.getDataRange(input.symbol, input.timeframe) };
+    },
+  });
+}

@@ -1,0 +1,108 @@
+import { defineRoute, defineService, operationInfoSchema } from '@ktrdr/core';
+import { z } from 'zod';
+import { INSTRUMENT_TYPES } from '../domain/symbols';
+import { wireBarSchema } from '../host-service/ib-host-contract';
+
+const optionalDate = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date')
+  .optional();
+
+const seriesSchema = z.object({
+  symbol: z.string(),
+  timeframe: z.string(),
+  simulated: z.boolean(),
+  rows: z.number(),
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+});
+
+/**
+ * The data routes of the backend API (`/api/v1/...`), as the Python KTRDR API shaped them: bars come
+ * with named `open/high/low/close/volume` fields, loads start operations, and every answer that
+ * holds bars says whether they are simulated.
+ */
+export const dataApiContract = defineService('ktrdr API (data)', {
+  symbols: defineRoute({
+    method: 'GET',
+    path: '/symbols',
+    input: z.object({}),
+    output: z.object({
+      success: z.literal(true),
+      data: z.array(
+        z.object({ symbol: z.string(), timeframes: z.array(z.string()), simulated: z.boolean(), series: z.array(seriesSchema) }),
+      ),
+    }),
+  }),
+  timeframes: defineRoute({
+    method: 'GET',
+    path: '/timeframes',
+    input: z.object({}),
+    output: z.object({
+      success: z.literal(true),
+      data: z.array(z.object({ timeframe: z.string(), ms: z.number(), ibBarSize: z.string(), maxRequestDays: z.number() })),
+    }),
+  }),
+  bars: defineRoute({
+    method: 'GET',
+    path: '/data/:symbol/:timeframe',
+    input: z.object({
+      symbol: z.string().min(1),
+      timeframe: z.string().min(1),
+      start: optionalDate,
+      end: optionalDate,
+      /** Aliases the Python API used. */
+      start_date: optionalDate,
+      end_date: optionalDate,
+      /** Only the last `limit` bars. */
+      limit: z.coerce.number().int().positive().optional(),
+    }),
+    output: z.object({
+      success: z.literal(true),
+      symbol: z.string(),
+      timeframe: z.string(),
+      simulated: z.boolean(),
+      rows: z.number(),
+      data: z.array(wireBarSchema),
+    }),
+  }),
+  load: defineRoute({
+    method: 'POST',
+    path: '/data/load',
+    input: z.object({
+      symbol: z.string().min(1),
+      timeframe: z.string().min(1),
+      mode: z.enum(['local', 'tail', 'backfill', 'full']).default('tail'),
+      start_date: optionalDate.nullable(),
+      end_date: optionalDate.nullable(),
+      instrument_type: z.enum(INSTRUMENT_TYPES).optional(),
+    }),
+    output: z.object({
+      success: z.literal(true),
+      operation_id: z.string(),
+      status: z.string(),
+      data: operationInfoSchema,
+    }),
+    description: 'Starts a load operation and answers with its id at once.',
+  }),
+  range: defineRoute({
+    method: 'POST',
+    path: '/data/range',
+    idempotent: true,
+    input: z.object({ symbol: z.string().min(1), timeframe: z.string().min(1) }),
+    output: z.object({
+      success: z.literal(true),
+      data: z.object({
+        symbol: z.string(),
+        timeframe: z.string(),
+        start: z.string(),
+        end: z.string(),
+        rows: z.number(),
+        simulated: z.boolean(),
+      }),
+    }),
+  }),
+});
+
+/** The data API contract's type. */
+export type DataApiContract = typeof dataApiContract;

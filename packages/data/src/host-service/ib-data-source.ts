@@ -1,0 +1,90 @@
+import { BarFrame } from '../domain/bar-frame';
+import { DAY_MS } from '../domain/civil-date';
+import type { InstrumentType } from '../domain/symbols';
+import type { IbClient, IbClientOptions } from '../ib/ib-client';
+import type { BarsRequest, HistoricalDataSource, SourceBars, SourceHealth } from './historical-data-source';
+import type { ContractInfo } from './ib-host-contract';
+
+/** Options of {@link createIbDataSource}. */
+export interface IbDataSourceOptions extends IbClientOptions {
+  /**
+   * Regular trading hours only. Default: true for stocks (the sessions the trading calendar expects,
+   * so gap analysis finds only real holes), false for forex and futures (their whole sessions).
+   */
+  useRTH?: boolean;
+}
+
+/**
+ * The direct-IB data source: the host-service routes over an `IbClient` (TWS protocol through
+ * `@stoqey/ib`). `@stoqey/ib` loads on the first request, so commands that never touch IB never pay
+ * for it.
+ */
+export function createIbDataSource(options: IbDataSourceOptions = {}): HistoricalDataSource {
+  let client: Promise<IbClient> | undefined;
+  const clientOf = () => {
+    client ??= import('../ib/ib-client').then(({ createIbClient }) => createIbClient(options));
+    return client;
+  };
+  const useRthFor = (type: InstrumentType | undefined) => options.useRTH ?? (type === undefined || type === 'STK');
+  return {
+    name: 'ib',
+    async fetchBars(request: BarsRequest): Promise<SourceBars> {
+      const ib = await clientOf();
+      const result = await ib.fetchHistoricalBars({
+        symbol: request.symbol,
+        instrumentType: request.instrumentType,
+        timeframe: request.timeframe,
+        end: new Date(request.end),
+        duration: { days: Math.max((request.end - request.start) / DAY_MS, 1 / 1440) },
+        useRTH: useRthFor(request.instrumentType),
+        signal: request.signal,
+      });
+      // IB answers whole days (or more): keep what was asked for.
+      const frame = BarFrame.fromRows(result.bars).slice(request.start, request.end);
+      return { frame, simulated: result.simulated };
+    },
+    async getContractInfo(symbol, callOptions = {}): Promise<ContractInfo> {
+      const ib = await clientOf();
+      const info = await ib.getContractDetails(symbol, callOptions.instrumentType, { signal: callOptions.signal });
+      return {
+        symbol: info.symbol,
+        asset_type: info.instrumentType as InstrumentType,
+        exchange: info.exchange,
+        currency: info.currency,
+        description: info.description ?? info.symbol,
+        time_zone: info.timeZoneId,
+        trading_hours: info.tradingHours,
+        liquid_hours: info.liquidHours,
+        con_id: info.conId,
+        simulated: info.simulated,
+      };
+    },
+    async getHeadTimestamp(symbol, callOptions = {}) {
+      const ib = await clientOf();
+      const head = await ib.getHeadTimestamp(symbol, {
+        instrumentType: callOptions.instrumentType,
+        useRTH: useRthFor(callOptions.instrumentType),
+        signal: callOptions.signal,
+      });
+      return head.timestamp.getTime();
+    },
+    async health(): Promise<SourceHealth> {
+      const ib = await clientOf();
+      await ib.connect().catch(() => undefined);
+      const status = ib.status();
+      return {
+        connected: status.connected,
+        connection_count: status.connectionCount,
+        simulated: status.simulated,
+        host: status.host,
+        port: status.port,
+        client_id: status.clientId,
+        server_version: status.serverVersion,
+        pending_requests: status.pendingRequests,
+      };
+    },
+    async close() {
+      if (client !== undefined) (await client).close();
+    },
+  };
+}

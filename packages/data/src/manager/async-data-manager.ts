@@ -1,0 +1,283 @@
+import {
+  type HealthStatus,
+  KtrdrError,
+  NotFoundError,
+  type OperationProgress,
+  UnknownSymbolError,
+  ValidationError,
+} from '@ktrdr/core';
+import type { AsyncDataAdapter } from '../adapter/async-data-adapter';
+import { calendarForInstrument } from '../calendar/exchange-calendars';
+import type { TradingCalendar } from '../calendar/trading-calendar';
+import { calendarFromTradingHours, parseIbTradingHours } from '../calendar/trading-hours';
+import { BarFrame } from '../domain/bar-frame';
+import { DAY_MS } from '../domain/civil-date';
+import { formatIsoUtc, toEpochMs } from '../domain/dates';
+import { type InstrumentType, parseSymbol } from '../domain/symbols';
+import { type Timeframe, parseTimeframe } from '../domain/timeframes';
+import { analyzeGaps } from '../gaps/gap-analysis';
+import type { Gap, GapKind, GapPosition, TimeRange } from '../gaps/gap-types';
+import { segmentRanges } from '../gaps/segmentation';
+import type { ContractInfo } from '../host-service/ib-host-contract';
+import type { CsvStore } from '../store/csv-store';
+import { LOAD_MODES, type FailedSegment, type LoadDataOptions, type LoadDataResult, type LoadMode } from './load-types';
+import { fetchSegments } from './segment-fetcher';
+import { TtlCache } from '../ib/ttl-cache';
+
+/** Options of {@link AsyncDataManager}. */
+export interface AsyncDataManagerOptions {
+  adapter: AsyncDataAdapter;
+  store: CsvStore;
+  /** Segments in flight at once (default 6); IB's pacing rules are enforced below, in the IB client. */
+  maxConcurrentSegments?: number;
+  /** Attempts per segment (default 3). */
+  segmentAttempts?: number;
+  /** First retry delay, ms (default 500). */
+  retryBaseMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** Which gap positions each mode fetches. */
+const POSITIONS_BY_MODE: Record<Exclude<LoadMode, 'local'>, readonly GapPosition[]> = {
+  tail: ['after_data', 'no_data'],
+  backfill: ['before_data', 'no_data'],
+  full: ['before_data', 'within_data', 'after_data', 'no_data'],
+};
+
+const VALIDATION_TTL_MS = 30 * DAY_MS;
+const HEAD_TTL_MS = DAY_MS;
+const DEFAULT_TAIL_MS = 30 * DAY_MS;
+
+/**
+ * The data path's business logic (the seed's AsyncDataManager): validates, reads the store, finds
+ * the real gaps (weekends, holidays and closed hours are expected, not fetched), splits them into
+ * segments within IB's request limits, fetches them concurrently with retries, and saves each
+ * segment as it arrives, so a crash or a cancel loses nothing already fetched.
+ */
+export class AsyncDataManager {
+  readonly adapter: AsyncDataAdapter;
+  readonly store: CsvStore;
+  private readonly concurrency: number;
+  private readonly attempts: number;
+  private readonly retryBaseMs: number;
+  private readonly now: () => number;
+  private readonly validations: TtlCache<ContractInfo>;
+  private readonly heads: TtlCache<number | undefined>;
+
+  constructor(options: AsyncDataManagerOptions) {
+    this.adapter = options.adapter;
+    this.store = options.store;
+    this.concurrency = options.maxConcurrentSegments ?? 6;
+    this.attempts = options.segmentAttempts ?? 3;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.now = options.now ?? Date.now;
+    const clock = { now: this.now };
+    this.validations = new TtlCache(VALIDATION_TTL_MS, clock);
+    this.heads = new TtlCache(HEAD_TTL_MS, clock);
+  }
+
+  /** Loads bars of `symbol` into the store per `options.mode` and returns the requested range. */
+  async loadData(symbol: string, timeframe: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
+    const report = (progress: OperationProgress) => options.onProgress?.(progress);
+    report({ percentage: 2, current_step: 'validate' });
+    const sym = parseSymbol(symbol);
+    const tf = parseTimeframe(timeframe);
+    const mode = parseMode(options.mode ?? 'tail');
+    const requestedStart = options.start === undefined ? undefined : toEpochMs(options.start, 'start');
+    const requestedEnd = options.end === undefined ? undefined : toEpochMs(options.end, 'end');
+    if (requestedStart !== undefined && requestedEnd !== undefined && requestedStart >= requestedEnd) {
+      throw new ValidationError(
+        `start (${formatIsoUtc(requestedStart)}) must be before end (${formatIsoUtc(requestedEnd)})`,
+        { details: { field: 'start' } },
+      );
+    }
+    if (mode === 'local') return this.loadLocal(sym, tf, requestedStart, requestedEnd, report);
+
+    const info = await this.contractInfo(sym, options.instrumentType, options.signal);
+    const simulated = info.simulated;
+    const head = await this.headTimestamp(sym, tf, info.asset_type, options.signal);
+    const stored = await this.store.dateRange(sym, tf, { simulated });
+    const end = Math.min(requestedEnd ?? this.now(), this.now());
+    let start = requestedStart ?? this.defaultStart(mode, end, head, stored?.end);
+    if (head !== undefined) start = Math.max(start, head);
+    const empty = start >= end;
+
+    const existing = empty
+      ? BarFrame.empty()
+      : ((await this.store.loadIfExists(sym, tf, { simulated, start, end }))?.frame ?? BarFrame.empty());
+    const analysis = empty
+      ? undefined
+      : analyzeGaps(existing.columns().time, { start, end, timeframe: tf, calendar: this.calendarFor(info) });
+    const wanted = new Set(POSITIONS_BY_MODE[mode]);
+    const toFetch = (analysis?.gaps ?? []).filter((gap) => gap.kind === 'unexpected' && wanted.has(gap.position));
+    const segments = segmentRanges(mergeAdjacent(toFetch), tf, { order: mode === 'backfill' ? 'newest_first' : 'oldest_first' });
+
+    let completed = 0;
+    let fetchedBars = 0;
+    let addedBars = 0;
+    const failedSegments: FailedSegment[] = [];
+    report({ percentage: 10, current_step: 'fetch', steps_completed: 0, steps_total: segments.length, items_processed: 0 });
+    const outcomes = await fetchSegments({
+      segments,
+      concurrency: this.concurrency,
+      attempts: this.attempts,
+      retryBaseMs: this.retryBaseMs,
+      signal: options.signal,
+      fetchOne: async (segment, signal) => {
+        const result = await this.adapter.fetchHistoricalData(sym, tf, {
+          start: segment.start,
+          end: segment.end,
+          instrumentType: info.asset_type,
+          signal,
+        });
+        if (result.simulated !== simulated) {
+          throw new ValidationError(`${sym}: the source changed between real and simulated data mid-load`, {
+            details: { field: 'source' },
+          });
+        }
+        // Saved at once: a crash or a cancel after this point keeps the segment.
+        const saved = await this.store.mergeAndSave(sym, tf, result.frame, { simulated });
+        return { fetched: result.frame.length, added: saved.added };
+      },
+      onSegmentDone: (segment, outcome) => {
+        completed++;
+        if (outcome.ok) {
+          fetchedBars += outcome.value?.fetched ?? 0;
+          addedBars += outcome.value?.added ?? 0;
+        } else {
+          failedSegments.push({
+            start: formatIsoUtc(segment.start),
+            end: formatIsoUtc(segment.end),
+            error: outcome.error.message,
+            code: outcome.error.code,
+          });
+        }
+        report({
+          percentage: 10 + (86 * completed) / Math.max(1, segments.length),
+          current_step: 'fetch',
+          steps_completed: completed,
+          steps_total: segments.length,
+          items_processed: fetchedBars,
+          current_item: `${formatIsoUtc(segment.start)} .. ${formatIsoUtc(segment.end)}`,
+        });
+      },
+    });
+    const failures = outcomes.filter((o) => !o.ok).map((o) => (o as { error: KtrdrError }).error);
+    const cancelled = failures.find((error) => error.code === 'cancelled');
+    if (cancelled !== undefined) throw cancelled;
+    if (segments.length > 0 && failures.length === segments.length) throw failures[0] as KtrdrError;
+
+    report({ percentage: 96, current_step: 'merge' });
+    const finalStart = requestedStart ?? Math.min(start, stored?.start ?? start);
+    const loaded = await this.store.loadIfExists(sym, tf, { simulated, start: finalStart, end: requestedEnd ?? Number.POSITIVE_INFINITY });
+    report({ percentage: 98, current_step: 'save' });
+    const result: LoadDataResult = {
+      symbol: sym,
+      timeframe: tf,
+      mode,
+      simulated,
+      frame: loaded?.frame ?? BarFrame.empty(),
+      fetchedBars,
+      addedBars,
+      segments: { total: segments.length, completed: segments.length - failures.length, failed: failures.length },
+      failedSegments,
+      gapsByKind: countByKind(analysis?.gaps ?? []),
+      path: this.store.pathOf(sym, tf, { simulated }),
+    };
+    report({ percentage: 100, current_step: 'done', steps_completed: segments.length, steps_total: segments.length });
+    return result;
+  }
+
+  private async loadLocal(
+    symbol: string,
+    timeframe: Timeframe,
+    start: number | undefined,
+    end: number | undefined,
+    report: (progress: OperationProgress) => void,
+  ): Promise<LoadDataResult> {
+    const range = { start, end };
+    // Real data first; simulated data only when no real series exists (and it stays labelled).
+    const loaded =
+      (await this.store.loadIfExists(symbol, timeframe, { ...range, simulated: false })) ??
+      (await this.store.loadIfExists(symbol, timeframe, { ...range, simulated: true }));
+    if (loaded === undefined) {
+      throw new NotFoundError(`No ${timeframe} data stored for ${symbol}: load it first (mode tail, backfill or full).`, {
+        details: { symbol, timeframe },
+      });
+    }
+    report({ percentage: 100, current_step: 'done' });
+    return {
+      symbol,
+      timeframe,
+      mode: 'local',
+      simulated: loaded.simulated,
+      frame: loaded.frame,
+      fetchedBars: 0,
+      addedBars: 0,
+      segments: { total: 0, completed: 0, failed: 0 },
+      failedSegments: [],
+      gapsByKind: {},
+      path: loaded.path,
+    };
+  }
+
+  private defaultStart(mode: LoadMode, end: number, head: number | undefined, storedEnd: number | undefined): number {
+    if (mode === 'tail') return storedEnd ?? end - DEFAULT_TAIL_MS;
+    return head ?? end - 365 * DAY_MS;
+  }
+
+  private contractInfo(symbol: string, instrumentType: InstrumentType | undefined, signal?: AbortSignal): Promise<ContractInfo> {
+    return this.validations.getOrLoad(`${symbol}:${instrumentType ?? ''}`, async () => {
+      const validation = await this.adapter.validateSymbol(symbol, { signal });
+      if (!validation.isValid || validation.contractInfo === null) {
+        throw new UnknownSymbolError(validation.errorMessage ?? `Unknown symbol ${symbol}`, { details: { symbol } });
+      }
+      return validation.contractInfo;
+    });
+  }
+
+  private headTimestamp(symbol: string, timeframe: Timeframe, instrumentType: InstrumentType, signal?: AbortSignal) {
+    return this.heads.getOrLoad(`${symbol}:${timeframe}`, () =>
+      this.adapter.getHeadTimestamp(symbol, { timeframe, instrumentType, signal }),
+    );
+  }
+
+  private calendarFor(info: ContractInfo): TradingCalendar {
+    const fallback = calendarForInstrument(info.asset_type);
+    // Stocks are fetched in regular hours: their liquid hours are the sessions to expect bars in.
+    const hours = info.asset_type === 'STK' ? info.liquid_hours : info.trading_hours;
+    if (hours === undefined || info.time_zone === undefined) return fallback;
+    try {
+      return calendarFromTradingHours(parseIbTradingHours(hours, info.time_zone), fallback);
+    } catch {
+      return fallback;
+    }
+  }
+
+  /** Health of the adapter's service. */
+  getHealthStatus(): Promise<HealthStatus> {
+    return this.adapter.healthCheck();
+  }
+}
+
+function parseMode(value: string): LoadMode {
+  if ((LOAD_MODES as readonly string[]).includes(value)) return value as LoadMode;
+  throw new ValidationError(`Unknown load mode '${value}': use one of ${LOAD_MODES.join(', ')}.`, {
+    details: { field: 'mode', accepted: [...LOAD_MODES] },
+  });
+}
+
+/** Joins gaps separated only by closed-market time, so a segment can span a weekend. */
+function mergeAdjacent(gaps: readonly Gap[]): TimeRange[] {
+  const ranges: TimeRange[] = [];
+  for (const gap of gaps) ranges.push({ start: gap.start, end: gap.end });
+  return ranges;
+}
+
+function countByKind(gaps: readonly Gap[]): Partial<Record<GapKind, number>> {
+  const counts: Partial<Record<GapKind, number>> = {};
+  for (const gap of gaps) counts[gap.kind] = (counts[gap.kind] ?? 0) + 1;
+  return counts;
+}
+

@@ -1,0 +1,59 @@
+import type { CallOptions, OperationProgress } from '@ktrdr/core';
+import type { BarFrame } from '../domain/bar-frame';
+import type { DateInput } from '../domain/dates';
+import type { InstrumentType } from '../domain/symbols';
+import type { Timeframe } from '../domain/timeframes';
+import type { GapKind } from '../gaps/gap-types';
+
+/**
+ * How a load decides what to fetch:
+ * - `local`: the store only, no fetch;
+ * - `tail`: newer data than the store holds (default range: the last 30 days);
+ * - `backfill`: older data than the store holds, down to the broker's head timestamp;
+ * - `full`: both, plus any unexpected hole inside the stored range.
+ */
+export type LoadMode = 'local' | 'tail' | 'backfill' | 'full';
+
+/** Every load mode. */
+export const LOAD_MODES: readonly LoadMode[] = ['local', 'tail', 'backfill', 'full'];
+
+/** Options of `AsyncDataManager.loadData`. */
+export interface LoadDataOptions extends Pick<CallOptions, 'signal'> {
+  start?: DateInput;
+  end?: DateInput;
+  /** Default `tail`. */
+  mode?: LoadMode;
+  /** Skips the broker lookup of the instrument type. */
+  instrumentType?: InstrumentType;
+  /** Progress as the reference steps: validate 2%, fetch 10-96%, merge 96%, save 98%, done 100%. */
+  onProgress?: (progress: OperationProgress) => void;
+}
+
+/** A segment that could not be fetched after its retries. */
+export interface FailedSegment {
+  start: string;
+  end: string;
+  error: string;
+  code: string;
+}
+
+/** Outcome of a load. */
+export interface LoadDataResult {
+  symbol: string;
+  timeframe: Timeframe;
+  mode: LoadMode;
+  /** True when the bars are synthetic (IB simulator): never mix them with real data. */
+  simulated: boolean;
+  /** The stored bars of the requested range after the load. */
+  frame: BarFrame;
+  /** Bars received from the source (before de-duplication). */
+  fetchedBars: number;
+  /** Bars the store did not hold before. */
+  addedBars: number;
+  segments: { total: number; completed: number; failed: number };
+  failedSegments: FailedSegment[];
+  /** Gaps found in the requested range before fetching, by kind. */
+  gapsByKind: Partial<Record<GapKind, number>>;
+  /** The file the series lives in. */
+  path: string;
+}

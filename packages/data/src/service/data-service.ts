@@ -1,0 +1,228 @@
+import {
+  type HealthStatus,
+  type KtrdrConfig,
+  NotFoundError,
+  type OperationHandle,
+  OperationRegistry,
+  ValidationError,
+  loadConfig,
+} from '@ktrdr/core';
+import { type AsyncDataAdapter, createDataAdapter } from '../adapter/async-data-adapter';
+import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
+import { parseSymbol } from '../domain/symbols';
+import { TIMEFRAMES, TIMEFRAME_SPECS, type Timeframe, parseTimeframe } from '../domain/timeframes';
+import { createIbDataSource } from '../host-service/ib-data-source';
+import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
+import { LOAD_MODES, type LoadDataResult, type LoadMode } from '../manager/load-types';
+import { CsvStore, type LoadedSeries, type SeriesInfo } from '../store/csv-store';
+
+/** Options of {@link DataService}. Everything defaults from the configuration. */
+export interface DataServiceOptions {
+  /** Resolved configuration (default: `loadConfig()`, i.e. environment and defaults). */
+  config?: KtrdrConfig;
+  /** The adapter (default: per configuration, http to the IB host service or direct IB in-process). */
+  adapter?: AsyncDataAdapter;
+  /** The bar store (default: CSV files in `config.dataDir`). */
+  store?: CsvStore;
+  /** Where load operations are registered (share one with the training service to list both). */
+  operations?: OperationRegistry;
+  /** Tuning of the manager (concurrency, retries). */
+  manager?: Omit<AsyncDataManagerOptions, 'adapter' | 'store'>;
+}
+
+/** A data load request, as the Python API takes it. */
+export interface LoadRequest {
+  symbol: string;
+  timeframe: string;
+  mode?: LoadMode;
+  start?: DateInput;
+  end?: DateInput;
+  /** Cancels the operation. */
+  signal?: AbortSignal;
+}
+
+/** What is stored for one symbol. */
+export interface SymbolSummary {
+  symbol: string;
+  timeframes: Timeframe[];
+  /** True when any of its series is simulated (simulated and real series are listed apart). */
+  simulated: boolean;
+  series: SeriesInfo[];
+}
+
+/** A timeframe with its bar length and IB mapping. */
+export interface TimeframeInfo {
+  timeframe: Timeframe;
+  ms: number;
+  ibBarSize: string;
+  maxRequestDays: number;
+}
+
+/** Stored range of one series. */
+export interface DataRange {
+  symbol: string;
+  timeframe: Timeframe;
+  start: string;
+  end: string;
+  rows: number;
+  simulated: boolean;
+}
+
+/** Summary of a finished load, as `result_summary` of its operation. */
+export function summarizeLoad(result: LoadDataResult): Record<string, unknown> {
+  return {
+    symbol: result.symbol,
+    timeframe: result.timeframe,
+    mode: result.mode,
+    simulated: result.simulated,
+    bars: result.frame.length,
+    first_bar: result.frame.firstTime === undefined ? null : formatIsoUtc(result.frame.firstTime),
+    last_bar: result.frame.lastTime === undefined ? null : formatIsoUtc(result.frame.lastTime),
+    fetched_bars: result.fetchedBars,
+    added_bars: result.addedBars,
+    segments: result.segments,
+    failed_segments: result.failedSegments,
+    path: result.path,
+  };
+}
+
+/**
+ * The data path's entry point (the seed's DataService): loads as operation handles, cached reads,
+ * available symbols and timeframes, stored ranges and health, all async end to end.
+ */
+export class DataService implements AsyncDisposable {
+  readonly config: KtrdrConfig;
+  readonly adapter: AsyncDataAdapter;
+  readonly store: CsvStore;
+  readonly manager: AsyncDataManager;
+  readonly operations: OperationRegistry;
+
+  constructor(options: DataServiceOptions = {}) {
+    this.config = options.config ?? loadConfig();
+    this.adapter =
+      options.adapter ??
+      createDataAdapter({
+        config: this.config,
+        createIbSource: (config) =>
+          createIbDataSource({
+            host: config.ib.host,
+            port: config.ib.port,
+            clientId: config.ib.clientId,
+            requestTimeoutMs: config.ib.timeoutMs,
+          }),
+      });
+    this.store = options.store ?? new CsvStore({ dataDir: this.config.dataDir });
+    this.operations = options.operations ?? new OperationRegistry();
+    this.manager = new AsyncDataManager({ ...options.manager, adapter: this.adapter, store: this.store });
+  }
+
+  /**
+   * Starts a load as an operation (type `data_load`) and returns its handle at once. Bad input is
+   * rejected here, before any operation exists.
+   */
+  loadData(request: LoadRequest): OperationHandle<LoadDataResult> {
+    const symbol = parseSymbol(request.symbol);
+    const timeframe = parseTimeframe(request.timeframe);
+    const mode = request.mode ?? 'tail';
+    if (!LOAD_MODES.includes(mode)) {
+      throw new ValidationError(`Unknown load mode '${String(mode)}': use one of ${LOAD_MODES.join(', ')}.`, {
+        details: { field: 'mode', accepted: [...LOAD_MODES] },
+      });
+    }
+    const start = request.start === undefined ? undefined : toEpochMs(request.start, 'start');
+    const end = request.end === undefined ? undefined : toEpochMs(request.end, 'end');
+    if (start !== undefined && end !== undefined && start >= end) {
+      throw new ValidationError(`start (${formatIsoUtc(start)}) must be before end (${formatIsoUtc(end)})`, {
+        details: { field: 'start' },
+      });
+    }
+    return this.operations.start(
+      'data_load',
+      ({ signal, reportProgress }) =>
+        this.manager.loadData(symbol, timeframe, { mode, start, end, signal, onProgress: reportProgress }),
+      {
+        signal: request.signal,
+        summarize: summarizeLoad,
+        metadata: {
+          symbol,
+          timeframe,
+          mode,
+          start_date: start === undefined ? null : formatIsoUtc(start),
+          end_date: end === undefined ? null : formatIsoUtc(end),
+        },
+      },
+    );
+  }
+
+  /**
+   * Reads a stored series without fetching: real data first, simulated data when no real series
+   * exists (the result says which).
+   */
+  async loadCachedData(
+    symbol: string,
+    timeframe: string,
+    options: { start?: DateInput; end?: DateInput } = {},
+  ): Promise<LoadedSeries> {
+    const sym = parseSymbol(symbol);
+    const tf = parseTimeframe(timeframe);
+    const range = {
+      start: options.start === undefined ? undefined : toEpochMs(options.start, 'start'),
+      end: options.end === undefined ? undefined : toEpochMs(options.end, 'end'),
+    };
+    const loaded =
+      (await this.store.loadIfExists(sym, tf, { ...range, simulated: false })) ??
+      (await this.store.loadIfExists(sym, tf, { ...range, simulated: true }));
+    if (loaded === undefined) {
+      throw new NotFoundError(`No ${tf} data stored for ${sym} in ${this.store.dataDir}: load it first.`, {
+        details: { symbol: sym, timeframe: tf },
+      });
+    }
+    return loaded;
+  }
+
+  /** Symbols with stored data, each with its timeframes. */
+  async getAvailableSymbols(): Promise<SymbolSummary[]> {
+    const bySymbol = new Map<string, SymbolSummary>();
+    for (const series of await this.store.list()) {
+      const key = `${series.symbol}:${series.simulated}`;
+      const entry = bySymbol.get(key) ?? { symbol: series.symbol, timeframes: [], simulated: series.simulated, series: [] };
+      entry.timeframes.push(series.timeframe);
+      entry.series.push(series);
+      bySymbol.set(key, entry);
+    }
+    return [...bySymbol.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || Number(a.simulated) - Number(b.simulated));
+  }
+
+  /** Every supported timeframe with its IB mapping. */
+  getTimeframes(): TimeframeInfo[] {
+    return TIMEFRAMES.map((timeframe) => ({ timeframe, ...TIMEFRAME_SPECS[timeframe] }));
+  }
+
+  /** First and last stored bar of a series (real first, then simulated). */
+  async getDataRange(symbol: string, timeframe: string): Promise<DataRange> {
+    const sym = parseSymbol(symbol);
+    const tf = parseTimeframe(timeframe);
+    for (const simulated of [false, true]) {
+      const range = await this.store.dateRange(sym, tf, { simulated });
+      if (range !== undefined) {
+        return { symbol: sym, timeframe: tf, start: formatIsoUtc(range.start), end: formatIsoUtc(range.end), rows: range.rows, simulated };
+      }
+    }
+    throw new NotFoundError(`No ${tf} data stored for ${sym}: load it first.`, { details: { symbol: sym, timeframe: tf } });
+  }
+
+  /** Health of the data path (the adapter's host service or direct connection). */
+  healthCheck(): Promise<HealthStatus> {
+    return this.adapter.healthCheck();
+  }
+
+  /** Cancels running loads and closes the adapter's connections. */
+  async close(): Promise<void> {
+    await this.operations.cancelAll('Data service closing');
+    await this.adapter.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
