@@ -16,7 +16,8 @@ import { formatIsoUtc, toEpochMs } from '../domain/dates';
 import { type InstrumentType, parseSymbol } from '../domain/symbols';
 import { type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { analyzeGaps } from '../gaps/gap-analysis';
-import type { Gap, GapKind, GapPosition, TimeRange } from '../gaps/gap-types';
+import { fetchRanges } from '../gaps/fetch-ranges';
+import type { Gap, GapKind, GapPosition } from '../gaps/gap-types';
 import { segmentRanges } from '../gaps/segmentation';
 import type { ContractInfo } from '../host-service/ib-host-contract';
 import type { CsvStore } from '../store/csv-store';
@@ -110,8 +111,9 @@ export class AsyncDataManager {
       ? undefined
       : analyzeGaps(existing.columns().time, { start, end, timeframe: tf, calendar: this.calendarFor(info) });
     const wanted = new Set(POSITIONS_BY_MODE[mode]);
-    const toFetch = (analysis?.gaps ?? []).filter((gap) => gap.kind === 'unexpected' && wanted.has(gap.position));
-    const segments = segmentRanges(mergeAdjacent(toFetch), tf, { order: mode === 'backfill' ? 'newest_first' : 'oldest_first' });
+    // Closed-market gaps stay in the list so fetchRanges can join holes across nights and weekends.
+    const relevant = (analysis?.gaps ?? []).filter((gap) => gap.kind !== 'unexpected' || wanted.has(gap.position));
+    const segments = segmentRanges(fetchRanges(relevant), tf, { order: mode === 'backfill' ? 'newest_first' : 'oldest_first' });
 
     let completed = 0;
     let fetchedBars = 0;
@@ -266,13 +268,6 @@ function parseMode(value: string): LoadMode {
   throw new ValidationError(`Unknown load mode '${value}': use one of ${LOAD_MODES.join(', ')}.`, {
     details: { field: 'mode', accepted: [...LOAD_MODES] },
   });
-}
-
-/** Joins gaps separated only by closed-market time, so a segment can span a weekend. */
-function mergeAdjacent(gaps: readonly Gap[]): TimeRange[] {
-  const ranges: TimeRange[] = [];
-  for (const gap of gaps) ranges.push({ start: gap.start, end: gap.end });
-  return ranges;
 }
 
 function countByKind(gaps: readonly Gap[]): Partial<Record<GapKind, number>> {

@@ -1,0 +1,342 @@
+import { ValidationError } from '@ktrdr/core';
+import * as aq from 'arquero';
+import { type Bar, type BarColumns, type BarColumnsInput, BAR_FIELDS } from './bars';
+
+type ColumnTable = ReturnType<typeof aq.table>;
+
+/**
+ * An immutable OHLCV series: bars sorted by strictly increasing UTC start time, no duplicates.
+ *
+ * The data lives in six `Float64Array`s ({@link BarFrame.columns}) so numeric code runs on typed
+ * arrays; {@link BarFrame.toTable} exposes the same columns as an arquero table for users who want
+ * a table API. Slices share memory with their source, so slicing is O(log n). Treat the arrays as
+ * read-only: frames never copy them defensively.
+ */
+export class BarFrame {
+  readonly #columns: BarColumns;
+  #table: ColumnTable | undefined;
+
+  private constructor(columns: BarColumns) {
+    this.#columns = columns;
+  }
+
+  /** A frame with no bars. */
+  static empty(): BarFrame {
+    return new BarFrame(emptyColumns());
+  }
+
+  /**
+   * Builds a frame from parallel columns. `Float64Array` inputs are adopted without copying (do not
+   * modify them afterwards); other array-likes are copied. Unsorted input is sorted by time, and when
+   * a time repeats the later row wins (the same rule as {@link BarFrame.merge}).
+   * @throws ValidationError (`details.field = 'columns'` or `'time'`) on missing columns, unequal
+   * lengths or non-finite times.
+   */
+  static fromColumns(input: BarColumnsInput): BarFrame {
+    const length = input.time?.length;
+    const columns = {} as BarColumns;
+    for (const field of BAR_FIELDS) {
+      const values = input[field];
+      if (values === undefined || values === null || typeof values.length !== 'number') {
+        throw new ValidationError(
+          `Bar columns lack '${field}': pass time, open, high, low, close and volume.`,
+          {
+            details: { field: 'columns', missing: field },
+          },
+        );
+      }
+      if (values.length !== length) {
+        throw new ValidationError(
+          `Bar column '${field}' has ${values.length} values but 'time' has ${length}: columns must be equally long.`,
+          { details: { field: 'columns', column: field } },
+        );
+      }
+      columns[field] = values instanceof Float64Array ? values : Float64Array.from(values);
+    }
+    return new BarFrame(normalise(columns));
+  }
+
+  /**
+   * Adopts columns that must already be strictly ascending in time, without sorting: for trusted
+   * sources (the column cache) where out-of-order data means corruption, not a different order.
+   * @throws ValidationError (`details.field = 'time'`) when times are not finite and strictly ascending.
+   */
+  static fromSortedColumns(columns: BarColumns): BarFrame {
+    const length = columns.time.length;
+    for (const field of BAR_FIELDS) {
+      if (!(columns[field] instanceof Float64Array) || columns[field].length !== length) {
+        throw new ValidationError(`Bar column '${field}' must be a Float64Array of ${length} values.`, {
+          details: { field: 'columns', column: field },
+        });
+      }
+    }
+    const time = columns.time;
+    for (let i = 0; i < length; i++) {
+      const t = time[i] as number;
+      if (!Number.isFinite(t) || (i > 0 && !(t > (time[i - 1] as number)))) {
+        throw new ValidationError(`Bar times are not strictly ascending at index ${i}.`, {
+          details: { field: 'time', index: i },
+        });
+      }
+    }
+    return new BarFrame(columns);
+  }
+
+  /** Builds a frame from bar objects (any order; on a repeated time the later row wins). */
+  static fromRows(rows: readonly Bar[]): BarFrame {
+    const n = rows.length;
+    const columns = allocateColumns(n);
+    for (let i = 0; i < n; i++) {
+      const row = rows[i] as Bar;
+      columns.time[i] = row.time;
+      columns.open[i] = row.open;
+      columns.high[i] = row.high;
+      columns.low[i] = row.low;
+      columns.close[i] = row.close;
+      columns.volume[i] = row.volume;
+    }
+    return new BarFrame(normalise(columns));
+  }
+
+  /**
+   * Builds a frame from an arquero table with columns `open, high, low, close, volume` and a time
+   * column named `time` (epoch ms or `Date`) or `date` (`Date`, epoch ms or ISO string).
+   * @throws ValidationError when a column is missing or a time cannot be read.
+   */
+  static fromTable(table: ColumnTable): BarFrame {
+    const names = table.columnNames();
+    const timeName = names.includes('time') ? 'time' : names.includes('date') ? 'date' : undefined;
+    if (timeName === undefined) {
+      throw new ValidationError("Table has no 'time' or 'date' column.", {
+        details: { field: 'columns', missing: 'time' },
+      });
+    }
+    const rawTimes = table.array(timeName) as ArrayLike<unknown>;
+    const time = new Float64Array(rawTimes.length);
+    for (let i = 0; i < rawTimes.length; i++) {
+      const value = rawTimes[i];
+      time[i] =
+        value instanceof Date
+          ? value.getTime()
+          : typeof value === 'string'
+            ? Date.parse(value)
+            : Number(value);
+    }
+    const column = (name: string): ArrayLike<number> => {
+      if (!names.includes(name)) {
+        throw new ValidationError(`Table has no '${name}' column.`, {
+          details: { field: 'columns', missing: name },
+        });
+      }
+      return table.array(name, Float64Array) as Float64Array;
+    };
+    return BarFrame.fromColumns({
+      time,
+      open: column('open'),
+      high: column('high'),
+      low: column('low'),
+      close: column('close'),
+      volume: column('volume'),
+    });
+  }
+
+  /** Number of bars. */
+  get length(): number {
+    return this.#columns.time.length;
+  }
+
+  /** Start time (epoch ms) of the first bar, `undefined` when empty. */
+  get firstTime(): number | undefined {
+    return this.#columns.time[0];
+  }
+
+  /** Start time (epoch ms) of the last bar, `undefined` when empty. */
+  get lastTime(): number | undefined {
+    return this.#columns.time[this.#columns.time.length - 1];
+  }
+
+  /** The typed columns themselves (not copies): read, do not write. */
+  columns(): BarColumns {
+    return this.#columns;
+  }
+
+  /** The bar at `index` (negative counts from the end), `undefined` when out of range. */
+  at(index: number): Bar | undefined {
+    const i = index < 0 ? this.length + index : index;
+    if (i < 0 || i >= this.length) return undefined;
+    const c = this.#columns;
+    return {
+      time: c.time[i] as number,
+      open: c.open[i] as number,
+      high: c.high[i] as number,
+      low: c.low[i] as number,
+      close: c.close[i] as number,
+      volume: c.volume[i] as number,
+    };
+  }
+
+  /** All bars as objects (allocates one object per bar; prefer {@link BarFrame.columns} for numeric work). */
+  toRows(): Bar[] {
+    const rows: Bar[] = new Array<Bar>(this.length);
+    for (let i = 0; i < this.length; i++) rows[i] = this.at(i) as Bar;
+    return rows;
+  }
+
+  /** The columns as an arquero table (`time` in epoch ms), built once and shared. */
+  toTable(): ColumnTable {
+    this.#table ??= aq.table({ ...this.#columns });
+    return this.#table;
+  }
+
+  /** Index of the first bar whose time is `>= ms` (`length` when none). */
+  indexAtOrAfter(ms: number): number {
+    const time = this.#columns.time;
+    let lo = 0;
+    let hi = time.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((time[mid] as number) < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Bars with `startMs <= time < endMs`, sharing memory with this frame. */
+  slice(startMs: number, endMs: number = Number.POSITIVE_INFINITY): BarFrame {
+    return this.sliceIndex(this.indexAtOrAfter(startMs), this.indexAtOrAfter(endMs));
+  }
+
+  /** The last `n` bars (all when `n >= length`). */
+  tail(n: number): BarFrame {
+    return this.sliceIndex(Math.max(0, this.length - Math.max(0, Math.floor(n))), this.length);
+  }
+
+  /** The first `n` bars. */
+  head(n: number): BarFrame {
+    return this.sliceIndex(0, Math.min(this.length, Math.max(0, Math.floor(n))));
+  }
+
+  /**
+   * The union of both series, sorted and de-duplicated by time. Where both hold a bar at the same
+   * time, `newer` (the argument) wins: freshly fetched bars replace stored ones.
+   */
+  merge(newer: BarFrame): BarFrame {
+    if (newer.length === 0) return this;
+    if (this.length === 0) return newer;
+    const a = this.#columns;
+    const b = newer.#columns;
+    // Appending (tail loads) and prepending (backfills) are the common cases: plain concatenation.
+    if ((this.lastTime as number) < (newer.firstTime as number)) return new BarFrame(concatColumns(a, b));
+    if ((newer.lastTime as number) < (this.firstTime as number)) return new BarFrame(concatColumns(b, a));
+    return new BarFrame(mergeOverlapping(a, b));
+  }
+
+  private sliceIndex(start: number, end: number): BarFrame {
+    if (start === 0 && end === this.length) return this;
+    const c = this.#columns;
+    return new BarFrame({
+      time: c.time.subarray(start, end),
+      open: c.open.subarray(start, end),
+      high: c.high.subarray(start, end),
+      low: c.low.subarray(start, end),
+      close: c.close.subarray(start, end),
+      volume: c.volume.subarray(start, end),
+    });
+  }
+}
+
+function emptyColumns(): BarColumns {
+  return allocateColumns(0);
+}
+
+function allocateColumns(n: number): BarColumns {
+  return {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+}
+
+/** Checks times are finite, then sorts and de-duplicates only when the input needs it. */
+function normalise(columns: BarColumns): BarColumns {
+  const time = columns.time;
+  let sorted = true;
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i] as number;
+    if (!Number.isFinite(t)) {
+      throw new ValidationError(`Bar ${i} has an invalid time (${t}): times are UTC epoch milliseconds.`, {
+        details: { field: 'time', index: i },
+      });
+    }
+    if (i > 0 && t <= (time[i - 1] as number)) sorted = false;
+  }
+  return sorted ? columns : sortUnique(columns);
+}
+
+/** Stable sort by time; among equal times the last row is kept. */
+function sortUnique(columns: BarColumns): BarColumns {
+  const time = columns.time;
+  const order = Array.from({ length: time.length }, (_, i) => i);
+  order.sort((x, y) => (time[x] as number) - (time[y] as number) || x - y);
+  const keep: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    const next = order[k + 1];
+    const current = order[k] as number;
+    if (next === undefined || time[next] !== time[current]) keep.push(current);
+  }
+  const out = allocateColumns(keep.length);
+  for (const field of BAR_FIELDS) {
+    const src = columns[field];
+    const dst = out[field];
+    for (let k = 0; k < keep.length; k++) dst[k] = src[keep[k] as number] as number;
+  }
+  return out;
+}
+
+function concatColumns(first: BarColumns, second: BarColumns): BarColumns {
+  const out = allocateColumns(first.time.length + second.time.length);
+  for (const field of BAR_FIELDS) {
+    out[field].set(first[field], 0);
+    out[field].set(second[field], first.time.length);
+  }
+  return out;
+}
+
+/** Two-pointer merge of sorted unique series; `b` wins on equal times. */
+function mergeOverlapping(a: BarColumns, b: BarColumns): BarColumns {
+  const ta = a.time;
+  const tb = b.time;
+  // First pass counts the output so every column is allocated once at its final size.
+  let count = 0;
+  for (let i = 0, j = 0; i < ta.length || j < tb.length; count++) {
+    if (j >= tb.length || (i < ta.length && (ta[i] as number) < (tb[j] as number))) i++;
+    else if (i >= ta.length || (tb[j] as number) < (ta[i] as number)) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  const out = allocateColumns(count);
+  for (let i = 0, j = 0, k = 0; k < count; k++) {
+    let src: BarColumns;
+    let index: number;
+    if (j >= tb.length || (i < ta.length && (ta[i] as number) < (tb[j] as number))) {
+      src = a;
+      index = i++;
+    } else {
+      if (i < ta.length && ta[i] === tb[j]) i++; // the stored bar at this time is replaced
+      src = b;
+      index = j++;
+    }
+    out.time[k] = src.time[index] as number;
+    out.open[k] = src.open[index] as number;
+    out.high[k] = src.high[index] as number;
+    out.low[k] = src.low[index] as number;
+    out.close[k] = src.close[index] as number;
+    out.volume[k] = src.volume[index] as number;
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import { ValidationError } from '@ktrdr/core';
+
+/** IB security types ktrdr trades: stocks, forex pairs (IDEALPRO cash), futures. */
+export const INSTRUMENT_TYPES = ['STK', 'CASH', 'FUT'] as const;
+
+/** An IB security type: `'STK'` stock, `'CASH'` forex pair, `'FUT'` future. */
+export type InstrumentType = (typeof INSTRUMENT_TYPES)[number];
+
+/** Longest accepted symbol. IB's longest local symbols are well under this. */
+export const MAX_SYMBOL_LENGTH = 32;
+
+// First character alphanumeric: rules out '.', '..' and leading '-' (which CLIs read as an option).
+const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9.-]*$/;
+const FOREX_PATTERN = /^([A-Z]{3})\.([A-Z]{3})$/;
+
+/**
+ * Validates and normalises a symbol (trimmed, upper-cased). The rules make a symbol safe to use as
+ * part of a file name: only `A-Z 0-9 . -`, at most {@link MAX_SYMBOL_LENGTH} characters, never
+ * starting with `.` or `-`, never containing `..`, so no symbol can name a path outside its folder.
+ * @throws ValidationError with `details.field = 'symbol'`.
+ */
+export function parseSymbol(value: unknown): string {
+  if (typeof value !== 'string') {
+    throw symbolError(`Symbol must be a string, got ${value === null ? 'null' : typeof value}.`, value);
+  }
+  const symbol = value.trim().toUpperCase();
+  if (symbol.length === 0)
+    throw symbolError('Symbol is empty: pass a ticker such as AAPL or EUR.USD.', value);
+  if (symbol.length > MAX_SYMBOL_LENGTH) {
+    throw symbolError(`Symbol '${value}' is longer than ${MAX_SYMBOL_LENGTH} characters.`, value);
+  }
+  if (!SYMBOL_PATTERN.test(symbol) || symbol.includes('..')) {
+    throw symbolError(
+      `Invalid symbol '${value}': use letters, digits, '.' and '-' only, starting with a letter or digit ` +
+        `(e.g. AAPL, BRK.B, EUR.USD).`,
+      value,
+    );
+  }
+  return symbol;
+}
+
+/** True for a forex pair in IB's `BASE.QUOTE` form, such as `EUR.USD`. */
+export function isForexSymbol(symbol: string): boolean {
+  return FOREX_PATTERN.test(symbol);
+}
+
+/** Splits `EUR.USD` into `{ base: 'EUR', quote: 'USD' }`; `undefined` for anything that is not a forex pair. */
+export function splitForexPair(symbol: string): { base: string; quote: string } | undefined {
+  const match = FOREX_PATTERN.exec(symbol);
+  return match ? { base: match[1] as string, quote: match[2] as string } : undefined;
+}
+
+/**
+ * Best guess of a symbol's instrument type from its name alone: `CASH` for `EUR.USD`-style pairs,
+ * otherwise `STK`. Futures cannot be told apart by name (ES, CL...), so callers that know better pass
+ * the type explicitly; the broker's contract lookup remains the authority.
+ */
+export function detectInstrumentType(symbol: string): InstrumentType {
+  return isForexSymbol(symbol) ? 'CASH' : 'STK';
+}
+
+/**
+ * Validates an instrument type given by a user.
+ * @throws ValidationError with `details.field = 'instrumentType'`.
+ */
+export function parseInstrumentType(value: unknown): InstrumentType {
+  if (typeof value === 'string' && (INSTRUMENT_TYPES as readonly string[]).includes(value.toUpperCase())) {
+    return value.toUpperCase() as InstrumentType;
+  }
+  throw new ValidationError(
+    `Unknown instrument type '${String(value)}': use one of ${INSTRUMENT_TYPES.join(', ')}.`,
+    {
+      details: { field: 'instrumentType', value: String(value), accepted: [...INSTRUMENT_TYPES] },
+    },
+  );
+}
+
+function symbolError(message: string, value: unknown): ValidationError {
+  return new ValidationError(message, { details: { field: 'symbol', value: String(value) } });
+}

@@ -1,0 +1,26 @@
+export { CsvStore } from './csv-store';
+export type {
+  CsvStoreOptions,
+  SeriesOptions,
+  LoadOptions,
+  LoadedSeries,
+  SavedSeries,
+  SeriesRange,
+  SeriesInfo,
+} from './csv-store';
+export { CSV_HEADER, parseBarsCsv } from './csv-parse';
+export { formatBarsCsv } from './csv-format';
+export type { CsvStamp, CacheSummary } from './column-cache';
+export { CACHE_VERSION, readColumnCache, readCacheSummary, writeColumnCache, stampOf } from './column-cache';
+export type { AtomicWriteIo, AtomicWriteOptions } from './atomic-write';
+export { writeFileAtomic, nodeIo, TEMP_PREFIX } from './atomic-write';
+export { KeyedMutex, seriesLocks } from './keyed-mutex';
+export type { SeriesPaths } from './series-paths';
+export {
+  SIMULATED_DIR,
+  SIMULATED_MARKER_FILE,
+  SIMULATED_MARKER_TEXT,
+  seriesFileName,
+  resolveSeriesPaths,
+  parseSeriesFileName,
+} from './series-paths';

@@ -1,0 +1,226 @@
+import { CancelledError, ValidationError } from '@ktrdr/core';
+import { describe, expect, it } from 'vitest';
+import {
+  PacingScheduler,
+  type PacingPermit,
+  type PacingSchedulerOptions,
+  type PacingTicket,
+} from '../../src/ib/pacing-scheduler';
+import { FakeClock, settle } from './fake-clock';
+import { pacingViolations, type SendRecord } from './pacing-rules';
+
+/** No margin and no spacing: the tests check the rules' exact arithmetic. */
+const EXACT = { safetyMargin: { ratio: 0, ms: 0 }, minIntervalMs: 0 } satisfies PacingSchedulerOptions;
+
+function setup(options: PacingSchedulerOptions = {}) {
+  const clock = new FakeClock();
+  const scheduler = new PacingScheduler({ ...EXACT, ...options, clock });
+  const granted: Array<{ at: number; ticket: PacingTicket; permit: PacingPermit }> = [];
+  const acquire = (ticket: PacingTicket, signal?: AbortSignal) => {
+    const promise = scheduler.acquire(ticket, signal).then((permit) => {
+      granted.push({ at: clock.now(), ticket, permit });
+      return permit;
+    });
+    promise.catch(() => undefined);
+    return promise;
+  };
+  return { clock, scheduler, granted, acquire };
+}
+
+const ticket = (n: number, bucket = 'STK:AAPL@SMART/TRADES', weight = 1): PacingTicket => ({
+  identity: `${bucket}#${n}`,
+  bucket,
+  weight,
+});
+
+describe('PacingScheduler (strict)', () => {
+  it('sends five requests for one contract at once and holds the sixth until the 2 s window has passed', async () => {
+    const { clock, granted, acquire } = setup();
+    for (let i = 0; i < 6; i++) void acquire(ticket(i));
+    await settle();
+    expect(granted.map((g) => g.at)).toEqual([0, 0, 0, 0, 0]);
+    await clock.advance(1_999);
+    expect(granted).toHaveLength(5);
+    await clock.advance(1);
+    expect(granted.map((g) => g.at)).toEqual([0, 0, 0, 0, 0, 2_000]);
+  });
+
+  it('holds an identical request for 15 s', async () => {
+    const { clock, granted, acquire } = setup();
+    void acquire(ticket(1));
+    void acquire(ticket(1));
+    await settle();
+    expect(granted).toHaveLength(1);
+    await clock.advance(14_999);
+    expect(granted).toHaveLength(1);
+    await clock.advance(1);
+    expect(granted.map((g) => g.at)).toEqual([0, 15_000]);
+  });
+
+  it('allows 60 requests per 10 minutes, counting BID_ASK twice', async () => {
+    const { clock, granted, acquire } = setup();
+    // Different buckets, so only the 10-minute rule binds; released at once, so the open cap does not.
+    for (let i = 0; i < 30; i++) void acquire(ticket(i, `bucket-${i}`, 2)).then((p) => p.release());
+    void acquire(ticket(100, 'x', 1));
+    await settle();
+    expect(granted).toHaveLength(30); // 30 x 2 = 60: the weight-1 request would make 61
+    await clock.advance(599_999);
+    expect(granted).toHaveLength(30);
+    await clock.advance(1);
+    expect(granted).toHaveLength(31);
+    expect(granted[30]?.at).toBe(600_000);
+  });
+
+  it('grants the 61st request exactly when the first leaves the 10-minute window', async () => {
+    const { clock, granted, acquire } = setup();
+    for (let i = 0; i < 61; i++) void acquire(ticket(i, `b${i}`)).then((p) => p.release());
+    await settle();
+    expect(granted).toHaveLength(60);
+    await clock.advance(599_999);
+    expect(granted).toHaveLength(60);
+    await clock.advance(1);
+    expect(granted).toHaveLength(61);
+  });
+
+  it('keeps at most 50 requests open, granting the 51st when one is released', async () => {
+    const { granted, acquire, scheduler } = setup({ limits: { globalMaxWeight: 1_000 } });
+    for (let i = 0; i < 51; i++) void acquire(ticket(i, `b${i}`));
+    await settle();
+    expect(granted).toHaveLength(50);
+    expect(scheduler.stats.open).toBe(50);
+    granted[0]?.permit.release();
+    await settle();
+    expect(granted).toHaveLength(51);
+    expect(scheduler.stats.maxOpen).toBe(50);
+  });
+
+  it('does not let one blocked contract hold back another contract', async () => {
+    const { granted, acquire } = setup();
+    for (let i = 0; i < 6; i++) void acquire(ticket(i, 'A'));
+    void acquire(ticket(0, 'B'));
+    await settle();
+    expect(granted.map((g) => g.ticket.bucket)).toEqual(['A', 'A', 'A', 'A', 'A', 'B']);
+  });
+
+  it('divides every window by timeScale', async () => {
+    const { clock, granted, acquire } = setup({ timeScale: 100 });
+    void acquire(ticket(1));
+    void acquire(ticket(1));
+    await settle();
+    await clock.advance(149);
+    expect(granted).toHaveLength(1);
+    await clock.advance(1);
+    expect(granted.map((g) => g.at)).toEqual([0, 150]);
+  });
+
+  it('widens windows by the safety margin', async () => {
+    const { clock, granted, acquire, scheduler } = setup({ safetyMargin: { ratio: 0.1, ms: 5 } });
+    expect(scheduler.realWindowMs(2_000)).toBe(2_205);
+    for (let i = 0; i < 6; i++) void acquire(ticket(i));
+    await settle();
+    await clock.advance(2_204);
+    expect(granted).toHaveLength(5);
+    await clock.advance(1);
+    expect(granted).toHaveLength(6);
+  });
+
+  it('spaces grants by minIntervalMs', async () => {
+    const { clock, granted, acquire } = setup({ minIntervalMs: 30 });
+    for (let i = 0; i < 3; i++) void acquire(ticket(i, `b${i}`));
+    await clock.advance(100);
+    expect(granted.map((g) => g.at)).toEqual([0, 30, 60]);
+  });
+
+  it('rejects a waiting request with CancelledError when its signal aborts, and lets the rest go on', async () => {
+    const { clock, granted, acquire, scheduler } = setup();
+    void acquire(ticket(1));
+    const controller = new AbortController();
+    const waiting = acquire(ticket(1), controller.signal);
+    void acquire(ticket(2));
+    await settle();
+    expect(granted).toHaveLength(2);
+    controller.abort();
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    expect(scheduler.stats.waiting).toBe(0);
+    await clock.advance(60_000);
+    expect(granted).toHaveLength(2);
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const { acquire } = setup();
+    await expect(acquire(ticket(1), AbortSignal.abort())).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('forgets a revoked grant: it does not count against any rule', async () => {
+    const { granted, acquire } = setup();
+    const first = await acquire(ticket(1));
+    first.revoke();
+    await acquire(ticket(1));
+    expect(granted.map((g) => g.at)).toEqual([0, 0]);
+  });
+
+  it('pauses a bucket after a reported violation and counts it', async () => {
+    const { clock, granted, acquire, scheduler } = setup();
+    scheduler.noteViolation(ticket(0), 1_000);
+    scheduler.noteRetry();
+    void acquire(ticket(1));
+    void acquire(ticket(2, 'other'));
+    await settle();
+    expect(granted.map((g) => g.ticket.bucket)).toEqual(['other']);
+    await clock.advance(1_000);
+    expect(granted).toHaveLength(2);
+    expect(scheduler.stats).toMatchObject({ violations: 1, retries: 1, granted: 2 });
+  });
+
+  it('rejects waiters on dispose', async () => {
+    const { acquire, scheduler } = setup();
+    void acquire(ticket(1));
+    const waiting = acquire(ticket(1));
+    await settle();
+    scheduler.dispose(new CancelledError('closing'));
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('refuses a non-positive timeScale', () => {
+    expect(() => new PacingScheduler({ timeScale: 0 })).toThrow(ValidationError);
+  });
+
+  it('never breaks a rule under a random load, while keeping requests in flight', async () => {
+    let seed = 42;
+    const random = (): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const { clock, acquire, scheduler } = setup({ timeScale: 10 });
+    const sends: SendRecord[] = [];
+    const all: Array<Promise<void>> = [];
+    for (let i = 0; i < 300; i++) {
+      const bucket = `sym${Math.floor(random() * 3)}/${random() < 0.1 ? 'BID_ASK' : 'TRADES'}`;
+      const t: PacingTicket = {
+        identity: `${bucket}#${Math.floor(random() * 120)}`,
+        bucket,
+        weight: bucket.endsWith('BID_ASK') ? 2 : 1,
+      };
+      all.push(
+        acquire(t).then((permit) => {
+          sends.push({ time: clock.now(), bucket: t.bucket, identity: t.identity, weight: t.weight ?? 1 });
+          // Each request takes 5-500 ms to answer.
+          clock.setTimeout(() => permit.release(), 5 + Math.floor(random() * 495));
+        }),
+      );
+    }
+    while (sends.length < 300) await clock.advance(1_000);
+    await Promise.all(all);
+    expect(pacingViolations(sends, 10)).toEqual([]);
+    expect(scheduler.stats.maxOpen).toBeGreaterThan(1);
+  });
+});
+
+describe('PacingScheduler (off)', () => {
+  it('grants everything at once, up to the open-request cap', async () => {
+    const { granted, acquire } = setup({ profile: 'off' });
+    for (let i = 0; i < 60; i++) void acquire(ticket(1));
+    await settle();
+    expect(granted).toHaveLength(50);
+  });
+});
