@@ -71,5 +71,9 @@ export {
   type StartOperationOptions,
 } from './operations/operation-registry';
 export { sleep } from './internal/abort';
-export { operationInfoSchema, operationsContract, type OperationsContract } from './operations/operations-contract';
+export {
+  operationInfoSchema,
+  operationsContract,
+  type OperationsContract,
+} from './operations/operations-contract';
 export { createOperationsService } from './operations/operations-service';

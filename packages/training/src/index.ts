@@ -1,1 +1,141 @@
-export {};
+/**
+ * The public surface of `@ktrdr/training`: strategies, indicators, fuzzy features and labels; the
+ * MLP trainer (worker threads, seeded), model storage, ONNX export and inference; and the async
+ * training chain `TrainingService -> TrainingManager -> TrainingAdapter -> transport`.
+ */
+export * from './strategy/index';
+export {
+  SAMPLE_STRATEGY_FILE,
+  bundledStrategiesDir,
+  sampleStrategyPath,
+} from './strategy/bundled-strategies';
+export * from './indicators/index';
+export * from './fuzzy/index';
+export {
+  barCount,
+  PRICE_SOURCES,
+  priceSeries,
+  type OhlcvColumns,
+  type PriceSource,
+  type FeatureMatrix,
+  FEATURE_SPEC_FORMAT,
+  featureColumnNames,
+  fuzzyColumnName,
+  laggedColumnName,
+  type FeatureSpec,
+  applyScaler,
+  fitScaler,
+  type FittedScaler,
+  applyFeatureSpec,
+  buildFeatures,
+  type BuiltFeatures,
+  prepareTrainingData,
+  sliceRows,
+  type TrainingData as PreparedTrainingData,
+  type TrainingSlice,
+} from './features/index';
+export * from './labels/index';
+export {
+  selectTfBackend,
+  TF_BACKENDS,
+  TF_BACKEND_ENV,
+  type TfBackendName,
+  type SelectedTfBackend,
+} from './backend/tf-backend';
+export {
+  ACTIVATIONS,
+  OPTIMIZERS,
+  validateMlpConfig,
+  learningRateForEpoch,
+  type MlpConfig,
+  type EarlyStoppingConfig,
+} from './model/mlp-config';
+export type { DatasetSplit, TrainingData } from './model/dataset';
+export { CLASS_LABELS, CLASS_INDEX, type ClassLabel } from './model/class-labels';
+export {
+  predict,
+  type PredictableModel,
+  type PredictInput,
+  type PredictOptions,
+  type PredictionResult,
+  type RowPrediction,
+} from './model/predict';
+export { trainMlp } from './trainer/train-mlp';
+export type {
+  EpochMetrics,
+  BatchProgress,
+  EpochProgress,
+  TrainingProgress as TrainerProgress,
+  TrainMlpOptions,
+  TrainingResult,
+} from './trainer/training-types';
+export {
+  exportMlpToOnnx,
+  ONNX_INPUT,
+  ONNX_OUTPUT,
+  ONNX_OPSET,
+  type OnnxExportOptions,
+} from './onnx/onnx-export';
+export { OnnxMlpSession } from './onnx/onnx-session';
+export {
+  ModelStore,
+  MODEL_FILES,
+  type ModelStoreOptions,
+  type SaveModelInput,
+  type StoredModelInfo,
+  type LoadedModel,
+  type ModelMetadata,
+} from './storage/model-store';
+export type { ModelKey } from './storage/model-names';
+export {
+  TrainingWorkerPool,
+  type TrainingWorkerPoolOptions,
+  type TrainingTask,
+  type TrainingTaskStatus,
+  type SubmitOptions,
+} from './worker/training-worker-pool';
+export type { TrainingJob, TrainingJobOutcome } from './worker/worker-protocol';
+export {
+  TRAINING_SESSION_STATUSES,
+  trainingHostContract,
+  trainingSessionSchema,
+  startTrainingInputSchema,
+  type StartTrainingInput,
+  type TrainingHostContract,
+  type TrainingProgress,
+  type TrainingSessionInfo,
+  type TrainingSessionStatus,
+} from './host-service/training-host-contract';
+export { createTrainingHostService } from './host-service/create-training-host-service';
+export {
+  TrainingSessions,
+  type LoadBars,
+  type SessionBars,
+  type TrainingSessionsOptions,
+} from './session/training-sessions';
+export { mlpConfigFromStrategy, type TrainingOverrides } from './session/strategy-to-mlp';
+export { TrainingAdapter, type TrainingAdapterTransportOptions } from './adapter/training-adapter';
+export {
+  TrainingManager,
+  operationProgressOf,
+  type RunTrainingOptions,
+  type TrainingManagerOptions,
+} from './manager/training-manager';
+export {
+  TrainingService,
+  createLocalTrainer,
+  type PredictRequest,
+  type TrainOutcome,
+  type TrainRequest,
+  type TrainingServiceOptions,
+} from './service/training-service';
+export { formatModelName, parseModelName, type ModelRef } from './service/model-names';
+export {
+  trainingApiContract,
+  modelSummarySchema,
+  predictionResultSchema,
+  type BarPredictions,
+  type ModelSummary,
+  type TrainingApiContract,
+} from './api/training-api-contract';
+export { createTrainingApiService, type TrainingApiServiceOptions } from './api/create-training-api-service';

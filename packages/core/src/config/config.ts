@@ -6,6 +6,7 @@ import {
   parseHttpUrl,
   parseInteger,
   parsePath,
+  parsePositiveMs,
   parseSecondsAsMs,
 } from './env-parsers';
 
@@ -89,32 +90,33 @@ export const ENVIRONMENT_VARIABLES = {
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
+type Parser<T> = (source: ValueSource) => T;
 
 /**
  * Resolves the configuration: explicit `options` > environment > {@link CONFIG_DEFAULTS}. Explicit
- * options are validated like environment values. Throws `ServiceConfigurationError` naming the
- * variable and the accepted values for any bad value.
+ * options are validated like environment values (an option in its own unit: `ib.timeoutMs` is
+ * milliseconds where `IB_TIMEOUT` is seconds). Throws `ServiceConfigurationError` naming the
+ * variable (or option) and the accepted values for any bad value.
  */
 export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.env): KtrdrConfig {
   const pick = <T>(
-    option: T | undefined,
+    option: unknown,
     optionName: string,
     variable: string,
-    parse: (source: ValueSource) => T,
+    parse: Parser<T>,
     fallback: T,
+    parseOption: Parser<T> = parse,
   ): T => {
-    if (option !== undefined) {
-      return typeof option === 'string' ? parse({ name: optionName, raw: option }) : option;
-    }
+    if (option !== undefined) return parseOption({ name: optionName, raw: String(option) });
     const raw = env[variable];
     return raw === undefined || raw.trim() === '' ? fallback : parse({ name: variable, raw });
   };
   const d = CONFIG_DEFAULTS;
   const ib = options.ib ?? {};
   const training = options.training ?? {};
-  const port = (s: ValueSource) => parseInteger(s, 1, 65_535);
-  const clientId = (s: ValueSource) => parseInteger(s, 0, 2_147_483_647);
-  const config: KtrdrConfig = {
+  const port: Parser<number> = (s) => parseInteger(s, 1, 65_535);
+  const clientId: Parser<number> = (s) => parseInteger(s, 0, 2_147_483_647);
+  return {
     ib: {
       useHostService: pick(
         ib.useHostService,
@@ -133,7 +135,14 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
       host: pick(ib.host, 'ib.host', 'IB_HOST', parseHost, d.ib.host),
       port: pick(ib.port, 'ib.port', 'IB_PORT', port, d.ib.port),
       clientId: pick(ib.clientId, 'ib.clientId', 'IB_CLIENT_ID', clientId, d.ib.clientId),
-      timeoutMs: pick(ib.timeoutMs, 'ib.timeoutMs', 'IB_TIMEOUT', parseSecondsAsMs, d.ib.timeoutMs),
+      timeoutMs: pick(
+        ib.timeoutMs,
+        'ib.timeoutMs',
+        'IB_TIMEOUT',
+        parseSecondsAsMs,
+        d.ib.timeoutMs,
+        parsePositiveMs,
+      ),
     },
     training: {
       useHostService: pick(
@@ -155,10 +164,4 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
     dataDir: resolve(pick(options.dataDir, 'dataDir', 'KTRDR_DATA_DIR', parsePath, d.dataDir)),
     modelsDir: resolve(pick(options.modelsDir, 'modelsDir', 'KTRDR_MODELS_DIR', parsePath, d.modelsDir)),
   };
-  // Numbers given as explicit options bypass the string parsers: check their ranges too.
-  port({ name: 'ib.port', raw: String(config.ib.port) });
-  clientId({ name: 'ib.clientId', raw: String(config.ib.clientId) });
-  if (!(config.ib.timeoutMs > 0))
-    parseSecondsAsMs({ name: 'ib.timeoutMs', raw: String(config.ib.timeoutMs) });
-  return config;
 }

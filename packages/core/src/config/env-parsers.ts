@@ -50,13 +50,24 @@ export function parseInteger(source: ValueSource, min: number, max: number): num
   return parsed;
 }
 
-/** Parses a positive number of seconds and returns milliseconds. */
+function positiveNumber(source: ValueSource): number | undefined {
+  const text = source.raw.trim();
+  const value = Number(text);
+  return text !== '' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** Parses a positive number of seconds and returns whole milliseconds (at least 1). */
 export function parseSecondsAsMs(source: ValueSource): number {
-  const value = Number(source.raw.trim());
-  if (source.raw.trim() === '' || !Number.isFinite(value) || value <= 0) {
-    return fail(source, 'a positive number of seconds, e.g. 30');
-  }
-  return Math.round(value * 1000);
+  const seconds = positiveNumber(source);
+  if (seconds === undefined) return fail(source, 'a positive number of seconds, e.g. 30');
+  return Math.max(1, Math.round(seconds * 1000));
+}
+
+/** Parses a positive number of milliseconds. */
+export function parsePositiveMs(source: ValueSource): number {
+  const ms = positiveNumber(source);
+  if (ms === undefined) return fail(source, 'a positive number of milliseconds, e.g. 30000');
+  return ms;
 }
 
 /** Parses a non-empty host name or address. */

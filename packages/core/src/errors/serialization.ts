@@ -17,7 +17,11 @@ import {
 } from './error-classes';
 import { KtrdrError, type KtrdrErrorOptions, type SerializedKtrdrError } from './ktrdr-error';
 
-const CLASS_BY_CODE: Record<ErrorCode, new (message: string, options: KtrdrErrorOptions) => KtrdrError> = {
+/** Classes rebuilt from their code alone; rate limits and host-service errors carry an extra field. */
+const CLASS_BY_CODE: Record<
+  Exclude<ErrorCode, 'rate_limited' | 'host_service'>,
+  new (message: string, options: KtrdrErrorOptions) => KtrdrError
+> = {
   connection_failed: ServiceConnectionError,
   timeout: ServiceTimeoutError,
   configuration: ServiceConfigurationError,
@@ -28,9 +32,7 @@ const CLASS_BY_CODE: Record<ErrorCode, new (message: string, options: KtrdrError
   conflict: ConflictError,
   payload_too_large: PayloadTooLargeError,
   cancelled: CancelledError,
-  rate_limited: RateLimitedError,
   data_unavailable: DataUnavailableError,
-  host_service: InternalError,
   internal: InternalError,
 };
 
@@ -78,7 +80,8 @@ export function errorFromHttpStatus(
 ): KtrdrError {
   const code = codeFromHttpStatus(status);
   if (code === 'host_service') return new HostServiceError(message, { ...options, status });
-  return errorFromJSON({ name: 'KtrdrError', code, message, retryAfterMs: options.retryAfterMs }, status);
+  if (code === 'rate_limited') return new RateLimitedError(message, options);
+  return new CLASS_BY_CODE[code](message, options);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceImplementation, ServiceRequest } from '../contract/implement-service';
 import type { HttpMethod } from '../contract/define-service';
+import { fromSearchParams } from '../contract/query';
 import type { KtrdrError } from '../errors/index';
 import {
   CancelledError,
@@ -49,23 +50,27 @@ function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Pro
   // Mounted behind express.json(), the body is already parsed.
   if (req.body !== undefined) return Promise.resolve(req.body);
   return new Promise((resolve, reject) => {
+    const tooLarge = () =>
+      new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes`, {
+        details: { limitBytes: limit },
+      });
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      // Say so at once; Node discards the unread body once the answer is sent.
+      reject(tooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (size > limit) return;
       size += chunk.length;
-      if (size > limit) {
-        reject(
-          new PayloadTooLargeError(`Request body exceeds the limit of ${limit} bytes`, {
-            details: { limitBytes: limit },
-          }),
-        );
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Keep reading and dropping the rest: destroying the request would also destroy the 413.
+      if (size > limit) reject(tooLarge());
+      else chunks.push(chunk);
     });
     req.on('error', reject);
     req.on('end', () => {
+      if (size > limit) return;
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve(undefined);
       try {
@@ -75,15 +80,6 @@ function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Pro
       }
     });
   });
-}
-
-function queryOf(url: URL): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(key);
-    query[key] = values.length === 1 ? (values[0] as string) : values;
-  }
-  return query;
 }
 
 /**
@@ -101,9 +97,13 @@ export function createRequestListener(
     const method = (req.method ?? 'GET').toUpperCase();
     if (!implementation.hasPath(url.pathname) || !METHODS.includes(method)) {
       if (next !== undefined) return next();
+      // Same error as the in-process transport gives for an unknown route.
+      const { name } = implementation.contract;
       return sendError(
         res,
-        new NotFoundError(`No route ${method} ${url.pathname}`, { details: { method, path: url.pathname } }),
+        new NotFoundError(`${name} has no route ${method} ${url.pathname}`, {
+          details: { service: name, method, path: url.pathname },
+        }),
       );
     }
     const controller = new AbortController();
@@ -121,7 +121,7 @@ export function createRequestListener(
         const request: ServiceRequest = {
           method: method as HttpMethod,
           path: url.pathname,
-          query: queryOf(url),
+          query: fromSearchParams(url.searchParams),
           body: method === 'POST' ? await readBody(req, limit) : undefined,
         };
         const result = await implementation.handle(request, {

@@ -47,11 +47,10 @@ export class OperationHandle<T = unknown> extends EventEmitter<OperationEvents> 
       metadata,
     };
     const external = options.signal;
-    if (external !== undefined) {
-      if (external.aborted) this.cancel(String(external.reason ?? 'aborted'));
-      else external.addEventListener('abort', () => this.cancel('Caller aborted'), { once: true });
-    }
-    this.outcome = this.run(work);
+    const onExternalAbort = () => this.cancel(`Caller aborted: ${String(external?.reason)}`);
+    if (external?.aborted === true) onExternalAbort();
+    else external?.addEventListener('abort', onExternalAbort, { once: true });
+    this.outcome = this.run(work).finally(() => external?.removeEventListener('abort', onExternalAbort));
     // The outcome is observed through result(); never let an unobserved failure crash the process.
     this.outcome.catch(() => undefined);
   }
@@ -75,19 +74,15 @@ export class OperationHandle<T = unknown> extends EventEmitter<OperationEvents> 
     } catch (error) {
       if (error instanceof KtrdrError && TERMINAL_STATUSES.includes(this.info.status)) throw error;
       const ktrdrError = this.controller.signal.aborted
-        ? this.cancelError(error)
+        ? this.cancelError()
         : toKtrdrError(error, `${this.type} failed`);
       throw this.finish(ktrdrError instanceof CancelledError ? 'cancelled' : 'failed', ktrdrError);
     }
   }
 
-  private cancelError(cause?: unknown): KtrdrError {
-    const reason: unknown = this.controller.signal.reason;
-    if (reason instanceof KtrdrError) return reason;
-    return new CancelledError(`Operation ${this.id} was cancelled: ${String(reason ?? 'no reason given')}`, {
-      details: { operationId: this.id },
-      cause,
-    });
+  /** What a cancellation stands for: {@link OperationHandle.cancel} aborts with a `CancelledError`. */
+  private cancelError(): KtrdrError {
+    return this.controller.signal.reason as CancelledError;
   }
 
   private finish(status: OperationStatus, error?: KtrdrError): KtrdrError {

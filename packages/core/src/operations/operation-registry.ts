@@ -71,7 +71,9 @@ export class OperationRegistry {
   /** Snapshots, newest first. */
   list(filter: ListOperationsFilter = {}): OperationInfo[] {
     this.prune();
+    // Newest first; reversing insertion order first keeps that true within one millisecond.
     const infos = [...this.operations.values()]
+      .reverse()
       .map((handle) => handle.describe())
       .filter(
         (info) =>

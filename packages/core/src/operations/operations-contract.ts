@@ -43,7 +43,11 @@ export const operationsContract = defineService('ktrdr API (operations)', {
       operation_type: z.string().optional(),
       limit: z.coerce.number().int().positive().max(1000).optional(),
     }),
-    output: z.object({ success: z.literal(true), data: z.array(operationInfoSchema), total_count: z.number() }),
+    output: z.object({
+      success: z.literal(true),
+      data: z.array(operationInfoSchema),
+      total_count: z.number(),
+    }),
   }),
   get: defineRoute({
     method: 'GET',
@@ -70,7 +74,8 @@ export const operationsContract = defineService('ktrdr API (operations)', {
     path: '/operations/:operation_id/wait',
     input: z.object({ operation_id: operationId }),
     output: single,
-    description: 'Streams progress (when asked for) until the operation ends; answers with its final snapshot.',
+    description:
+      'Streams progress (when asked for) until the operation ends; answers with its final snapshot.',
   }),
 });
 

@@ -4,7 +4,11 @@ import type { OperationRegistry } from './operation-registry';
 import { type OperationsContract, operationsContract } from './operations-contract';
 
 /** Resolves once `handle` has ended, reporting each progress update meanwhile. */
-function waitForEnd(handle: OperationHandle<unknown>, report: (progress: unknown) => void, signal: AbortSignal) {
+function waitForEnd(
+  handle: OperationHandle<unknown>,
+  report: (progress: unknown) => void,
+  signal: AbortSignal,
+) {
   return new Promise<void>((resolve) => {
     if (handle.done) return resolve();
     const onProgress = (progress: unknown) => report(progress);
@@ -23,7 +27,9 @@ function waitForEnd(handle: OperationHandle<unknown>, report: (progress: unknown
 }
 
 /** The operations routes over a registry: mounted by the backend API, callable in-process. */
-export function createOperationsService(registry: OperationRegistry): ServiceImplementation<OperationsContract> {
+export function createOperationsService(
+  registry: OperationRegistry,
+): ServiceImplementation<OperationsContract> {
   const cancel = ({ operation_id, reason }: { operation_id: string; reason?: string | undefined }) => ({
     success: true as const,
     data: registry.cancel(operation_id, reason),

@@ -1,11 +1,12 @@
-import {
-  Agent as HttpAgent,
+// Default imports, called as `http.request` at call time: instrumentation (APM agents, msw in
+// tests) patches the module object, which named ESM bindings of built-ins would not see.
+import http, {
+  type Agent as HttpAgent,
   type ClientRequest,
   type IncomingMessage,
   type OutgoingHttpHeaders,
-  request as httpRequest,
 } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import https from 'node:https';
 import { ServiceConfigurationError } from '../errors/index';
 
 /** Where a service lives, parsed once per transport. @internal */
@@ -56,7 +57,7 @@ export function createPool(target: HttpTarget, connections: number, keepAliveTim
     timeout: keepAliveTimeoutMs,
     scheduling: 'lifo' as const,
   };
-  return target.secure ? new HttpsAgent(options) : new HttpAgent(options);
+  return target.secure ? new https.Agent(options) : new http.Agent(options);
 }
 
 /** One HTTP request to send. @internal */
@@ -105,8 +106,7 @@ export function startExchange(
   const onAbort = () => stop('aborted');
   const timer = setTimeout(() => stop('timeout'), timeoutMs);
   const response = new Promise<IncomingMessage>((resolve, reject) => {
-    const send = target.secure ? httpsRequest : httpRequest;
-    req = send(
+    req = (target.secure ? https : http).request(
       {
         hostname: target.hostname,
         port: target.port,

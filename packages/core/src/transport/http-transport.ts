@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { ServiceRequest } from '../contract/implement-service';
+import { toSearchParams } from '../contract/query';
 import {
   HostServiceError,
   type KtrdrError,
@@ -55,12 +56,7 @@ type AttemptOutcome =
 
 function queryString(query: ServiceRequest['query']): string {
   if (query === undefined) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (Array.isArray(value)) for (const v of value) params.append(key, v);
-    else if (value !== undefined) params.append(key, value);
-  }
-  const encoded = params.toString();
+  const encoded = toSearchParams(query).toString();
   return encoded === '' ? '' : `?${encoded}`;
 }
 

@@ -1,6 +1,7 @@
 import type { ServiceImplementation } from '../contract/implement-service';
+import { fromSearchParams, toSearchParams } from '../contract/query';
 import { ServiceConnectionError, toKtrdrError } from '../errors/index';
-import { linkedSignal, raceAbort } from '../internal/abort';
+import { abortError, linkedSignal, raceAbort } from '../internal/abort';
 import type { CallOptions, Transport, TransportCounters } from './transport';
 
 /** Options of {@link createInProcessTransport}. */
@@ -34,7 +35,11 @@ export function createInProcessTransport(
         });
       }
       counters.attempts++;
-      const timeoutMs = callOptions.deadlineMs ?? callOptions.timeoutMs ?? options.timeoutMs;
+      // One attempt here, so the tighter of the attempt timeout and the deadline bounds it.
+      const limits = [callOptions.timeoutMs ?? options.timeoutMs, callOptions.deadlineMs].filter(
+        (ms): ms is number => ms !== undefined,
+      );
+      const timeoutMs = limits.length === 0 ? undefined : Math.min(...limits);
       const what = `${serviceName} ${request.method} ${request.path}`;
       const linked = linkedSignal(
         [callOptions.signal],
@@ -47,12 +52,17 @@ export function createInProcessTransport(
             },
       );
       try {
-        // Bodies cross a JSON boundary over HTTP; doing the same here keeps both transports identical
-        // (a Date becomes its ISO string, undefined fields vanish).
+        // Like HTTP, which sends nothing once the signal is aborted: the handler never starts.
+        if (linked.signal.aborted) throw abortError(linked.signal, what);
+        // Bodies and queries cross a wire over HTTP; doing the same here keeps both transports
+        // identical (a Date becomes its ISO string, undefined fields vanish, a one-element query
+        // array arrives as a string).
         const body =
           request.body === undefined ? undefined : (JSON.parse(JSON.stringify(request.body)) as unknown);
+        const query =
+          request.query === undefined ? undefined : fromSearchParams(toSearchParams(request.query));
         const work = implementation.handle(
-          { ...request, body },
+          { ...request, body, query },
           {
             signal: linked.signal,
             transport: 'in-process',

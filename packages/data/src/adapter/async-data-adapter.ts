@@ -74,7 +74,11 @@ export class AsyncDataAdapter extends AsyncHostService {
   }
 
   /** Bars of `symbol` in `[start, end)`, labelled real or simulated. */
-  async fetchHistoricalData(symbol: string, timeframe: Timeframe, options: FetchHistoricalOptions): Promise<SourceBars> {
+  async fetchHistoricalData(
+    symbol: string,
+    timeframe: Timeframe,
+    options: FetchHistoricalOptions,
+  ): Promise<SourceBars> {
     const response = await this.client.historical(
       {
         symbol,

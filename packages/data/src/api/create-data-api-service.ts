@@ -64,7 +64,12 @@ export function createDataApiService(data: DataService): ServiceImplementation<D
         start: input.start_date ?? undefined,
         end: input.end_date ?? undefined,
       });
-      return { success: true as const, operation_id: handle.id, status: handle.status, data: handle.describe() };
+      return {
+        success: true as const,
+        operation_id: handle.id,
+        status: handle.status,
+        data: handle.describe(),
+      };
     },
     async range(input) {
       return { success: true as const, data: await data.getDataRange(input.symbol, input.timeframe) };

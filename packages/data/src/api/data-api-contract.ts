@@ -30,7 +30,12 @@ export const dataApiContract = defineService('ktrdr API (data)', {
     output: z.object({
       success: z.literal(true),
       data: z.array(
-        z.object({ symbol: z.string(), timeframes: z.array(z.string()), simulated: z.boolean(), series: z.array(seriesSchema) }),
+        z.object({
+          symbol: z.string(),
+          timeframes: z.array(z.string()),
+          simulated: z.boolean(),
+          series: z.array(seriesSchema),
+        }),
       ),
     }),
   }),
@@ -40,7 +45,14 @@ export const dataApiContract = defineService('ktrdr API (data)', {
     input: z.object({}),
     output: z.object({
       success: z.literal(true),
-      data: z.array(z.object({ timeframe: z.string(), ms: z.number(), ibBarSize: z.string(), maxRequestDays: z.number() })),
+      data: z.array(
+        z.object({
+          timeframe: z.string(),
+          ms: z.number(),
+          ibBarSize: z.string(),
+          maxRequestDays: z.number(),
+        }),
+      ),
     }),
   }),
   bars: defineRoute({

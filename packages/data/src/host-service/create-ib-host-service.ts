@@ -54,10 +54,20 @@ export function createIbHostService(source: HistoricalDataSource): ServiceImplem
         const info = await source.getContractInfo(symbol, { signal });
         const headTimestamps: Record<string, string | null> = {};
         for (const timeframe of input.timeframes ?? []) {
-          const head = await source.getHeadTimestamp(symbol, { timeframe, instrumentType: info.asset_type, signal });
+          const head = await source.getHeadTimestamp(symbol, {
+            timeframe,
+            instrumentType: info.asset_type,
+            signal,
+          });
           headTimestamps[timeframe] = head === undefined ? null : formatIsoUtc(head);
         }
-        return { success: true as const, is_valid: true, error_message: null, contract_info: info, head_timestamps: headTimestamps };
+        return {
+          success: true as const,
+          is_valid: true,
+          error_message: null,
+          contract_info: info,
+          head_timestamps: headTimestamps,
+        };
       } catch (error) {
         // An unknown symbol is an answer to "is it valid?", not a failure of the call.
         if (error instanceof NotFoundError) {
@@ -74,7 +84,11 @@ export function createIbHostService(source: HistoricalDataSource): ServiceImplem
     },
     async symbolInfo(input, { signal }) {
       const symbol = parseSymbol(input.symbol);
-      return { success: true as const, symbol, contract_info: await source.getContractInfo(symbol, { signal }) };
+      return {
+        success: true as const,
+        symbol,
+        contract_info: await source.getContractInfo(symbol, { signal }),
+      };
     },
     async headTimestamp(input, { signal }) {
       const symbol = parseSymbol(input.symbol);

@@ -39,7 +39,10 @@ export interface HistoricalDataSource {
   readonly name: string;
   fetchBars(request: BarsRequest): Promise<SourceBars>;
   /** Contract facts; rejects with `UnknownSymbolError` for a symbol the source does not know. */
-  getContractInfo(symbol: string, options?: { instrumentType?: InstrumentType; signal?: AbortSignal }): Promise<ContractInfo>;
+  getContractInfo(
+    symbol: string,
+    options?: { instrumentType?: InstrumentType; signal?: AbortSignal },
+  ): Promise<ContractInfo>;
   /** Earliest data point (epoch ms), or undefined when the source cannot tell. */
   getHeadTimestamp(
     symbol: string,

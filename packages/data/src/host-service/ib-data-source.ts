@@ -25,7 +25,8 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
     client ??= import('../ib/ib-client').then(({ createIbClient }) => createIbClient(options));
     return client;
   };
-  const useRthFor = (type: InstrumentType | undefined) => options.useRTH ?? (type === undefined || type === 'STK');
+  const useRthFor = (type: InstrumentType | undefined) =>
+    options.useRTH ?? (type === undefined || type === 'STK');
   return {
     name: 'ib',
     async fetchBars(request: BarsRequest): Promise<SourceBars> {
@@ -45,7 +46,9 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
     },
     async getContractInfo(symbol, callOptions = {}): Promise<ContractInfo> {
       const ib = await clientOf();
-      const info = await ib.getContractDetails(symbol, callOptions.instrumentType, { signal: callOptions.signal });
+      const info = await ib.getContractDetails(symbol, callOptions.instrumentType, {
+        signal: callOptions.signal,
+      });
       return {
         symbol: info.symbol,
         asset_type: info.instrumentType as InstrumentType,

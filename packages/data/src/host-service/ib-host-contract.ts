@@ -101,7 +101,11 @@ export const ibHostContract = defineService('IB host service', {
   headTimestamp: defineRoute({
     method: 'GET',
     path: '/data/head-timestamp',
-    input: z.object({ symbol: z.string().min(1), timeframe: timeframe.optional(), instrument_type: instrumentType.optional() }),
+    input: z.object({
+      symbol: z.string().min(1),
+      timeframe: timeframe.optional(),
+      instrument_type: instrumentType.optional(),
+    }),
     output: z.object({ success: z.literal(true), symbol: z.string(), timestamp: z.string().nullable() }),
     description: 'Earliest date the broker has data for.',
   }),

@@ -1,8 +1,9 @@
 import { ValidationError } from '@ktrdr/core';
+import { type InstrumentType, isForexSymbol } from '../domain/symbols';
 import type { IbContract, IbContractDetails } from './ib-api-port';
 
-/** Instrument types the transport trades in, named as IB's `secType`. */
-export type IbInstrumentType = 'STK' | 'CASH' | 'FUT';
+/** Instrument types the transport trades in, named as IB's `secType` (the domain's {@link InstrumentType}). */
+export type IbInstrumentType = InstrumentType;
 
 /** What a symbol resolved to at IB. */
 export interface IbContractInfo {
@@ -46,7 +47,6 @@ const TYPE_ALIASES: Readonly<Record<string, IbInstrumentType>> = {
 /** Exchanges a future is looked up on, in order: CME's current name, then its legacy GLOBEX name. */
 export const FUTURE_EXCHANGES = ['CME', 'GLOBEX'] as const;
 
-const FOREX_PATTERN = /^[A-Z]{3}\.[A-Z]{3}$/;
 const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9. /-]{0,31}$/;
 
 /**
@@ -77,11 +77,6 @@ export function normalizeSymbol(symbol: unknown): string {
     );
   }
   return text;
-}
-
-/** True for currency pairs written `EUR.USD`. */
-export function isForexSymbol(symbol: string): boolean {
-  return FOREX_PATTERN.test(symbol);
 }
 
 /**
@@ -126,7 +121,10 @@ export function lookupContract(
  * gateway's own calendar, which matters when its clock is not ours (a simulator's `now`). Give
  * `now` to also skip months that expired before it; if all did, the latest one is returned.
  */
-export function pickFrontFuture(details: readonly IbContractDetails[], now?: Date): IbContractDetails | undefined {
+export function pickFrontFuture(
+  details: readonly IbContractDetails[],
+  now?: Date,
+): IbContractDetails | undefined {
   const today = now === undefined ? '' : now.toISOString().slice(0, 10).replaceAll('-', '');
   const dated = details
     .map((entry) => ({ entry, expiry: expiryOf(entry) }))

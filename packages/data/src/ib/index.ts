@@ -34,7 +34,6 @@ export type { IbRequestEvent, IbRequestKind, RequestControls, TrackOptions } fro
 export {
   FUTURE_EXCHANGES,
   candidateTypes,
-  isForexSymbol,
   lookupContract,
   normalizeSymbol,
   parseInstrumentType,

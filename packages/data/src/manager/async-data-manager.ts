@@ -21,7 +21,13 @@ import type { Gap, GapKind, GapPosition } from '../gaps/gap-types';
 import { segmentRanges } from '../gaps/segmentation';
 import type { ContractInfo } from '../host-service/ib-host-contract';
 import type { CsvStore } from '../store/csv-store';
-import { LOAD_MODES, type FailedSegment, type LoadDataOptions, type LoadDataResult, type LoadMode } from './load-types';
+import {
+  LOAD_MODES,
+  type FailedSegment,
+  type LoadDataOptions,
+  type LoadDataResult,
+  type LoadMode,
+} from './load-types';
 import { fetchSegments } from './segment-fetcher';
 import { TtlCache } from '../ib/ttl-cache';
 
@@ -112,14 +118,24 @@ export class AsyncDataManager {
       : analyzeGaps(existing.columns().time, { start, end, timeframe: tf, calendar: this.calendarFor(info) });
     const wanted = new Set(POSITIONS_BY_MODE[mode]);
     // Closed-market gaps stay in the list so fetchRanges can join holes across nights and weekends.
-    const relevant = (analysis?.gaps ?? []).filter((gap) => gap.kind !== 'unexpected' || wanted.has(gap.position));
-    const segments = segmentRanges(fetchRanges(relevant), tf, { order: mode === 'backfill' ? 'newest_first' : 'oldest_first' });
+    const relevant = (analysis?.gaps ?? []).filter(
+      (gap) => gap.kind !== 'unexpected' || wanted.has(gap.position),
+    );
+    const segments = segmentRanges(fetchRanges(relevant), tf, {
+      order: mode === 'backfill' ? 'newest_first' : 'oldest_first',
+    });
 
     let completed = 0;
     let fetchedBars = 0;
     let addedBars = 0;
     const failedSegments: FailedSegment[] = [];
-    report({ percentage: 10, current_step: 'fetch', steps_completed: 0, steps_total: segments.length, items_processed: 0 });
+    report({
+      percentage: 10,
+      current_step: 'fetch',
+      steps_completed: 0,
+      steps_total: segments.length,
+      items_processed: 0,
+    });
     const outcomes = await fetchSegments({
       segments,
       concurrency: this.concurrency,
@@ -172,7 +188,11 @@ export class AsyncDataManager {
 
     report({ percentage: 96, current_step: 'merge' });
     const finalStart = requestedStart ?? Math.min(start, stored?.start ?? start);
-    const loaded = await this.store.loadIfExists(sym, tf, { simulated, start: finalStart, end: requestedEnd ?? Number.POSITIVE_INFINITY });
+    const loaded = await this.store.loadIfExists(sym, tf, {
+      simulated,
+      start: finalStart,
+      end: requestedEnd ?? Number.POSITIVE_INFINITY,
+    });
     report({ percentage: 98, current_step: 'save' });
     const result: LoadDataResult = {
       symbol: sym,
@@ -182,12 +202,21 @@ export class AsyncDataManager {
       frame: loaded?.frame ?? BarFrame.empty(),
       fetchedBars,
       addedBars,
-      segments: { total: segments.length, completed: segments.length - failures.length, failed: failures.length },
+      segments: {
+        total: segments.length,
+        completed: segments.length - failures.length,
+        failed: failures.length,
+      },
       failedSegments,
       gapsByKind: countByKind(analysis?.gaps ?? []),
       path: this.store.pathOf(sym, tf, { simulated }),
     };
-    report({ percentage: 100, current_step: 'done', steps_completed: segments.length, steps_total: segments.length });
+    report({
+      percentage: 100,
+      current_step: 'done',
+      steps_completed: segments.length,
+      steps_total: segments.length,
+    });
     return result;
   }
 
@@ -204,9 +233,12 @@ export class AsyncDataManager {
       (await this.store.loadIfExists(symbol, timeframe, { ...range, simulated: false })) ??
       (await this.store.loadIfExists(symbol, timeframe, { ...range, simulated: true }));
     if (loaded === undefined) {
-      throw new NotFoundError(`No ${timeframe} data stored for ${symbol}: load it first (mode tail, backfill or full).`, {
-        details: { symbol, timeframe },
-      });
+      throw new NotFoundError(
+        `No ${timeframe} data stored for ${symbol}: load it first (mode tail, backfill or full).`,
+        {
+          details: { symbol, timeframe },
+        },
+      );
     }
     report({ percentage: 100, current_step: 'done' });
     return {
@@ -224,22 +256,38 @@ export class AsyncDataManager {
     };
   }
 
-  private defaultStart(mode: LoadMode, end: number, head: number | undefined, storedEnd: number | undefined): number {
+  private defaultStart(
+    mode: LoadMode,
+    end: number,
+    head: number | undefined,
+    storedEnd: number | undefined,
+  ): number {
     if (mode === 'tail') return storedEnd ?? end - DEFAULT_TAIL_MS;
     return head ?? end - 365 * DAY_MS;
   }
 
-  private contractInfo(symbol: string, instrumentType: InstrumentType | undefined, signal?: AbortSignal): Promise<ContractInfo> {
+  private contractInfo(
+    symbol: string,
+    instrumentType: InstrumentType | undefined,
+    signal?: AbortSignal,
+  ): Promise<ContractInfo> {
     return this.validations.getOrLoad(`${symbol}:${instrumentType ?? ''}`, async () => {
       const validation = await this.adapter.validateSymbol(symbol, { signal });
       if (!validation.isValid || validation.contractInfo === null) {
-        throw new UnknownSymbolError(validation.errorMessage ?? `Unknown symbol ${symbol}`, { details: { symbol } });
+        throw new UnknownSymbolError(validation.errorMessage ?? `Unknown symbol ${symbol}`, {
+          details: { symbol },
+        });
       }
       return validation.contractInfo;
     });
   }
 
-  private headTimestamp(symbol: string, timeframe: Timeframe, instrumentType: InstrumentType, signal?: AbortSignal) {
+  private headTimestamp(
+    symbol: string,
+    timeframe: Timeframe,
+    instrumentType: InstrumentType,
+    signal?: AbortSignal,
+  ) {
     return this.heads.getOrLoad(`${symbol}:${timeframe}`, () =>
       this.adapter.getHeadTimestamp(symbol, { timeframe, instrumentType, signal }),
     );
@@ -275,4 +323,3 @@ function countByKind(gaps: readonly Gap[]): Partial<Record<GapKind, number>> {
   for (const gap of gaps) counts[gap.kind] = (counts[gap.kind] ?? 0) + 1;
   return counts;
 }
-

@@ -1,4 +1,11 @@
-import { CancelledError, DataUnavailableError, KtrdrError, RateLimitedError, sleep, toKtrdrError } from '@ktrdr/core';
+import {
+  CancelledError,
+  DataUnavailableError,
+  KtrdrError,
+  RateLimitedError,
+  sleep,
+  toKtrdrError,
+} from '@ktrdr/core';
 import type { TimeRange } from '../gaps/gap-types';
 
 /** Options of {@link fetchSegments}. */
@@ -31,7 +38,9 @@ function isPermanent(error: KtrdrError): boolean {
  * retry-after), so one failing segment never costs the others. "No data" is an answer, not a failure.
  * Stops at the first cancellation.
  */
-export async function fetchSegments<T>(options: FetchSegmentsOptions<T>): Promise<SegmentOutcome<T | undefined>[]> {
+export async function fetchSegments<T>(
+  options: FetchSegmentsOptions<T>,
+): Promise<SegmentOutcome<T | undefined>[]> {
   const outcomes: SegmentOutcome<T | undefined>[] = new Array(options.segments.length);
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
@@ -47,7 +56,8 @@ export async function fetchSegments<T>(options: FetchSegmentsOptions<T>): Promis
       } catch (caught) {
         const error = toKtrdrError(caught, 'Segment fetch failed');
         if (error instanceof DataUnavailableError) return { ok: true, value: undefined };
-        if (controller.signal.aborted || isPermanent(error) || attempt >= options.attempts) return { ok: false, error };
+        if (controller.signal.aborted || isPermanent(error) || attempt >= options.attempts)
+          return { ok: false, error };
         const backoff = options.retryBaseMs * 2 ** (attempt - 1);
         const wait = error instanceof RateLimitedError ? Math.max(backoff, error.retryAfterMs ?? 0) : backoff;
         try {

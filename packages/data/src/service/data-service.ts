@@ -185,12 +185,19 @@ export class DataService implements AsyncDisposable {
     const bySymbol = new Map<string, SymbolSummary>();
     for (const series of await this.store.list()) {
       const key = `${series.symbol}:${series.simulated}`;
-      const entry = bySymbol.get(key) ?? { symbol: series.symbol, timeframes: [], simulated: series.simulated, series: [] };
+      const entry = bySymbol.get(key) ?? {
+        symbol: series.symbol,
+        timeframes: [],
+        simulated: series.simulated,
+        series: [],
+      };
       entry.timeframes.push(series.timeframe);
       entry.series.push(series);
       bySymbol.set(key, entry);
     }
-    return [...bySymbol.values()].sort((a, b) => a.symbol.localeCompare(b.symbol) || Number(a.simulated) - Number(b.simulated));
+    return [...bySymbol.values()].sort(
+      (a, b) => a.symbol.localeCompare(b.symbol) || Number(a.simulated) - Number(b.simulated),
+    );
   }
 
   /** Every supported timeframe with its IB mapping. */
@@ -205,10 +212,19 @@ export class DataService implements AsyncDisposable {
     for (const simulated of [false, true]) {
       const range = await this.store.dateRange(sym, tf, { simulated });
       if (range !== undefined) {
-        return { symbol: sym, timeframe: tf, start: formatIsoUtc(range.start), end: formatIsoUtc(range.end), rows: range.rows, simulated };
+        return {
+          symbol: sym,
+          timeframe: tf,
+          start: formatIsoUtc(range.start),
+          end: formatIsoUtc(range.end),
+          rows: range.rows,
+          simulated,
+        };
       }
     }
-    throw new NotFoundError(`No ${tf} data stored for ${sym}: load it first.`, { details: { symbol: sym, timeframe: tf } });
+    throw new NotFoundError(`No ${tf} data stored for ${sym}: load it first.`, {
+      details: { symbol: sym, timeframe: tf },
+    });
   }
 
   /** Health of the data path (the adapter's host service or direct connection). */

@@ -59,7 +59,10 @@ const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), '
 export const startTrainingInputSchema = z.object({
   session_id: sessionId.optional(),
   /** The strategy: its YAML text (the model section and everything else come from it). */
-  model_configuration: z.looseObject({ strategy_yaml: z.string().min(1), strategy_name: z.string().optional() }),
+  model_configuration: z.looseObject({
+    strategy_yaml: z.string().min(1),
+    strategy_name: z.string().optional(),
+  }),
   /** Overrides of the strategy's training settings. */
   training_configuration: z
     .looseObject({
@@ -103,7 +106,12 @@ export const trainingHostContract = defineService('Training host service', {
     method: 'POST',
     path: '/training/start',
     input: startTrainingInputSchema,
-    output: z.object({ success: z.literal(true), session_id: z.string(), status: z.literal('started'), message: z.string() }),
+    output: z.object({
+      success: z.literal(true),
+      session_id: z.string(),
+      status: z.literal('started'),
+      message: z.string(),
+    }),
     description: 'Starts a training session and answers at once with its id.',
   }),
   stop: defineRoute({
@@ -111,7 +119,11 @@ export const trainingHostContract = defineService('Training host service', {
     path: '/training/stop',
     idempotent: true,
     input: z.object({ session_id: sessionId }),
-    output: z.object({ success: z.literal(true), session_id: z.string(), status: z.enum(TRAINING_SESSION_STATUSES) }),
+    output: z.object({
+      success: z.literal(true),
+      session_id: z.string(),
+      status: z.enum(TRAINING_SESSION_STATUSES),
+    }),
     description: 'Stops a session at its next batch.',
   }),
   status: defineRoute({

@@ -1,0 +1,81 @@
+import {
+  AsyncHostService,
+  type CallOptions,
+  type HealthStatus,
+  type ServiceClient,
+  type ServiceImplementation,
+  type Transport,
+  createHttpTransport,
+  createInProcessTransport,
+} from '@ktrdr/core';
+import {
+  type StartTrainingInput,
+  type TrainingHostContract,
+  type TrainingSessionInfo,
+  trainingHostContract,
+} from '../host-service/training-host-contract';
+
+/** How a {@link TrainingAdapter} reaches the trainer. */
+export type TrainingAdapterTransportOptions =
+  /** A training host service over HTTP (e.g. on a GPU machine). */
+  | { kind: 'http'; url: string; token?: string; timeoutMs?: number }
+  /** The training host routes running in this process. */
+  | { kind: 'in-process'; service: ServiceImplementation<TrainingHostContract> }
+  /** Any transport speaking the training host contract. */
+  | { kind: 'transport'; transport: Transport };
+
+function transportFor(options: TrainingAdapterTransportOptions): Transport {
+  switch (options.kind) {
+    case 'http':
+      return createHttpTransport({
+        baseUrl: options.url,
+        serviceName: trainingHostContract.name,
+        urlVariable: 'TRAINING_HOST_SERVICE_URL',
+        timeoutMs: options.timeoutMs,
+        token: options.token,
+      });
+    case 'in-process':
+      return createInProcessTransport(options.service);
+    case 'transport':
+      return options.transport;
+  }
+}
+
+/**
+ * The training path's communication layer (the seed's TrainingAdapter): starts, stops and watches
+ * training sessions on a training host service, over HTTP or in this process.
+ */
+export class TrainingAdapter extends AsyncHostService {
+  private readonly client: ServiceClient<TrainingHostContract>;
+
+  constructor(options: TrainingAdapterTransportOptions) {
+    super(trainingHostContract.name, { transport: transportFor(options) });
+    this.client = this.clientFor(trainingHostContract);
+  }
+
+  /** Starts a session; resolves with its id as soon as the host accepted it. */
+  async startTraining(input: StartTrainingInput, options: CallOptions = {}): Promise<string> {
+    return (await this.client.start(input, options)).session_id;
+  }
+
+  /** Asks the host to stop a session at its next batch. */
+  async stopTraining(sessionId: string, options: CallOptions = {}): Promise<void> {
+    await this.client.stop({ session_id: sessionId }, options);
+  }
+
+  /** Status, progress and metrics of a session. */
+  getStatus(sessionId: string, options: CallOptions = {}): Promise<TrainingSessionInfo> {
+    return this.client.status({ session_id: sessionId }, options);
+  }
+
+  /** Every session the host knows. */
+  async listSessions(options: CallOptions = {}): Promise<TrainingSessionInfo[]> {
+    return (await this.client.sessions({}, options)).sessions;
+  }
+
+  /** Health of the training host (backend, active sessions). */
+  async healthCheck(options: CallOptions = {}): Promise<HealthStatus> {
+    const health = await this.client.health({}, options);
+    return { ...health, mode: this.transport.kind };
+  }
+}

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { type ServiceImplementation, implementService } from '@ktrdr/core';
+import type { TrainingService } from '../service/training-service';
+import { bundledStrategiesDir } from '../strategy/bundled-strategies';
+import { type TrainingApiContract, trainingApiContract } from './training-api-contract';
+
+/** Options of {@link createTrainingApiService}. */
+export interface TrainingApiServiceOptions {
+  /** Folder `strategy_name` is looked up in (default: the strategies shipped with the package). */
+  strategiesDir?: string;
+}
+
+/**
+ * The backend API's training routes over a {@link TrainingService}. Over HTTP a strategy comes as
+ * YAML text or as a name in the strategies folder, never as a path, so no caller can make the
+ * server read an arbitrary file.
+ */
+export function createTrainingApiService(
+  training: TrainingService,
+  options: TrainingApiServiceOptions = {},
+): ServiceImplementation<TrainingApiContract> {
+  const strategiesDir = options.strategiesDir ?? bundledStrategiesDir();
+  return implementService(trainingApiContract, {
+    async start(input) {
+      const handle = await training.startTraining({
+        strategyYaml: input.strategy_yaml,
+        // The name is validated by the contract (a single safe path segment).
+        strategyPath:
+          input.strategy_yaml === undefined && input.strategy_name !== undefined
+            ? path.join(strategiesDir, `${input.strategy_name.replace(/\.ya?ml$/, '')}.yaml`)
+            : undefined,
+        symbol: input.symbol,
+        timeframe: input.timeframe,
+        startDate: input.start_date,
+        endDate: input.end_date,
+        epochs: input.epochs,
+        seed: input.seed,
+      });
+      return {
+        success: true as const,
+        operation_id: handle.id,
+        status: handle.status,
+        data: handle.describe(),
+      };
+    },
+    async models() {
+      return { success: true as const, data: await training.listModels() };
+    },
+    async model({ strategy, model }) {
+      return { success: true as const, data: await training.getModel(`${strategy}/${model}`) };
+    },
+    async predict(input) {
+      return {
+        success: true as const,
+        data: await training.predict({
+          model: input.model_name,
+          symbol: input.symbol,
+          timeframe: input.timeframe,
+          bars: input.bars,
+          runtime: input.runtime,
+        }),
+      };
+    },
+  });
+}

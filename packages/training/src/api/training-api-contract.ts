@@ -1,0 +1,116 @@
+import { defineRoute, defineService, operationInfoSchema } from '@ktrdr/core';
+import { z } from 'zod';
+
+const optionalDate = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date')
+  .optional();
+
+/** A stored model as listed. */
+export const modelSummarySchema = z.object({
+  /** `{strategy}/{symbol}_{timeframe}_v{N}`: what `show` and `predict` take. */
+  name: z.string(),
+  strategy: z.string(),
+  symbol: z.string(),
+  timeframe: z.string(),
+  version: z.number(),
+  latest: z.boolean(),
+  created_at: z.string(),
+  backend: z.string(),
+  test_accuracy: z.number().nullable(),
+  simulated: z.boolean(),
+  directory: z.string(),
+});
+
+/** {@link modelSummarySchema} as a type. */
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
+
+/** One prediction per bar. */
+export const predictionSchema = z.object({
+  date: z.string(),
+  signal: z.enum(['BUY', 'HOLD', 'SELL']),
+  class_index: z.number(),
+  probabilities: z.object({ BUY: z.number(), HOLD: z.number(), SELL: z.number() }),
+});
+
+/** The answer of a prediction. */
+export const predictionResultSchema = z.object({
+  model: z.string(),
+  symbol: z.string(),
+  timeframe: z.string(),
+  simulated: z.boolean(),
+  runtime: z.string(),
+  predictions: z.array(predictionSchema),
+});
+
+/** {@link predictionResultSchema} as a type: per-bar signals of a model. */
+export type BarPredictions = z.infer<typeof predictionResultSchema>;
+
+/**
+ * The training routes of the backend API (`/api/v1/...`): start a training as an operation, list
+ * and show models, predict.
+ */
+export const trainingApiContract = defineService('ktrdr API (training)', {
+  start: defineRoute({
+    method: 'POST',
+    path: '/trainings/start',
+    input: z.object({
+      /** The strategy's YAML text, or the name of a strategy file in the server's strategies folder. */
+      strategy_yaml: z.string().min(1).optional(),
+      strategy_name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+        .optional(),
+      symbol: z.string().min(1).optional(),
+      timeframe: z.string().min(1).optional(),
+      start_date: optionalDate,
+      end_date: optionalDate,
+      epochs: z.number().int().positive().optional(),
+      seed: z.number().int().optional(),
+    }),
+    output: z.object({
+      success: z.literal(true),
+      operation_id: z.string(),
+      status: z.string(),
+      data: operationInfoSchema,
+    }),
+    description: 'Starts a training operation; answers with its id at once.',
+  }),
+  models: defineRoute({
+    method: 'GET',
+    path: '/models',
+    input: z.object({}),
+    output: z.object({ success: z.literal(true), data: z.array(modelSummarySchema) }),
+  }),
+  model: defineRoute({
+    method: 'GET',
+    path: '/models/:strategy/:model',
+    input: z.object({ strategy: z.string().min(1), model: z.string().min(1) }),
+    output: z.object({
+      success: z.literal(true),
+      data: modelSummarySchema.extend({
+        metrics: z.record(z.string(), z.unknown()),
+        features: z.array(z.string()),
+        metadata: z.record(z.string(), z.unknown()),
+      }),
+    }),
+    description: 'One model; `:model` is `{symbol}_{tf}_v{N}` or `{symbol}_{tf}` for the latest.',
+  }),
+  predict: defineRoute({
+    method: 'POST',
+    path: '/models/predict',
+    idempotent: true,
+    input: z.object({
+      model_name: z.string().min(1),
+      symbol: z.string().min(1),
+      timeframe: z.string().min(1).optional(),
+      /** Predict on the last `bars` bars (default 10). */
+      bars: z.number().int().positive().max(100_000).default(10),
+      runtime: z.enum(['onnx', 'tfjs']).default('onnx'),
+    }),
+    output: z.object({ success: z.literal(true), data: predictionResultSchema }),
+  }),
+});
+
+/** The training API contract's type. */
+export type TrainingApiContract = typeof trainingApiContract;

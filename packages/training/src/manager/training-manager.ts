@@ -1,0 +1,113 @@
+import {
+  CancelledError,
+  KtrdrError,
+  type OperationProgress,
+  errorFromJSON,
+  isErrorCode,
+  sleep,
+} from '@ktrdr/core';
+import type { TrainingAdapter } from '../adapter/training-adapter';
+import type { StartTrainingInput, TrainingSessionInfo } from '../host-service/training-host-contract';
+
+/** Options of {@link TrainingManager}. */
+export interface TrainingManagerOptions {
+  adapter: TrainingAdapter;
+  /**
+   * Status polling: first and longest interval, ms. Default 2 s backing off to 10 s over HTTP (as
+   * the Python backend polled), 100 ms in-process where a poll costs nothing.
+   */
+  pollIntervalMs?: { initial: number; max: number };
+}
+
+/** Options of {@link TrainingManager.runTraining}. */
+export interface RunTrainingOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: OperationProgress) => void;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'stopped']);
+
+/** Maps a host session's progress onto an operation's progress fields. */
+export function operationProgressOf(session: TrainingSessionInfo): OperationProgress {
+  const { progress } = session;
+  return {
+    percentage: progress.progress_percent,
+    current_step: progress.message,
+    steps_completed: progress.epoch,
+    steps_total: progress.total_epochs,
+    items_processed: progress.batch,
+    items_total: progress.total_batches,
+    current_item: `epoch ${progress.epoch}/${progress.total_epochs}`,
+    context: {
+      session_id: session.session_id,
+      backend: session.gpu_usage?.backend ?? null,
+      metrics: lastEpochMetrics(session),
+    },
+  };
+}
+
+function lastEpochMetrics(session: TrainingSessionInfo): unknown {
+  const history = session.metrics['history'];
+  return Array.isArray(history) && history.length > 0 ? history[history.length - 1] : null;
+}
+
+/** The error a failed or stopped session stands for. */
+function sessionError(session: TrainingSessionInfo): KtrdrError {
+  if (session.status === 'stopped') {
+    return new CancelledError(`Training session ${session.session_id} was stopped`, {
+      details: { sessionId: session.session_id },
+    });
+  }
+  const code =
+    session.error_code !== null && isErrorCode(session.error_code) ? session.error_code : 'internal';
+  return errorFromJSON({
+    name: 'KtrdrError',
+    code,
+    message: session.error ?? `Training session ${session.session_id} failed`,
+    details: { sessionId: session.session_id },
+  });
+}
+
+/**
+ * The training path's business logic (the seed's TrainingManager): starts a session on the host,
+ * follows it to the end with progress, stops it when the caller cancels, and turns a failed or
+ * stopped session into the matching error.
+ */
+export class TrainingManager {
+  readonly adapter: TrainingAdapter;
+  private readonly poll: { initial: number; max: number };
+
+  constructor(options: TrainingManagerOptions) {
+    this.adapter = options.adapter;
+    this.poll =
+      options.pollIntervalMs ??
+      (options.adapter.transport.kind === 'http'
+        ? { initial: 2000, max: 10_000 }
+        : { initial: 100, max: 500 });
+  }
+
+  /** Runs one training session to its end and resolves with its final state. */
+  async runTraining(
+    input: StartTrainingInput,
+    options: RunTrainingOptions = {},
+  ): Promise<TrainingSessionInfo> {
+    const sessionId = await this.adapter.startTraining(input, { signal: options.signal });
+    let interval = this.poll.initial;
+    let stopping = false;
+    for (;;) {
+      if (options.signal?.aborted && !stopping) {
+        stopping = true;
+        // Stop on the host; the session then ends `stopped` and we report the cancellation.
+        await this.adapter.stopTraining(sessionId).catch(() => undefined);
+      }
+      const session = await this.adapter.getStatus(sessionId);
+      options.onProgress?.(operationProgressOf(session));
+      if (TERMINAL.has(session.status)) {
+        if (session.status === 'completed') return session;
+        throw sessionError(session);
+      }
+      await sleep(interval, stopping ? undefined : options.signal).catch(() => undefined);
+      interval = Math.min(this.poll.max, Math.round(interval * 1.5));
+    }
+  }
+}

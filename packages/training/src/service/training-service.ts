@@ -1,0 +1,287 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type HealthStatus,
+  type KtrdrConfig,
+  NotFoundError,
+  type OperationHandle,
+  OperationRegistry,
+  ValidationError,
+  loadConfig,
+} from '@ktrdr/core';
+import type { DataService } from '@ktrdr/data';
+import { TrainingAdapter } from '../adapter/training-adapter';
+import type { ModelSummary } from '../api/training-api-contract';
+import { applyFeatureSpec } from '../features/build-features';
+import type { FeatureSpec } from '../features/feature-spec';
+import { createTrainingHostService } from '../host-service/create-training-host-service';
+import type { TrainingSessionInfo } from '../host-service/training-host-contract';
+import { TrainingManager } from '../manager/training-manager';
+import { predict } from '../model/predict';
+import { TrainingSessions } from '../session/training-sessions';
+import { type StoredModelInfo, ModelStore } from '../storage/model-store';
+import { parseStrategy } from '../strategy/parse-strategy';
+import { TrainingWorkerPool } from '../worker/training-worker-pool';
+import { formatModelName, parseModelName } from './model-names';
+
+/** Options of {@link TrainingService}. */
+export interface TrainingServiceOptions {
+  /** Bars for training and prediction come from here. */
+  data: DataService;
+  /** Resolved configuration (default: the data service's). */
+  config?: KtrdrConfig;
+  /** Where training operations are registered (default: the data service's, so one list shows both). */
+  operations?: OperationRegistry;
+  /** The adapter (default: per configuration, http to the training host or in-process). */
+  adapter?: TrainingAdapter;
+  /** Concurrent sessions of the in-process trainer (default: cores - 1). */
+  maxConcurrentSessions?: number;
+}
+
+/** A training request. Give the strategy as a file path or as YAML text. */
+export interface TrainRequest {
+  strategyPath?: string;
+  strategyYaml?: string;
+  /** Default: the strategy's first `data.symbols`. */
+  symbol?: string;
+  /** Default: the strategy's first `data.timeframes`. */
+  timeframe?: string;
+  startDate?: string;
+  endDate?: string;
+  epochs?: number;
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+/** Outcome of a training operation. */
+export interface TrainOutcome {
+  session: TrainingSessionInfo;
+  /** Name of the saved model (`{strategy}/{symbol}_{tf}_v{N}`). */
+  model: string | null;
+}
+
+/** Options of {@link TrainingService.predict}. */
+export interface PredictRequest {
+  /** A model name as `listModels` shows it (version optional: latest). */
+  model: string;
+  symbol: string;
+  /** Default: the model's timeframe. */
+  timeframe?: string;
+  /** Predict on the last `bars` bars (default 10). */
+  bars?: number;
+  runtime?: 'onnx' | 'tfjs';
+}
+
+function summaryOf(info: StoredModelInfo): ModelSummary {
+  return {
+    name: formatModelName(info.key, info.version),
+    strategy: info.key.strategy,
+    symbol: info.key.symbol,
+    timeframe: info.key.timeframe,
+    version: info.version,
+    latest: info.latest,
+    created_at: info.metadata.created_at,
+    backend: info.metadata.backend,
+    test_accuracy: info.metadata.test_accuracy,
+    simulated: info.metadata.simulated,
+    directory: info.directory,
+  };
+}
+
+/**
+ * The training path's entry point (the seed's TrainingService): start trainings as operation
+ * handles, list and show models, predict. Training runs on the training host service over HTTP when
+ * `USE_TRAINING_HOST_SERVICE` says so, otherwise in worker threads of this process.
+ */
+export class TrainingService implements AsyncDisposable {
+  readonly config: KtrdrConfig;
+  readonly data: DataService;
+  readonly operations: OperationRegistry;
+  readonly adapter: TrainingAdapter;
+  readonly manager: TrainingManager;
+  readonly models: ModelStore;
+  private readonly sessions: TrainingSessions | undefined;
+
+  constructor(options: TrainingServiceOptions) {
+    this.data = options.data;
+    this.config = options.config ?? options.data.config ?? loadConfig();
+    this.operations = options.operations ?? options.data.operations ?? new OperationRegistry();
+    this.models = new ModelStore({ root: this.config.modelsDir });
+    if (options.adapter !== undefined) {
+      this.adapter = options.adapter;
+    } else if (this.config.training.useHostService) {
+      this.adapter = new TrainingAdapter({ kind: 'http', url: this.config.training.hostServiceUrl });
+    } else {
+      this.sessions = createLocalTrainer(this.data, this.config.modelsDir, options.maxConcurrentSessions);
+      this.adapter = new TrainingAdapter({
+        kind: 'in-process',
+        service: createTrainingHostService(this.sessions),
+      });
+    }
+    this.manager = new TrainingManager({ adapter: this.adapter });
+  }
+
+  /**
+   * Starts a training as an operation (type `training`) and returns its handle at once. The
+   * strategy is read and validated here, so a bad file fails before any operation exists.
+   */
+  async startTraining(request: TrainRequest): Promise<OperationHandle<TrainOutcome>> {
+    const { yaml, fileName } = await this.strategyText(request);
+    const strategy = parseStrategy(yaml, fileName);
+    const symbol = request.symbol ?? strategy.data?.symbols[0];
+    const timeframe = request.timeframe ?? strategy.data?.timeframes[0];
+    if (symbol === undefined || timeframe === undefined) {
+      throw new ValidationError(
+        `Give a symbol and a timeframe: ${fileName} has no data section naming them`,
+        {
+          details: { field: symbol === undefined ? 'symbol' : 'timeframe' },
+        },
+      );
+    }
+    return this.operations.start(
+      'training',
+      async ({ signal, reportProgress }) => {
+        const session = await this.manager.runTraining(
+          {
+            model_configuration: { strategy_yaml: yaml, strategy_name: strategy.name },
+            training_configuration: { epochs: request.epochs, seed: request.seed },
+            data_configuration: {
+              symbols: [symbol],
+              timeframes: [timeframe],
+              start_date: request.startDate,
+              end_date: request.endDate,
+            },
+          },
+          { signal, onProgress: reportProgress },
+        );
+        return { session, model: session.model?.name ?? null };
+      },
+      {
+        signal: request.signal,
+        metadata: {
+          strategy: strategy.name,
+          symbol,
+          timeframe,
+          start_date: request.startDate ?? null,
+          end_date: request.endDate ?? null,
+        },
+        summarize: (outcome) => ({
+          model: outcome.model,
+          strategy: strategy.name,
+          symbol,
+          timeframe,
+          simulated: outcome.session.simulated,
+          backend: outcome.session.gpu_usage?.backend ?? null,
+          test: outcome.session.metrics['test'] ?? null,
+          epochs_run: outcome.session.metrics['epochs_run'] ?? null,
+        }),
+      },
+    );
+  }
+
+  private async strategyText(request: TrainRequest): Promise<{ yaml: string; fileName: string }> {
+    if (request.strategyYaml !== undefined) return { yaml: request.strategyYaml, fileName: 'strategy.yaml' };
+    if (request.strategyPath === undefined) {
+      throw new ValidationError('Give a strategy file (strategyPath) or its YAML text (strategyYaml)', {
+        details: { field: 'strategy' },
+      });
+    }
+    try {
+      return {
+        yaml: await readFile(request.strategyPath, 'utf8'),
+        fileName: path.basename(request.strategyPath),
+      };
+    } catch {
+      throw new NotFoundError(`Strategy file ${request.strategyPath} cannot be read`, {
+        details: { field: 'strategy' },
+      });
+    }
+  }
+
+  /** Every stored model version. */
+  async listModels(): Promise<ModelSummary[]> {
+    return (await this.models.list()).map(summaryOf);
+  }
+
+  /** One model with its metrics history, feature names and metadata. */
+  async getModel(name: string) {
+    const ref = parseModelName(name);
+    const model = await this.models.load(ref.key, ref.version);
+    return {
+      ...summaryOf(model),
+      metrics: model.metrics,
+      features: model.featureNames,
+      metadata: model.metadata as Record<string, unknown>,
+    };
+  }
+
+  /** Per-bar BUY/HOLD/SELL with probabilities on the latest stored bars of `symbol`. */
+  async predict(request: PredictRequest) {
+    const ref = parseModelName(request.model);
+    const model = await this.models.load(ref.key, ref.version);
+    const timeframe = request.timeframe ?? ref.key.timeframe;
+    const spec = model.features['spec'] as FeatureSpec | undefined;
+    if (spec === undefined) {
+      throw new ValidationError(`Model ${request.model} has no feature spec in features.json: retrain it`, {
+        details: { field: 'model' },
+      });
+    }
+    const wanted = request.bars ?? 10;
+    const stored = await this.data.loadCachedData(request.symbol, timeframe);
+    // Enough history for the indicators' warm-up, then the bars asked for.
+    const frame = stored.frame.tail(wanted + spec.warmupBars + 1);
+    const matrix = applyFeatureSpec(spec, frame.columns());
+    const first = Math.max(0, matrix.rows - wanted);
+    const width = matrix.columns.length;
+    const x = matrix.matrix.subarray(first * width, matrix.rows * width);
+    const result = await predict(
+      model,
+      { x, rows: matrix.rows - first, features: width },
+      { runtime: request.runtime ?? 'onnx' },
+    );
+    return {
+      model: formatModelName(model.key, model.version),
+      symbol: stored.symbol,
+      timeframe,
+      simulated: stored.simulated,
+      runtime: result.runtime,
+      predictions: result.predictions.map((row, i) => ({
+        date: new Date(matrix.times[first + i] as number).toISOString(),
+        signal: row.label,
+        class_index: row.index,
+        probabilities: row.probabilities,
+      })),
+    };
+  }
+
+  /** Health of the training path. */
+  healthCheck(): Promise<HealthStatus> {
+    return this.adapter.healthCheck();
+  }
+
+  /** Cancels running trainings and closes the trainer. */
+  async close(): Promise<void> {
+    await this.adapter.close();
+    await this.sessions?.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** The in-process trainer: worker threads, bars from the data service's store. */
+export function createLocalTrainer(
+  data: DataService,
+  modelsDir: string,
+  concurrency?: number,
+): TrainingSessions {
+  return new TrainingSessions({
+    pool: new TrainingWorkerPool({ concurrency }),
+    modelsDir,
+    loadBars: async ({ symbol, timeframe, start, end }) => {
+      const loaded = await data.loadCachedData(symbol, timeframe, { start, end });
+      return { columns: loaded.frame.columns(), simulated: loaded.simulated };
+    },
+  });
+}

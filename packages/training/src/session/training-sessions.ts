@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CancelledError,
+  ConflictError,
+  KtrdrError,
+  NotFoundError,
+  ValidationError,
+  toKtrdrError,
+} from '@ktrdr/core';
+import type { OhlcvColumns } from '../features/ohlcv';
+import { prepareTrainingData, sliceRows } from '../features/training-data';
+import type { StartTrainingInput, TrainingSessionInfo } from '../host-service/training-host-contract';
+import type { TrainingData as DatasetSplits } from '../model/dataset';
+import { parseStrategy } from '../strategy/parse-strategy';
+import type { TrainingProgress } from '../trainer/training-types';
+import type { TrainingTask, TrainingWorkerPool } from '../worker/training-worker-pool';
+import { mlpConfigFromStrategy } from './strategy-to-mlp';
+
+/** Bars a session trains on, labelled real or simulated. */
+export interface SessionBars {
+  columns: OhlcvColumns;
+  simulated: boolean;
+}
+
+/** Where sessions get their bars: the host's `@ktrdr/data` store, usually. */
+export type LoadBars = (request: {
+  symbol: string;
+  timeframe: string;
+  start?: string | undefined;
+  end?: string | undefined;
+  signal: AbortSignal;
+}) => Promise<SessionBars>;
+
+/** Options of {@link TrainingSessions}. */
+export interface TrainingSessionsOptions {
+  pool: TrainingWorkerPool;
+  loadBars: LoadBars;
+  /** Where models are saved. */
+  modelsDir: string;
+  /** Backend name for health answers before any session ran. */
+  backend?: string;
+  /** Finished sessions kept for status queries (default 200). */
+  maxFinished?: number;
+}
+
+interface Session {
+  info: TrainingSessionInfo;
+  controller: AbortController;
+  task?: TrainingTask;
+}
+
+type StartInput = StartTrainingInput & {
+  training_configuration: NonNullable<StartTrainingInput['training_configuration']>;
+};
+
+const now = () => new Date().toISOString();
+
+/**
+ * The trainer behind the training host service: runs sessions (load bars, build features and
+ * labels, train in a worker thread, save the model with its ONNX export), tracks their status and
+ * progress, and stops them on request. The concurrency limit is the worker pool's.
+ */
+export class TrainingSessions {
+  private readonly sessions = new Map<string, Session>();
+  private readonly maxFinished: number;
+  private lastBackend: string;
+
+  constructor(private readonly options: TrainingSessionsOptions) {
+    this.maxFinished = options.maxFinished ?? 200;
+    this.lastBackend = options.backend ?? 'auto';
+  }
+
+  /** Validates the request, registers a session and starts it; resolves with the session id. */
+  start(input: StartInput): string {
+    const strategy = parseStrategy(
+      input.model_configuration.strategy_yaml,
+      `${input.model_configuration.strategy_name ?? 'strategy'}.yaml`,
+    );
+    const config = mlpConfigFromStrategy(strategy, input.training_configuration);
+    const symbol = input.data_configuration.symbols[0] as string;
+    const timeframe = input.data_configuration.timeframes[0] as string;
+    if (input.data_configuration.symbols.length > 1 || input.data_configuration.timeframes.length > 1) {
+      throw new ValidationError(
+        'A training session trains one symbol and one timeframe; start one session for each',
+        {
+          details: { field: 'data_configuration.symbols' },
+        },
+      );
+    }
+    const id = input.session_id ?? `train_${randomUUID().slice(0, 8)}`;
+    if (this.sessions.has(id)) {
+      throw new ConflictError(`Training session ${id} already exists`, { details: { sessionId: id } });
+    }
+    this.prune();
+    const session: Session = {
+      controller: new AbortController(),
+      info: {
+        session_id: id,
+        status: 'pending',
+        strategy: strategy.name,
+        symbol,
+        timeframe,
+        created_at: now(),
+        started_at: null,
+        completed_at: null,
+        progress: {
+          epoch: 0,
+          total_epochs: config.epochs,
+          batch: 0,
+          total_batches: 0,
+          progress_percent: 0,
+          message: 'Queued',
+        },
+        metrics: {},
+        gpu_usage: null,
+        error: null,
+        error_code: null,
+        model: null,
+        simulated: false,
+      },
+    };
+    this.sessions.set(id, session);
+    void this.run(session, async () => {
+      const bars = await this.options.loadBars({
+        symbol,
+        timeframe,
+        start: input.data_configuration.start_date,
+        end: input.data_configuration.end_date,
+        signal: session.controller.signal,
+      });
+      session.info.simulated = bars.simulated;
+      const prepared = prepareTrainingData(bars.columns, strategy);
+      const splits: DatasetSplits = {
+        train: { ...sliceRows(prepared, prepared.split.train), features: prepared.columns.length },
+        validation: { ...sliceRows(prepared, prepared.split.validation), features: prepared.columns.length },
+        test: { ...sliceRows(prepared, prepared.split.test), features: prepared.columns.length },
+      };
+      const first = prepared.times[0];
+      const last = prepared.times[prepared.rows - 1];
+      session.task = this.options.pool.submit(
+        {
+          data: splits,
+          config,
+          options: { backend: input.gpu_configuration?.backend as never },
+          save: {
+            modelsDir: this.options.modelsDir,
+            strategy: strategy.name,
+            symbol,
+            timeframe,
+            features: {
+              names: [...prepared.columns],
+              spec: prepared.spec,
+              label_counts: prepared.labelCounts,
+            },
+            strategyConfig: strategy,
+            dataRange: {
+              start: first === undefined ? '' : new Date(first).toISOString(),
+              end: last === undefined ? '' : new Date(last).toISOString(),
+              bars: prepared.rows,
+            },
+            simulated: bars.simulated,
+          },
+        },
+        {
+          id,
+          signal: session.controller.signal,
+          onProgress: (progress) => this.onProgress(session, progress),
+        },
+      );
+      return session.task.result;
+    });
+    return id;
+  }
+
+  private async run(session: Session, work: () => Promise<Awaited<TrainingTask['result']>>): Promise<void> {
+    const { info } = session;
+    try {
+      info.status = 'running';
+      info.started_at = now();
+      info.progress.message = 'Loading data';
+      const outcome = await work();
+      const { result, saved } = outcome;
+      this.lastBackend = result.backend;
+      info.metrics = {
+        history: result.history,
+        best_epoch: result.bestEpoch,
+        stopped_early: result.stoppedEarly,
+        epochs_run: result.epochsRun,
+        validation: result.validation ?? null,
+        test: result.test ?? null,
+        samples_per_second: result.samplesPerSecond,
+        duration_ms: result.durationMs,
+      };
+      if (saved !== undefined) {
+        info.model = {
+          name: `${saved.key.strategy}/${saved.key.symbol}_${saved.key.timeframe}_v${saved.version}`,
+          version: saved.version,
+          path: saved.directory,
+          onnx_path: `${saved.directory}/model.onnx`,
+        };
+      }
+      info.progress = { ...info.progress, progress_percent: 100, message: 'Completed' };
+      info.status = 'completed';
+    } catch (caught) {
+      const error = session.controller.signal.aborted
+        ? cancelledError(session)
+        : toKtrdrError(caught, 'Training failed');
+      info.status = error instanceof CancelledError ? 'stopped' : 'failed';
+      info.error = error.message;
+      info.error_code = error.code;
+      info.progress.message = info.status === 'stopped' ? 'Stopped' : `Failed: ${error.message}`;
+    } finally {
+      info.completed_at = now();
+    }
+  }
+
+  private onProgress(session: Session, progress: TrainingProgress): void {
+    const { info } = session;
+    info.gpu_usage = { backend: progress.backend, gpu: progress.backend === 'tensorflow-gpu' };
+    info.progress = {
+      epoch: progress.epoch,
+      total_epochs: progress.totalEpochs,
+      batch: progress.batch,
+      total_batches: progress.totalBatches,
+      progress_percent: progress.progressPercent,
+      message: progress.message,
+    };
+    if (progress.type === 'epoch') {
+      const history = (info.metrics['history'] as unknown[] | undefined) ?? [];
+      info.metrics = { ...info.metrics, history: [...history, progress.metrics] };
+    }
+  }
+
+  /** Stops a session at its next batch. */
+  stop(id: string): TrainingSessionInfo {
+    const session = this.get(id);
+    if (session.info.completed_at === null) {
+      session.controller.abort(new CancelledError(`Training session ${id} stopped by request`));
+      session.task?.cancel('stopped by request');
+    }
+    return structuredClone(session.info);
+  }
+
+  /** A session's status. */
+  status(id: string): TrainingSessionInfo {
+    return structuredClone(this.get(id).info);
+  }
+
+  /** Every known session, newest first. */
+  list(): TrainingSessionInfo[] {
+    return [...this.sessions.values()]
+      .map((s) => structuredClone(s.info))
+      .sort((a, b) => b.created_at.localeCompare(a.created_at));
+  }
+
+  /** Sessions not finished yet. */
+  get activeSessions(): number {
+    return [...this.sessions.values()].filter((s) => s.info.completed_at === null).length;
+  }
+
+  /** The pool's concurrency limit. */
+  get maxConcurrentSessions(): number {
+    return this.options.pool.concurrency;
+  }
+
+  /** The backend the last session trained on (or the configured one). */
+  get backend(): string {
+    return this.lastBackend;
+  }
+
+  /** Stops every session and closes the worker pool. */
+  async close(): Promise<void> {
+    for (const session of this.sessions.values())
+      if (session.info.completed_at === null) this.stop(session.info.session_id);
+    await this.options.pool.close();
+  }
+
+  private get(id: string): Session {
+    const session = this.sessions.get(id);
+    if (session === undefined) {
+      throw new NotFoundError(`No training session ${id}`, { details: { sessionId: id } });
+    }
+    return session;
+  }
+
+  private prune(): void {
+    const finished = [...this.sessions.values()].filter((s) => s.info.completed_at !== null);
+    for (const session of finished.slice(0, Math.max(0, finished.length - this.maxFinished))) {
+      this.sessions.delete(session.info.session_id);
+    }
+  }
+}
+
+function cancelledError(session: Session): KtrdrError {
+  const reason: unknown = session.controller.signal.reason;
+  return reason instanceof KtrdrError
+    ? reason
+    : new CancelledError(`Training session ${session.info.session_id} stopped`);
+}
