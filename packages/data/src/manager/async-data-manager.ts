@@ -1,6 +1,7 @@
+import type {
+  KtrdrError} from '@ktrdr/core';
 import {
   type HealthStatus,
-  KtrdrError,
   NotFoundError,
   type OperationProgress,
   UnknownSymbolError,

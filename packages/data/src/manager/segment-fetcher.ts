@@ -1,7 +1,8 @@
+import type {
+  KtrdrError} from '@ktrdr/core';
 import {
   CancelledError,
   DataUnavailableError,
-  KtrdrError,
   RateLimitedError,
   sleep,
   toKtrdrError,

@@ -1,6 +1,7 @@
+import type {
+  KtrdrError} from '@ktrdr/core';
 import {
   CancelledError,
-  KtrdrError,
   type OperationProgress,
   errorFromJSON,
   isErrorCode,
