@@ -50,7 +50,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/cli/src/**/*.ts'],
+    // The CLI, examples and benchmarks compose the whole SDK, servers included.
+    files: ['packages/cli/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

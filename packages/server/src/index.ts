@@ -13,10 +13,11 @@ export type { KtrdrRouter, RouterSecurityOptions } from './routers/router-option
 export {
   createApiServices,
   createIbSourceFromConfig,
+  createTrainingHostServices,
   type ApiServices,
   type ApiServicesOptions,
+  type TrainingHostServices,
 } from './services/default-services';
-export type { TrainingBinding } from './services/training-binding';
 export { startServer, type RunningServer } from './server/start-server';
 export type {
   ApiServerOptions,

@@ -1,0 +1,77 @@
+import { Router } from 'express';
+import { type KtrdrConfig, type OperationRegistry, createOperationsService } from '@ktrdr/core';
+import { type DataService, createDataApiService } from '@ktrdr/data';
+import { type TrainingService, createTrainingApiService } from '@ktrdr/training';
+import { barsCsvRoute } from '../api/bars-csv-route';
+import { healthRoute } from '../api/health-route';
+import { operationEventsRoute } from '../api/operation-events-route';
+import { createBearerAuth } from '../auth/bearer-auth';
+import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
+import { serviceMiddleware } from '../http/service-middleware';
+import { createApiServices } from '../services/default-services';
+import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
+
+/** Options of {@link createApiRouter}. */
+export interface ApiRouterOptions extends RouterSecurityOptions {
+  /**
+   * The data path. Omitted, the router builds the data and training services from the
+   * configuration (`createApiServices`) and releases them on `close()`.
+   */
+  data?: DataService;
+  /** The training path; omitted while `data` is given, the API serves data and operations only. */
+  training?: TrainingService;
+  /** Registry listed and cancelled by `/operations` (default: the data service's). */
+  operations?: OperationRegistry;
+  /** Configuration for the default services (default `loadConfig()`). */
+  config?: KtrdrConfig;
+  /** Folder `POST /trainings/start` looks `strategy_name` up in (default: the bundled strategies). */
+  strategiesDir?: string;
+  /** Longest wait for one component's health, ms (default 5 s). */
+  healthTimeoutMs?: number;
+  /** Keep-alive interval of the progress stream, ms (default 15 s). */
+  eventsHeartbeatMs?: number;
+}
+
+/**
+ * The ktrdr backend API as an Express router, conventionally mounted at `/api/v1`:
+ *
+ * - `GET /health`: the API and its data and training paths
+ * - `GET /symbols`, `GET /timeframes`, `GET /data/:symbol/:timeframe` (JSON, or CSV with
+ *   `?format=csv`), `POST /data/load` (starts an operation), `POST /data/range`
+ * - `GET /operations`, `GET /operations/:id`, `DELETE /operations/:id`, `POST /operations/:id/cancel`,
+ *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
+ * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
+ *   `GET /models/:strategy/:model`, `POST /models/predict`
+ *
+ * Anything else under the router answers 404 JSON.
+ */
+export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
+  const built =
+    options.data === undefined
+      ? createApiServices({ config: options.config, operations: options.operations })
+      : undefined;
+  const data = options.data ?? (built as NonNullable<typeof built>).data;
+  const training = options.training ?? built?.training;
+  const operations = options.operations ?? data.operations;
+  const router = Router();
+  if (options.token !== undefined) router.use(createBearerAuth(options.token));
+  router.get(
+    '/health',
+    healthRoute({ components: { data, training }, operations, timeoutMs: options.healthTimeoutMs }),
+  );
+  router.get(
+    '/operations/:operation_id/events',
+    operationEventsRoute(operations, { heartbeatMs: options.eventsHeartbeatMs }),
+  );
+  // Before the JSON listener, which would otherwise answer every GET of this path.
+  router.get('/data/:symbol/:timeframe', barsCsvRoute(data));
+  router.use(serviceMiddleware(createDataApiService(data), options));
+  router.use(serviceMiddleware(createOperationsService(operations), options));
+  if (training !== undefined) {
+    const api = createTrainingApiService(training, { strategiesDir: options.strategiesDir });
+    router.use(serviceMiddleware(api, options));
+  }
+  router.use(jsonNotFoundHandler);
+  router.use(jsonErrorHandler);
+  return withClose(router, built === undefined ? () => Promise.resolve() : () => built.close());
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { KtrdrConfig } from '@ktrdr/core';
+import type { DataService } from '@ktrdr/data';
+import { type TrainingSessions, createTrainingHostService } from '@ktrdr/training';
+import { createBearerAuth } from '../auth/bearer-auth';
+import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
+import { serviceMiddleware } from '../http/service-middleware';
+import { createTrainingHostServices } from '../services/default-services';
+import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
+
+/** Options of {@link createTrainingHostRouter}. */
+export interface TrainingHostRouterOptions extends RouterSecurityOptions {
+  /** The trainer (default: worker-thread sessions built by `createTrainingHostServices`). */
+  sessions?: TrainingSessions;
+  /** Where the default trainer reads bars (default: the store of the configuration). */
+  data?: DataService;
+  /** Configuration for the defaults (default `loadConfig()`). */
+  config?: KtrdrConfig;
+}
+
+/**
+ * The training host service as an Express router: `GET /health`, `POST /training/start`,
+ * `POST /training/stop`, `GET /training/status/:session_id`, `GET /training/sessions`, relative to
+ * wherever it is mounted.
+ */
+export function createTrainingHostRouter(options: TrainingHostRouterOptions = {}): KtrdrRouter {
+  const built =
+    options.sessions === undefined
+      ? createTrainingHostServices({ config: options.config, data: options.data })
+      : undefined;
+  const sessions = options.sessions ?? (built as NonNullable<typeof built>).sessions;
+  const router = Router();
+  if (options.token !== undefined) router.use(createBearerAuth(options.token));
+  router.use(serviceMiddleware(createTrainingHostService(sessions), options));
+  router.use(jsonNotFoundHandler);
+  router.use(jsonErrorHandler);
+  return withClose(router, built === undefined ? () => Promise.resolve() : () => built.close());
+}
