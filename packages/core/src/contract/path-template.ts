@@ -12,14 +12,10 @@ const cache = new Map<string, PathTemplate>();
 export function compilePath(template: string): PathTemplate {
   const cached = cache.get(template);
   if (cached !== undefined) return cached;
-  const params: string[] = [];
-  const pattern = template
-    .split('/')
-    .map((segment) => {
-      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      params.push(segment.slice(1));
-      return '([^/]+)';
-    })
+  const segments = template.split('/');
+  const params = segments.filter((segment) => segment.startsWith(':')).map((segment) => segment.slice(1));
+  const pattern = segments
+    .map((segment) => (segment.startsWith(':') ? '([^/]+)' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   const regex = new RegExp(`^${pattern}/?$`);
   const compiled: PathTemplate = {
@@ -34,14 +30,18 @@ export function compilePath(template: string): PathTemplate {
       });
       return values;
     },
-    fill(values) {
-      return template
-        .split('/')
-        .map((segment) =>
-          segment.startsWith(':') ? encodeURIComponent(String(values[segment.slice(1)] ?? '')) : segment,
-        )
-        .join('/');
-    },
+    // Called on every client call: a template without parameters is its own path.
+    fill:
+      params.length === 0
+        ? () => template
+        : (values) =>
+            segments
+              .map((segment) =>
+                segment.startsWith(':')
+                  ? encodeURIComponent(String(values[segment.slice(1)] ?? ''))
+                  : segment,
+              )
+              .join('/'),
   };
   cache.set(template, compiled);
   return compiled;

@@ -83,6 +83,22 @@ function readBody(req: IncomingMessage & { body?: unknown }, limit: number): Pro
 }
 
 /**
+ * Path and query string of a request target. A plain split: `new URL` costs more than all the
+ * routing after it, and origin-form targets (`/path?query`) are all a client sends to a server.
+ */
+function splitTarget(target: string): { path: string; search: string } {
+  if (!target.startsWith('/')) {
+    // Absolute form (`http://host/path`), as sent through some proxies.
+    const url = new URL(target, 'http://local');
+    return { path: url.pathname, search: url.search.slice(1) };
+  }
+  const mark = target.indexOf('?');
+  return mark < 0
+    ? { path: target, search: '' }
+    : { path: target.slice(0, mark), search: target.slice(mark + 1) };
+}
+
+/**
  * Serves a service implementation over HTTP: route matching, body limits, validation, errors with
  * real status codes, progress streaming, and cancellation when the client disconnects. Mount it on a
  * `node:http` server or inside an Express router (it calls `next()` for paths it does not own).
@@ -93,16 +109,16 @@ export function createRequestListener(
 ): ServiceRequestListener {
   const limit = options.bodyLimitBytes ?? 1024 * 1024;
   return (req, res, next) => {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const { path, search } = splitTarget(req.url ?? '/');
     const method = (req.method ?? 'GET').toUpperCase();
-    if (!implementation.hasPath(url.pathname) || !METHODS.includes(method)) {
+    if (!implementation.hasPath(path) || !METHODS.includes(method)) {
       if (next !== undefined) return next();
       // Same error as the in-process transport gives for an unknown route.
       const { name } = implementation.contract;
       return sendError(
         res,
-        new NotFoundError(`${name} has no route ${method} ${url.pathname}`, {
-          details: { service: name, method, path: url.pathname },
+        new NotFoundError(`${name} has no route ${method} ${path}`, {
+          details: { service: name, method, path },
         }),
       );
     }
@@ -120,8 +136,8 @@ export function createRequestListener(
       try {
         const request: ServiceRequest = {
           method: method as HttpMethod,
-          path: url.pathname,
-          query: fromSearchParams(url.searchParams),
+          path,
+          query: search === '' ? {} : fromSearchParams(new URLSearchParams(search)),
           body: method === 'POST' ? await readBody(req, limit) : undefined,
         };
         const result = await implementation.handle(request, {

@@ -1,15 +1,8 @@
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { ServiceRequest } from '../contract/implement-service';
 import { toSearchParams } from '../contract/query';
-import {
-  HostServiceError,
-  type KtrdrError,
-  ServiceConnectionError,
-  ServiceTimeoutError,
-  errorFromJSON,
-  isSerializedKtrdrError,
-} from '../errors/index';
-import { NDJSON_CONTENT_TYPE, readFrames } from '../http/ndjson';
+import { type KtrdrError, ServiceConnectionError, ServiceTimeoutError } from '../errors/index';
+import { NDJSON_CONTENT_TYPE } from '../http/ndjson';
 import { linkedSignal, sleep } from '../internal/abort';
 import { type CallSite, errorFromFailure, errorFromResponse, parseRetryAfter } from './http-error-mapping';
 import {
@@ -20,6 +13,7 @@ import {
   readText,
   startExchange,
 } from './http-exchange';
+import { isProgressStream, readSuccess } from './http-response';
 import { type HttpRetryOptions, RETRY_STATUS_CODES, retryDelayMs, retryPolicy } from './http-retry';
 import type { CallOptions, Transport, TransportCounters } from './transport';
 
@@ -81,55 +75,6 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   if (options.token !== undefined) baseHeaders['authorization'] = `Bearer ${options.token}`;
   let closed = false;
 
-  /** Reads a 2xx answer: a JSON body, or a progress stream ending in a result or error frame. */
-  async function readSuccess(
-    site: CallSite,
-    response: IncomingMessage,
-    callOptions: CallOptions,
-  ): Promise<unknown> {
-    if ((response.headers['content-type'] ?? '').includes(NDJSON_CONTENT_TYPE)) {
-      const { final, bytes } = await readFrames(response, (frame) => {
-        if (frame.type === 'progress') callOptions.onProgress?.(frame.progress);
-      }).catch((error: unknown) => {
-        // A line that is not JSON is the server's fault; a broken connection is mapped by the caller.
-        throw error instanceof SyntaxError
-          ? malformed(site, response.statusCode ?? 200, 'progress stream', error)
-          : error;
-      });
-      counters.bytesReceived += bytes;
-      if (final?.type === 'result') return final.result;
-      if (final?.type === 'error' && isSerializedKtrdrError(final.error)) throw errorFromJSON(final.error);
-      throw new HostServiceError(`${serviceName} ended the progress stream of ${site.url} without a result`, {
-        status: response.statusCode ?? 200,
-        details: { service: serviceName, url: site.url },
-      });
-    }
-    const text = await readText(response);
-    counters.bytesReceived += Buffer.byteLength(text);
-    if (text === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw malformed(site, response.statusCode ?? 200, 'JSON body', error, text);
-    }
-  }
-
-  function malformed(
-    site: CallSite,
-    status: number,
-    what: string,
-    cause: unknown,
-    text?: string,
-  ): KtrdrError {
-    const details: Record<string, unknown> = { service: serviceName, url: site.url };
-    if (text !== undefined) details['bodyStart'] = text.slice(0, 80);
-    return new HostServiceError(`${serviceName} sent a malformed ${what} for ${site.method} ${site.url}`, {
-      status,
-      details,
-      cause,
-    });
-  }
-
   async function attempt(
     site: CallSite,
     request: OutgoingRequest,
@@ -146,8 +91,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       if (status >= 200 && status < 300) {
         // A progress stream shows the server is alive: from here only the deadline and the
         // caller's signal bound it, not the per-attempt timeout.
-        if ((response.headers['content-type'] ?? '').includes(NDJSON_CONTENT_TYPE)) exchange.disarmTimer();
-        const value = await readSuccess(site, response, callOptions);
+        if (isProgressStream(response)) exchange.disarmTimer();
+        const { value, bytes } = await readSuccess(site, response, callOptions.onProgress);
+        counters.bytesReceived += bytes;
         if (exchange.stopped() !== undefined) throw new Error('stopped');
         return { ok: true, value };
       }

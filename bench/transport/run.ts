@@ -1,0 +1,116 @@
+/**
+ * Transport benchmark: calls per second and p50/p99 latency of one small call, side by side in one
+ * run, for the in-process transport, HTTP with one persistent client (one `createHttpTransport`
+ * reused), and HTTP with a new client per call (new transport, new connection, closed after: the
+ * seed's "before" pattern). The server runs in a child process, as a host service would. A fourth
+ * row, Node's own `http` with nothing on top, shows the floor of loopback HTTP on this machine.
+ *
+ * Modes take turns in short rounds, so a load spike on a shared machine hits every mode alike;
+ * figures are medians over rounds, and ratios are medians of per-round (paired) ratios.
+ *
+ *   npx tsx bench/transport/run.ts [--rounds 15] [--calls 1000]
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createHttpTransport, createInProcessTransport, createServiceClient } from '@ktrdr/core';
+import { floorClient } from './floor';
+import { type Sample, measure, median } from './measure';
+import { benchContract, benchImplementation, benchInput } from './service';
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+const rounds = argument('rounds', 15);
+const calls = argument('calls', 1000);
+
+async function startServer(): Promise<{ url: string; floorUrl: string; stop(): void }> {
+  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [url = '', floorUrl = ''] = chunk.toString().trim().split(' ');
+  return { url, floorUrl, stop: () => child.kill('SIGTERM') };
+}
+
+const server = await startServer();
+const options = { baseUrl: server.url, serviceName: 'bench service' };
+const inProcess = createServiceClient(benchContract, createInProcessTransport(benchImplementation));
+const persistentTransport = createHttpTransport(options);
+const persistent = createServiceClient(benchContract, persistentTransport);
+
+/** The "before" pattern: a new client (and so a new connection) for every call, closed after it. */
+async function newClientPerCall(): Promise<unknown> {
+  const transport = createHttpTransport(options);
+  try {
+    return await createServiceClient(benchContract, transport).echo(benchInput);
+  } finally {
+    await transport.close();
+  }
+}
+
+const modes = {
+  'in-process': { call: () => inProcess.echo(benchInput), calls },
+  'http persistent': { call: () => persistent.echo(benchInput), calls },
+  // Each call opens a socket: fewer per round keep the run bounded (and the TIME_WAIT table small).
+  'http new client per call': { call: newClientPerCall, calls: Math.ceil(calls / 4) },
+  'floor: node:http alone, keep-alive': { call: floorClient(server.floorUrl, benchInput), calls },
+} as const;
+type Mode = keyof typeof modes;
+const samples = Object.fromEntries(Object.keys(modes).map((mode) => [mode, [] as Sample[]])) as Record<
+  Mode,
+  Sample[]
+>;
+
+// Warm every path (JIT, pool, server) before measuring.
+for (const { call } of Object.values(modes)) await measure(call, 300, 0);
+for (let round = 1; round <= rounds; round++) {
+  for (const [mode, { call, calls: n }] of Object.entries(modes) as [Mode, (typeof modes)[Mode]][]) {
+    samples[mode].push(await measure(call, n, Math.min(50, n)));
+  }
+  process.stderr.write(`round ${round}/${rounds}\r`);
+}
+await persistentTransport.close();
+server.stop();
+
+const summary = (mode: Mode) => ({
+  callsPerSecond: median(samples[mode].map((s) => s.callsPerSecond)),
+  p50Us: median(samples[mode].map((s) => s.p50Us)),
+  p99Us: median(samples[mode].map((s) => s.p99Us)),
+});
+const pairedRatio = (a: Mode, b: Mode, of: (s: Sample) => number) =>
+  median(samples[a].map((s, i) => of(s) / of(samples[b][i]!)));
+
+console.log(
+  `node ${process.version}, ${cpus().length} CPUs; ${rounds} rounds of ${calls} calls ` +
+    `(new client per call: ${modes['http new client per call'].calls}); medians over rounds:\n`,
+);
+console.log('| mode | calls/s | p50 (us) | p99 (us) |');
+console.log('|---|---:|---:|---:|');
+for (const mode of Object.keys(modes) as Mode[]) {
+  const s = summary(mode);
+  console.log(`| ${mode} | ${s.callsPerSecond.toFixed(0)} | ${s.p50Us.toFixed(1)} | ${s.p99Us.toFixed(1)} |`);
+}
+const throughput = pairedRatio('http persistent', 'http new client per call', (s) => s.callsPerSecond);
+const latency = pairedRatio('http new client per call', 'http persistent', (s) => s.p50Us);
+const local = pairedRatio('in-process', 'http persistent', (s) => s.callsPerSecond);
+console.log(
+  `\nhttp persistent vs new client per call: ${throughput.toFixed(2)}x throughput, ${latency.toFixed(2)}x lower p50`,
+);
+console.log(`in-process vs http persistent: ${local.toFixed(1)}x throughput`);
+const overhead = median(
+  samples['http persistent'].map((s, i) => s.p50Us - samples['floor: node:http alone, keep-alive'][i]!.p50Us),
+);
+console.log(`http persistent p50 over the node:http floor: +${overhead.toFixed(1)} us`);
+const persistentP50 = summary('http persistent').p50Us;
+const inProcessP50 = summary('in-process').p50Us;
+console.log(
+  `targets: persistent >= 3x new-client throughput: ${throughput >= 3 ? 'met' : 'MISSED'}; ` +
+    `persistent p50 < 200 us: ${persistentP50 < 200 ? 'met' : 'MISSED'}; ` +
+    `in-process p50 < 20 us: ${inProcessP50 < 20 ? 'met' : 'MISSED'}`,
+);
