@@ -15,7 +15,12 @@ export { parseBarsCsv, readBarsCsvFile } from './market/csv-fixtures';
 export type { FixtureBar } from './market/csv-fixtures';
 export { BAR_SIZE_SETTINGS } from './market/bar-sizes';
 export { nyseHolidays, isNyseTradingDay, isNyseEarlyClose } from './market/calendar';
-export type { IbSimulatorFaults, ScriptedFault, ScriptedFaultAction, ScriptedFaultMatch } from './server/faults';
+export type {
+  IbSimulatorFaults,
+  ScriptedFault,
+  ScriptedFaultAction,
+  ScriptedFaultMatch,
+} from './server/faults';
 export type { LatencySpec } from './server/latency';
 export { parseLatencyArgument } from './server/latency';
 export type { PacingMode, PacingRule } from './server/pacing';

@@ -1,7 +1,10 @@
 import { defineRoute, defineService } from '@ktrdr/core';
 import { z } from 'zod';
 
-/** Session statuses, as the Python training host service reported them. */
+/**
+ * Session statuses, as the Python training host service reported them: `pending` (bars loading, or
+ * waiting for a free worker), `running` (training), then `completed`, `failed` or `stopped`.
+ */
 export const TRAINING_SESSION_STATUSES = ['pending', 'running', 'completed', 'failed', 'stopped'] as const;
 
 /** One of {@link TRAINING_SESSION_STATUSES}. */

@@ -1,10 +1,11 @@
-import type {
-  KtrdrError} from '@ktrdr/core';
+import { randomUUID } from 'node:crypto';
 import {
   CancelledError,
+  type KtrdrError,
   type OperationProgress,
   errorFromJSON,
   isErrorCode,
+  isKtrdrError,
   sleep,
 } from '@ktrdr/core';
 import type { TrainingAdapter } from '../adapter/training-adapter';
@@ -92,7 +93,19 @@ export class TrainingManager {
     input: StartTrainingInput,
     options: RunTrainingOptions = {},
   ): Promise<TrainingSessionInfo> {
-    const sessionId = await this.adapter.startTraining(input, { signal: options.signal });
+    // The id is chosen here, so a start whose answer never arrives (cancelled, timed out) can
+    // still be stopped: the host may have started the session before the call failed.
+    const sessionId = input.session_id ?? `train_${randomUUID().slice(0, 8)}`;
+    try {
+      await this.adapter.startTraining({ ...input, session_id: sessionId }, { signal: options.signal });
+    } catch (error) {
+      // Refused requests created nothing, and a conflicting id is someone else's session.
+      const refused = isKtrdrError(error) && (error.code === 'validation' || error.code === 'conflict');
+      if (!refused) {
+        await this.adapter.stopTraining(sessionId).catch(() => undefined);
+      }
+      throw error;
+    }
     let interval = this.poll.initial;
     let stopping = false;
     for (;;) {

@@ -8,8 +8,9 @@ import {
   OperationRegistry,
   ValidationError,
   loadConfig,
+  sleep,
 } from '@ktrdr/core';
-import type { DataService } from '@ktrdr/data';
+import { type DataService, parseSymbol, parseTimeframe } from '@ktrdr/data';
 import { TrainingAdapter } from '../adapter/training-adapter';
 import type { ModelSummary } from '../api/training-api-contract';
 import { applyFeatureSpec } from '../features/build-features';
@@ -17,7 +18,9 @@ import type { FeatureSpec } from '../features/feature-spec';
 import { createTrainingHostService } from '../host-service/create-training-host-service';
 import type { TrainingSessionInfo } from '../host-service/training-host-contract';
 import { TrainingManager } from '../manager/training-manager';
+import { validateMlpConfig } from '../model/mlp-config';
 import { predict } from '../model/predict';
+import { mlpConfigFromStrategy } from '../session/strategy-to-mlp';
 import { TrainingSessions } from '../session/training-sessions';
 import { type StoredModelInfo, ModelStore } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
@@ -72,6 +75,12 @@ export interface PredictRequest {
   runtime?: 'onnx' | 'tfjs';
 }
 
+/** History read before the predicted bars, per warm-up bar of the feature spec, and at least. */
+const HISTORY_PER_WARMUP_BAR = 20;
+const MIN_HISTORY_BARS = 1000;
+/** How long closing waits for cancelled trainings to report their end before closing the adapter. */
+const CLOSE_GRACE_MS = 15_000;
+
 function summaryOf(info: StoredModelInfo): ModelSummary {
   return {
     name: formatModelName(info.key, info.version),
@@ -101,6 +110,9 @@ export class TrainingService implements AsyncDisposable {
   readonly manager: TrainingManager;
   readonly models: ModelStore;
   private readonly sessions: TrainingSessions | undefined;
+  /** Training operations of this service not finished yet. */
+  private readonly running = new Set<OperationHandle<TrainOutcome>>();
+  private closing: Promise<void> | undefined;
 
   constructor(options: TrainingServiceOptions) {
     this.data = options.data;
@@ -128,17 +140,24 @@ export class TrainingService implements AsyncDisposable {
   async startTraining(request: TrainRequest): Promise<OperationHandle<TrainOutcome>> {
     const { yaml, fileName } = await this.strategyText(request);
     const strategy = parseStrategy(yaml, fileName);
-    const symbol = request.symbol ?? strategy.data?.symbols[0];
-    const timeframe = request.timeframe ?? strategy.data?.timeframes[0];
-    if (symbol === undefined || timeframe === undefined) {
+    const requestedSymbol = request.symbol ?? strategy.data?.symbols[0];
+    const requestedTimeframe = request.timeframe ?? strategy.data?.timeframes[0];
+    if (requestedSymbol === undefined || requestedTimeframe === undefined) {
       throw new ValidationError(
         `Give a symbol and a timeframe: ${fileName} has no data section naming them`,
         {
-          details: { field: symbol === undefined ? 'symbol' : 'timeframe' },
+          details: { field: requestedSymbol === undefined ? 'symbol' : 'timeframe' },
         },
       );
     }
-    return this.operations.start(
+    // As the data layer spells them, so the model is saved under the name its bars are stored under.
+    const symbol = parseSymbol(requestedSymbol);
+    const timeframe = parseTimeframe(requestedTimeframe);
+    // Whatever the trainer would refuse is refused now, while no operation exists yet.
+    validateMlpConfig(
+      mlpConfigFromStrategy(strategy, { epochs: request.epochs, seed: request.seed }, { yaml, fileName }),
+    );
+    const handle = this.operations.start(
       'training',
       async ({ signal, reportProgress }) => {
         const session = await this.manager.runTraining(
@@ -177,6 +196,10 @@ export class TrainingService implements AsyncDisposable {
         }),
       },
     );
+    this.running.add(handle);
+    const forget = () => this.running.delete(handle);
+    handle.result().then(forget, forget);
+    return handle;
   }
 
   private async strategyText(request: TrainRequest): Promise<{ yaml: string; fileName: string }> {
@@ -228,8 +251,11 @@ export class TrainingService implements AsyncDisposable {
     }
     const wanted = request.bars ?? 10;
     const stored = await this.data.loadCachedData(request.symbol, timeframe);
-    // Enough history for the indicators' warm-up, then the bars asked for.
-    const frame = stored.frame.tail(wanted + spec.warmupBars + 1);
+    // The warm-up alone is not enough: recursive indicators (EMA, MACD, Wilder's RSI and ATR) carry
+    // their seed for many bars, so features computed on a short tail differ from the ones training
+    // computed on the full series. Read enough history for them to converge to the same values.
+    const history = Math.max(MIN_HISTORY_BARS, spec.warmupBars * HISTORY_PER_WARMUP_BAR);
+    const frame = stored.frame.tail(wanted + spec.warmupBars + history);
     const matrix = applyFeatureSpec(spec, frame.columns());
     const first = Math.max(0, matrix.rows - wanted);
     const width = matrix.columns.length;
@@ -259,10 +285,26 @@ export class TrainingService implements AsyncDisposable {
     return this.adapter.healthCheck();
   }
 
-  /** Cancels running trainings and closes the trainer. */
-  async close(): Promise<void> {
-    await this.adapter.close();
+  /**
+   * Cancels running trainings and closes the trainer. The trainings end `cancelled` (their sessions
+   * stopped) before the adapter closes, rather than failing on a closed connection.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const running = [...this.running];
+    for (const handle of running) handle.cancel('The training service is closing');
     await this.sessions?.close();
+    const grace = new AbortController();
+    await Promise.race([
+      Promise.allSettled(running.map((handle) => handle.result())),
+      sleep(CLOSE_GRACE_MS, grace.signal).catch(() => undefined),
+    ]);
+    grace.abort();
+    await this.adapter.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

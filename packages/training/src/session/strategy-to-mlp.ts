@@ -1,5 +1,7 @@
 import { ValidationError } from '@ktrdr/core';
+import { LineCounter, isNode, parseDocument } from 'yaml';
 import { ACTIVATIONS, type MlpConfig } from '../model/mlp-config';
+import type { StrategyProblem } from '../strategy/problems';
 import type { StrategyConfig } from '../strategy/types';
 
 /** Overrides a caller may apply on top of the strategy's `model.training` section. */
@@ -10,36 +12,39 @@ export interface TrainingOverrides {
   seed?: number;
 }
 
+/** The YAML a strategy was parsed from, so refusals can point at the offending line. */
+export interface StrategySource {
+  yaml: string;
+  fileName: string;
+}
+
 /**
  * Maps a strategy's `model` section onto the trainer's configuration. Settings the trainer cannot
- * honour are refused with the field named, never silently dropped.
+ * honour are refused with the field named (and, given the `source`, its file and line, as
+ * `parseStrategy` reports problems), never silently dropped.
  */
 export function mlpConfigFromStrategy(
   strategy: StrategyConfig,
   overrides: TrainingOverrides = {},
+  source?: StrategySource,
 ): MlpConfig {
   const { architecture, training } = strategy.model;
   if (!(ACTIVATIONS as readonly string[]).includes(architecture.activation)) {
-    throw new ValidationError(
-      `model.architecture.activation '${architecture.activation}' is not supported by the trainer: use one of ${ACTIVATIONS.join(', ')}`,
-      { details: { field: 'model.architecture.activation' } },
+    refuse(
+      source,
+      'model.architecture.activation',
+      `'${architecture.activation}' is not supported by the trainer: use one of ${ACTIVATIONS.join(', ')}`,
     );
   }
   if (training.weight_decay > 0) {
-    throw new ValidationError(
-      'model.training.weight_decay is not supported by the trainer yet: set it to 0',
-      {
-        details: { field: 'model.training.weight_decay' },
-      },
-    );
+    refuse(source, 'model.training.weight_decay', 'is not supported by the trainer yet: set it to 0');
   }
   const schedule = training.lr_scheduler;
   if (schedule?.type === 'reduce_on_plateau') {
-    throw new ValidationError(
-      'model.training.lr_scheduler reduce_on_plateau is not supported: use step or exponential',
-      {
-        details: { field: 'model.training.lr_scheduler.type' },
-      },
+    refuse(
+      source,
+      'model.training.lr_scheduler.type',
+      'reduce_on_plateau is not supported: use step or exponential',
     );
   }
   const config: MlpConfig = {
@@ -63,4 +68,31 @@ export function mlpConfigFromStrategy(
     config.lrSchedule = { type: 'step', stepSize: schedule.step_size, gamma: schedule.gamma };
   if (schedule?.type === 'exponential') config.lrSchedule = { type: 'exponential', gamma: schedule.gamma };
   return config;
+}
+
+/** Throws the refusal of `field`, located in `source` when the field (or its nearest parent) is in it. */
+function refuse(source: StrategySource | undefined, field: string, message: string): never {
+  const at = source === undefined ? undefined : locate(source.yaml, field.split('.'));
+  if (source === undefined || at === undefined) {
+    throw new ValidationError(`${field} ${message}`, { details: { field } });
+  }
+  const problem: StrategyProblem = { field, line: at.line, column: at.col, message };
+  throw new ValidationError(
+    `Invalid strategy ${source.fileName} (1 problem):\n  ${source.fileName}:${at.line}:${at.col} ${field}: ${message}`,
+    { details: { field, file: source.fileName, problems: [problem] } },
+  );
+}
+
+/** Line and column of the node at `path`, or of its nearest ancestor present in the YAML. */
+function locate(yaml: string, path: string[]): { line: number; col: number } | undefined {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yaml, { lineCounter });
+  for (let depth = path.length; depth > 0; depth--) {
+    const node: unknown = document.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range !== undefined && node.range !== null) {
+      // A scalar's range starts at its value; the key is what a reader looks for, on the same line.
+      return lineCounter.linePos(node.range[0]);
+    }
+  }
+  return undefined;
 }

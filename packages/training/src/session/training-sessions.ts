@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import {
   CancelledError,
   ConflictError,
@@ -7,10 +8,13 @@ import {
   ValidationError,
   toKtrdrError,
 } from '@ktrdr/core';
+import { TF_BACKENDS, type TfBackendName } from '../backend/tf-backend';
 import type { OhlcvColumns } from '../features/ohlcv';
 import { prepareTrainingData, sliceRows } from '../features/training-data';
 import type { StartTrainingInput, TrainingSessionInfo } from '../host-service/training-host-contract';
 import type { TrainingData as DatasetSplits } from '../model/dataset';
+import { validateMlpConfig } from '../model/mlp-config';
+import { MODEL_FILES } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
 import type { TrainingProgress } from '../trainer/training-types';
 import type { TrainingTask, TrainingWorkerPool } from '../worker/training-worker-pool';
@@ -58,7 +62,8 @@ const now = () => new Date().toISOString();
 /**
  * The trainer behind the training host service: runs sessions (load bars, build features and
  * labels, train in a worker thread, save the model with its ONNX export), tracks their status and
- * progress, and stops them on request. The concurrency limit is the worker pool's.
+ * progress, and stops them on request. The concurrency limit is the worker pool's: a session is
+ * `pending` while its bars load and while it waits for a free worker, `running` once it trains.
  */
 export class TrainingSessions {
   private readonly sessions = new Map<string, Session>();
@@ -72,11 +77,14 @@ export class TrainingSessions {
 
   /** Validates the request, registers a session and starts it; resolves with the session id. */
   start(input: StartInput): string {
-    const strategy = parseStrategy(
-      input.model_configuration.strategy_yaml,
-      `${input.model_configuration.strategy_name ?? 'strategy'}.yaml`,
-    );
-    const config = mlpConfigFromStrategy(strategy, input.training_configuration);
+    const source = {
+      yaml: input.model_configuration.strategy_yaml,
+      fileName: `${input.model_configuration.strategy_name ?? 'strategy'}.yaml`,
+    };
+    const strategy = parseStrategy(source.yaml, source.fileName);
+    // Refused here, synchronously, rather than by the worker once the session is under way.
+    const config = validateMlpConfig(mlpConfigFromStrategy(strategy, input.training_configuration, source));
+    const backend = backendOf(input.gpu_configuration?.backend);
     const symbol = input.data_configuration.symbols[0] as string;
     const timeframe = input.data_configuration.timeframes[0] as string;
     if (input.data_configuration.symbols.length > 1 || input.data_configuration.timeframes.length > 1) {
@@ -128,6 +136,8 @@ export class TrainingSessions {
         end: input.data_configuration.end_date,
         signal: session.controller.signal,
       });
+      // A stop during the load ends the session here, before any feature or worker is made.
+      session.controller.signal.throwIfAborted();
       session.info.simulated = bars.simulated;
       const prepared = prepareTrainingData(bars.columns, strategy);
       const splits: DatasetSplits = {
@@ -141,7 +151,7 @@ export class TrainingSessions {
         {
           data: splits,
           config,
-          options: { backend: input.gpu_configuration?.backend as never },
+          options: backend === undefined ? {} : { backend },
           save: {
             modelsDir: this.options.modelsDir,
             strategy: strategy.name,
@@ -167,16 +177,37 @@ export class TrainingSessions {
           onProgress: (progress) => this.onProgress(session, progress),
         },
       );
-      return session.task.result;
+      const { task } = session;
+      this.markStarted(session);
+      if (session.info.status === 'pending') {
+        session.info.progress.message = `Waiting for a free training slot (${this.options.pool.running} of ${this.options.pool.concurrency} busy)`;
+      }
+      // When a session ends, the pool hands its slot to the next queued one at once: mark that one started.
+      const startQueued = () => this.markQueuedStarted();
+      task.result.then(startQueued, startQueued);
+      return task.result;
     });
     return id;
+  }
+
+  /**
+   * A session is `pending` while its bars load and while it waits for a worker slot, and becomes
+   * `running` (with `started_at`) when the pool starts training it.
+   */
+  private markStarted(session: Session): void {
+    if (session.info.status !== 'pending' || session.task?.status !== 'running') return;
+    session.info.status = 'running';
+    session.info.started_at = now();
+    session.info.progress.message = 'Starting the training worker';
+  }
+
+  private markQueuedStarted(): void {
+    for (const session of this.sessions.values()) this.markStarted(session);
   }
 
   private async run(session: Session, work: () => Promise<Awaited<TrainingTask['result']>>): Promise<void> {
     const { info } = session;
     try {
-      info.status = 'running';
-      info.started_at = now();
       info.progress.message = 'Loading data';
       const outcome = await work();
       const { result, saved } = outcome;
@@ -196,7 +227,7 @@ export class TrainingSessions {
           name: `${saved.key.strategy}/${saved.key.symbol}_${saved.key.timeframe}_v${saved.version}`,
           version: saved.version,
           path: saved.directory,
-          onnx_path: `${saved.directory}/model.onnx`,
+          onnx_path: path.join(saved.directory, MODEL_FILES.onnx),
         };
       }
       info.progress = { ...info.progress, progress_percent: 100, message: 'Completed' };
@@ -216,6 +247,7 @@ export class TrainingSessions {
 
   private onProgress(session: Session, progress: TrainingProgress): void {
     const { info } = session;
+    this.markStarted(session);
     info.gpu_usage = { backend: progress.backend, gpu: progress.backend === 'tensorflow-gpu' };
     info.progress = {
       epoch: progress.epoch,
@@ -243,12 +275,17 @@ export class TrainingSessions {
 
   /** A session's status. */
   status(id: string): TrainingSessionInfo {
-    return structuredClone(this.get(id).info);
+    const session = this.get(id);
+    this.markStarted(session);
+    return structuredClone(session.info);
   }
 
   /** Every known session, newest first. */
   list(): TrainingSessionInfo[] {
+    this.markQueuedStarted();
+    // Reversed insertion order first, so sessions created within one millisecond stay newest first.
     return [...this.sessions.values()]
+      .reverse()
       .map((s) => structuredClone(s.info))
       .sort((a, b) => b.created_at.localeCompare(a.created_at));
   }
@@ -289,6 +326,18 @@ export class TrainingSessions {
       this.sessions.delete(session.info.session_id);
     }
   }
+}
+
+/** The TF.js backend a request asked for; `undefined` for automatic. */
+function backendOf(requested: string | undefined): TfBackendName | undefined {
+  if (requested === undefined || requested === 'auto') return undefined;
+  if (!(TF_BACKENDS as readonly string[]).includes(requested)) {
+    throw new ValidationError(
+      `gpu_configuration.backend '${requested}' is not a TF.js backend: use auto or one of ${TF_BACKENDS.join(', ')}`,
+      { details: { field: 'gpu_configuration.backend' } },
+    );
+  }
+  return requested as TfBackendName;
 }
 
 function cancelledError(session: Session): KtrdrError {

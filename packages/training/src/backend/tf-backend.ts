@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ServiceConfigurationError } from '@ktrdr/core';
+import type * as TfNamespace from '@tensorflow/tfjs';
+
+/** The TensorFlow.js namespace (`@tensorflow/tfjs`). */
+export type Tf = typeof TfNamespace;
+
+/** TF.js backends, fastest first. `tensorflow-gpu` and `tensorflow` are the native (libtensorflow) ones. */
+export const TF_BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** One of {@link TF_BACKENDS}. */
+export type TfBackendName = (typeof TF_BACKENDS)[number];
+
+/** Environment variable that forces a backend (one of {@link TF_BACKENDS}, or `auto`). */
+export const TF_BACKEND_ENV = 'KTRDR_TF_BACKEND';
+
+/** Options of {@link selectTfBackend}. */
+export interface TfBackendOptions {
+  /** Force a backend; default: `KTRDR_TF_BACKEND`, else `auto` (first that works of {@link TF_BACKENDS}). */
+  backend?: TfBackendName | 'auto';
+  /** Environment to read `KTRDR_TF_BACKEND` from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /**
+   * Module loader for the optional packages (default: dynamic `import`). A seam for tests, which
+   * simulate installed or missing native packages with it.
+   */
+  importModule?: (specifier: string) => Promise<unknown>;
+  /** Whether a GPU device is present (default: a check for NVIDIA device nodes). A test seam. */
+  gpuPresent?: () => boolean;
+}
+
+/** The backend TF.js now runs on. */
+export interface SelectedTfBackend {
+  name: TfBackendName;
+  tf: Tf;
+  /** Backends tried before this one, and why each was passed over. */
+  skipped: Array<{ backend: TfBackendName; reason: string }>;
+}
+
+const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+const cache = new Map<string, Promise<SelectedTfBackend>>();
+
+/**
+ * Picks the TF.js backend at run time: `@tensorflow/tfjs-node-gpu` when installed and a GPU is
+ * present, else `@tensorflow/tfjs-node` when installed, else WebAssembly, else plain JS (`cpu`).
+ * The native packages are optional peer dependencies: they are imported inside try/catch, so
+ * their absence (they cannot be installed offline) only moves selection down the list.
+ *
+ * TF.js has one global backend, so the result is memoised per requested backend.
+ */
+export function selectTfBackend(options: TfBackendOptions = {}): Promise<SelectedTfBackend> {
+  const requested = requestedBackend(options);
+  const custom = options.importModule !== undefined || options.gpuPresent !== undefined;
+  if (custom) return select(requested, options);
+  let pending = cache.get(requested);
+  if (pending === undefined) {
+    pending = select(requested, options);
+    cache.set(requested, pending);
+    pending.catch(() => cache.delete(requested));
+  }
+  return pending;
+}
+
+function requestedBackend(options: TfBackendOptions): TfBackendName | 'auto' {
+  const fromEnv = (options.env ?? process.env)[TF_BACKEND_ENV]?.trim();
+  const requested = options.backend ?? (fromEnv === undefined || fromEnv === '' ? 'auto' : fromEnv);
+  if (requested !== 'auto' && !(TF_BACKENDS as readonly string[]).includes(requested)) {
+    throw new ServiceConfigurationError(
+      `${TF_BACKEND_ENV}=${requested} is not a TF.js backend; use one of auto, ${TF_BACKENDS.join(', ')}`,
+      { details: { variable: TF_BACKEND_ENV, value: requested } },
+    );
+  }
+  return requested as TfBackendName | 'auto';
+}
+
+async function select(
+  requested: TfBackendName | 'auto',
+  options: TfBackendOptions,
+): Promise<SelectedTfBackend> {
+  const importModule = options.importModule ?? ((specifier: string) => import(specifier) as Promise<unknown>);
+  const tf = (await import('@tensorflow/tfjs')) as Tf;
+  const candidates = requested === 'auto' ? TF_BACKENDS : [requested];
+  const skipped: SelectedTfBackend['skipped'] = [];
+  for (const backend of candidates) {
+    try {
+      await activate(tf, backend, importModule, options.gpuPresent ?? gpuDevicePresent);
+      // TF.js's console advice ("install tfjs-node") is noise once a backend has been chosen deliberately.
+      tf.env().set('PROD', true);
+      return { name: backend, tf, skipped };
+    } catch (error) {
+      skipped.push({ backend, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const tried = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  throw new ServiceConfigurationError(
+    requested === 'auto'
+      ? `No TF.js backend could be initialised (${tried})`
+      : `TF.js backend "${requested}" is not usable (${tried}); install its package or set ${TF_BACKEND_ENV}=auto`,
+    { details: { variable: TF_BACKEND_ENV, value: requested } },
+  );
+}
+
+async function activate(
+  tf: Tf,
+  backend: TfBackendName,
+  importModule: (specifier: string) => Promise<unknown>,
+  gpuPresent: () => boolean,
+): Promise<void> {
+  if (backend === 'tensorflow-gpu' || backend === 'tensorflow') {
+    if (backend === 'tensorflow-gpu' && !gpuPresent()) throw new Error('no GPU device found');
+    const specifier = NATIVE_PACKAGES[backend];
+    try {
+      await importModule(specifier);
+    } catch (error) {
+      throw new Error(`${specifier} is not installed or failed to load (${(error as Error).message})`);
+    }
+    // Both native packages register their backend under the name "tensorflow".
+    if (!(await tf.setBackend('tensorflow'))) throw new Error(`${specifier} did not initialise`);
+  } else if (backend === 'wasm') {
+    const wasm = (await importModule('@tensorflow/tfjs-backend-wasm')) as {
+      setWasmPaths: (prefix: string) => void;
+    };
+    // In Node the .wasm binaries are read from the package's dist folder: no network involved.
+    wasm.setWasmPaths(wasmDistFolder());
+    if (!(await tf.setBackend('wasm'))) throw new Error('the WebAssembly backend did not initialise');
+  } else if (!(await tf.setBackend('cpu'))) {
+    throw new Error('the cpu backend did not initialise');
+  }
+  await tf.ready();
+}
+
+/** The folder holding `tfjs-backend-wasm*.wasm`, with a trailing separator as `setWasmPaths` expects. */
+export function wasmDistFolder(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
+}
+
+/** NVIDIA device nodes on Linux; elsewhere trust the package (it fails to load without CUDA). */
+export function gpuDevicePresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  return existsSync('/dev/nvidiactl') || existsSync('/dev/nvidia0');
+}

@@ -1,0 +1,70 @@
+import type { FuzzyInputConfig, IndicatorConfig, StrategyConfig } from '../strategy/types';
+import type { FittedScaler } from './scaler';
+
+/** Identifies the layout of {@link FeatureSpec} documents, for readers of stored models. */
+export const FEATURE_SPEC_FORMAT = 'ktrdr.features/1';
+
+/**
+ * Everything needed to turn new bars into the exact feature rows a model was trained on: the
+ * indicators, fuzzy sets, lags, column order and the fitted scaler. Plain JSON (store it as the
+ * model's `features.json`).
+ */
+export interface FeatureSpec {
+  readonly format: typeof FEATURE_SPEC_FORMAT;
+  readonly indicators: readonly IndicatorConfig[];
+  readonly fuzzySets: readonly FuzzyInputConfig[];
+  /** Lagged copies per fuzzy column (`_lag1` ... `_lagN`). */
+  readonly lookbackPeriods: number;
+  /** Column names in matrix order. */
+  readonly columns: readonly string[];
+  /** Scaler fitted on the training split, or null when the strategy does not scale features. */
+  readonly scaler: FittedScaler | null;
+  /**
+   * Bars of warm-up the training data needed before its first complete row; a prediction needs at
+   * least `warmupBars + 1` bars to produce one row.
+   */
+  readonly warmupBars: number;
+}
+
+/**
+ * Feature column name for `set` over fuzzy input `input`: `{input}_{set}`, with the `.` of a
+ * `key.output` input written as `_`. The key is the indicator's `feature_id`, or its `name` exactly as
+ * written in the strategy, so a Python KTRDR v2 strategy with `name: rsi` and a set `oversold` gets the
+ * column `rsi_oversold` as it did there; `macd.histogram` with `positive` gives
+ * `macd_histogram_positive`.
+ */
+export function fuzzyColumnName(input: string, set: string): string {
+  return `${input.replace('.', '_')}_${set}`;
+}
+
+/** Name of the `lag`-th lagged copy of `column` (`rsi_oversold_lag2`). */
+export function laggedColumnName(column: string, lag: number): string {
+  return `${column}_lag${lag}`;
+}
+
+/**
+ * Column names a strategy produces, in order: each fuzzy input's sets in file order, then for each
+ * lag 1..lookback the same list with `_lag{k}` (Python KTRDR's lag-major order).
+ */
+export function featureColumnNames(
+  fuzzySets: readonly FuzzyInputConfig[],
+  lookbackPeriods: number,
+): string[] {
+  const base = fuzzySets.flatMap((input) => input.sets.map((set) => fuzzyColumnName(input.input, set.name)));
+  const names = [...base];
+  for (let lag = 1; lag <= lookbackPeriods; lag++)
+    names.push(...base.map((name) => laggedColumnName(name, lag)));
+  return names;
+}
+
+/** The parts of a {@link FeatureSpec} that come from the strategy alone (before any data is seen). */
+export function unfittedSpec(strategy: StrategyConfig): Omit<FeatureSpec, 'scaler' | 'warmupBars'> {
+  const lookbackPeriods = strategy.model.features.lookback_periods;
+  return {
+    format: FEATURE_SPEC_FORMAT,
+    indicators: strategy.indicators,
+    fuzzySets: strategy.fuzzy_sets,
+    lookbackPeriods,
+    columns: featureColumnNames(strategy.fuzzy_sets, lookbackPeriods),
+  };
+}

@@ -1,0 +1,92 @@
+import { ValidationError } from '@ktrdr/core';
+import { deriveSeed, RANDOM_STREAMS, SeededRandom } from '../trainer/seeded-random';
+import { type Activation, type MlpConfig, OUTPUT_UNITS } from './mlp-config';
+
+/** Weights of one dense layer, in the TF.js/Keras layout. */
+export interface DenseLayerWeights {
+  inputSize: number;
+  units: number;
+  /** `inputSize x units`, row-major: `kernel[i * units + j]` connects input `i` to unit `j`. */
+  kernel: Float32Array;
+  /** One per unit. */
+  bias: Float32Array;
+}
+
+/**
+ * A trained (or freshly initialised) MLP: hidden dense layers with `activation` (dropout between
+ * them during training only), then a 3-unit softmax layer. This is the one representation every
+ * engine, the TF.js model files and the ONNX graph are made from.
+ */
+export interface MlpWeights {
+  inputSize: number;
+  activation: Activation;
+  /** Dropout rate used in training; kept so the saved TF.js topology matches the trained network. */
+  dropout: number;
+  /** Hidden layers in order, then the output layer (3 units, softmax). */
+  layers: DenseLayerWeights[];
+}
+
+/** Layer sizes `[input, ...hidden, 3]`. */
+export function layerSizes(inputSize: number, hiddenLayers: readonly number[]): number[] {
+  return [inputSize, ...hiddenLayers, OUTPUT_UNITS];
+}
+
+/**
+ * Glorot-uniform kernels and zero biases (the Keras defaults), drawn from the config's seed so
+ * every engine starts from the very same weights.
+ */
+export function initMlpWeights(
+  inputSize: number,
+  config: Pick<MlpConfig, 'hiddenLayers' | 'activation' | 'dropout' | 'seed'>,
+): MlpWeights {
+  const random = new SeededRandom(deriveSeed(config.seed, RANDOM_STREAMS.init));
+  const sizes = layerSizes(inputSize, config.hiddenLayers);
+  const layers: DenseLayerWeights[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const fanIn = sizes[l]!;
+    const fanOut = sizes[l + 1]!;
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const kernel = new Float32Array(fanIn * fanOut);
+    for (let i = 0; i < kernel.length; i++) kernel[i] = (random.nextFloat() * 2 - 1) * limit;
+    layers.push({ inputSize: fanIn, units: fanOut, kernel, bias: new Float32Array(fanOut) });
+  }
+  return { inputSize, activation: config.activation, dropout: config.dropout, layers };
+}
+
+/** A deep copy (snapshots for early stopping must not alias live buffers). */
+export function cloneMlpWeights(weights: MlpWeights): MlpWeights {
+  return {
+    ...weights,
+    layers: weights.layers.map((l) => ({ ...l, kernel: l.kernel.slice(), bias: l.bias.slice() })),
+  };
+}
+
+/** Throws a {@link ValidationError} unless the layers chain up from `inputSize` to 3 outputs. */
+export function validateMlpWeights(weights: MlpWeights): void {
+  let expected = weights.inputSize;
+  weights.layers.forEach((layer, i) => {
+    const field = `layers[${i}]`;
+    if (layer.inputSize !== expected) {
+      throw new ValidationError(
+        `Model weights: ${field} takes ${layer.inputSize} inputs, expected ${expected}`,
+        {
+          details: { field },
+        },
+      );
+    }
+    if (layer.kernel.length !== layer.inputSize * layer.units || layer.bias.length !== layer.units) {
+      throw new ValidationError(
+        `Model weights: ${field} kernel/bias sizes do not match ${layer.inputSize}x${layer.units}`,
+        {
+          details: { field },
+        },
+      );
+    }
+    expected = layer.units;
+  });
+  if (weights.layers.length < 1 || expected !== OUTPUT_UNITS) {
+    throw new ValidationError(`Model weights: the last layer must have ${OUTPUT_UNITS} units`, {
+      details: { field: 'layers' },
+    });
+  }
+}

@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { ValidationError } from '@ktrdr/core';
+import type { Tensor } from '@tensorflow/tfjs';
+import { selectTfBackend, type TfBackendName } from '../backend/tf-backend';
+import { OnnxMlpSession } from '../onnx/onnx-session';
+import { CLASS_LABELS, type ClassLabel } from './class-labels';
+import { OUTPUT_UNITS } from './mlp-config';
+import type { MlpWeights } from './mlp-weights';
+import { buildTfjsModel } from './tfjs-mlp';
+
+/** A model to predict with: a loaded model (`ModelStore.load`) or anything carrying weights. */
+export interface PredictableModel {
+  weights: MlpWeights;
+  /** When given, the ONNX graph is read from `{directory}/model.onnx` rather than rebuilt from the weights. */
+  directory?: string;
+}
+
+/** Inputs: `rows x features` values, row-major. */
+export interface PredictInput {
+  x: Float32Array;
+  rows: number;
+  features?: number;
+}
+
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /** `onnx` (default, ONNX Runtime) or `tfjs` (TensorFlow.js on the selected backend). */
+  runtime?: 'onnx' | 'tfjs';
+  /** TF.js backend for `runtime: 'tfjs'`. */
+  backend?: TfBackendName | 'auto';
+}
+
+/** One row's prediction. */
+export interface RowPrediction {
+  /** 0 = BUY, 1 = HOLD, 2 = SELL. */
+  index: number;
+  label: ClassLabel;
+  /** Probability of the predicted class. */
+  confidence: number;
+  probabilities: Record<ClassLabel, number>;
+}
+
+/** Predictions for every row. */
+export interface PredictionResult {
+  rows: number;
+  runtime: 'onnx' | 'tfjs';
+  /** Predicted class index per row. */
+  classes: Int32Array;
+  /** `rows x 3` probabilities (BUY, HOLD, SELL), row-major. */
+  probabilities: Float32Array;
+  /** The same, one object per row. */
+  predictions: RowPrediction[];
+}
+
+const onnxSessions = new WeakMap<PredictableModel, Promise<OnnxMlpSession>>();
+
+/**
+ * Scores rows with a trained model: the class (BUY/HOLD/SELL, by index and name) and the
+ * probabilities of each row. ONNX Runtime by default (its session is opened once per model and
+ * reused); TF.js on request.
+ *
+ * @throws ValidationError when the inputs do not match the model's feature count.
+ */
+export async function predict(
+  model: PredictableModel,
+  input: PredictInput | Float32Array,
+  options: PredictOptions = {},
+): Promise<PredictionResult> {
+  const inputSize = model.weights.inputSize;
+  const { x, rows } = input instanceof Float32Array ? { x: input, rows: input.length / inputSize } : input;
+  const features = input instanceof Float32Array ? inputSize : (input.features ?? inputSize);
+  if (features !== inputSize || !Number.isInteger(rows) || x.length !== rows * inputSize) {
+    throw new ValidationError(
+      `Prediction input has ${x.length} values for ${rows} rows of ${features} features; the model takes ${inputSize} features per row`,
+      { details: { field: 'x' } },
+    );
+  }
+  const runtime = options.runtime ?? 'onnx';
+  const probabilities =
+    rows === 0
+      ? new Float32Array(0)
+      : runtime === 'onnx'
+        ? await runOnnx(model, x, rows)
+        : await runTfjs(model, x, rows, options);
+  return toResult(probabilities, rows, runtime);
+}
+
+/** Closes the cached ONNX session of `model`, if any. */
+export async function releasePredictor(model: PredictableModel): Promise<void> {
+  const session = onnxSessions.get(model);
+  onnxSessions.delete(model);
+  if (session !== undefined) await (await session).close();
+}
+
+async function runOnnx(model: PredictableModel, x: Float32Array, rows: number): Promise<Float32Array> {
+  let session = onnxSessions.get(model);
+  if (session === undefined) {
+    session =
+      model.directory !== undefined
+        ? OnnxMlpSession.create(path.join(model.directory, 'model.onnx'))
+        : openFromWeights(model.weights);
+    onnxSessions.set(model, session);
+    session.catch(() => onnxSessions.delete(model));
+  }
+  return (await session).run(x, rows, model.weights.inputSize);
+}
+
+async function openFromWeights(weights: MlpWeights): Promise<OnnxMlpSession> {
+  const { exportMlpToOnnx } = await import('../onnx/onnx-export');
+  return OnnxMlpSession.create(exportMlpToOnnx(weights));
+}
+
+async function runTfjs(
+  model: PredictableModel,
+  x: Float32Array,
+  rows: number,
+  options: PredictOptions,
+): Promise<Float32Array> {
+  const { tf } = await selectTfBackend(options.backend === undefined ? {} : { backend: options.backend });
+  const tfModel = buildTfjsModel(tf, model.weights);
+  try {
+    const output = tf.tidy(() => tfModel.predict(tf.tensor2d(x, [rows, model.weights.inputSize])) as Tensor);
+    const values = (await output.data()) as Float32Array;
+    output.dispose();
+    return values;
+  } finally {
+    tfModel.dispose();
+  }
+}
+
+function toResult(probabilities: Float32Array, rows: number, runtime: 'onnx' | 'tfjs'): PredictionResult {
+  const classes = new Int32Array(rows);
+  const predictions: RowPrediction[] = new Array<RowPrediction>(rows);
+  for (let i = 0; i < rows; i++) {
+    const o = i * OUTPUT_UNITS;
+    const p0 = probabilities[o]!, p1 = probabilities[o + 1]!, p2 = probabilities[o + 2]!; // prettier-ignore
+    const index = p0 >= p1 ? (p0 >= p2 ? 0 : 2) : p1 >= p2 ? 1 : 2;
+    classes[i] = index;
+    predictions[i] = {
+      index,
+      label: CLASS_LABELS[index]!,
+      confidence: probabilities[o + index]!,
+      probabilities: { BUY: p0, HOLD: p1, SELL: p2 },
+    };
+  }
+  return { rows, runtime, classes, probabilities, predictions };
+}

@@ -1,0 +1,68 @@
+import { ServiceConfigurationError } from '@ktrdr/core';
+import type * as OrtNamespace from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
+import { ONNX_INPUT, ONNX_OUTPUT } from './onnx-export';
+
+type Ort = typeof OrtNamespace;
+
+let ortPromise: Promise<Ort> | undefined;
+
+/**
+ * `onnxruntime-node`, imported on first use: loading its native library costs tens of
+ * milliseconds and memory that training-only processes should not pay.
+ */
+export function loadOnnxRuntime(): Promise<Ort> {
+  ortPromise ??= import('onnxruntime-node').then(
+    (module) => ((module as { default?: Ort }).default ?? module) as Ort,
+    (error: unknown) => {
+      ortPromise = undefined;
+      throw new ServiceConfigurationError(
+        `onnxruntime-node could not be loaded (${(error as Error).message}); reinstall it or predict with engine "tfjs"`,
+        { cause: error, details: { package: 'onnxruntime-node' } },
+      );
+    },
+  );
+  return ortPromise;
+}
+
+/** Options of {@link OnnxMlpSession.create}. */
+export interface OnnxSessionOptions {
+  /** Threads inside one operator (default: ONNX Runtime's choice). */
+  intraOpThreads?: number;
+}
+
+/** An ONNX Runtime session over an exported MLP: float32 `[rows, features]` in, `[rows, 3]` probabilities out. */
+export class OnnxMlpSession {
+  private constructor(
+    private readonly ort: Ort,
+    private readonly session: InferenceSession,
+  ) {}
+
+  /** Opens a session from `model.onnx` bytes or a file path. */
+  static async create(model: Uint8Array | string, options: OnnxSessionOptions = {}): Promise<OnnxMlpSession> {
+    const ort = await loadOnnxRuntime();
+    const sessionOptions =
+      options.intraOpThreads === undefined ? {} : { intraOpNumThreads: options.intraOpThreads };
+    const session =
+      typeof model === 'string'
+        ? await ort.InferenceSession.create(model, sessionOptions)
+        : await ort.InferenceSession.create(model, sessionOptions);
+    return new OnnxMlpSession(ort, session);
+  }
+
+  /** Class probabilities of `rows` rows of `features` values each, row-major. */
+  async run(x: Float32Array, rows: number, features: number): Promise<Float32Array> {
+    const input = new this.ort.Tensor('float32', x, [rows, features]);
+    const output = await this.session.run({ [ONNX_INPUT]: input });
+    const probabilities = output[ONNX_OUTPUT];
+    if (probabilities === undefined) throw new Error(`ONNX model has no "${ONNX_OUTPUT}" output`);
+    const data = probabilities.data as Float32Array;
+    input.dispose();
+    return data;
+  }
+
+  /** Releases the native session. */
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

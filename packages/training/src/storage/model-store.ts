@@ -1,0 +1,472 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError, ValidationError } from '@ktrdr/core';
+import { selectTfBackend } from '../backend/tf-backend';
+import { CLASS_LABELS } from '../model/class-labels';
+import type { MlpWeights } from '../model/mlp-weights';
+import { buildTfjsModel } from '../model/tfjs-mlp';
+import { exportMlpToOnnx, ONNX_OPSET } from '../onnx/onnx-export';
+import type { ClassificationMetrics } from '../trainer/classification-metrics';
+import type { TrainingResult } from '../trainer/training-types';
+import {
+  insideRoot,
+  latestPointerName,
+  type ModelKey,
+  parseVersion,
+  validateModelKey,
+  validateModelKeyPart,
+  versionDirName,
+} from './model-names';
+import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './tfjs-file-handler';
+import { readMlpWeights } from './tfjs-weights-reader';
+
+/** File names inside a version directory. */
+export const MODEL_FILES = {
+  modelJson: MODEL_JSON,
+  weights: WEIGHTS_BIN,
+  onnx: 'model.onnx',
+  config: 'config.json',
+  metrics: 'metrics.json',
+  features: 'features.json',
+  /** Written last: a version directory without it is incomplete (being written, or a failed save). */
+  metadata: 'metadata.json',
+} as const;
+
+/** Environment variable naming the models folder (default `./models`). */
+export const MODELS_DIR_ENV = 'KTRDR_MODELS_DIR';
+
+/** What `features.json` records: the feature columns in order, plus anything the pipeline needs (scaler...). */
+export interface FeatureInfo {
+  names?: string[];
+  [extra: string]: unknown;
+}
+
+/** What to save: a training result and the context it came from. */
+export interface SaveModelInput extends ModelKey {
+  result: TrainingResult;
+  features?: FeatureInfo;
+  /** The strategy configuration (YAML-derived) the model was trained for; stored in `config.json`. */
+  strategyConfig?: unknown;
+  /** Time range of the bars trained on (ISO strings). */
+  dataRange?: { start: string; end: string; bars?: number };
+  /** True when the bars were simulated (ib-sim), so nobody mistakes the model for a real one. */
+  simulated?: boolean;
+  /** Extra metadata fields (snake_case, as the reference system's files). */
+  metadata?: Record<string, unknown>;
+}
+
+/** `metadata.json`. */
+export interface ModelMetadata {
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  version: number;
+  created_at: string;
+  model_type: 'mlp';
+  format: 'tfjs-layers';
+  onnx_file: string;
+  onnx_opset: number;
+  /** Backend that trained the model (`cpu-fused`, `tensorflow-gpu`, `tensorflow`, `wasm`, `cpu`). */
+  backend: string;
+  engine: string;
+  engine_details: Record<string, string>;
+  feature_count: number;
+  classes: string[];
+  data_range: { start: string; end: string; bars?: number } | null;
+  simulated: boolean;
+  training: {
+    epochs_run: number;
+    best_epoch: number;
+    stopped_early: boolean;
+    duration_ms: number;
+    samples_per_second: number;
+  };
+  test_accuracy: number | null;
+  [extra: string]: unknown;
+}
+
+/** One stored version. */
+export interface StoredModelInfo {
+  key: ModelKey;
+  version: number;
+  directory: string;
+  metadata: ModelMetadata;
+  /** Whether the `_latest` pointer designates this version. */
+  latest: boolean;
+}
+
+/** A model read back from disk, ready for `predict`. */
+export interface LoadedModel extends StoredModelInfo {
+  weights: MlpWeights;
+  /** Feature column names in input order (empty when none were recorded). */
+  featureNames: string[];
+  /** `features.json` as stored. */
+  features: Record<string, unknown>;
+  /** `config.json` as stored. */
+  config: Record<string, unknown>;
+  /** `metrics.json` as stored. */
+  metrics: Record<string, unknown>;
+}
+
+/** Options of {@link ModelStore}. */
+export interface ModelStoreOptions {
+  /** The models folder (default `KTRDR_MODELS_DIR`, else `./models`). */
+  root?: string;
+}
+
+/**
+ * Models on disk in the reference layout: `{root}/{strategy}/{symbol}_{tf}_v{N}/` holding the TF.js
+ * model (`model.json` + `weights.bin`), `model.onnx`, `config.json`, `metrics.json`,
+ * `features.json` and `metadata.json`, plus a `{symbol}_{tf}_latest` pointer (a relative symlink,
+ * or a text file naming the directory where symlinks are unavailable).
+ *
+ * Version numbers are claimed with an exclusive `mkdir`, so concurrent saves (threads or
+ * processes) never share one; `metadata.json` is written last and marks a version complete.
+ */
+export class ModelStore {
+  readonly root: string;
+
+  constructor(options: ModelStoreOptions = {}) {
+    this.root = path.resolve(options.root ?? process.env[MODELS_DIR_ENV] ?? 'models');
+  }
+
+  /** Saves a trained model as the next version and points `_latest` at the newest complete version. */
+  async save(input: SaveModelInput): Promise<StoredModelInfo> {
+    const key: ModelKey = { strategy: input.strategy, symbol: input.symbol, timeframe: input.timeframe };
+    validateModelKey(key);
+    const { result } = input;
+    const names = input.features?.names;
+    if (names !== undefined && names.length !== result.features) {
+      throw new ValidationError(
+        `features.names has ${names.length} names but the model takes ${result.features} features`,
+        {
+          details: { field: 'features.names' },
+        },
+      );
+    }
+    const strategyDir = insideRoot(this.root, key.strategy);
+    await mkdir(strategyDir, { recursive: true });
+    const { version, directory } = await this.claimVersion(key, strategyDir);
+    try {
+      const { tf } = await selectTfBackend();
+      const model = buildTfjsModel(tf, result.weights);
+      try {
+        await model.save(fileSystemHandler(tf, directory));
+      } finally {
+        model.dispose();
+      }
+      const onnx = exportMlpToOnnx(result.weights, {
+        metadata: {
+          strategy: key.strategy,
+          symbol: key.symbol,
+          timeframe: key.timeframe,
+          version: String(version),
+        },
+      });
+      await writeFile(path.join(directory, MODEL_FILES.onnx), onnx);
+      await writeJson(directory, MODEL_FILES.config, {
+        strategy_config: input.strategyConfig ?? null,
+        model_config: result.config,
+      });
+      const { names: featureNames, ...featureExtras } = input.features ?? {};
+      await writeJson(directory, MODEL_FILES.features, {
+        feature_names: featureNames ?? [],
+        feature_count: result.features,
+        ...featureExtras,
+      });
+      await writeJson(directory, MODEL_FILES.metrics, metricsJson(result));
+      const metadata = metadataJson(input, key, version);
+      await writeJson(directory, MODEL_FILES.metadata, metadata);
+      await this.updateLatest(key, strategyDir);
+      return { key, version, directory, metadata, latest: (await this.latestVersion(key)) === version };
+    } catch (error) {
+      await rm(directory, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Loads a version (default: the one `_latest` points to, else the highest complete version).
+   * @throws NotFoundError when there is no such model or version.
+   */
+  async load(key: ModelKey, version: number | 'latest' = 'latest'): Promise<LoadedModel> {
+    validateModelKey(key);
+    const resolved = version === 'latest' ? await this.latestVersion(key) : version;
+    if (resolved === undefined) {
+      throw new NotFoundError(`No saved model for ${describe(key)} under ${this.root}`, {
+        details: { ...key },
+      });
+    }
+    if (!Number.isInteger(resolved) || resolved < 1) {
+      throw new ValidationError(`Model version must be a positive integer or "latest" (got ${resolved})`, {
+        details: { field: 'version' },
+      });
+    }
+    const directory = insideRoot(this.root, key.strategy, versionDirName(key, resolved));
+    const metadata = await readJson<ModelMetadata>(directory, MODEL_FILES.metadata).catch(
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new NotFoundError(
+            `Model ${describe(key)} version ${resolved} does not exist (or is incomplete) in ${this.root}`,
+            {
+              details: { ...key, version: resolved },
+            },
+          );
+        }
+        throw error;
+      },
+    );
+    const [weights, features, config, metrics, latest] = await Promise.all([
+      readMlpWeights(directory),
+      readJson<Record<string, unknown>>(directory, MODEL_FILES.features),
+      readJson<Record<string, unknown>>(directory, MODEL_FILES.config),
+      readJson<Record<string, unknown>>(directory, MODEL_FILES.metrics),
+      this.latestVersion(key),
+    ]);
+    const featureNames = Array.isArray(features['feature_names'])
+      ? (features['feature_names'] as string[])
+      : [];
+    return {
+      key,
+      version: resolved,
+      directory,
+      metadata,
+      latest: latest === resolved,
+      weights,
+      featureNames,
+      features,
+      config,
+      metrics,
+    };
+  }
+
+  /** Complete versions of every model, optionally filtered, sorted by strategy, symbol, timeframe, version. */
+  async list(filter: Partial<ModelKey> = {}): Promise<StoredModelInfo[]> {
+    if (filter.strategy !== undefined) validateModelKeyPart('strategy', filter.strategy);
+    const strategies =
+      filter.strategy !== undefined ? [filter.strategy] : (await listDirs(this.root)).filter(isValidStrategy);
+    const out: StoredModelInfo[] = [];
+    for (const strategy of strategies) {
+      const strategyDir = insideRoot(this.root, strategy);
+      for (const name of await listDirs(strategyDir)) {
+        const metadata = await readJson<ModelMetadata>(
+          path.join(strategyDir, name),
+          MODEL_FILES.metadata,
+        ).catch(() => null);
+        if (metadata === null || metadata.strategy !== strategy) continue;
+        const key: ModelKey = { strategy, symbol: metadata.symbol, timeframe: metadata.timeframe };
+        if (filter.symbol !== undefined && key.symbol !== filter.symbol) continue;
+        if (filter.timeframe !== undefined && key.timeframe !== filter.timeframe) continue;
+        if (parseVersion(key, name) !== metadata.version) continue;
+        out.push({
+          key,
+          version: metadata.version,
+          directory: path.join(strategyDir, name),
+          metadata,
+          latest: false,
+        });
+      }
+    }
+    const latestByModel = new Map<string, number | undefined>();
+    for (const info of out) {
+      const id = describe(info.key);
+      if (!latestByModel.has(id)) latestByModel.set(id, await this.latestVersion(info.key));
+      info.latest = latestByModel.get(id) === info.version;
+    }
+    return out.sort(
+      (a, b) =>
+        a.key.strategy.localeCompare(b.key.strategy) ||
+        a.key.symbol.localeCompare(b.key.symbol) ||
+        a.key.timeframe.localeCompare(b.key.timeframe) ||
+        a.version - b.version,
+    );
+  }
+
+  /** Complete version numbers of one model, ascending. */
+  async versions(key: ModelKey): Promise<number[]> {
+    validateModelKey(key);
+    const strategyDir = insideRoot(this.root, key.strategy);
+    const versions: number[] = [];
+    for (const name of await listDirs(strategyDir)) {
+      const version = parseVersion(key, name);
+      if (version === undefined) continue;
+      const complete = await lstat(path.join(strategyDir, name, MODEL_FILES.metadata)).then(
+        () => true,
+        () => false,
+      );
+      if (complete) versions.push(version);
+    }
+    return versions.sort((a, b) => a - b);
+  }
+
+  /** The version `_latest` designates; falls back to the highest complete version if the pointer is missing or stale. */
+  async latestVersion(key: ModelKey): Promise<number | undefined> {
+    validateModelKey(key);
+    const strategyDir = insideRoot(this.root, key.strategy);
+    const pointer = path.join(strategyDir, latestPointerName(key));
+    let target: string | undefined;
+    try {
+      const stats = await lstat(pointer);
+      target = stats.isSymbolicLink() ? await readlink(pointer) : (await readFile(pointer, 'utf8')).trim();
+    } catch {
+      target = undefined;
+    }
+    // Only a sibling version directory is honoured: a tampered pointer cannot lead elsewhere.
+    const version = target === undefined ? undefined : parseVersion(key, path.basename(target));
+    if (version !== undefined && path.basename(target!) === target) {
+      const complete = await lstat(path.join(strategyDir, target!, MODEL_FILES.metadata)).then(
+        () => true,
+        () => false,
+      );
+      if (complete) return version;
+    }
+    const versions = await this.versions(key);
+    return versions[versions.length - 1];
+  }
+
+  /** Claims `v{max+1}` with an exclusive mkdir; on a race, the loser takes the next number. */
+  private async claimVersion(
+    key: ModelKey,
+    strategyDir: string,
+  ): Promise<{ version: number; directory: string }> {
+    const taken = (await listDirs(strategyDir)).map((name) => parseVersion(key, name) ?? 0);
+    let version = Math.max(0, ...taken) + 1;
+    for (let attempt = 0; attempt < 1000; attempt++, version++) {
+      const directory = insideRoot(this.root, key.strategy, versionDirName(key, version));
+      try {
+        await mkdir(directory);
+        return { version, directory };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    throw new Error(`Could not claim a version directory for ${describe(key)} after 1000 attempts`);
+  }
+
+  /**
+   * Points `_latest` at the highest complete version. Each saver re-reads the versions, so saves
+   * finishing out of order still converge on the newest; the swap is a rename, so readers never
+   * see a missing pointer.
+   */
+  private async updateLatest(key: ModelKey, strategyDir: string): Promise<void> {
+    const versions = await this.versions(key);
+    const newest = versions[versions.length - 1];
+    if (newest === undefined) return;
+    const target = versionDirName(key, newest);
+    const pointer = path.join(strategyDir, latestPointerName(key));
+    const temp = path.join(
+      strategyDir,
+      `.${latestPointerName(key)}.${process.pid}.${randomBytes(4).toString('hex')}`,
+    );
+    try {
+      await symlink(target, temp, 'dir');
+    } catch {
+      // No symlinks here (Windows without the privilege, some network filesystems): a text pointer.
+      await writeFile(temp, `${target}\n`);
+    }
+    try {
+      await rename(temp, pointer);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+}
+
+/** Folders under the root that cannot be strategies (`.git`, `tmp files`) are skipped when listing. */
+function isValidStrategy(name: string): boolean {
+  try {
+    validateModelKeyPart('strategy', name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describe(key: ModelKey): string {
+  return `${key.strategy}/${key.symbol}_${key.timeframe}`;
+}
+
+async function listDirs(directory: string): Promise<string[]> {
+  try {
+    const entries = await readdir(directory, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+async function writeJson(directory: string, file: string, value: unknown): Promise<void> {
+  await writeFile(path.join(directory, file), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function readJson<T>(directory: string, file: string): Promise<T> {
+  return JSON.parse(await readFile(path.join(directory, file), 'utf8')) as T;
+}
+
+function classificationJson(m: ClassificationMetrics | undefined): Record<string, unknown> | null {
+  if (m === undefined) return null;
+  return {
+    accuracy: m.accuracy,
+    loss: m.loss,
+    precision: m.precision,
+    recall: m.recall,
+    f1_score: m.f1,
+    confusion_matrix: m.confusionMatrix,
+    support: m.support,
+    samples: m.samples,
+  };
+}
+
+/** `metrics.json`, in the reference system's snake_case. */
+function metricsJson(result: TrainingResult): Record<string, unknown> {
+  return {
+    history: result.history.map((h) => ({
+      epoch: h.epoch,
+      train_loss: h.loss,
+      train_accuracy: h.accuracy,
+      val_loss: h.valLoss ?? null,
+      val_accuracy: h.valAccuracy ?? null,
+      learning_rate: h.learningRate,
+      duration_ms: h.durationMs,
+    })),
+    validation: classificationJson(result.validation),
+    test: classificationJson(result.test),
+    best_epoch: result.bestEpoch,
+    stopped_early: result.stoppedEarly,
+    epochs_run: result.epochsRun,
+  };
+}
+
+function metadataJson(input: SaveModelInput, key: ModelKey, version: number): ModelMetadata {
+  const { result } = input;
+  return {
+    ...input.metadata,
+    strategy: key.strategy,
+    symbol: key.symbol,
+    timeframe: key.timeframe,
+    version,
+    created_at: new Date().toISOString(),
+    model_type: 'mlp',
+    format: 'tfjs-layers',
+    onnx_file: MODEL_FILES.onnx,
+    onnx_opset: ONNX_OPSET,
+    backend: result.backend,
+    engine: result.engine,
+    engine_details: result.details,
+    feature_count: result.features,
+    classes: [...CLASS_LABELS],
+    data_range: input.dataRange ?? null,
+    simulated: input.simulated ?? false,
+    training: {
+      epochs_run: result.epochsRun,
+      best_epoch: result.bestEpoch,
+      stopped_early: result.stoppedEarly,
+      duration_ms: result.durationMs,
+      samples_per_second: result.samplesPerSecond,
+    },
+    test_accuracy: result.test?.accuracy ?? null,
+  };
+}

@@ -1,0 +1,13 @@
+export type {
+  Activation,
+  FuzzyInputConfig,
+  IndicatorConfig,
+  LearningRateSchedule,
+  ModelConfig,
+  OptimizerName,
+  StrategyConfig,
+  TrainingSectionConfig,
+} from './types';
+export type { StrategyProblem } from './problems';
+export { DEFAULT_MODEL, DEFAULT_TRAINING } from './defaults';
+export { loadStrategyFile, parseStrategy } from './parse-strategy';

@@ -1,0 +1,123 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import type { StrategyProblem } from './problems';
+
+/** Where problems go while a file is read. @internal */
+export interface ProblemSink {
+  readonly problems: StrategyProblem[];
+  readonly lineCounter: LineCounter;
+  readonly document: Document;
+}
+
+/**
+ * A position in the parsed YAML tree: the node found at a field path (if any), with the key node that
+ * introduced it, so every problem can be reported at the right line even for missing fields.
+ * @internal
+ */
+export class YamlCursor {
+  constructor(
+    private readonly sink: ProblemSink,
+    /** Dotted field path, '' for the document root. */
+    readonly path: string,
+    readonly node: Node | undefined,
+    /** Node to blame when `node` is absent: the key, or the nearest existing ancestor. */
+    private readonly anchor: Node | undefined,
+  ) {}
+
+  /** The root of `document`. */
+  static root(sink: ProblemSink): YamlCursor {
+    const contents = sink.document.contents;
+    return new YamlCursor(sink, '', contents === null ? undefined : resolve(sink, contents), undefined);
+  }
+
+  /** True when the field is absent or explicitly null (`key:` with nothing after it). */
+  get missing(): boolean {
+    return this.node === undefined || (isScalar(this.node) && this.node.value === null);
+  }
+
+  get isMap(): boolean {
+    return isMap(this.node);
+  }
+
+  get isSeq(): boolean {
+    return isSeq(this.node);
+  }
+
+  /** Plain JavaScript value of the node (undefined when missing). */
+  value(): unknown {
+    return this.missing ? undefined : (this.node as Node).toJSON();
+  }
+
+  /** The original text of a scalar (keeps `1.0` as written where the value would be the number 1). */
+  sourceText(): string | undefined {
+    return isScalar(this.node) ? (this.node.source ?? String(this.node.value)) : undefined;
+  }
+
+  /** The child at `key` of a map node (a missing cursor when this is not a map or has no such key). */
+  child(key: string): YamlCursor {
+    const path = this.path === '' ? key : `${this.path}.${key}`;
+    if (isMap(this.node)) {
+      for (const pair of this.node.items) {
+        const pairKey = pair.key as Node | null;
+        if (isScalar(pairKey) && String(pairKey.value) === key) {
+          const value = pair.value as Node | null;
+          return new YamlCursor(
+            this.sink,
+            path,
+            value === null ? undefined : resolve(this.sink, value),
+            pairKey,
+          );
+        }
+      }
+    }
+    return new YamlCursor(this.sink, path, undefined, this.node ?? this.anchor);
+  }
+
+  /** Keys of a map node in file order, each with its cursor. */
+  entries(): Array<[key: string, cursor: YamlCursor]> {
+    if (!isMap(this.node)) return [];
+    return this.node.items.map((pair) => {
+      const key = pair.key as Node | null;
+      const name = isScalar(key) ? String(key.value) : String(key);
+      return [name, this.child(name)];
+    });
+  }
+
+  /** Items of a sequence node, `path[i]` each. */
+  items(): YamlCursor[] {
+    if (!isSeq(this.node)) return [];
+    return this.node.items.map((item, i) => {
+      const node = item as Node | null;
+      return new YamlCursor(
+        this.sink,
+        `${this.path}[${i}]`,
+        node === null ? undefined : resolve(this.sink, node),
+        this.node,
+      );
+    });
+  }
+
+  /** Records a problem about this field, located at its node (or its key / parent when missing). */
+  report(message: string, field: string = this.path || '(root)'): void {
+    const blamed = this.node ?? this.anchor;
+    const offset = blamed?.range?.[0] ?? 0;
+    const { line, col } = this.sink.lineCounter.linePos(offset);
+    this.sink.problems.push({ field, line, column: col, message });
+  }
+
+  /** Records a problem about the key `key` of this map (unknown keys, misspellings). */
+  reportKey(key: string, message: string): void {
+    const path = this.path === '' ? key : `${this.path}.${key}`;
+    if (isMap(this.node)) {
+      const pair = this.node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+      const keyNode = pair?.key as Node | undefined;
+      new YamlCursor(this.sink, path, keyNode, this.node).report(message);
+      return;
+    }
+    this.report(message, path);
+  }
+}
+
+function resolve(sink: ProblemSink, node: Node): Node | undefined {
+  if (!isAlias(node)) return node;
+  return (node.resolve(sink.document) as Node | undefined) ?? undefined;
+}

@@ -1,0 +1,416 @@
+import type { DatasetSplit } from '../../model/dataset';
+import type { Activation, MlpConfig, OptimizerName } from '../../model/mlp-config';
+import { layerSizes, type MlpWeights } from '../../model/mlp-weights';
+import type { DropoutDraws } from '../dropout-mask';
+import type { EpochTrainStats, Evaluation, MlpEngine } from '../mlp-engine';
+import { createJsKernels } from './js-kernels';
+import { type MatKernels, pad4 } from './mat-kernels';
+import { createWasmKernels } from './wasm-kernels';
+
+/** Which matrix kernels the fused engine uses; `auto` prefers WebAssembly SIMD. */
+export type KernelPreference = 'auto' | 'wasm-simd' | 'js';
+
+/** Rows per chunk when evaluating; larger than a batch so inference runs at full kernel speed. */
+const EVAL_ROWS = 1024;
+/** Adam and RMSprop epsilon: TF.js's float32 backend epsilon, so both engines take the same steps. */
+const EPSILON = 1e-7;
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const RMS_DECAY = 0.9;
+
+/** Element offsets of one dense layer's buffers in the heap. */
+interface LayerSlots {
+  inputs: number;
+  units: number;
+  /** Padded input and unit counts: row strides of the layouts below. */
+  inPad: number;
+  outPad: number;
+  kernel: number;
+  bias: number;
+  gradKernel: number;
+  gradBias: number;
+  /** Optimizer state: Adam first/second moments, RMSprop mean square (slot 2 unused for it). */
+  state1Kernel: number;
+  state2Kernel: number;
+  state1Bias: number;
+  state2Bias: number;
+  /** Pre-activation, then (hidden layers) the activation in place: `rows x outPad`. */
+  z: number;
+  /** Dropout mask (scale or 0) and masked activation; equal to `z` when there is no dropout. */
+  mask: number;
+  out: number;
+  /** Gradient w.r.t. the pre-activation. */
+  dz: number;
+}
+
+/** Bump allocation in floats; every block starts on a 16-byte boundary for aligned SIMD access. */
+class Allocator {
+  size = 0;
+  take(floats: number): number {
+    const at = this.size;
+    this.size += pad4(floats);
+    return at;
+  }
+}
+
+/**
+ * A hand-written MLP trainer: forward, backward (softmax cross-entropy) and Adam/SGD/RMSprop in
+ * one preallocated heap, matrix products in WebAssembly SIMD kernels. TF.js pays a per-operation
+ * dispatch, allocation and tape cost that dominates at these sizes (a 64-32-3 network does ~3 M
+ * multiply-adds per batch of 256); here a batch is three kernel calls each way plus tight loops.
+ *
+ * Layouts are padded to multiples of 4 (features, units, batch rows) with zeros that provably
+ * stay zero (their gradients are zero), so the kernels need no tail handling.
+ */
+export class FusedMlpEngine implements MlpEngine {
+  readonly engine = 'cpu-fused' as const;
+  readonly backend = 'cpu-fused';
+  readonly details: Record<string, string>;
+
+  private readonly k: MatKernels;
+  private readonly heap: Float32Array;
+  private readonly layers: LayerSlots[];
+  private readonly input: number;
+  private readonly zeros: number;
+  private readonly activation: Activation;
+  private readonly optimizer: OptimizerName;
+  private readonly rows: number;
+  private learningRate: number;
+  private step = 0;
+  private order: Uint32Array = new Uint32Array(0);
+  private lossSum = 0;
+  private correct = 0;
+  private seen = 0;
+
+  constructor(
+    private readonly train: DatasetSplit,
+    config: MlpConfig,
+    private readonly dropout: DropoutDraws | null,
+    kernels: KernelPreference = 'auto',
+  ) {
+    this.activation = config.activation;
+    this.optimizer = config.optimizer;
+    this.learningRate = config.learningRate;
+    const sizes = layerSizes(train.features, config.hiddenLayers);
+    this.rows = pad4(Math.max(config.batchSize, EVAL_ROWS));
+    const alloc = new Allocator();
+    this.zeros = alloc.take(Math.max(...sizes.map(pad4)));
+    this.input = alloc.take(this.rows * pad4(sizes[0]!));
+    const withDropout = dropout !== null;
+    this.layers = sizes.slice(1).map((units, i) => {
+      const inputs = sizes[i]!;
+      const inPad = pad4(inputs);
+      const outPad = pad4(units);
+      const hidden = i < sizes.length - 2;
+      const z = alloc.take(this.rows * outPad);
+      const masked = hidden && withDropout;
+      const mask = masked ? alloc.take(this.rows * outPad) : z;
+      return {
+        inputs,
+        units,
+        inPad,
+        outPad,
+        kernel: alloc.take(inPad * outPad),
+        bias: alloc.take(outPad),
+        gradKernel: alloc.take(inPad * outPad),
+        gradBias: alloc.take(outPad),
+        state1Kernel: alloc.take(inPad * outPad),
+        state2Kernel: alloc.take(inPad * outPad),
+        state1Bias: alloc.take(outPad),
+        state2Bias: alloc.take(outPad),
+        z,
+        mask,
+        out: masked ? alloc.take(this.rows * outPad) : z,
+        dz: alloc.take(this.rows * outPad),
+      };
+    });
+    const wasm = kernels === 'js' ? null : createWasmKernels(alloc.size);
+    if (wasm === null && kernels === 'wasm-simd') {
+      throw new Error('WebAssembly SIMD is not available in this runtime; use kernels "js" or "auto"');
+    }
+    this.k = wasm ?? createJsKernels(new Float32Array(alloc.size));
+    this.heap = this.k.heap;
+    this.details = { kernels: this.k.name };
+  }
+
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
+  }
+
+  beginEpoch(order: Uint32Array): void {
+    this.order = order;
+    this.lossSum = 0;
+    this.correct = 0;
+    this.seen = 0;
+  }
+
+  trainBatch(start: number, count: number): number {
+    const rows = this.loadRows(this.train, this.order, start, count);
+    this.forward(count, rows, this.dropout);
+    const loss = this.outputGradient(count, rows, this.train.y, this.order, start);
+    this.backward(count, rows);
+    this.applyGradients();
+    this.lossSum += loss * count;
+    this.seen += count;
+    return loss;
+  }
+
+  endEpoch(): Promise<EpochTrainStats> {
+    const seen = Math.max(1, this.seen);
+    return Promise.resolve({ loss: this.lossSum / seen, accuracy: this.correct / seen });
+  }
+
+  evaluate(split: DatasetSplit): Promise<Evaluation> {
+    const probabilities = new Float32Array(split.rows * 3);
+    const predictions = new Int32Array(split.rows);
+    const heap = this.heap;
+    const last = this.layers[this.layers.length - 1]!;
+    let lossSum = 0;
+    for (let start = 0; start < split.rows; start += this.rows) {
+      const count = Math.min(this.rows, split.rows - start);
+      const rows = this.loadRows(split, null, start, count);
+      this.forward(count, rows, null);
+      for (let i = 0; i < count; i++) {
+        const o = last.z + i * last.outPad;
+        const z0 = heap[o]!, z1 = heap[o + 1]!, z2 = heap[o + 2]!; // prettier-ignore
+        const max = Math.max(z0, z1, z2);
+        const e0 = Math.exp(z0 - max), e1 = Math.exp(z1 - max), e2 = Math.exp(z2 - max); // prettier-ignore
+        const sum = e0 + e1 + e2;
+        const r = (start + i) * 3;
+        probabilities[r] = e0 / sum;
+        probabilities[r + 1] = e1 / sum;
+        probabilities[r + 2] = e2 / sum;
+        predictions[start + i] = e0 >= e1 ? (e0 >= e2 ? 0 : 2) : e1 >= e2 ? 1 : 2;
+        const y = split.y[start + i]!;
+        lossSum += Math.log(sum) - ((y === 0 ? z0 : y === 1 ? z1 : z2) - max);
+      }
+    }
+    return Promise.resolve({ loss: split.rows > 0 ? lossSum / split.rows : NaN, predictions, probabilities });
+  }
+
+  getWeights(): Promise<MlpWeights> {
+    const heap = this.heap;
+    const layers = this.layers.map((l) => {
+      const kernel = new Float32Array(l.inputs * l.units);
+      for (let i = 0; i < l.inputs; i++) {
+        kernel.set(heap.subarray(l.kernel + i * l.outPad, l.kernel + i * l.outPad + l.units), i * l.units);
+      }
+      return { inputSize: l.inputs, units: l.units, kernel, bias: heap.slice(l.bias, l.bias + l.units) };
+    });
+    return Promise.resolve({
+      inputSize: this.train.features,
+      activation: this.activation,
+      dropout: this.dropout?.rate ?? 0,
+      layers,
+    });
+  }
+
+  setWeights(weights: MlpWeights): void {
+    const heap = this.heap;
+    this.layers.forEach((l, index) => {
+      const w = weights.layers[index]!;
+      heap.fill(0, l.kernel, l.kernel + l.inPad * l.outPad);
+      for (let i = 0; i < l.inputs; i++)
+        heap.set(w.kernel.subarray(i * l.units, (i + 1) * l.units), l.kernel + i * l.outPad);
+      heap.fill(0, l.bias, l.bias + l.outPad);
+      heap.set(w.bias, l.bias);
+    });
+  }
+
+  dispose(): void {
+    // The heap is garbage collected with the engine; nothing native to release.
+  }
+
+  /** Copies `count` rows (in `order` when given) into the input block; returns the padded row count. */
+  private loadRows(split: DatasetSplit, order: Uint32Array | null, start: number, count: number): number {
+    const heap = this.heap;
+    const x = split.x;
+    const features = split.features;
+    const stride = pad4(features);
+    for (let i = 0; i < count; i++) {
+      const src = (order === null ? start + i : order[start + i]!) * features;
+      const dst = this.input + i * stride;
+      for (let f = 0; f < features; f++) heap[dst + f] = x[src + f]!;
+    }
+    const rows = pad4(count);
+    // Padding rows must hold finite values: zero them (they are never read back as results).
+    heap.fill(0, this.input + count * stride, this.input + rows * stride);
+    return rows;
+  }
+
+  private forward(count: number, rows: number, dropout: DropoutDraws | null): void {
+    let a = this.input;
+    let aStride = pad4(this.train.features);
+    const lastIndex = this.layers.length - 1;
+    this.layers.forEach((l, index) => {
+      this.k.gemmAB(a, aStride, 1, l.kernel, l.z, l.bias, rows, l.outPad, l.inPad);
+      if (index < lastIndex) this.activate(l, count, dropout);
+      a = l.out;
+      aStride = l.outPad;
+    });
+  }
+
+  /** Activation in place, then the dropout mask (training only) into `out`. */
+  private activate(l: LayerSlots, count: number, dropout: DropoutDraws | null): void {
+    const heap = this.heap;
+    const { units, outPad, z } = l;
+    const act = this.activation;
+    for (let i = 0; i < count; i++) {
+      const row = z + i * outPad;
+      const end = row + units;
+      if (act === 'relu') for (let t = row; t < end; t++) heap[t] = heap[t]! > 0 ? heap[t]! : 0;
+      else if (act === 'tanh') for (let t = row; t < end; t++) heap[t] = Math.tanh(heap[t]!);
+      else if (act === 'sigmoid') {
+        for (let t = row; t < end; t++) heap[t] = 1 / (1 + Math.exp(-heap[t]!));
+        // sigmoid(0) = 0.5: padding columns must stay zero or they would leak into the next layer's gradient.
+        heap.fill(0, end, row + outPad);
+      } else if (act === 'elu')
+        for (let t = row; t < end; t++) heap[t] = heap[t]! > 0 ? heap[t]! : Math.expm1(heap[t]!);
+    }
+    if (l.out === z) return;
+    const { mask, out } = l;
+    if (dropout === null) {
+      heap.copyWithin(out, z, z + count * outPad);
+      return;
+    }
+    dropout.fill(heap, mask, count, units, outPad);
+    for (let i = 0; i < count; i++) {
+      const base = i * outPad;
+      for (let t = base; t < base + units; t++) heap[out + t] = heap[z + t]! * heap[mask + t]!;
+    }
+  }
+
+  /** Softmax cross-entropy: writes dL/dlogits (mean over the batch) and returns the batch loss. */
+  private outputGradient(
+    count: number,
+    rows: number,
+    y: Int32Array,
+    order: Uint32Array,
+    start: number,
+  ): number {
+    const heap = this.heap;
+    const l = this.layers[this.layers.length - 1]!;
+    const inv = 1 / count;
+    let loss = 0;
+    let correct = 0;
+    for (let i = 0; i < count; i++) {
+      const o = l.z + i * l.outPad;
+      const d = l.dz + i * l.outPad;
+      const z0 = heap[o]!, z1 = heap[o + 1]!, z2 = heap[o + 2]!; // prettier-ignore
+      const max = Math.max(z0, z1, z2);
+      const e0 = Math.exp(z0 - max), e1 = Math.exp(z1 - max), e2 = Math.exp(z2 - max); // prettier-ignore
+      const sum = e0 + e1 + e2;
+      const label = y[order[start + i]!]!;
+      heap[d] = (e0 / sum - (label === 0 ? 1 : 0)) * inv;
+      heap[d + 1] = (e1 / sum - (label === 1 ? 1 : 0)) * inv;
+      heap[d + 2] = (e2 / sum - (label === 2 ? 1 : 0)) * inv;
+      heap[d + 3] = 0;
+      loss += Math.log(sum) - ((label === 0 ? z0 : label === 1 ? z1 : z2) - max);
+      const predicted = e0 >= e1 ? (e0 >= e2 ? 0 : 2) : e1 >= e2 ? 1 : 2;
+      if (predicted === label) correct++;
+    }
+    // Padding rows carry no gradient.
+    heap.fill(0, l.dz + count * l.outPad, l.dz + rows * l.outPad);
+    this.correct += correct;
+    return loss * inv;
+  }
+
+  private backward(count: number, rows: number): void {
+    const heap = this.heap;
+    for (let index = this.layers.length - 1; index >= 0; index--) {
+      const l = this.layers[index]!;
+      const prev = index > 0 ? this.layers[index - 1]! : null;
+      const a = prev === null ? this.input : prev.out;
+      // dK = Aᵀ · dZ: read A transposed through strides instead of materialising the transpose.
+      this.k.gemmAB(a, 1, l.inPad, l.dz, l.gradKernel, this.zeros, l.inPad, l.outPad, rows);
+      const gb = l.gradBias;
+      heap.fill(0, gb, gb + l.outPad);
+      for (let i = 0; i < count; i++) {
+        const d = l.dz + i * l.outPad;
+        for (let j = 0; j < l.units; j++) heap[gb + j] = heap[gb + j]! + heap[d + j]!;
+      }
+      if (prev === null) continue;
+      // dA(prev) = dZ · Kᵀ, then through dropout and the activation's derivative into dZ(prev).
+      this.k.gemmABt(l.dz, l.kernel, prev.dz, rows, l.inPad, l.outPad);
+      this.activationGradient(prev, count);
+    }
+  }
+
+  private activationGradient(l: LayerSlots, count: number): void {
+    const heap = this.heap;
+    const { units, outPad, z, dz, mask } = l;
+    const masked = mask !== z;
+    const act = this.activation;
+    for (let i = 0; i < count; i++) {
+      const base = i * outPad;
+      for (let t = base; t < base + units; t++) {
+        const h = heap[z + t]!;
+        let g = heap[dz + t]!;
+        if (masked) g *= heap[mask + t]!;
+        if (act === 'relu') g = h > 0 ? g : 0;
+        else if (act === 'tanh') g *= 1 - h * h;
+        else if (act === 'sigmoid') g *= h * (1 - h);
+        else if (act === 'elu') g = h > 0 ? g : g * (h + 1);
+        heap[dz + t] = g;
+      }
+    }
+  }
+
+  private applyGradients(): void {
+    this.step++;
+    const lr = this.learningRate;
+    for (const l of this.layers) {
+      const nk = l.inPad * l.outPad;
+      if (this.optimizer === 'adam') {
+        const c1 = 1 - BETA1 ** this.step;
+        const c2 = 1 - BETA2 ** this.step;
+        this.adam(l.kernel, l.gradKernel, l.state1Kernel, l.state2Kernel, nk, lr, c1, c2);
+        this.adam(l.bias, l.gradBias, l.state1Bias, l.state2Bias, l.outPad, lr, c1, c2);
+      } else if (this.optimizer === 'rmsprop') {
+        this.rmsprop(l.kernel, l.gradKernel, l.state1Kernel, nk, lr);
+        this.rmsprop(l.bias, l.gradBias, l.state1Bias, l.outPad, lr);
+      } else {
+        this.sgd(l.kernel, l.gradKernel, nk, lr);
+        this.sgd(l.bias, l.gradBias, l.outPad, lr);
+      }
+    }
+  }
+
+  /** TF.js's Adam: `w -= lr * m̂ / (sqrt(v̂) + eps)`. Zero gradients (padding) leave weights at zero. */
+  private adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    c1: number,
+    c2: number,
+  ): void {
+    const heap = this.heap;
+    for (let i = 0; i < n; i++) {
+      const grad = heap[g + i]!;
+      const mi = BETA1 * heap[m + i]! + (1 - BETA1) * grad;
+      const vi = BETA2 * heap[v + i]! + (1 - BETA2) * grad * grad;
+      heap[m + i] = mi;
+      heap[v + i] = vi;
+      heap[w + i] = heap[w + i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + EPSILON);
+    }
+  }
+
+  /** TF.js's RMSprop (no momentum, not centred): `w -= lr * g / sqrt(ms + eps)`. */
+  private rmsprop(w: number, g: number, ms: number, n: number, lr: number): void {
+    const heap = this.heap;
+    for (let i = 0; i < n; i++) {
+      const grad = heap[g + i]!;
+      const msi = RMS_DECAY * heap[ms + i]! + (1 - RMS_DECAY) * grad * grad;
+      heap[ms + i] = msi;
+      heap[w + i] = heap[w + i]! - (lr * grad) / Math.sqrt(msi + EPSILON);
+    }
+  }
+
+  private sgd(w: number, g: number, n: number, lr: number): void {
+    const heap = this.heap;
+    for (let i = 0; i < n; i++) heap[w + i] = heap[w + i]! - lr * heap[g + i]!;
+  }
+}

@@ -1,0 +1,289 @@
+import { createRequire } from 'node:module';
+import { CancelledError, ValidationError } from '@ktrdr/core';
+import { selectTfBackend, TF_BACKEND_ENV } from '../backend/tf-backend';
+import { type DatasetSplit, type TrainingData, validateTrainingData } from '../model/dataset';
+import { learningRateForEpoch, type MlpConfig, validateMlpConfig } from '../model/mlp-config';
+import { initMlpWeights, type MlpWeights } from '../model/mlp-weights';
+import { classificationMetrics } from './classification-metrics';
+import { DropoutDraws } from './dropout-mask';
+import { EarlyStopping } from './early-stopping';
+import { FusedMlpEngine } from './fused/fused-mlp-engine';
+import type { MlpEngine } from './mlp-engine';
+import { deriveSeed, RANDOM_STREAMS, SeededRandom } from './seeded-random';
+import { TfjsMlpEngine } from './tfjs-mlp-engine';
+import type { EpochMetrics, TrainingResult, TrainMlpOptions } from './training-types';
+
+const DEFAULT_YIELD_MS = 20;
+
+/**
+ * Trains an MLP on `data` per `config`: seeded initialisation, a seeded shuffle per epoch,
+ * mini-batches, the learning-rate schedule, early stopping with the best weights restored, and
+ * validation/test metrics. Runs on the calling thread (yielding to the event loop every
+ * `yieldEveryMs`); use `TrainingWorkerPool` to train in a worker thread.
+ *
+ * @throws ValidationError for a bad config or data (`details.field` names it).
+ * @throws CancelledError when `options.signal` aborts; the run stops at the next batch.
+ */
+export async function trainMlp(
+  data: TrainingData,
+  config: MlpConfig,
+  options: TrainMlpOptions = {},
+): Promise<TrainingResult> {
+  const started = performance.now();
+  validateMlpConfig(config);
+  const features = validateTrainingData(data);
+  const validation = nonEmpty(data.validation);
+  const test = nonEmpty(data.test);
+  if (config.earlyStopping?.monitor.startsWith('val_') === true && validation === undefined) {
+    throw new ValidationError(
+      `Early stopping monitors ${config.earlyStopping.monitor} but no validation split was given; add one or monitor "loss"`,
+      { details: { field: 'earlyStopping.monitor' } },
+    );
+  }
+  const cancel = cancellation(options);
+  cancel.check(0, 0);
+
+  const initial = initMlpWeights(features, config);
+  const dropout =
+    config.dropout > 0
+      ? new DropoutDraws(new SeededRandom(deriveSeed(config.seed, RANDOM_STREAMS.dropout)), config.dropout)
+      : null;
+  const engine = await createEngine(data.train, config, initial, dropout, options);
+  try {
+    const loop = await runEpochs(engine, data.train, validation, config, options, cancel);
+    const weights = await engine.getWeights();
+    const validationMetrics = validation === undefined ? undefined : await evaluate(engine, validation);
+    const testMetrics = test === undefined ? undefined : await evaluate(engine, test);
+    cancel.check(loop.history.length, 0);
+    return {
+      weights,
+      config,
+      features,
+      history: loop.history,
+      ...(validationMetrics === undefined ? {} : { validation: validationMetrics }),
+      ...(testMetrics === undefined ? {} : { test: testMetrics }),
+      bestEpoch: loop.bestEpoch,
+      stoppedEarly: loop.stoppedEarly,
+      epochsRun: loop.history.length,
+      engine: engine.engine,
+      backend: engine.backend,
+      details: engine.details,
+      durationMs: performance.now() - started,
+      samplesPerSecond:
+        loop.trainMs > 0 ? (data.train.rows * loop.history.length) / (loop.trainMs / 1000) : 0,
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+interface LoopOutcome {
+  history: EpochMetrics[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  trainMs: number;
+}
+
+async function runEpochs(
+  engine: MlpEngine,
+  train: DatasetSplit,
+  validation: DatasetSplit | undefined,
+  config: MlpConfig,
+  options: TrainMlpOptions,
+  cancel: Cancellation,
+): Promise<LoopOutcome> {
+  const shuffle = new SeededRandom(deriveSeed(config.seed, RANDOM_STREAMS.shuffle));
+  const order = new Uint32Array(train.rows);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const totalBatches = Math.ceil(train.rows / config.batchSize);
+  const every = Math.max(1, Math.floor(options.batchProgressEvery ?? 1));
+  const yieldMs = options.yieldEveryMs ?? DEFAULT_YIELD_MS;
+  const emit = options.onProgress ?? (() => undefined);
+  const early = config.earlyStopping === undefined ? null : new EarlyStopping(config.earlyStopping);
+  const history: EpochMetrics[] = [];
+  let best: MlpWeights | null = null;
+  let stoppedEarly = false;
+  let trainMs = 0;
+  let lastYield = performance.now();
+
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    const epochStart = performance.now();
+    const learningRate = learningRateForEpoch(config, epoch);
+    engine.setLearningRate(learningRate);
+    shuffle.shuffle(order);
+    engine.beginEpoch(order);
+    const base = {
+      epoch: epoch + 1,
+      totalEpochs: config.epochs,
+      totalBatches,
+      backend: engine.backend,
+      engine: engine.engine,
+    };
+    for (let batch = 0; batch < totalBatches; batch++) {
+      cancel.check(epoch + 1, batch + 1);
+      const start = batch * config.batchSize;
+      const t0 = performance.now();
+      const loss = engine.trainBatch(start, Math.min(config.batchSize, train.rows - start));
+      const now = performance.now();
+      trainMs += now - t0;
+      if ((batch + 1) % every === 0 || batch + 1 === totalBatches) {
+        const lossText = loss === undefined ? '' : `, loss ${loss.toFixed(4)}`;
+        emit({
+          type: 'batch',
+          ...base,
+          batch: batch + 1,
+          progressPercent: percent(epoch, batch + 1, totalBatches, config.epochs),
+          message: `Epoch ${epoch + 1}/${config.epochs}, batch ${batch + 1}/${totalBatches}${lossText}`,
+          ...(loss === undefined ? {} : { loss }),
+        });
+      }
+      if (now - lastYield >= yieldMs) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+    const stats = await engine.endEpoch();
+    const val = validation === undefined ? undefined : await engine.evaluate(validation);
+    const metrics: EpochMetrics = {
+      epoch: epoch + 1,
+      loss: stats.loss,
+      accuracy: stats.accuracy,
+      ...(val === undefined || validation === undefined
+        ? {}
+        : { valLoss: val.loss, valAccuracy: accuracyOf(validation.y, val.predictions) }),
+      learningRate,
+      durationMs: performance.now() - epochStart,
+    };
+    history.push(metrics);
+    const valText =
+      metrics.valLoss === undefined
+        ? ''
+        : `, val_loss ${metrics.valLoss.toFixed(4)}, val_acc ${metrics.valAccuracy!.toFixed(4)}`;
+    emit({
+      type: 'epoch',
+      ...base,
+      batch: totalBatches,
+      progressPercent: percent(epoch + 1, 0, totalBatches, config.epochs),
+      message: `Epoch ${epoch + 1}/${config.epochs}: loss ${metrics.loss.toFixed(4)}, acc ${metrics.accuracy.toFixed(4)}${valText}`,
+      metrics,
+    });
+    if (early !== null) {
+      const decision = early.update(epoch, monitored(metrics, config));
+      if (decision.improved) best = await engine.getWeights();
+      if (decision.stop && epoch + 1 < config.epochs) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    await yieldToEventLoop();
+    lastYield = performance.now();
+  }
+  // Restore the best epoch's weights whether or not patience ran out (the reference behaviour).
+  if (best !== null) engine.setWeights(best);
+  const bestEpoch = early !== null && early.bestEpoch >= 0 ? early.bestEpoch + 1 : history.length;
+  return { history, bestEpoch, stoppedEarly, trainMs };
+}
+
+async function createEngine(
+  train: DatasetSplit,
+  config: MlpConfig,
+  initial: MlpWeights,
+  dropout: DropoutDraws | null,
+  options: TrainMlpOptions,
+): Promise<MlpEngine> {
+  const choice = options.engine ?? 'auto';
+  if (choice === 'cpu-fused' || (choice === 'auto' && !wantsTfjs(options))) {
+    const engine = new FusedMlpEngine(train, config, dropout, options.kernels);
+    engine.setWeights(initial);
+    return engine;
+  }
+  const selected = await selectTfBackend(options.backend === undefined ? {} : { backend: options.backend });
+  if (
+    choice === 'auto' &&
+    selected.name !== 'tensorflow' &&
+    selected.name !== 'tensorflow-gpu' &&
+    !forced(options)
+  ) {
+    const engine = new FusedMlpEngine(train, config, dropout, options.kernels);
+    engine.setWeights(initial);
+    return engine;
+  }
+  return new TfjsMlpEngine(selected.tf, selected.name, train, config, initial, dropout);
+}
+
+/** A TF.js backend was forced, or a native TF.js package is installed (resolvable, not yet loaded). */
+function wantsTfjs(options: TrainMlpOptions): boolean {
+  if (forced(options)) return true;
+  const require = createRequire(import.meta.url);
+  return ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some((specifier) => {
+    try {
+      require.resolve(specifier);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function forced(options: TrainMlpOptions): boolean {
+  const fromEnv = process.env[TF_BACKEND_ENV]?.trim();
+  return (
+    (options.backend !== undefined && options.backend !== 'auto') ||
+    (fromEnv !== undefined && fromEnv !== '' && fromEnv !== 'auto')
+  );
+}
+
+async function evaluate(engine: MlpEngine, split: DatasetSplit) {
+  const result = await engine.evaluate(split);
+  return classificationMetrics(split.y, result.predictions, result.loss);
+}
+
+function monitored(metrics: EpochMetrics, config: MlpConfig): number {
+  switch (config.earlyStopping?.monitor) {
+    case 'val_loss':
+      return metrics.valLoss ?? NaN;
+    case 'val_accuracy':
+      return metrics.valAccuracy ?? NaN;
+    case 'accuracy':
+      return metrics.accuracy;
+    default:
+      return metrics.loss;
+  }
+}
+
+function accuracyOf(y: Int32Array, predictions: Int32Array): number {
+  let correct = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] === predictions[i]) correct++;
+  return y.length > 0 ? correct / y.length : NaN;
+}
+
+function percent(epoch: number, batch: number, totalBatches: number, epochs: number): number {
+  return Math.min(100, ((epoch + batch / totalBatches) / epochs) * 100);
+}
+
+function nonEmpty(split: DatasetSplit | undefined): DatasetSplit | undefined {
+  return split !== undefined && split.rows > 0 ? split : undefined;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+interface Cancellation {
+  check(epoch: number, batch: number): void;
+}
+
+function cancellation(options: TrainMlpOptions): Cancellation {
+  const { signal, cancelFlag } = options;
+  return {
+    check(epoch, batch) {
+      const flagged = cancelFlag !== undefined && Atomics.load(cancelFlag, 0) !== 0;
+      if (signal?.aborted !== true && !flagged) return;
+      const where = epoch === 0 ? 'before the first batch' : `at epoch ${epoch}, batch ${batch}`;
+      throw new CancelledError(`Training cancelled ${where}`, {
+        details: { epoch, batch },
+        ...(signal?.aborted === true && signal.reason !== undefined ? { cause: signal.reason } : {}),
+      });
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { SerializedKtrdrError } from '@ktrdr/core';
+import type { TrainingData } from '../model/dataset';
+import type { MlpConfig } from '../model/mlp-config';
+import type { SaveModelInput, StoredModelInfo } from '../storage/model-store';
+import type { TrainingProgress, TrainingResult, TrainMlpOptions } from '../trainer/training-types';
+
+/** Where and as what to save the model when training succeeds (saving happens in the worker). */
+export interface TrainingJobSave extends Omit<SaveModelInput, 'result'> {
+  /** The models folder (default `KTRDR_MODELS_DIR`, else `./models`, resolved in the host's cwd). */
+  modelsDir?: string;
+}
+
+/** One training session's work. */
+export interface TrainingJob {
+  data: TrainingData;
+  config: MlpConfig;
+  /** Engine, backend and kernel choices and the batch-event stride (see `TrainMlpOptions`). */
+  options?: Pick<TrainMlpOptions, 'engine' | 'backend' | 'kernels' | 'batchProgressEvery'>;
+  /** Save the trained model (TF.js files, ONNX, JSON files) before reporting completion. */
+  save?: TrainingJobSave;
+}
+
+/** What a successful session produced. */
+export interface TrainingJobOutcome {
+  result: TrainingResult;
+  /** Present when the job asked to be saved. */
+  saved?: StoredModelInfo;
+}
+
+/** Host to worker. @internal */
+export type HostMessage =
+  | { type: 'start'; job: TrainingJob; cancelFlag: SharedArrayBuffer; progressIntervalMs: number }
+  | { type: 'cancel' };
+
+/** Worker to host. @internal */
+export type WorkerMessage =
+  | { type: 'progress'; progress: TrainingProgress }
+  | { type: 'done'; outcome: TrainingJobOutcome }
+  | { type: 'error'; error: SerializedKtrdrError };
