@@ -96,10 +96,10 @@ export class AsyncDataAdapter extends AsyncHostService {
   /** Whether the broker knows `symbol`, with its contract info and head timestamps. */
   async validateSymbol(
     symbol: string,
-    options: { timeframes?: Timeframe[] } & Pick<CallOptions, 'signal'> = {},
+    options: { timeframes?: Timeframe[]; instrumentType?: InstrumentType } & Pick<CallOptions, 'signal'> = {},
   ): Promise<SymbolValidation> {
     const response = await this.client.validate(
-      { symbol, timeframes: options.timeframes },
+      { symbol, timeframes: options.timeframes, instrument_type: options.instrumentType },
       { signal: options.signal },
     );
     const headTimestamps: Record<string, number | null> = {};

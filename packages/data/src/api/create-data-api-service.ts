@@ -63,6 +63,7 @@ export function createDataApiService(data: DataService): ServiceImplementation<D
         mode: input.mode,
         start: input.start_date ?? undefined,
         end: input.end_date ?? undefined,
+        instrumentType: input.instrument_type,
       });
       return {
         success: true as const,

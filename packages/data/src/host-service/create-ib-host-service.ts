@@ -51,7 +51,7 @@ export function createIbHostService(source: HistoricalDataSource): ServiceImplem
     async validate(input, { signal }) {
       const symbol = parseSymbol(input.symbol);
       try {
-        const info = await source.getContractInfo(symbol, { signal });
+        const info = await source.getContractInfo(symbol, { instrumentType: input.instrument_type, signal });
         const headTimestamps: Record<string, string | null> = {};
         for (const timeframe of input.timeframes ?? []) {
           const head = await source.getHeadTimestamp(symbol, {

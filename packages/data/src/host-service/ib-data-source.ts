@@ -15,6 +15,19 @@ export interface IbDataSourceOptions extends IbClientOptions {
 }
 
 /**
+ * The span to ask IB for so that its answer covers `[start, end)`. Under a day, seconds (`N S`)
+ * are exact. From a day up, IB counts `N D` in trading sessions back from `end`, not in 24-hour
+ * periods: `1 D` ending Tuesday 10:30 is Tuesday's session only, so a 24-hour range from Monday
+ * 10:30 would lose Monday afternoon. A range of `d` days touches at most `ceil(d) + 1` sessions;
+ * asking for that many over-fetches a little (trimmed by the slice) and never misses one.
+ */
+function durationDaysFor(start: number, end: number): number {
+  const days = (end - start) / DAY_MS;
+  if (days < 1) return Math.max(days, 1 / 86_400);
+  return Math.ceil(days) + 1;
+}
+
+/**
  * The direct-IB data source: the host-service routes over an `IbClient` (TWS protocol through
  * `@stoqey/ib`). `@stoqey/ib` loads on the first request, so commands that never touch IB never pay
  * for it.
@@ -36,7 +49,7 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
         instrumentType: request.instrumentType,
         timeframe: request.timeframe,
         end: new Date(request.end),
-        duration: { days: Math.max((request.end - request.start) / DAY_MS, 1 / 1440) },
+        duration: { days: durationDaysFor(request.start, request.end) },
         useRTH: useRthFor(request.instrumentType),
         signal: request.signal,
       });

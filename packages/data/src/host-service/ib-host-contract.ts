@@ -81,7 +81,12 @@ export const ibHostContract = defineService('IB host service', {
     method: 'POST',
     path: '/data/validate',
     idempotent: true,
-    input: z.object({ symbol: z.string().min(1), timeframes: z.array(timeframe).optional() }),
+    input: z.object({
+      symbol: z.string().min(1),
+      timeframes: z.array(timeframe).optional(),
+      /** Looks the symbol up as this type only (a symbol can be a stock and a future). */
+      instrument_type: instrumentType.optional(),
+    }),
     output: z.object({
       success: z.literal(true),
       is_valid: z.boolean(),

@@ -1,7 +1,7 @@
-import type {
-  KtrdrError} from '@ktrdr/core';
 import {
+  CancelledError,
   type HealthStatus,
+  type KtrdrError,
   NotFoundError,
   type OperationProgress,
   UnknownSymbolError,
@@ -17,9 +17,7 @@ import { formatIsoUtc, toEpochMs } from '../domain/dates';
 import { type InstrumentType, parseSymbol } from '../domain/symbols';
 import { type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { analyzeGaps } from '../gaps/gap-analysis';
-import { fetchRanges } from '../gaps/fetch-ranges';
 import type { Gap, GapKind, GapPosition } from '../gaps/gap-types';
-import { segmentRanges } from '../gaps/segmentation';
 import type { ContractInfo } from '../host-service/ib-host-contract';
 import type { CsvStore } from '../store/csv-store';
 import {
@@ -29,6 +27,7 @@ import {
   type LoadDataResult,
   type LoadMode,
 } from './load-types';
+import { planSegments } from './plan-segments';
 import { fetchSegments } from './segment-fetcher';
 import { TtlCache } from '../ib/ttl-cache';
 
@@ -118,13 +117,11 @@ export class AsyncDataManager {
       ? undefined
       : analyzeGaps(existing.columns().time, { start, end, timeframe: tf, calendar: this.calendarFor(info) });
     const wanted = new Set(POSITIONS_BY_MODE[mode]);
-    // Closed-market gaps stay in the list so fetchRanges can join holes across nights and weekends.
+    // Closed-market gaps stay in the list so holes can be joined across nights and weekends.
     const relevant = (analysis?.gaps ?? []).filter(
       (gap) => gap.kind !== 'unexpected' || wanted.has(gap.position),
     );
-    const segments = segmentRanges(fetchRanges(relevant), tf, {
-      order: mode === 'backfill' ? 'newest_first' : 'oldest_first',
-    });
+    const segments = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first');
 
     let completed = 0;
     let fetchedBars = 0;
@@ -160,6 +157,8 @@ export class AsyncDataManager {
         return { fetched: result.frame.length, added: saved.added };
       },
       onSegmentDone: (segment, outcome) => {
+        // A segment stopped by cancellation is neither done nor failed: the load itself is ending.
+        if (!outcome.ok && outcome.error instanceof CancelledError) return;
         completed++;
         if (outcome.ok) {
           fetchedBars += outcome.value?.fetched ?? 0;
@@ -273,7 +272,7 @@ export class AsyncDataManager {
     signal?: AbortSignal,
   ): Promise<ContractInfo> {
     return this.validations.getOrLoad(`${symbol}:${instrumentType ?? ''}`, async () => {
-      const validation = await this.adapter.validateSymbol(symbol, { signal });
+      const validation = await this.adapter.validateSymbol(symbol, { instrumentType, signal });
       if (!validation.isValid || validation.contractInfo === null) {
         throw new UnknownSymbolError(validation.errorMessage ?? `Unknown symbol ${symbol}`, {
           details: { symbol },

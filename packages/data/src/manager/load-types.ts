@@ -23,7 +23,7 @@ export interface LoadDataOptions extends Pick<CallOptions, 'signal'> {
   end?: DateInput;
   /** Default `tail`. */
   mode?: LoadMode;
-  /** Skips the broker lookup of the instrument type. */
+  /** Looks the symbol up as this type only (default: forex pair, stock, then future). */
   instrumentType?: InstrumentType;
   /** Progress as the reference steps: validate 2%, fetch 10-96%, merge 96%, save 98%, done 100%. */
   onProgress?: (progress: OperationProgress) => void;

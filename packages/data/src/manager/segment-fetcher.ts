@@ -1,12 +1,5 @@
-import type {
-  KtrdrError} from '@ktrdr/core';
-import {
-  CancelledError,
-  DataUnavailableError,
-  RateLimitedError,
-  sleep,
-  toKtrdrError,
-} from '@ktrdr/core';
+import type { KtrdrError } from '@ktrdr/core';
+import { CancelledError, DataUnavailableError, RateLimitedError, sleep, toKtrdrError } from '@ktrdr/core';
 import type { TimeRange } from '../gaps/gap-types';
 
 /** Options of {@link fetchSegments}. */

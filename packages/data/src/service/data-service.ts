@@ -9,7 +9,7 @@ import {
 } from '@ktrdr/core';
 import { type AsyncDataAdapter, createDataAdapter } from '../adapter/async-data-adapter';
 import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
-import { parseSymbol } from '../domain/symbols';
+import { type InstrumentType, parseInstrumentType, parseSymbol } from '../domain/symbols';
 import { TIMEFRAMES, TIMEFRAME_SPECS, type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { createIbDataSource } from '../host-service/ib-data-source';
 import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
@@ -37,6 +37,8 @@ export interface LoadRequest {
   mode?: LoadMode;
   start?: DateInput;
   end?: DateInput;
+  /** Looks the symbol up as this type only (default: forex pair, stock, then future). */
+  instrumentType?: InstrumentType;
   /** Cancels the operation. */
   signal?: AbortSignal;
 }
@@ -131,6 +133,8 @@ export class DataService implements AsyncDisposable {
     }
     const start = request.start === undefined ? undefined : toEpochMs(request.start, 'start');
     const end = request.end === undefined ? undefined : toEpochMs(request.end, 'end');
+    const instrumentType =
+      request.instrumentType === undefined ? undefined : parseInstrumentType(request.instrumentType);
     if (start !== undefined && end !== undefined && start >= end) {
       throw new ValidationError(`start (${formatIsoUtc(start)}) must be before end (${formatIsoUtc(end)})`, {
         details: { field: 'start' },
@@ -139,7 +143,14 @@ export class DataService implements AsyncDisposable {
     return this.operations.start(
       'data_load',
       ({ signal, reportProgress }) =>
-        this.manager.loadData(symbol, timeframe, { mode, start, end, signal, onProgress: reportProgress }),
+        this.manager.loadData(symbol, timeframe, {
+          mode,
+          start,
+          end,
+          instrumentType,
+          signal,
+          onProgress: reportProgress,
+        }),
       {
         signal: request.signal,
         summarize: summarizeLoad,
@@ -147,6 +158,7 @@ export class DataService implements AsyncDisposable {
           symbol,
           timeframe,
           mode,
+          instrument_type: instrumentType ?? null,
           start_date: start === undefined ? null : formatIsoUtc(start),
           end_date: end === undefined ? null : formatIsoUtc(end),
         },

@@ -1,0 +1,14 @@
+import { selectTfBackend } from '../packages/training/src/backend/tf-backend';
+import { buildTfjsModel } from '../packages/training/src/model/tfjs-mlp';
+import { initMlpWeights } from '../packages/training/src/model/mlp-weights';
+import { fileSystemHandler } from '../packages/training/src/storage/tfjs-file-handler';
+import { mkdirSync } from 'node:fs';
+const t0 = performance.now();
+const { tf, name } = await selectTfBackend();
+console.log('backend', name, (performance.now() - t0).toFixed(0), 'ms');
+const w = initMlpWeights(5, { hiddenLayers: [7, 4], activation: 'tanh', dropout: 0.1, seed: 3 });
+const m = buildTfjsModel(tf, w);
+mkdirSync('/tmp/m1', { recursive: true });
+await m.save(fileSystemHandler(tf, '/tmp/m1'));
+const m2 = await tf.loadLayersModel(fileSystemHandler(tf, '/tmp/m1'));
+console.log((m2.predict(tf.ones([1, 5])) as any).dataSync(), (m.predict(tf.ones([1, 5])) as any).dataSync());
