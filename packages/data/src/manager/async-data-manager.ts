@@ -271,8 +271,10 @@ export class AsyncDataManager {
     instrumentType: InstrumentType | undefined,
     signal?: AbortSignal,
   ): Promise<ContractInfo> {
-    return this.validations.getOrLoad(`${symbol}:${instrumentType ?? ''}`, async () => {
-      const validation = await this.adapter.validateSymbol(symbol, { instrumentType, signal });
+    // Shared by concurrent loads of the symbol, so it runs without any one load's signal: cancelling
+    // one load must not fail the others. Each load still stops waiting when its own signal aborts.
+    const lookup = this.validations.getOrLoad(`${symbol}:${instrumentType ?? ''}`, async () => {
+      const validation = await this.adapter.validateSymbol(symbol, { instrumentType });
       if (!validation.isValid || validation.contractInfo === null) {
         throw new UnknownSymbolError(validation.errorMessage ?? `Unknown symbol ${symbol}`, {
           details: { symbol },
@@ -280,6 +282,7 @@ export class AsyncDataManager {
       }
       return validation.contractInfo;
     });
+    return raceSignal(lookup, signal, `Validating ${symbol}`);
   }
 
   private headTimestamp(
@@ -288,9 +291,10 @@ export class AsyncDataManager {
     instrumentType: InstrumentType,
     signal?: AbortSignal,
   ) {
-    return this.heads.getOrLoad(`${symbol}:${timeframe}`, () =>
-      this.adapter.getHeadTimestamp(symbol, { timeframe, instrumentType, signal }),
+    const lookup = this.heads.getOrLoad(`${symbol}:${timeframe}`, () =>
+      this.adapter.getHeadTimestamp(symbol, { timeframe, instrumentType }),
     );
+    return raceSignal(lookup, signal, `Reading the head timestamp of ${symbol}`);
   }
 
   private calendarFor(info: ContractInfo): TradingCalendar {
@@ -309,6 +313,31 @@ export class AsyncDataManager {
   getHealthStatus(): Promise<HealthStatus> {
     return this.adapter.healthCheck();
   }
+}
+
+/** `promise`, or a `CancelledError` as soon as `signal` aborts (the shared work goes on). */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (signal === undefined) return promise;
+  const cancelled = () =>
+    signal.reason instanceof CancelledError ? signal.reason : new CancelledError(`${what} was cancelled`);
+  if (signal.aborted) {
+    promise.catch(() => undefined); // observed by whoever else waits for it
+    return Promise.reject(cancelled());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function parseMode(value: string): LoadMode {
