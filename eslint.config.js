@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.cjs', 'bench/.out/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      '**/*.cjs',
+      'bench/.out/**',
+      '.docs-check/**',
+      'tmp-*/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -45,7 +53,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@ktrdr/*'], message: 'core is the bottom layer: it imports no other @ktrdr package.' }] },
+        {
+          patterns: [
+            { group: ['@ktrdr/*'], message: 'core is the bottom layer: it imports no other @ktrdr package.' },
+          ],
+        },
       ],
     },
   },

@@ -22,7 +22,10 @@ export default defineConfig({
         test: { name, root: `packages/${name}`, include: ['test/**/*.test.ts'] },
       })),
       // Every example runs against the simulator, the way its README says to run it.
-      { extends: true as const, test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true as const,
+        test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'] },
+      },
     ],
     coverage: {
       provider: 'v8',

@@ -37,25 +37,37 @@ for (const file of sources) {
   const blocks = [...text.matchAll(/```(?:ts|typescript)\n([\s\S]*?)```/g)].map((m) => m[1]);
   const programs = [];
   for (const code of blocks) {
-    if (code.startsWith('// (continued)') && programs.length > 0) programs[programs.length - 1] += `\n${code}`;
+    if (code.startsWith('// (continued)') && programs.length > 0)
+      programs[programs.length - 1] += `\n${code}`;
     else if (/from '@ktrdr\//.test(code)) programs.push(code);
     // anything else is a fragment, not a full program
   }
   programs.forEach((code, i) => {
     const name = `${path.relative(root, file).replace(/[^A-Za-z0-9]+/g, '_')}_${i + 1}.ts`;
-    writeFileSync(path.join(out, name), `// From ${path.relative(root, file)}, program ${i + 1}\n${code}\nexport {};\n`);
+    writeFileSync(
+      path.join(out, name),
+      `// From ${path.relative(root, file)}, program ${i + 1}\n${code}\nexport {};\n`,
+    );
     written.push(name);
   });
 }
 writeFileSync(
   path.join(out, 'tsconfig.json'),
-  JSON.stringify({ extends: '../tsconfig.json', compilerOptions: { noEmit: true }, include: ['./*.ts'] }, null, 2),
+  JSON.stringify(
+    { extends: '../tsconfig.json', compilerOptions: { noEmit: true }, include: ['./*.ts'] },
+    null,
+    2,
+  ),
 );
 console.log(`Type-checking ${written.length} doc code blocks`);
 try {
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(out, 'tsconfig.json')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(out, 'tsconfig.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
 } catch {
   console.error('A code block in the docs does not type-check (see above; files in .docs-check/).');
   process.exit(1);
