@@ -1,5 +1,4 @@
 import { CancelledError, isKtrdrError } from '@ktrdr/core';
-import type { Clock } from './clock';
 
 /** Exponential backoff settings. */
 export interface BackoffOptions {
@@ -29,28 +28,6 @@ export function backoffDelay(
   const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.2));
   const raw = Math.min(options.maxDelayMs, options.initialDelayMs * factor ** Math.max(0, attempt - 1));
   return Math.round(raw * (1 - jitter * random()));
-}
-
-/**
- * Waits `ms` on `clock`, rejecting at once with {@link CancelledError} when `signal` aborts, so a
- * caller that gave up is never kept waiting for a backoff it no longer needs.
- */
-export function sleep(ms: number, clock: Clock, signal?: AbortSignal, what = 'wait'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal, what));
-      return;
-    }
-    const onAbort = (): void => {
-      clock.clearTimeout(handle);
-      reject(abortError(signal, what));
-    };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

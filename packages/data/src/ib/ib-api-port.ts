@@ -33,6 +33,8 @@ export interface IbApiPort {
   on(event: 'contractDetailsEnd', listener: (reqId: number) => void): unknown;
   on(event: 'headTimestamp', listener: (reqId: number, headTimestamp: string) => void): unknown;
   on(event: 'currentTime', listener: (time: number) => void): unknown;
+  /** Emitted by `@stoqey/ib` as each message is written to the socket (after its own rate limiter). */
+  on(event: 'sent', listener: (tokens: unknown[]) => void): unknown;
   removeAllListeners(event?: string): unknown;
   reqHistoricalData(
     reqId: number,

@@ -269,7 +269,8 @@ export class IbClient {
         continue;
       }
       try {
-        return await connection.send(historicalRequestSpec(request, { timeoutMs, signal }));
+        const spec = historicalRequestSpec(request, { timeoutMs, signal });
+        return await connection.send({ ...spec, onWritten: () => permit.markSent() });
       } catch (error) {
         if (!(error instanceof RateLimitedError)) throw error;
         const pauseMs = backoffDelay(

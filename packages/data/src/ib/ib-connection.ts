@@ -52,6 +52,8 @@ export interface IbRequestSpec<T> extends Omit<TrackOptions<T>, 'onCancel' | 'on
   send(api: IbApiPort, reqId: number): void;
   /** Tells IB to stop (`cancelHistoricalData`), on timeout or abort; omitted when IB has no cancel. */
   cancel?(api: IbApiPort, reqId: number): void;
+  /** Called when the request is actually written to the socket (`@stoqey/ib` may queue it first). */
+  onWritten?(): void;
   /** Called after the request succeeded, for queries IB keeps open until cancelled (head timestamps). */
   finish?(api: IbApiPort, reqId: number): void;
   /** Skip the silent-socket probe when this request times out (the probe itself). */
@@ -64,6 +66,9 @@ interface ReadyWaiter {
 }
 
 const noop = (): void => undefined;
+
+/** Outgoing message id of reqHistoricalData. */
+const REQ_HISTORICAL_DATA = 20;
 
 /**
  * One connection to IB Gateway/TWS over `@stoqey/ib`'s raw `IBApi`, with its full lifecycle:
@@ -117,6 +122,8 @@ export class IbConnection {
   private drops = 0;
   private users = 0;
   private probing = false;
+  /** Write hooks of historical requests by request id (see {@link IbRequestSpec.onWritten}). */
+  private readonly writeHooks = new Map<number, () => void>();
 
   constructor(options: IbConnectionOptions = {}) {
     const { host, port, clientId } = resolveEndpoint(options);
@@ -250,6 +257,13 @@ export class IbConnection {
       },
       onTimeout: spec.noProbe ? undefined : () => this.probe(),
     });
+    if (spec.onWritten !== undefined && this.tracker.has(reqId)) {
+      this.writeHooks.set(reqId, spec.onWritten);
+      const forget = (): void => {
+        this.writeHooks.delete(reqId);
+      };
+      promise.then(forget, forget);
+    }
     if (this.tracker.has(reqId)) spec.send(api, reqId);
     if (spec.finish === undefined) return promise;
     const finish = spec.finish;
@@ -383,6 +397,14 @@ export class IbConnection {
     });
     api.on('currentTime', (time) => {
       if (current()) this.tracker.broadcast('currentTime', { type: 'currentTime', epochSeconds: time });
+    });
+    api.on('sent', (tokens) => {
+      // REQ_HISTORICAL_DATA (20) carries its request id right after the message id at server version 193.
+      if (!current() || Number(tokens[0]) !== REQ_HISTORICAL_DATA || this.writeHooks.size === 0) return;
+      const reqId = Number(tokens[1]);
+      const hook = this.writeHooks.get(reqId);
+      this.writeHooks.delete(reqId);
+      hook?.();
     });
   }
 
@@ -545,6 +567,7 @@ export class IbConnection {
         this.connectivityLost = true;
         const failed = this.tracker.rejectAll(
           verdict.scope === 'info' ? this.connectivityLostError() : verdict.error,
+          { cancelAtIb: true },
         );
         this.logger.warn?.(`IB: ${code} ${message}; ${failed} pending request(s) failed`, {
           endpoint: this.endpoint,

@@ -70,6 +70,11 @@ export interface PacingTicket {
 
 /** A granted send. Exactly one of `release` or `revoke` must be called. */
 export interface PacingPermit {
+  /**
+   * The request actually left now (it may wait in the IB library's own rate limiter after the
+   * grant): its stamp moves to now, so the windows count from when the gateway can first see it.
+   */
+  markSent(): void;
   /** The request was sent and has ended (answered, failed, timed out): frees its open-request slot. */
   release(): void;
   /** The request was never sent after all: forget the grant, as if it had not happened. */
@@ -105,6 +110,7 @@ interface Waiter {
 }
 
 interface Send {
+  /** Grant time, moved to the actual write time by `markSent`. */
   time: number;
   readonly weight: number;
   readonly identity: string;
@@ -132,7 +138,7 @@ export class PacingScheduler {
   private readonly marginMs: number;
   private readonly minIntervalMs: number;
   private readonly queue: Waiter[] = [];
-  /** Sends inside the longest window, oldest first. */
+  /** Sends inside the longest window, in grant order (times almost sorted; `markSent` may reorder). */
   private sends: Send[] = [];
   private readonly pausedUntil = new Map<string, number>();
   private lastGrantAt = Number.NEGATIVE_INFINITY;
@@ -281,15 +287,14 @@ export class PacingScheduler {
     hold(this.pausedUntil.get(ticket.bucket) ?? 0, false);
 
     const identicalWindow = this.realWindowMs(this.limits.identicalWindowMs);
-    for (let i = this.sends.length - 1; i >= 0; i--) {
-      const send = this.sends[i] as Send;
-      if (send.identity === ticket.identity) {
-        hold(send.time + identicalWindow, false);
-        break;
-      }
+    for (const send of this.sends) {
+      if (send.identity === ticket.identity) hold(send.time + identicalWindow, false);
     }
 
-    const bucketTimes = this.sends.filter((send) => send.bucket === ticket.bucket).map((send) => send.time);
+    const bucketTimes = this.sends
+      .filter((send) => send.bucket === ticket.bucket)
+      .map((send) => send.time)
+      .sort((a, b) => a - b);
     const bucketMax = this.limits.bucketMaxRequests;
     if (bucketTimes.length >= bucketMax) {
       // The send `bucketMax` back must have left the window before one more may go.
@@ -301,7 +306,9 @@ export class PacingScheduler {
     }
 
     const globalWindow = this.realWindowMs(this.limits.globalWindowMs);
-    const inWindow = this.sends.filter((send) => send.time > now - globalWindow);
+    const inWindow = this.sends
+      .filter((send) => send.time > now - globalWindow)
+      .sort((a, b) => a.time - b.time);
     const used = inWindow.reduce((sum, send) => sum + send.weight, 0);
     let excess = used + ticket.weight - this.limits.globalMaxWeight;
     for (const send of inWindow) {
@@ -335,6 +342,10 @@ export class PacingScheduler {
       return true;
     };
     waiter.grant({
+      markSent: () => {
+        if (ended) return;
+        send.time = Math.max(send.time, this.clock.now());
+      },
       release: () => {
         if (end()) this.pump();
       },
@@ -354,9 +365,7 @@ export class PacingScheduler {
       this.realWindowMs(this.limits.identicalWindowMs),
       this.realWindowMs(this.limits.bucketWindowMs),
     );
-    const firstKept = this.sends.findIndex((send) => send.time > now - longest);
-    if (firstKept < 0) this.sends = [];
-    else if (firstKept > 0) this.sends = this.sends.slice(firstKept);
+    this.sends = this.sends.filter((send) => send.time > now - longest);
     for (const [bucket, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(bucket);
   }
 

@@ -43,7 +43,7 @@ export interface TrackOptions<T> {
    * Called once when the request ends by timeout or abort, so IB stops working on it
    * (`cancelHistoricalData`): otherwise the query keeps counting against the 50 open requests.
    */
-  onCancel?(reqId: number, reason: 'timeout' | 'abort'): void;
+  onCancel?(reqId: number, reason: 'timeout' | 'abort' | 'connectivity'): void;
   /** Called after a timeout, to let the connection probe whether the socket is silent. */
   onTimeout?(reqId: number): void;
 }
@@ -54,6 +54,7 @@ interface Entry {
   readonly description: string;
   readonly handle: (event: IbRequestEvent) => void;
   readonly fail: (error: Error) => void;
+  readonly cancelAtIb: () => void;
 }
 
 /**
@@ -133,6 +134,7 @@ export class RequestTracker {
         description: options.description,
         handle: (event) => options.onEvent(event, controls),
         fail: controls.reject,
+        cancelAtIb: () => options.onCancel?.(reqId, 'connectivity'),
       });
       if (options.signal?.aborted) {
         // Ended before it was sent: no cancel to send, and the caller sees `has(reqId)` false and
@@ -181,10 +183,17 @@ export class RequestTracker {
     return true;
   }
 
-  /** Fails every pending request at once with `error` (disconnect, 1100, close); returns how many. */
-  rejectAll(error: Error): number {
+  /**
+   * Fails every pending request at once with `error` (disconnect, 1100, close); returns how many.
+   * With `cancelAtIb` (the socket is still up, as after 1100) each is also cancelled at IB, so the
+   * gateway frees its open-request slots and sends no stray replies later.
+   */
+  rejectAll(error: Error, options: { cancelAtIb?: boolean } = {}): number {
     const all = [...this.entries.values()];
-    for (const entry of all) entry.fail(error);
+    for (const entry of all) {
+      entry.fail(error);
+      if (options.cancelAtIb) entry.cancelAtIb();
+    }
     return all.length;
   }
 

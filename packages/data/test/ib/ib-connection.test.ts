@@ -186,6 +186,8 @@ describe('IbConnection lifecycle', () => {
     gateway.current.emit('info', 'Connectivity between IB and Trader Workstation has been lost.', 1100);
     await expect(pending).rejects.toBeInstanceOf(ServiceConnectionError);
     await expect(pending).rejects.toThrow(/1100/);
+    // The socket is still up: the gateway is told to drop the query.
+    expect(gateway.sentOf('cancelHistoricalData')).toHaveLength(1);
     await expect(connection.request(historical())).rejects.toThrow(/lost \(1100\)/);
     gateway.current.emit('info', 'Connectivity restored - data maintained', 1102);
     const next = connection.request(historical());

@@ -159,6 +159,18 @@ describe('PacingScheduler (strict)', () => {
     expect(granted.map((g) => g.at)).toEqual([0, 0]);
   });
 
+  it('counts the windows from the actual send once markSent says the request left', async () => {
+    const { clock, granted, acquire } = setup();
+    const first = await acquire(ticket(1));
+    void acquire(ticket(1));
+    await clock.advance(500); // the first request waited in the IB library's queue
+    first.markSent();
+    await clock.advance(14_999);
+    expect(granted).toHaveLength(1);
+    await clock.advance(500);
+    expect(granted.map((g) => g.at)).toEqual([0, 15_500]);
+  });
+
   it('pauses a bucket after a reported violation and counts it', async () => {
     const { clock, granted, acquire, scheduler } = setup();
     scheduler.noteViolation(ticket(0), 1_000);

@@ -1,0 +1,274 @@
+/**
+ * A year of 1-minute bars for one symbol through the IB simulator, with 500 ms request latency and
+ * strict pacing at a compressed time scale. Run: `npx tsx bench/ib-fetch/run.ts`.
+ *
+ * The simulator runs in a child process (sim-process.ts), as a gateway would.
+ *
+ * Side by side, in one run:
+ * - ours: every one-day segment handed to `IbClient` at once; the pacing scheduler keeps as many in
+ *   flight as IB's rules allow (wall time, median of RUNS runs, each on a fresh simulator);
+ * - the floor: the earliest the last reply can arrive under the rules (15 s identical, 5 per 2 s per
+ *   contract, 60 per 10 minutes, 50 open) with the same latency, computed greedily and exactly;
+ * - one at a time (the Python system's way): segments awaited in turn through the same client. It is
+ *   latency-bound (pacing never binds it at this scale), so it is measured on a sample of segments
+ *   and projected linearly to the year, which keeps the benchmark under two minutes.
+ * - pacing violations the simulator counted (target 0).
+ *
+ * Env: IB_FETCH_TIME_SCALE (default 100), IB_FETCH_RUNS (default 3), IB_FETCH_SAMPLE (default 16).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DataUnavailableError } from '@ktrdr/core';
+import type { IbSimulatorStats } from '@ktrdr/ib-sim';
+import {
+  IbClient,
+  IbConnectionRegistry,
+  IB_HISTORICAL_PACING_LIMITS,
+} from '../../packages/data/src/ib/index';
+import type { SimCommand, SimReply } from './sim-process';
+
+const TIME_SCALE = Number(process.env['IB_FETCH_TIME_SCALE'] ?? 100);
+const RUNS = Number(process.env['IB_FETCH_RUNS'] ?? 3);
+const SEQUENTIAL_SAMPLE = Number(process.env['IB_FETCH_SAMPLE'] ?? 16);
+const LATENCY_MS = 500;
+const SYMBOL = 'AAPL';
+/** The simulated market's clock, and the end of the year fetched. */
+const SIM_NOW = new Date('2024-07-01T00:00:00Z');
+const DAY_MS = 86_400_000;
+
+/** One-day segments ending at each weekday midnight UTC of the year before SIM_NOW. */
+function yearOfSegments(): Date[] {
+  const ends: Date[] = [];
+  for (let t = SIM_NOW.getTime() - 365 * DAY_MS; t < SIM_NOW.getTime(); t += DAY_MS) {
+    const end = new Date(t + DAY_MS);
+    const day = new Date(t).getUTCDay();
+    if (day !== 0 && day !== 6) ends.push(end);
+  }
+  return ends;
+}
+
+/**
+ * Earliest completion of `n` distinct requests for one contract under IB's rules, sent greedily:
+ * request k goes when the 5th-previous has left the 2 s window, the 60th-previous the 10-minute
+ * window, and the `maxOpen`-th previous has been answered (IB allows 50 open; one-at-a-time is 1).
+ * Plus its own latency.
+ */
+function pacingFloorMs(
+  n: number,
+  timeScale: number,
+  latencyMs: number,
+  maxOpen: number = IB_HISTORICAL_PACING_LIMITS.maxOpenRequests,
+): number {
+  const limits = IB_HISTORICAL_PACING_LIMITS;
+  const burst = limits.bucketWindowMs / timeScale;
+  const window = limits.globalWindowMs / timeScale;
+  const sends: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let at = k > 0 ? (sends[k - 1] as number) : 0;
+    if (k >= limits.bucketMaxRequests)
+      at = Math.max(at, (sends[k - limits.bucketMaxRequests] as number) + burst);
+    if (k >= limits.globalMaxWeight)
+      at = Math.max(at, (sends[k - limits.globalMaxWeight] as number) + window);
+    if (k >= maxOpen) at = Math.max(at, (sends[k - maxOpen] as number) + latencyMs);
+    sends.push(at);
+  }
+  return (sends[n - 1] ?? 0) + latencyMs;
+}
+
+/** The simulator in a child process (see sim-process.ts), driven by request/reply over IPC. */
+class SimProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<SimProcess> {
+    const child = fork(fileURLToPath(new URL('./sim-process.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const started = await SimProcess.ask(child, {
+      type: 'start',
+      latencyMs: LATENCY_MS,
+      timeScale: TIME_SCALE,
+      nowIso: SIM_NOW.toISOString(),
+    });
+    if (started.type !== 'started') throw new Error('simulator did not start');
+    return new SimProcess(child, started.host, started.port);
+  }
+
+  private static ask(child: ChildProcess, command: SimCommand): Promise<SimReply> {
+    return new Promise((resolve, reject) => {
+      child.once('message', (message) => resolve(message as SimReply));
+      child.once('error', reject);
+      child.send(command);
+    });
+  }
+
+  async stats(): Promise<IbSimulatorStats> {
+    const answer = await SimProcess.ask(this.child, { type: 'stats' });
+    if (answer.type !== 'stats') throw new Error('unexpected simulator reply');
+    return answer.stats;
+  }
+
+  async resetStats(): Promise<void> {
+    await SimProcess.ask(this.child, { type: 'reset-stats' });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'close' } satisfies SimCommand);
+    await exited;
+  }
+}
+
+async function withSimulator<T>(run: (sim: SimProcess, client: IbClient) => Promise<T>): Promise<T> {
+  const sim = await SimProcess.start();
+  const registry = new IbConnectionRegistry();
+  const client = new IbClient({
+    host: sim.host,
+    port: sim.port,
+    clientId: 1,
+    registry,
+    idleCloseMs: false,
+    pacing: { timeScale: TIME_SCALE },
+  });
+  try {
+    await client.connect();
+    // Warm-up outside the measured year: the simulator shares this process, and its first bar
+    // generation (JIT) would otherwise delay the first measured requests. It counts against the
+    // pacing windows on both sides, as it would on a real gateway.
+    await fetchSegment(client, new Date(SIM_NOW.getTime() - 400 * DAY_MS));
+    await sim.resetStats();
+    return await run(sim, client);
+  } finally {
+    registry.closeAll();
+    await sim.close();
+  }
+}
+
+/** Bars of one segment; a holiday has none (IB's "no data"), which counts as zero bars. */
+async function fetchSegment(client: IbClient, end: Date): Promise<number> {
+  try {
+    const { bars } = await client.fetchHistoricalBars({
+      symbol: SYMBOL,
+      instrumentType: 'STK',
+      timeframe: '1m',
+      end,
+      duration: { days: 1 },
+    });
+    return bars.length;
+  } catch (error) {
+    if (error instanceof DataUnavailableError) return 0;
+    throw error;
+  }
+}
+
+interface RunResult {
+  wallMs: number;
+  /** Violations per rule, when there were any. */
+  rules: string;
+  bars: number;
+  violations: number;
+  requests: number;
+  maxOpen: number;
+}
+
+async function concurrentRun(ends: Date[]): Promise<RunResult> {
+  return withSimulator(async (sim, client) => {
+    const start = performance.now();
+    const counts = await Promise.all(ends.map((end) => fetchSegment(client, end)));
+    const wallMs = performance.now() - start;
+    const stats = await sim.stats();
+    return {
+      wallMs,
+      bars: counts.reduce((a, b) => a + b, 0),
+      violations: stats.pacingViolations,
+      rules: describeViolations(stats),
+      requests: stats.requestsByKind['historical-data'],
+      maxOpen: client.status().pacing.maxOpen,
+    };
+  });
+}
+
+async function sequentialRun(ends: Date[]): Promise<RunResult> {
+  return withSimulator(async (sim, client) => {
+    const start = performance.now();
+    let bars = 0;
+    for (const end of ends) bars += await fetchSegment(client, end);
+    const wallMs = performance.now() - start;
+    const stats = await sim.stats();
+    return {
+      wallMs,
+      bars,
+      violations: stats.pacingViolations,
+      rules: describeViolations(stats),
+      requests: stats.requestsByKind['historical-data'],
+      maxOpen: client.status().pacing.maxOpen,
+    };
+  });
+}
+
+function describeViolations(stats: IbSimulatorStats): string {
+  const broken = Object.entries(stats.violationsByRule).filter(([, count]) => count > 0);
+  return broken.length === 0 ? '' : ` [${broken.map(([rule, count]) => `${rule}: ${count}`).join(', ')}]`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const ends = yearOfSegments();
+  const n = ends.length;
+  const floorMs = pacingFloorMs(n, TIME_SCALE, LATENCY_MS);
+  const sequentialFloorMs = pacingFloorMs(n, TIME_SCALE, LATENCY_MS, 1);
+  console.log(
+    `ib-fetch: ${SYMBOL} 1-minute bars, ${n} one-day segments (weekdays of the year to ${SIM_NOW.toISOString().slice(0, 10)}), ` +
+      `latency ${LATENCY_MS} ms, strict pacing, timeScale ${TIME_SCALE} (10-minute window = ${seconds(600_000 / TIME_SCALE)}), ${RUNS} runs`,
+  );
+
+  const concurrent: RunResult[] = [];
+  const sequential: RunResult[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    concurrent.push(await concurrentRun(ends));
+    sequential.push(await sequentialRun(ends.slice(0, SEQUENTIAL_SAMPLE)));
+    const c = concurrent[run] as RunResult;
+    const s = sequential[run] as RunResult;
+    console.log(
+      `  run ${run + 1}: ours ${seconds(c.wallMs)} (${c.requests} requests, ${c.bars} bars, ${c.violations} violations${c.rules}, ` +
+        `max ${c.maxOpen} in flight); one-at-a-time ${seconds(s.wallMs)} for ${SEQUENTIAL_SAMPLE} segments ` +
+        `(${s.violations} violations)`,
+    );
+  }
+
+  const ours = median(concurrent.map((r) => r.wallMs));
+  const perSegment = median(sequential.map((r) => r.wallMs / SEQUENTIAL_SAMPLE));
+  const oneAtATime = perSegment * n;
+  const violations =
+    concurrent.reduce((sum, r) => sum + r.violations, 0) +
+    sequential.reduce((sum, r) => sum + r.violations, 0);
+  console.log(`ours (all segments at once, paced):      ${seconds(ours)} (median)`);
+  console.log(`pacing floor (rules + latency, exact):    ${seconds(floorMs)}`);
+  console.log(
+    `one-at-a-time, projected to ${n} segments: ${seconds(oneAtATime)} (${perSegment.toFixed(0)} ms per segment; floor ${seconds(sequentialFloorMs)})`,
+  );
+  console.log(`ratio ours / floor:                       ${(ours / floorMs).toFixed(3)}`);
+  console.log(`speed-up vs one-at-a-time:                ${(oneAtATime / ours).toFixed(2)}x`);
+  console.log(`pacing violations (all runs):             ${violations}`);
+  // At real speed the 60-per-10-minutes rule dominates both ways of fetching one symbol.
+  console.log(
+    `at timeScale 1 (a real gateway): floor ${seconds(pacingFloorMs(n, 1, LATENCY_MS))}, ` +
+      `one-at-a-time floor ${seconds(pacingFloorMs(n, 1, LATENCY_MS, 1))}`,
+  );
+  if (violations > 0) process.exitCode = 1;
+}
+
+await main();
