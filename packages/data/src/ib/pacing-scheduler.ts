@@ -282,9 +282,9 @@ export class PacingScheduler {
     };
     if (this.open >= this.limits.maxOpenRequests) return { at: Number.POSITIVE_INFINITY, shared: true };
     hold(this.lastGrantAt + this.minIntervalMs, true);
-    if (this.profile === 'off') return { at, shared };
-
+    // A pause after a violation IB reported applies even with our own rules off: IB's apply anyway.
     hold(this.pausedUntil.get(ticket.bucket) ?? 0, false);
+    if (this.profile === 'off') return { at, shared };
 
     const identicalWindow = this.realWindowMs(this.limits.identicalWindowMs);
     for (const send of this.sends) {

@@ -235,4 +235,14 @@ describe('PacingScheduler (off)', () => {
     await settle();
     expect(granted).toHaveLength(50);
   });
+
+  it('still waits out a violation IB reported before re-sending to that bucket', async () => {
+    const { clock, granted, acquire, scheduler } = setup({ profile: 'off' });
+    scheduler.noteViolation(ticket(0), 1_000);
+    void acquire(ticket(1));
+    await settle();
+    expect(granted).toHaveLength(0);
+    await clock.advance(1_000);
+    expect(granted).toHaveLength(1);
+  });
 });
