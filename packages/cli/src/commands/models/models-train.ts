@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { NotFoundError, type OperationInfo } from '@ktrdr/core';
+import type { CliContext } from '../../cli/context';
+import { EXIT_CODES } from '../../cli/exit-codes';
+import { parseIsoDate, parseOptionalPositiveInteger } from '../../cli/option-values';
+import { durationBetween, durationFormat } from '../../output/formatters';
+import { printView } from '../../output/print-view';
+import type { ViewBlock } from '../../output/view';
+import { type CliSession, openSession } from '../../session/cli-session';
+import { followOperation, operationError } from '../follow-operation';
+import { modelPath } from './models-actions';
+import { type ModelDetail, modelFields, trainingCurves } from './model-views';
+
+const COMMAND = 'ktrdr models train';
+/** A strategy the server knows by name (its bundled or configured strategies). */
+const STRATEGY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Arguments of `ktrdr models train`. */
+export interface ModelsTrainArgs {
+  strategy: string;
+  symbol?: string;
+  timeframe?: string;
+  'start-date'?: string;
+  'end-date'?: string;
+  epochs?: string;
+  seed?: string;
+  progress?: boolean;
+}
+
+/**
+ * The strategy as the training route takes it: the file's YAML when it is a file here (read here,
+ * so a remote API trains what the user sees), else a strategy name the API resolves itself.
+ */
+async function strategyInput(spec: string): Promise<{ strategy_yaml?: string; strategy_name?: string }> {
+  try {
+    return { strategy_yaml: await readFile(spec, 'utf8') };
+  } catch (error) {
+    if (STRATEGY_NAME.test(spec) && (error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { strategy_name: spec };
+    throw new NotFoundError(`Strategy file ${spec} cannot be read: ${(error as Error).message}`, {
+      details: { field: 'strategy', path: spec },
+    });
+  }
+}
+
+/** The trained model's detail, when the operation names one and it can be read. */
+export async function trainedModel(
+  session: CliSession,
+  info: OperationInfo,
+): Promise<ModelDetail | undefined> {
+  const name = info.result_summary?.['model'];
+  if (typeof name !== 'string') return undefined;
+  const training = await session.training();
+  const answer = await training.model(modelPath(name, COMMAND)).catch(() => undefined);
+  return answer?.data as ModelDetail | undefined;
+}
+
+/** Starts a training through the training API, follows it, and shows the model and its curves. */
+export async function modelsTrain(context: CliContext, args: ModelsTrainArgs): Promise<void> {
+  const startDate = parseIsoDate(args['start-date'], '--start-date', COMMAND);
+  const endDate = parseIsoDate(args['end-date'], '--end-date', COMMAND);
+  const epochs = parseOptionalPositiveInteger(args.epochs, '--epochs', COMMAND);
+  const seed = parseOptionalPositiveInteger(args.seed, '--seed', COMMAND);
+  const strategy = await strategyInput(args.strategy);
+  await using session = openSession(context);
+  const training = await session.training();
+  const started = await training.start(
+    {
+      ...strategy,
+      symbol: args.symbol,
+      timeframe: args.timeframe,
+      start_date: startDate,
+      end_date: endDate,
+      epochs,
+      seed,
+    },
+    { signal: context.interrupt },
+  );
+  const m = started.data.metadata;
+  const label =
+    `${String(m['strategy'] ?? 'training')} ${String(m['symbol'] ?? '')} ${String(m['timeframe'] ?? '')}`.trim();
+  const { info, interrupted } = await followOperation(context, session, {
+    operationId: started.operation_id,
+    label,
+    stepsUnit: 'epochs',
+    itemsUnit: 'batches',
+    progress: args.progress !== false,
+    onInterrupt: 'cancel',
+  });
+  if (info.status === 'completed') {
+    const model = await trainedModel(session, info);
+    const simulated = info.result_summary?.['simulated'] === true;
+    const blocks: ViewBlock[] =
+      model === undefined
+        ? [
+            {
+              kind: 'text',
+              text: `Trained ${label}: ${String(info.result_summary?.['model'] ?? 'no model saved')}`,
+            },
+          ]
+        : [
+            {
+              kind: 'record',
+              title: `Trained ${model.name} in ${durationFormat(durationBetween(info.started_at, info.completed_at))}`,
+              fields: modelFields(model),
+            },
+            ...trainingCurves(model),
+          ];
+    printView(context, { blocks, simulated, json: { operation: info, model: model ?? null, simulated } });
+    return;
+  }
+  if (interrupted) {
+    context.note(`${info.status === 'cancelled' ? 'Cancelled' : 'Stopped following'} ${info.operation_id}.`);
+    if (context.format === 'json') context.out(JSON.stringify({ operation: info, model: null }, null, 2));
+    context.exitCode = EXIT_CODES.interrupted;
+    return;
+  }
+  throw operationError(info);
+}

@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { IbSimulator } from '@ktrdr/ib-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daysAgo, tempDir } from './support/run-ktrdr';
+import { startSimulator } from './support/simulator';
+import { REPO_ROOT } from './support/spawn-ktrdr';
+
+const run = promisify(execFile);
+
+/**
+ * Installs the packed tarballs of every package into an empty project and uses them as a user
+ * would. Slow (a full build, packs, an install), so it runs only when asked: KTRDR_PACK_TEST=1, or
+ * in CI. The install prefers the local npm cache, so it also works without a network once the
+ * dependencies have been installed on this machine.
+ */
+const enabled = process.env['KTRDR_PACK_TEST'] === '1' || process.env['CI'] === 'true';
+const PACKAGES = ['core', 'ib-sim', 'data', 'training', 'server', 'cli'] as const;
+const MINUTES = 60_000;
+
+describe.skipIf(!enabled)('packed packages in an empty project', () => {
+  let work: Awaited<ReturnType<typeof tempDir>>;
+  /** The empty project the tarballs are installed into. */
+  let app: string;
+  let simulator: IbSimulator;
+  let ibEnv: Record<string, string>;
+  const tarballs: Record<string, string> = {};
+  const env = {
+    ...process.env,
+    ONNXRUNTIME_NODE_INSTALL: 'skip',
+    npm_config_onnxruntime_node_install: 'skip',
+  };
+  const inProject = (command: string, args: string[], extra: Record<string, string> = {}) =>
+    run(command, args, { cwd: app, env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024 });
+
+  beforeAll(async () => {
+    work = await tempDir('ktrdr-pack-');
+    await run('npm', ['run', 'build'], { cwd: REPO_ROOT, env, maxBuffer: 64 * 1024 * 1024 });
+    const packs = join(work.path, 'tarballs');
+    await mkdir(packs);
+    for (const name of PACKAGES) {
+      const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', packs], {
+        cwd: join(REPO_ROOT, 'packages', name),
+        env,
+      });
+      const [info] = JSON.parse(stdout) as { filename: string }[];
+      tarballs[name] = join(packs, info?.filename ?? '');
+    }
+    app = join(work.path, 'app');
+    await mkdir(app);
+    await writeFile(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'ktrdr-pack-test', private: true }, null, 2),
+    );
+    await inProject('npm', [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      ...PACKAGES.map((name) => tarballs[name] as string),
+    ]);
+    ({ simulator, env: ibEnv } = await startSimulator());
+  }, 20 * MINUTES);
+
+  afterAll(async () => {
+    await simulator?.close();
+    await work?.remove();
+  });
+
+  it(
+    'runs `npx ktrdr --version`',
+    async () => {
+      const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'packages', 'cli', 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      const { stdout } = await inProject('npx', ['--no-install', 'ktrdr', '--version']);
+      expect(stdout.trim()).toBe(pkg.version);
+    },
+    2 * MINUTES,
+  );
+
+  it(
+    'loads from the simulator and shows the stored bars with `npx ktrdr`',
+    async () => {
+      const store = ['--data-dir', join(app, 'store')];
+      await inProject(
+        'npx',
+        [
+          '--no-install',
+          'ktrdr',
+          'data',
+          'load',
+          'AAPL',
+          '-t',
+          '1h',
+          '--start',
+          daysAgo(30),
+          '--no-progress',
+          ...store,
+        ],
+        ibEnv,
+      );
+      const { stdout } = await inProject(
+        'npx',
+        ['--no-install', 'ktrdr', 'data', 'show', 'AAPL', '-t', '1h', '-r', '3', '-f', 'json', ...store],
+        ibEnv,
+      );
+      expect(JSON.parse(stdout)).toMatchObject({ symbol: 'AAPL', simulated: true, rows: 3 });
+    },
+    3 * MINUTES,
+  );
+
+  it.each(PACKAGES)(
+    '@ktrdr/%s imports as ESM and requires as CJS',
+    async (name) => {
+      const specifier = `@ktrdr/${name}`;
+      const esm = await inProject('node', [
+        '--input-type=module',
+        '-e',
+        `const m = await import('${specifier}'); console.log(Object.keys(m).length)`,
+      ]);
+      const cjs = await inProject('node', ['-e', `console.log(Object.keys(require('${specifier}')).length)`]);
+      expect(Number(esm.stdout)).toBeGreaterThan(0);
+      expect(Number(cjs.stdout)).toBe(Number(esm.stdout));
+    },
+    2 * MINUTES,
+  );
+
+  it.each(PACKAGES)(
+    '@ktrdr/%s: attw finds no problem in its tarball',
+    async (name) => {
+      const attw = join(REPO_ROOT, 'node_modules', '.bin', 'attw');
+      expect(existsSync(attw)).toBe(true);
+      // attw exits non-zero on any problem; its report is the failure message.
+      const result = await run(attw, [tarballs[name] as string, '--format', 'ascii'], { env }).catch(
+        (error: { stdout?: string }) => {
+          throw new Error(`attw found problems in @ktrdr/${name}:\n${error.stdout ?? String(error)}`);
+        },
+      );
+      expect(result.stdout).toMatch(/No problems found/);
+    },
+    2 * MINUTES,
+  );
+});
