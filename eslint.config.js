@@ -63,7 +63,7 @@ export default tseslint.config(
   },
   {
     // The CLI, examples and benchmarks compose the whole SDK, servers included.
-    files: ['packages/cli/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    files: ['packages/cli/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

@@ -10,7 +10,7 @@ import {
   loadConfig,
   sleep,
 } from '@ktrdr/core';
-import { type DataService, parseSymbol, parseTimeframe } from '@ktrdr/data';
+import { type DataService, formatIsoUtc, parseSymbol, parseTimeframe } from '@ktrdr/data';
 import { TrainingAdapter } from '../adapter/training-adapter';
 import type { ModelSummary } from '../api/training-api-contract';
 import { applyFeatureSpec } from '../features/build-features';
@@ -272,7 +272,7 @@ export class TrainingService implements AsyncDisposable {
       simulated: stored.simulated,
       runtime: result.runtime,
       predictions: result.predictions.map((row, i) => ({
-        date: new Date(matrix.times[first + i] as number).toISOString(),
+        date: formatIsoUtc(matrix.times[first + i] as number),
         signal: row.label,
         class_index: row.index,
         probabilities: row.probabilities,

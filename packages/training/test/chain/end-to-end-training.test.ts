@@ -197,8 +197,9 @@ describe('end-to-end training on simulated bars', () => {
       runtime: 'onnx',
     });
     expect(result.predictions).toHaveLength(wanted);
+    // The store's date format: ISO UTC to the second, as in the CSV files.
     const lastTimes = Array.from(bars.time.subarray(bars.time.length - wanted), (t) =>
-      new Date(t).toISOString(),
+      new Date(t).toISOString().replace('.000Z', 'Z'),
     );
     expect(result.predictions.map((p) => p.date)).toEqual(lastTimes);
     for (const p of result.predictions) {
