@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DropoutDraws } from '../src/trainer/dropout-mask';
 import { createJsKernels } from '../src/trainer/fused/js-kernels';
 import type { MatKernels } from '../src/trainer/fused/mat-kernels';
 import { pad4 } from '../src/trainer/fused/mat-kernels';
 import { createWasmKernels } from '../src/trainer/fused/wasm-kernels';
+import { SeededRandom } from '../src/trainer/seeded-random';
 
 function fill(k: MatKernels, from: number, to: number, seed: number): void {
   let s = seed;
@@ -74,5 +76,54 @@ describe('fused engine kernels', () => {
       k.gemmABt(a, b, c, m, p, q);
       expected.forEach((v, i) => expect(k.heap[c + i]).toBeCloseTo(v, 4));
     }
+  });
+
+  it('relu, reluGrad (with and without a mask) and columnSums agree between SIMD and JS', () => {
+    const n = 64;
+    const [z, mask, out, dz, sums] = [0, 64, 128, 192, 256];
+    const results = [wasm!, js].map((k) => {
+      fill(k, 0, 256, 3);
+      for (let i = 0; i < n; i++) k.heap[mask + i] = i % 3 === 0 ? 0 : 1.25;
+      k.relu(z, mask, out, n);
+      k.reluGrad(z, mask, dz, n);
+      k.columnSums(dz, sums, 8, 8);
+      const snapshot = Array.from(k.heap.subarray(0, 264));
+      k.relu(z, -1, z, n);
+      k.reluGrad(z, -1, out, n);
+      return [...snapshot, ...Array.from(k.heap.subarray(0, 256))];
+    });
+    expect(results[0]).toEqual(results[1]);
+    const k = js;
+    for (let i = 0; i < n; i++) {
+      expect(k.heap[z + i]).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('columnSums adds rows; gatherRows copies the rows an order names', () => {
+    for (const k of [wasm!, js]) {
+      for (let i = 0; i < 24; i++) k.heap[i] = i;
+      k.columnSums(0, 100, 3, 8);
+      expect(Array.from(k.heap.subarray(100, 108))).toEqual([24, 27, 30, 33, 36, 39, 42, 45]);
+      k.heapU32.set([2, 0, 1], 200);
+      k.gatherRows(0, 200, 1, 2, 8, 300);
+      expect(Array.from(k.heap.subarray(300, 316))).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+      ]);
+    }
+  });
+
+  it('dropoutFill draws exactly the JavaScript sequence and advances the same state', () => {
+    const a = new DropoutDraws(new SeededRandom(99), 0.3);
+    const b = new DropoutDraws(new SeededRandom(99), 0.3);
+    wasm!.heap.fill(-1, 0, 64);
+    js.heap.fill(-1, 0, 64);
+    wasm!.dropoutFill(a, 0, 5, 7, 8);
+    js.dropoutFill(b, 0, 5, 7, 8);
+    expect(Array.from(wasm!.heap.subarray(0, 64))).toEqual(Array.from(js.heap.subarray(0, 64)));
+    expect(a.random.state).toBe(b.random.state);
+    const kept = Array.from(js.heap.subarray(0, 40)).filter((v, i) => i % 8 < 7 && v > 0);
+    expect(kept.every((v) => Math.abs(v - 1 / 0.7) < 1e-6)).toBe(true);
+    // Padding lanes (the 8th of each row) are left alone.
+    expect(js.heap[7]).toBe(-1);
   });
 });

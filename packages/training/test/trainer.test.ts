@@ -62,12 +62,17 @@ describe('trainMlp', () => {
     expect(maxWeightDifference(a.weights, c.weights)).toBeGreaterThan(1e-3);
   });
 
-  it.each(['adam', 'sgd', 'rmsprop'] as const)(
-    'the WASM SIMD, scalar JS and TF.js engines take the same %s steps',
-    async (optimizer) => {
+  it.each([
+    ['adam', 'relu'],
+    ['sgd', 'tanh'],
+    ['rmsprop', 'relu'],
+    ['adam', 'sigmoid'],
+  ] as const)(
+    'the WASM SIMD, scalar JS and TF.js engines take the same %s steps (%s, dropout)',
+    async (optimizer, activation) => {
       const cfg: MlpConfig = {
         ...config,
-        activation: 'tanh',
+        activation,
         optimizer,
         learningRate: optimizer === 'sgd' ? 0.1 : 0.01,
         epochs: 2,

@@ -1,3 +1,4 @@
+import { ValidationError } from '@ktrdr/core';
 import type { DatasetSplit } from '../../model/dataset';
 import type { Activation, MlpConfig, OptimizerName } from '../../model/mlp-config';
 import { layerSizes, type MlpWeights } from '../../model/mlp-weights';
@@ -12,6 +13,12 @@ export type KernelPreference = 'auto' | 'wasm-simd' | 'js';
 
 /** Rows per chunk when evaluating; larger than a batch so inference runs at full kernel speed. */
 const EVAL_ROWS = 1024;
+/**
+ * Training inputs up to this size are copied once into the engine's memory, so batches are
+ * gathered by a kernel; larger ones are copied row by row from the caller's array (no second copy
+ * of a huge dataset).
+ */
+const RESIDENT_DATA_MAX_BYTES = 512 * 1024 * 1024;
 /** Adam and RMSprop epsilon: TF.js's float32 backend epsilon, so both engines take the same steps. */
 const EPSILON = 1e-7;
 const BETA1 = 0.9;
@@ -55,9 +62,13 @@ class Allocator {
 
 /**
  * A hand-written MLP trainer: forward, backward (softmax cross-entropy) and Adam/SGD/RMSprop in
- * one preallocated heap, matrix products in WebAssembly SIMD kernels. TF.js pays a per-operation
- * dispatch, allocation and tape cost that dominates at these sizes (a 64-32-3 network does ~3 M
- * multiply-adds per batch of 256); here a batch is three kernel calls each way plus tight loops.
+ * one preallocated heap; matrix products, ReLU, dropout, bias sums and the batch gather in
+ * WebAssembly SIMD kernels. TF.js pays a per-operation dispatch, allocation and tape cost that
+ * dominates at these sizes (a 64-32-3 network does ~3 M multiply-adds per batch of 256); here a
+ * batch is a dozen kernel calls plus the softmax and optimizer loops in JavaScript.
+ *
+ * The training inputs are copied into the heap once (when under 512 MB) so batches are gathered
+ * there; the same seed gives the same draws as the TF.js engine, which the tests cross-check.
  *
  * Layouts are padded to multiples of 4 (features, units, batch rows) with zeros that provably
  * stay zero (their gradients are zero), so the kernels need no tail handling.
@@ -71,6 +82,9 @@ export class FusedMlpEngine implements MlpEngine {
   private readonly heap: Float32Array;
   private readonly layers: LayerSlots[];
   private readonly input: number;
+  /** Padded copy of the training inputs and the epoch's row order in the heap; -1 when not resident. */
+  private readonly data: number;
+  private readonly dataOrder: number;
   private readonly zeros: number;
   private readonly activation: Activation;
   private readonly optimizer: OptimizerName;
@@ -96,6 +110,9 @@ export class FusedMlpEngine implements MlpEngine {
     const alloc = new Allocator();
     this.zeros = alloc.take(Math.max(...sizes.map(pad4)));
     this.input = alloc.take(this.rows * pad4(sizes[0]!));
+    const resident = train.rows * pad4(train.features) * 4 <= RESIDENT_DATA_MAX_BYTES;
+    this.data = resident ? alloc.take(train.rows * pad4(train.features)) : -1;
+    this.dataOrder = resident ? alloc.take(train.rows) : -1;
     const withDropout = dropout !== null;
     this.layers = sizes.slice(1).map((units, i) => {
       const inputs = sizes[i]!;
@@ -126,11 +143,22 @@ export class FusedMlpEngine implements MlpEngine {
     });
     const wasm = kernels === 'js' ? null : createWasmKernels(alloc.size);
     if (wasm === null && kernels === 'wasm-simd') {
-      throw new Error('WebAssembly SIMD is not available in this runtime; use kernels "js" or "auto"');
+      throw new ValidationError(
+        'WebAssembly SIMD is not available in this runtime; use kernels "js" or "auto"',
+        {
+          details: { field: 'kernels' },
+        },
+      );
     }
     this.k = wasm ?? createJsKernels(new Float32Array(alloc.size));
     this.heap = this.k.heap;
     this.details = { kernels: this.k.name };
+    if (this.data >= 0) {
+      const stride = pad4(train.features);
+      for (let r = 0; r < train.rows; r++) {
+        this.heap.set(train.x.subarray(r * train.features, (r + 1) * train.features), this.data + r * stride);
+      }
+    }
   }
 
   setLearningRate(learningRate: number): void {
@@ -139,13 +167,15 @@ export class FusedMlpEngine implements MlpEngine {
 
   beginEpoch(order: Uint32Array): void {
     this.order = order;
+    if (this.dataOrder >= 0) this.k.heapU32.set(order, this.dataOrder);
     this.lossSum = 0;
     this.correct = 0;
     this.seen = 0;
   }
 
   trainBatch(start: number, count: number): number {
-    const rows = this.loadRows(this.train, this.order, start, count);
+    const rows =
+      this.data >= 0 ? this.gatherBatch(start, count) : this.loadRows(this.train, this.order, start, count);
     this.forward(count, rows, this.dropout);
     const loss = this.outputGradient(count, rows, this.train.y, this.order, start);
     this.backward(count, rows);
@@ -221,6 +251,15 @@ export class FusedMlpEngine implements MlpEngine {
     // The heap is garbage collected with the engine; nothing native to release.
   }
 
+  /** Gathers a batch from the resident training data; returns the padded row count. */
+  private gatherBatch(start: number, count: number): number {
+    const stride = pad4(this.train.features);
+    this.k.gatherRows(this.data, this.dataOrder, start, count, stride, this.input);
+    const rows = pad4(count);
+    this.heap.fill(0, this.input + count * stride, this.input + rows * stride);
+    return rows;
+  }
+
   /** Copies `count` rows (in `order` when given) into the input block; returns the padded row count. */
   private loadRows(split: DatasetSplit, order: Uint32Array | null, start: number, count: number): number {
     const heap = this.heap;
@@ -252,31 +291,48 @@ export class FusedMlpEngine implements MlpEngine {
 
   /** Activation in place, then the dropout mask (training only) into `out`. */
   private activate(l: LayerSlots, count: number, dropout: DropoutDraws | null): void {
+    const { units, outPad, z, mask, out } = l;
+    const n = count * outPad;
+    if (this.activation === 'relu') {
+      // The common case runs entirely in the kernels: draws, ReLU and mask in two passes.
+      if (dropout !== null && out !== z) {
+        this.k.dropoutFill(dropout, mask, count, units, outPad);
+        this.k.relu(z, mask, out, n);
+        return;
+      }
+      this.k.relu(z, -1, z, n);
+    } else {
+      this.activateScalar(l, count);
+    }
+    if (out === z) return;
+    const heap = this.heap;
+    if (dropout === null) {
+      heap.copyWithin(out, z, z + n);
+      return;
+    }
+    this.k.dropoutFill(dropout, mask, count, units, outPad);
+    for (let i = 0; i < count; i++) {
+      const base = i * outPad;
+      for (let t = base; t < base + units; t++) heap[out + t] = heap[z + t]! * heap[mask + t]!;
+    }
+  }
+
+  /** tanh, sigmoid, ELU (and linear: nothing) in place, in plain JavaScript. */
+  private activateScalar(l: LayerSlots, count: number): void {
     const heap = this.heap;
     const { units, outPad, z } = l;
     const act = this.activation;
     for (let i = 0; i < count; i++) {
       const row = z + i * outPad;
       const end = row + units;
-      if (act === 'relu') for (let t = row; t < end; t++) heap[t] = heap[t]! > 0 ? heap[t]! : 0;
-      else if (act === 'tanh') for (let t = row; t < end; t++) heap[t] = Math.tanh(heap[t]!);
+      if (act === 'tanh') for (let t = row; t < end; t++) heap[t] = Math.tanh(heap[t]!);
       else if (act === 'sigmoid') {
         for (let t = row; t < end; t++) heap[t] = 1 / (1 + Math.exp(-heap[t]!));
         // sigmoid(0) = 0.5: padding columns must stay zero or they would leak into the next layer's gradient.
         heap.fill(0, end, row + outPad);
-      } else if (act === 'elu')
+      } else if (act === 'elu') {
         for (let t = row; t < end; t++) heap[t] = heap[t]! > 0 ? heap[t]! : Math.expm1(heap[t]!);
-    }
-    if (l.out === z) return;
-    const { mask, out } = l;
-    if (dropout === null) {
-      heap.copyWithin(out, z, z + count * outPad);
-      return;
-    }
-    dropout.fill(heap, mask, count, units, outPad);
-    for (let i = 0; i < count; i++) {
-      const base = i * outPad;
-      for (let t = base; t < base + units; t++) heap[out + t] = heap[z + t]! * heap[mask + t]!;
+      }
     }
   }
 
@@ -316,19 +372,13 @@ export class FusedMlpEngine implements MlpEngine {
   }
 
   private backward(count: number, rows: number): void {
-    const heap = this.heap;
     for (let index = this.layers.length - 1; index >= 0; index--) {
       const l = this.layers[index]!;
       const prev = index > 0 ? this.layers[index - 1]! : null;
       const a = prev === null ? this.input : prev.out;
       // dK = Aᵀ · dZ: read A transposed through strides instead of materialising the transpose.
       this.k.gemmAB(a, 1, l.inPad, l.dz, l.gradKernel, this.zeros, l.inPad, l.outPad, rows);
-      const gb = l.gradBias;
-      heap.fill(0, gb, gb + l.outPad);
-      for (let i = 0; i < count; i++) {
-        const d = l.dz + i * l.outPad;
-        for (let j = 0; j < l.units; j++) heap[gb + j] = heap[gb + j]! + heap[d + j]!;
-      }
+      this.k.columnSums(l.dz, l.gradBias, count, l.outPad);
       if (prev === null) continue;
       // dA(prev) = dZ · Kᵀ, then through dropout and the activation's derivative into dZ(prev).
       this.k.gemmABt(l.dz, l.kernel, prev.dz, rows, l.inPad, l.outPad);
@@ -337,18 +387,21 @@ export class FusedMlpEngine implements MlpEngine {
   }
 
   private activationGradient(l: LayerSlots, count: number): void {
-    const heap = this.heap;
     const { units, outPad, z, dz, mask } = l;
     const masked = mask !== z;
     const act = this.activation;
+    if (act === 'relu') {
+      this.k.reluGrad(z, masked ? mask : -1, dz, count * outPad);
+      return;
+    }
+    const heap = this.heap;
     for (let i = 0; i < count; i++) {
       const base = i * outPad;
       for (let t = base; t < base + units; t++) {
         const h = heap[z + t]!;
         let g = heap[dz + t]!;
         if (masked) g *= heap[mask + t]!;
-        if (act === 'relu') g = h > 0 ? g : 0;
-        else if (act === 'tanh') g *= 1 - h * h;
+        if (act === 'tanh') g *= 1 - h * h;
         else if (act === 'sigmoid') g *= h * (1 - h);
         else if (act === 'elu') g = h > 0 ? g : g * (h + 1);
         heap[dz + t] = g;

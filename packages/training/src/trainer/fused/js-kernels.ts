@@ -1,3 +1,4 @@
+import type { DropoutDraws } from '../dropout-mask';
 import type { MatKernels } from './mat-kernels';
 
 /**
@@ -6,9 +7,11 @@ import type { MatKernels } from './mat-kernels';
  * accumulators) because V8 does not vectorise and memory traffic, not arithmetic, bounds a naive loop.
  */
 export function createJsKernels(heap: Float32Array): MatKernels {
+  const heapU32 = new Uint32Array(heap.buffer, heap.byteOffset, heap.length);
   return {
     name: 'js',
     heap,
+    heapU32,
     gemmAB(a, aRowStride, aColStride, b, c, bias, m, p, q) {
       for (let i = 0; i < m; i += 2) {
         const a0 = a + i * aRowStride;
@@ -83,6 +86,35 @@ export function createJsKernels(heap: Float32Array): MatKernels {
           heap[c1 + j + 2] = s12;
           heap[c1 + j + 3] = s13;
         }
+      }
+    },
+    relu(z, mask, out, n) {
+      for (let t = 0; t < n; t++) {
+        const v = heap[z + t]! > 0 ? heap[z + t]! : 0;
+        heap[z + t] = v;
+        if (mask >= 0) heap[out + t] = v * heap[mask + t]!;
+      }
+    },
+    reluGrad(z, mask, dz, n) {
+      for (let t = 0; t < n; t++) {
+        const g = mask >= 0 ? heap[dz + t]! * heap[mask + t]! : heap[dz + t]!;
+        heap[dz + t] = heap[z + t]! > 0 ? g : 0;
+      }
+    },
+    columnSums(src, out, rows, cols) {
+      heap.fill(0, out, out + cols);
+      for (let i = 0; i < rows; i++) {
+        const row = src + i * cols;
+        for (let j = 0; j < cols; j++) heap[out + j] = heap[out + j]! + heap[row + j]!;
+      }
+    },
+    dropoutFill(draws: DropoutDraws, mask, rows, units, stride) {
+      draws.fill(heap, mask, rows, units, stride);
+    },
+    gatherRows(src, order, start, count, rowFloats, dst) {
+      for (let i = 0; i < count; i++) {
+        const from = src + heapU32[order + start + i]! * rowFloats;
+        heap.copyWithin(dst + i * rowFloats, from, from + rowFloats);
       }
     },
   };

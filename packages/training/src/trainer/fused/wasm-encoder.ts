@@ -6,6 +6,8 @@
 
 /** WebAssembly value types used by the kernels. */
 export const I32 = 0x7f;
+/** 32-bit float. */
+export const F32 = 0x7d;
 /** 128-bit SIMD vector. */
 export const V128 = 0x7b;
 
@@ -60,7 +62,16 @@ export const op = {
   localSet: (i: number) => [0x21, ...uleb(i)],
   localTee: (i: number) => [0x22, ...uleb(i)],
   i32Const: (n: number) => [0x41, ...sleb(n)],
+  i32Load: (offset = 0) => [0x28, ...memarg(2, offset)],
+  f32Load: (offset = 0) => [0x2a, ...memarg(2, offset)],
+  f32Store: (offset = 0) => [0x38, ...memarg(2, offset)],
+  f32Mul: [0x94],
+  f32ConvertI32U: [0xb3],
   i32Add: [0x6a],
+  i32And: [0x71],
+  i32Or: [0x72],
+  i32Xor: [0x73],
+  i32ShrU: [0x76],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32LtU: [0x49],
@@ -79,15 +90,21 @@ export const op = {
   v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
+  f32x4Max: simd(0xe9),
+  f32x4Gt: simd(0x44),
+  v128And: simd(0x4e),
   /** `i8x16.shuffle` expressed in 32-bit lanes (0-3 from the first operand, 4-7 from the second). */
   shuffle32: (lanes: [number, number, number, number]) =>
     simd(0x0d, ...lanes.flatMap((l) => [l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3])),
 } as const;
 
-/** One exported function: all parameters are i32, no results. */
+/** One exported function. */
 export interface WasmFunction {
   name: string;
-  params: number;
+  /** Parameter value types ({@link I32}, {@link F32}...). */
+  params: number[];
+  /** Result value types (none or one). */
+  results?: number[];
   /** Extra locals after the parameters, in declaration order. */
   locals: number[];
   body: number[];
@@ -108,8 +125,8 @@ function encodeLocals(types: number[]): number[] {
 export function encodeModule(functions: WasmFunction[], minMemoryPages: number): Uint8Array {
   const types = functions.map((f) => [
     0x60,
-    ...vector(new Array<number[]>(f.params).fill([I32])),
-    ...vector([]),
+    ...vector(f.params.map((t) => [t])),
+    ...vector((f.results ?? []).map((t) => [t])),
   ]);
   const code = functions.map((f) => {
     const body = [...encodeLocals(f.locals), ...f.body, ...op.end];

@@ -1,0 +1,119 @@
+/**
+ * bench/infer: predictions per second of the standard model (MLP 36-64-32-3) through ONNX Runtime
+ * (onnxruntime-node, the default `predict` runtime) and through TF.js (best backend available
+ * here: wasm unless tfjs-node is installed). Batch-1 latency and batch-1024 throughput; rounds
+ * alternate runtimes and the figures are medians.
+ *
+ *   npx tsx bench/infer/run.ts [--rounds 3] [--seconds 1.5]
+ */
+import type { Tensor } from '@tensorflow/tfjs';
+import { selectTfBackend } from '../../packages/training/src/backend/tf-backend';
+import { initMlpWeights } from '../../packages/training/src/model/mlp-weights';
+import { predict } from '../../packages/training/src/model/predict';
+import { buildTfjsModel } from '../../packages/training/src/model/tfjs-mlp';
+import { exportMlpToOnnx } from '../../packages/training/src/onnx/onnx-export';
+import { OnnxMlpSession } from '../../packages/training/src/onnx/onnx-session';
+
+const FEATURES = 36;
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) || fallback : fallback;
+};
+const rounds = arg('--rounds', 3);
+const seconds = arg('--seconds', 1.5);
+
+const weights = initMlpWeights(FEATURES, {
+  hiddenLayers: [64, 32],
+  activation: 'relu',
+  dropout: 0.2,
+  seed: 1,
+});
+weights.layers.forEach((l) => l.bias.forEach((_, i) => (l.bias[i] = 0.01 * ((i % 5) - 2))));
+const inputs = (rows: number): Float32Array =>
+  Float32Array.from({ length: rows * FEATURES }, (_, i) => Math.sin(i));
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const percentile = (values: number[], p: number): number =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+
+/** Calls `fn` for about `seconds`; per-call latencies in ms. */
+async function time(fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await fn(); // warm-up
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await fn();
+    latencies.push(performance.now() - t0);
+  }
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const session = await OnnxMlpSession.create(exportMlpToOnnx(weights));
+  const { tf, name: backend } = await selectTfBackend();
+  const model = buildTfjsModel(tf, weights);
+  const tfjsRun = async (x: Float32Array, rows: number): Promise<Float32Array> => {
+    const out = tf.tidy(() => model.predict(tf.tensor2d(x, [rows, FEATURES])) as Tensor);
+    const values = (await out.data()) as Float32Array;
+    out.dispose();
+    return values;
+  };
+  const one = inputs(1);
+  const batch = inputs(1024);
+  const loaded = { weights };
+  // Parity check first: a benchmark of wrong answers is worthless.
+  const a = await session.run(batch, 1024, FEATURES);
+  const b = await tfjsRun(batch, 1024);
+  const maxDiff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+  console.log(
+    `bench/infer: MLP ${FEATURES}-64-32-3; TF.js backend ${backend}; max |onnx - tfjs| on 1024 rows = ${maxDiff.toExponential(2)}`,
+  );
+
+  const results: Record<string, { latency: number[]; p99: number[]; throughput: number[] }> = {};
+  const record = (name: string, latencies: number[], rows: number): void => {
+    const r = (results[name] ??= { latency: [], p99: [], throughput: [] });
+    if (rows === 1) {
+      r.latency.push(median(latencies));
+      r.p99.push(percentile(latencies, 0.99));
+    } else {
+      r.throughput.push((rows * latencies.length) / (latencies.reduce((s, v) => s + v, 0) / 1000));
+    }
+  };
+  for (let round = 1; round <= rounds; round++) {
+    record('onnxruntime', await time(() => session.run(one, 1, FEATURES)), 1);
+    record('tfjs', await time(() => tfjsRun(one, 1)), 1);
+    record('predict() (onnx, with row objects)', await time(() => predict(loaded, { x: one, rows: 1 })), 1);
+    record('onnxruntime', await time(() => session.run(batch, 1024, FEATURES)), 1024);
+    record('tfjs', await time(() => tfjsRun(batch, 1024)), 1024);
+    record(
+      'predict() (onnx, with row objects)',
+      await time(() => predict(loaded, { x: batch, rows: 1024 })),
+      1024,
+    );
+    console.log(`round ${round} done`);
+  }
+  console.log(
+    '\n| runtime | batch-1 latency median (ms) | batch-1 p99 (ms) | batch-1 predictions/s | batch-1024 rows/s |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name, r] of Object.entries(results)) {
+    const latency = median(r.latency);
+    console.log(
+      `| ${name} | ${latency.toFixed(3)} | ${median(r.p99).toFixed(3)} | ${(1000 / latency).toFixed(0)} | ${median(r.throughput).toFixed(0)} |`,
+    );
+  }
+  const ortLatency = median(results['onnxruntime']!.latency);
+  const tfLatency = median(results['tfjs']!.latency);
+  console.log(
+    `\nONNX Runtime vs TF.js: batch-1 ${(tfLatency / ortLatency).toFixed(1)}x faster, batch-1024 ${(median(results['onnxruntime']!.throughput) / median(results['tfjs']!.throughput)).toFixed(1)}x the throughput`,
+  );
+  model.dispose();
+  await session.close();
+}
+
+await main();
