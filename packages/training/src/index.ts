@@ -51,9 +51,14 @@ export {
   type EarlyStoppingConfig,
 } from './model/mlp-config';
 export type { DatasetSplit, TrainingData } from './model/dataset';
+export type { DenseLayerWeights, MlpWeights } from './model/mlp-weights';
+export type { ClassificationMetrics } from './trainer/classification-metrics';
+export type { EngineName } from './trainer/mlp-engine';
+export type { KernelPreference } from './trainer/fused/fused-mlp-engine';
 export { CLASS_LABELS, CLASS_INDEX, type ClassLabel } from './model/class-labels';
 export {
   predict,
+  releasePredictor,
   type PredictableModel,
   type PredictInput,
   type PredictOptions,
@@ -80,6 +85,8 @@ export { OnnxMlpSession } from './onnx/onnx-session';
 export {
   ModelStore,
   MODEL_FILES,
+  MODELS_DIR_ENV,
+  type FeatureInfo,
   type ModelStoreOptions,
   type SaveModelInput,
   type StoredModelInfo,
@@ -94,7 +101,7 @@ export {
   type TrainingTaskStatus,
   type SubmitOptions,
 } from './worker/training-worker-pool';
-export type { TrainingJob, TrainingJobOutcome } from './worker/worker-protocol';
+export type { TrainingJob, TrainingJobOutcome, TrainingJobSave } from './worker/worker-protocol';
 export {
   TRAINING_SESSION_STATUSES,
   trainingHostContract,
@@ -113,7 +120,11 @@ export {
   type SessionBars,
   type TrainingSessionsOptions,
 } from './session/training-sessions';
-export { mlpConfigFromStrategy, type TrainingOverrides } from './session/strategy-to-mlp';
+export {
+  mlpConfigFromStrategy,
+  type StrategySource,
+  type TrainingOverrides,
+} from './session/strategy-to-mlp';
 export { TrainingAdapter, type TrainingAdapterTransportOptions } from './adapter/training-adapter';
 export {
   TrainingManager,
