@@ -1,9 +1,12 @@
 /**
- * The floor: the same call with Node's own `http` and nothing else (no contract, no validation, no
- * retries, no timeouts). It shows what loopback HTTP costs on this machine before ktrdr adds anything.
+ * The floors: the same call with Node's own `http`, and with `fetch` over a keep-alive undici
+ * `Agent` (what the transport's ky sends through), and nothing else (no contract, no validation,
+ * no retries, no timeouts). They show what loopback HTTP costs on this machine before ktrdr adds
+ * anything.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 
 /** A plain server answering every POST with its JSON body plus `ok: true`. */
 export function startFloorServer(): Promise<http.Server> {
@@ -40,4 +43,12 @@ export function floorClient(url: string, input: object): () => Promise<unknown> 
       req.on('error', reject);
       req.end(body);
     });
+}
+
+/** A `fetch` client calling the floor server's `/echo` over one keep-alive undici `Agent`. */
+export function fetchFloorClient(url: string, input: object): () => Promise<unknown> {
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  const body = JSON.stringify(input);
+  const init = { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent };
+  return async () => JSON.parse(await (await fetch(`${url}/echo`, init as RequestInit)).text()) as unknown;
 }

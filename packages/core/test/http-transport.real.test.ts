@@ -254,6 +254,18 @@ describe('HTTP transport against a real server', () => {
     );
   });
 
+  it('reports a port fetch will never connect to as a configuration error naming it', () => {
+    const build = () =>
+      createHttpTransport({
+        baseUrl: 'http://127.0.0.1:9',
+        serviceName: 'ktrdr API',
+        urlVariable: 'KTRDR_API_URL',
+      });
+    expect(build).toThrow(ServiceConfigurationError);
+    expect(build).toThrow(/KTRDR_API_URL.*port 9 is one that fetch refuses/);
+    expect(() => createHttpTransport({ baseUrl: 'http://127.0.0.1:8001', serviceName: 'svc' })).not.toThrow();
+  });
+
   it('keeps a base path prefix and sends the token and extra headers', async () => {
     const { implementation } = createTestService();
     const listener = createRequestListener(implementation);

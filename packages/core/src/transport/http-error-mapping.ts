@@ -1,9 +1,11 @@
+import { isTimeoutError } from 'ky';
 import {
   CancelledError,
   HostServiceError,
   KtrdrError,
   RateLimitedError,
   ServiceConnectionError,
+  ServiceTimeoutError,
   errorFromHttpStatus,
   errorFromJSON,
   isSerializedKtrdrError,
@@ -17,6 +19,8 @@ export interface CallSite {
   url: string;
   /** Environment variable that sets the URL, named in connection errors. */
   urlVariable?: string | undefined;
+  /** Per-attempt timeout of the call, named in timeout errors. */
+  timeoutMs: number;
 }
 
 const CONNECTION_CODES = new Set([
@@ -40,6 +44,12 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** True for a refused, reset or unreachable connection: another attempt may go better. @internal */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = networkCode(error);
+  return code !== undefined && CONNECTION_CODES.has(code);
+}
+
 /** Parses a `Retry-After` header (seconds or HTTP date) into milliseconds. @internal */
 export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
   if (header === null || header.trim() === '') return undefined;
@@ -50,13 +60,8 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
 }
 
 /** Turns an HTTP error response into the ktrdr error it carries, or one built from its status. @internal */
-export function errorFromResponse(
-  site: CallSite,
-  status: number,
-  statusText: string,
-  bodyText: string,
-  retryAfter: string | null,
-): KtrdrError {
+export function errorFromResponse(site: CallSite, response: Response, bodyText: string): KtrdrError {
+  const { status, statusText } = response;
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
@@ -64,7 +69,7 @@ export function errorFromResponse(
     body = undefined;
   }
   const serialized = (body as { error?: unknown } | undefined)?.error;
-  const retryAfterMs = parseRetryAfter(retryAfter);
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
   if (isSerializedKtrdrError(serialized)) {
     const error = errorFromJSON(serialized, status);
     if (error instanceof RateLimitedError && error.retryAfterMs === undefined && retryAfterMs !== undefined) {
@@ -85,8 +90,9 @@ export function errorFromResponse(
 
 /**
  * Maps a failure that produced no usable HTTP response (network error, abort, timeout): an aborted
- * `signal` decides first (its reason is our own timeout or deadline error, or the caller cancelled);
- * refused or reset connections name the service, its URL and what to check.
+ * `signal` decides first (its reason is our own deadline error, or the caller cancelled); then an
+ * attempt that outlived its timeout; refused or reset connections name the service, its URL and
+ * what to check.
  * @internal
  */
 export function errorFromFailure(
@@ -103,6 +109,12 @@ export function errorFromFailure(
     });
   }
   if (error instanceof KtrdrError) return error;
+  if (isTimeoutError(error)) {
+    return new ServiceTimeoutError(
+      `${site.serviceName} did not answer ${site.method} ${site.url} within ${site.timeoutMs} ms`,
+      { details: { service: site.serviceName, url: site.url, timeoutMs: site.timeoutMs } },
+    );
+  }
   const code = networkCode(error);
   if (code !== undefined && CONNECTION_CODES.has(code)) {
     const hint = site.urlVariable === undefined ? 'check its URL' : `check ${site.urlVariable}`;

@@ -1,3 +1,6 @@
+import { type RetryOptions, isHTTPError, isTimeoutError } from 'ky';
+import { isConnectionFailure, parseRetryAfter } from './http-error-mapping';
+
 /** Retry policy of the HTTP transport. Only idempotent calls are retried. */
 export interface HttpRetryOptions {
   /** Retries after the first attempt (default 2). */
@@ -15,11 +18,11 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-/** Statuses worth another attempt: the server may answer differently in a moment. @internal */
-export const RETRY_STATUS_CODES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+/** Statuses worth another attempt: the server may answer differently in a moment. */
+const RETRY_STATUS_CODES = [408, 429, 500, 502, 503, 504];
 
 /** Statuses whose `Retry-After` header sets the wait, instead of the backoff. */
-const RETRY_AFTER_STATUS_CODES: ReadonlySet<number> = new Set([429, 503]);
+const RETRY_AFTER_STATUS_CODES = [429, 503];
 
 /** First backoff step; each retry doubles it (300 ms, 600 ms, 1.2 s...). */
 const BASE_DELAY_MS = 300;
@@ -35,23 +38,43 @@ export function retryPolicy(options: HttpRetryOptions | false | undefined): Retr
 }
 
 /**
- * How long to wait before retry number `retry` (1-based), or undefined to give up. A server's
- * `Retry-After` on 429/503 is obeyed exactly (no jitter: the server said when), unless it asks for
- * more than `maxRetryAfterMs`, in which case waiting is pointless and the call fails at once.
- * Otherwise: exponential backoff with full jitter, capped at `maxDelayMs`, so that clients that
- * failed together do not come back together.
+ * The policy as ky's retry options, less the per-call `limit` and `shouldRetry`. ky does the
+ * waiting: a server's `Retry-After` on 429/503 is obeyed exactly (no jitter: the server said
+ * when); otherwise exponential backoff with full jitter, capped at `maxDelayMs`, so that clients
+ * that failed together do not come back together. Methods are all allowed here: whether a call is
+ * idempotent is the caller's to say, through the per-call limit.
  * @internal
  */
-export function retryDelayMs(
-  policy: RetryPolicy,
-  retry: number,
-  response?: { status: number; retryAfterMs: number | undefined },
-  random: () => number = Math.random,
-): number | undefined {
-  if (retry > policy.limit) return undefined;
-  if (response !== undefined && RETRY_AFTER_STATUS_CODES.has(response.status)) {
-    const after = response.retryAfterMs;
-    if (after !== undefined) return after > policy.maxRetryAfterMs ? undefined : after;
+export function kyRetryOptions(policy: RetryPolicy): RetryOptions {
+  return {
+    methods: ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'],
+    statusCodes: RETRY_STATUS_CODES,
+    afterStatusCodes: RETRY_AFTER_STATUS_CODES,
+    maxRetryAfter: policy.maxRetryAfterMs,
+    backoffLimit: policy.maxDelayMs,
+    delay: (attempt) => BASE_DELAY_MS * 2 ** (attempt - 1),
+    jitter: true,
+    retryOnTimeout: true,
+  };
+}
+
+/**
+ * Whether another attempt may help after `error`: `false` vetoes the retry; `undefined` leaves ky's
+ * own rules to retry it (status codes, `Retry-After`, backoff), which they then always do. Vetoed:
+ * statuses a retry will not change, a `Retry-After` longer than the policy waits (ky would wait
+ * less than the server asked, so the call fails at once, the wait kept in its error), and failures
+ * other than an attempt timeout or a refused or reset connection (a malformed request, say).
+ * @internal
+ */
+export function retryVerdict(error: unknown, policy: RetryPolicy): false | undefined {
+  if (isHTTPError(error)) {
+    const { status, headers } = error.response;
+    if (!RETRY_STATUS_CODES.includes(status)) return false;
+    if (RETRY_AFTER_STATUS_CODES.includes(status)) {
+      const after = parseRetryAfter(headers.get('retry-after'));
+      if (after !== undefined && after > policy.maxRetryAfterMs) return false;
+    }
+    return undefined;
   }
-  return Math.min(policy.maxDelayMs, random() * BASE_DELAY_MS * 2 ** (retry - 1));
+  return isTimeoutError(error) || isConnectionFailure(error) ? undefined : false;
 }

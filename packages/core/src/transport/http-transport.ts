@@ -1,20 +1,15 @@
-import type { OutgoingHttpHeaders } from 'node:http';
+import ky, { type Options as KyOptions, isHTTPError } from 'ky';
+import { Agent } from 'undici';
 import type { ServiceRequest } from '../contract/implement-service';
 import { toSearchParams } from '../contract/query';
-import { type KtrdrError, ServiceConnectionError, ServiceTimeoutError } from '../errors/index';
+import { ServiceConnectionError } from '../errors/index';
 import { NDJSON_CONTENT_TYPE } from '../http/ndjson';
-import { linkedSignal, sleep } from '../internal/abort';
-import { type CallSite, errorFromFailure, errorFromResponse, parseRetryAfter } from './http-error-mapping';
-import {
-  type HttpTarget,
-  type OutgoingRequest,
-  createPool,
-  parseTarget,
-  readText,
-  startExchange,
-} from './http-exchange';
-import { isProgressStream, readSuccess } from './http-response';
-import { type HttpRetryOptions, RETRY_STATUS_CODES, retryDelayMs, retryPolicy } from './http-retry';
+import { linkedSignal } from '../internal/abort';
+import { AttemptFetch, socketReleased } from './http-attempt-fetch';
+import { parseBaseUrl } from './http-base-url';
+import { type CallSite, errorFromFailure, errorFromResponse } from './http-error-mapping';
+import { parseJsonBody, readProgressStream } from './http-response';
+import { type HttpRetryOptions, kyRetryOptions, retryPolicy, retryVerdict } from './http-retry';
 import type { CallOptions, Transport, TransportCounters } from './transport';
 
 export type { HttpRetryOptions } from './http-retry';
@@ -43,11 +38,6 @@ export interface HttpTransportOptions {
   keepAliveTimeoutMs?: number;
 }
 
-/** What one attempt ended with: a value, or a failure and whether another attempt may help. */
-type AttemptOutcome =
-  | { ok: true; value: unknown }
-  | { ok: false; error: KtrdrError; retryable: boolean; status?: number; retryAfterMs?: number };
-
 function queryString(query: ServiceRequest['query']): string {
   if (query === undefined) return '';
   const encoded = toSearchParams(query).toString();
@@ -55,97 +45,75 @@ function queryString(query: ServiceRequest['query']): string {
 }
 
 /**
- * The HTTP transport: one keep-alive connection pool per transport, reused by every call (the
- * seed's "one persistent client per process"). Per-attempt timeout and total deadline; retries with
- * exponential backoff and jitter for idempotent calls only, honouring `Retry-After`; every failure
- * mapped to a ktrdr error that names the service and URL.
- *
- * Built on `node:http` with a keep-alive `Agent` rather than `fetch`: a call costs a fraction of a
- * fetch call (no WHATWG Request/Response objects, no stream adapters), which is what keeps loopback
- * latency in the low hundreds of microseconds (see bench/transport).
+ * The headers of a call, by whether it sends a body and whether it asks for progress: built once
+ * per transport, as plain objects. Header values are checked when a call sends them, so a bad one
+ * fails that call (naming it) rather than the transport's construction.
+ */
+function headerSets(
+  options: HttpTransportOptions,
+): (body: boolean, progress: boolean) => Record<string, string> {
+  const base: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) base['authorization'] = `Bearer ${options.token}`;
+  const sets = [false, true].map((body) =>
+    [false, true].map((progress) => ({
+      ...base,
+      accept: progress ? `${NDJSON_CONTENT_TYPE}, application/json` : 'application/json',
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    })),
+  );
+  return (body, progress) => sets[Number(body)]![Number(progress)]!;
+}
+
+/**
+ * The HTTP transport, on ky: one keep-alive connection pool (an undici `Agent`) per transport,
+ * reused by every call (the seed's "one persistent client per process"). ky makes the attempts:
+ * per-attempt timeout, retries with exponential backoff and jitter for idempotent calls only,
+ * honouring `Retry-After`; the caller's signal and the total deadline bound the whole call, waits
+ * included. Every failure is mapped to a ktrdr error that names the service and URL.
  */
 export function createHttpTransport(options: HttpTransportOptions): Transport {
-  const target: HttpTarget = parseTarget(options.baseUrl, options.serviceName, options.urlVariable);
+  const baseUrl = parseBaseUrl(options.baseUrl, options.serviceName, options.urlVariable);
   const serviceName = options.serviceName;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const policy = retryPolicy(options.retry);
-  const agent = createPool(target, options.connections ?? 16, options.keepAliveTimeoutMs ?? 30_000);
+  const headers = headerSets(options);
+  const keepAliveMs = options.keepAliveTimeoutMs ?? 30_000;
+  const agent = new Agent({
+    connections: options.connections ?? 16,
+    keepAliveTimeout: keepAliveMs,
+    // Caps a server's keep-alive hint, so that the shorter of the two wins.
+    keepAliveMaxTimeout: keepAliveMs,
+  });
   const counters: TransportCounters = { bytesSent: 0, bytesReceived: 0, attempts: 0, retries: 0 };
-  const baseHeaders: OutgoingHttpHeaders = { ...options.headers };
-  if (options.token !== undefined) baseHeaders['authorization'] = `Bearer ${options.token}`;
+  // One ky instance per transport: what every call shares is merged once, not per call.
+  const client = ky.create({
+    // Not a ky option: ky passes it on to fetch, so every attempt goes through this pool.
+    dispatcher: agent,
+    retry: kyRetryOptions(policy),
+    hooks: { beforeRequest: [() => void counters.attempts++] },
+    // A host service never redirects: following one would send the call, and its token, elsewhere.
+    redirect: 'manual',
+  } as KyOptions);
   let closed = false;
-
-  async function attempt(
-    site: CallSite,
-    request: OutgoingRequest,
-    callSignal: AbortSignal | undefined,
-    callOptions: CallOptions,
-    attemptTimeoutMs: number,
-  ): Promise<AttemptOutcome> {
-    counters.attempts++;
-    if (request.body !== undefined) counters.bytesSent += Buffer.byteLength(request.body);
-    const exchange = startExchange(target, agent, request, attemptTimeoutMs, callSignal);
-    try {
-      const response = await exchange.response;
-      const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        // A progress stream shows the server is alive: from here only the deadline and the
-        // caller's signal bound it, not the per-attempt timeout.
-        if (isProgressStream(response)) exchange.disarmTimer();
-        const { value, bytes } = await readSuccess(site, response, callOptions.onProgress);
-        counters.bytesReceived += bytes;
-        if (exchange.stopped() !== undefined) throw new Error('stopped');
-        return { ok: true, value };
-      }
-      const text = await readText(response);
-      counters.bytesReceived += Buffer.byteLength(text);
-      const retryAfter = response.headers['retry-after'] ?? null;
-      return {
-        ok: false,
-        error: errorFromResponse(site, status, response.statusMessage ?? '', text, retryAfter),
-        retryable: RETRY_STATUS_CODES.has(status),
-        status,
-        retryAfterMs: parseRetryAfter(retryAfter),
-      };
-    } catch (error) {
-      const stopped = exchange.stopped();
-      if (stopped === 'timeout') {
-        // Another attempt may be luckier, unless the caller's deadline or signal ended the call.
-        const timeout = new ServiceTimeoutError(
-          `${serviceName} did not answer ${site.method} ${site.url} within ${attemptTimeoutMs} ms`,
-          { details: { service: serviceName, url: site.url, timeoutMs: attemptTimeoutMs } },
-        );
-        return { ok: false, error: timeout, retryable: callSignal?.aborted !== true };
-      }
-      const mapped = errorFromFailure(site, error, stopped === 'aborted' ? callSignal : undefined);
-      // A refused or reset connection may go better next time; a cancellation or a malformed answer will not.
-      return {
-        ok: false,
-        error: mapped,
-        retryable: stopped === undefined && mapped instanceof ServiceConnectionError,
-      };
-    } finally {
-      exchange.done();
-    }
-  }
 
   return {
     kind: 'http',
     serviceName,
-    target: target.baseUrl,
+    target: baseUrl,
     counters: () => ({ ...counters }),
     async call(request: ServiceRequest, callOptions: CallOptions = {}) {
-      const url = target.baseUrl + request.path;
+      const path = baseUrl + request.path;
       const site: CallSite = {
         serviceName,
-        baseUrl: target.baseUrl,
+        baseUrl,
         method: request.method,
-        url,
+        url: path,
         urlVariable: options.urlVariable,
+        timeoutMs: callOptions.timeoutMs ?? timeoutMs,
       };
       if (closed) {
-        throw new ServiceConnectionError(`${serviceName} client for ${target.baseUrl} is closed`, {
-          details: { service: serviceName, url },
+        throw new ServiceConnectionError(`${serviceName} client for ${baseUrl} is closed`, {
+          details: { service: serviceName, url: path },
         });
       }
       const deadlineMs = callOptions.deadlineMs ?? options.deadlineMs;
@@ -155,51 +123,41 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           ? callOptions.signal && { signal: callOptions.signal, dispose: () => undefined }
           : linkedSignal([callOptions.signal], {
               ms: deadlineMs,
-              message: `${serviceName} did not complete ${request.method} ${url} within its ${deadlineMs} ms deadline`,
-              details: { service: serviceName, url, deadlineMs },
+              message: `${serviceName} did not complete ${request.method} ${path} within its ${deadlineMs} ms deadline`,
+              details: { service: serviceName, url: path, deadlineMs },
             });
+      const signal = call?.signal;
       const idempotent = callOptions.idempotent ?? request.method === 'GET';
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-      const headers: OutgoingHttpHeaders = {
-        ...baseHeaders,
-        accept:
-          callOptions.onProgress === undefined
-            ? 'application/json'
-            : `${NDJSON_CONTENT_TYPE}, application/json`,
-      };
-      if (body !== undefined) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = Buffer.byteLength(body);
-      }
-      const outgoing: OutgoingRequest = {
-        method: request.method,
-        path: target.basePath + request.path + queryString(request.query),
-        headers,
-        body,
-      };
-      const attemptTimeoutMs = callOptions.timeoutMs ?? timeoutMs;
+      const attempt = new AttemptFetch(body, counters);
       try {
-        for (let retry = 1; ; retry++) {
-          const outcome = await attempt(site, outgoing, call?.signal, callOptions, attemptTimeoutMs);
-          if (outcome.ok) return outcome.value;
-          const delay =
-            idempotent && outcome.retryable
-              ? retryDelayMs(
-                  policy,
-                  retry,
-                  outcome.status === undefined
-                    ? undefined
-                    : { status: outcome.status, retryAfterMs: outcome.retryAfterMs },
-                )
-              : undefined;
-          if (delay === undefined) throw outcome.error;
-          counters.retries++;
-          try {
-            await sleep(delay, call?.signal);
-          } catch (error) {
-            throw errorFromFailure(site, error, call?.signal);
-          }
-        }
+        const response = await client(path + queryString(request.query), {
+          method: request.method,
+          headers: headers(body !== undefined, callOptions.onProgress !== undefined),
+          timeout: site.timeoutMs,
+          signal,
+          retry: {
+            limit: idempotent ? policy.limit : 0,
+            // Counted here rather than in a beforeRetry hook, which runs only after the wait: a
+            // retry the deadline or the caller cut short while waiting still counts.
+            shouldRetry: ({ error }) => {
+              if (closed || signal?.aborted === true) return false;
+              const verdict = retryVerdict(error, policy);
+              if (verdict === undefined) counters.retries++;
+              return verdict;
+            },
+          },
+          fetch: attempt.fetch,
+        });
+        if (attempt.text !== undefined) return parseJsonBody(site, response.status, attempt.text);
+        const { value, bytes } = await readProgressStream(site, response, callOptions.onProgress);
+        counters.bytesReceived += bytes;
+        await socketReleased();
+        return value;
+      } catch (error) {
+        throw isHTTPError(error)
+          ? errorFromResponse(site, error.response, attempt.text ?? '')
+          : errorFromFailure(site, error, signal);
       } finally {
         call?.dispose();
       }
@@ -207,7 +165,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     async close() {
       if (closed) return;
       closed = true;
-      agent.destroy();
+      // Destroy rather than drain: a call still running (a progress stream, say) ends now.
+      await agent.destroy();
     },
   };
 }
