@@ -33,6 +33,7 @@ export {
   type ServiceRequest,
 } from './contract/implement-service';
 export { buildRequest, createServiceClient, type ServiceClient } from './contract/client';
+export { parseInput } from './contract/validation';
 export type { CallOptions, Transport, TransportCounters } from './transport/transport';
 export {
   createHttpTransport,

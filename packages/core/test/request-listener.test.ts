@@ -53,6 +53,16 @@ describe('request listener', () => {
     }
   });
 
+  it('answers a broken percent-escape in a path parameter with 400 naming the parameter', async () => {
+    await using service = await startTestServer();
+    const answer = await rawRequest(service.url, { method: 'GET', path: '/items/%E0%A4%A' });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      success: false,
+      error: { code: 'validation', details: { field: 'id' } },
+    });
+  });
+
   it('routes an absolute-form request target, as some proxies send it', async () => {
     await using service = await startTestServer();
     const answer = await rawRequest(service.url, {

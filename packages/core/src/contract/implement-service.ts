@@ -100,7 +100,14 @@ export function implementService<C extends ServiceContract>(
   return {
     contract,
     match,
-    hasPath: (path) => routes.some((entry) => entry.template.match(path) !== undefined),
+    hasPath: (path) =>
+      routes.some((entry) => {
+        try {
+          return entry.template.match(path) !== undefined;
+        } catch {
+          return true; // ours, but malformed: handle() answers it with a ValidationError
+        }
+      }),
     async handle(request, context) {
       const matched = match(request.method, request.path);
       if (matched === undefined) {

@@ -1,3 +1,5 @@
+import { ValidationError } from '../errors/index';
+
 /** A compiled `:param` path template. @internal */
 export interface PathTemplate {
   readonly template: string;
@@ -26,7 +28,15 @@ export function compilePath(template: string): PathTemplate {
       if (m === null) return undefined;
       const values: Record<string, string> = {};
       params.forEach((name, i) => {
-        values[name] = decodeURIComponent(m[i + 1] ?? '');
+        const raw = m[i + 1] ?? '';
+        try {
+          values[name] = decodeURIComponent(raw);
+        } catch {
+          // A broken %-escape is the caller's mistake (400), not a server failure.
+          throw new ValidationError(`Malformed percent-encoding in path parameter ${name}: ${raw}`, {
+            details: { field: name },
+          });
+        }
       });
       return values;
     },

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError, parseInput } from '@ktrdr/core';
 import { type DataService, dataApiContract, formatBarsCsv } from '@ktrdr/data';
-import { parseRouteInput } from '../http/parse-input';
 
 /** Content type of bar downloads. */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -28,7 +27,7 @@ export function barsCsvRoute(data: DataService): RequestHandler {
   return async (req, res, next) => {
     const { format, ...query } = req.query as Record<string, unknown>;
     if (!wantsCsv(format, req.headers.accept)) return next();
-    const input = parseRouteInput(
+    const input = parseInput(
       dataApiContract.routes.bars.input,
       { ...query, symbol: req.params['symbol'], timeframe: req.params['timeframe'] },
       'bars input',
