@@ -19,13 +19,13 @@ import { createTrainingHostService } from '../host-service/create-training-host-
 import type { TrainingSessionInfo } from '../host-service/training-host-contract';
 import { TrainingManager } from '../manager/training-manager';
 import { validateMlpConfig } from '../model/mlp-config';
-import { predict } from '../model/predict';
+import { predict, releasePredictor } from '../model/predict';
 import { mlpConfigFromStrategy } from '../session/strategy-to-mlp';
 import { TrainingSessions } from '../session/training-sessions';
-import { type StoredModelInfo, ModelStore } from '../storage/model-store';
+import { type LoadedModel, type StoredModelInfo, ModelStore } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
 import { TrainingWorkerPool } from '../worker/training-worker-pool';
-import { formatModelName, parseModelName } from './model-names';
+import { type ModelRef, formatModelName, parseModelName } from './model-names';
 
 /** Options of {@link TrainingService}. */
 export interface TrainingServiceOptions {
@@ -113,6 +113,7 @@ export class TrainingService implements AsyncDisposable {
   /** Training operations of this service not finished yet. */
   private readonly running = new Set<OperationHandle<TrainOutcome>>();
   private closing: Promise<void> | undefined;
+  private readonly loadedModels = new Map<string, Promise<LoadedModel>>();
 
   constructor(options: TrainingServiceOptions) {
     this.data = options.data;
@@ -241,7 +242,7 @@ export class TrainingService implements AsyncDisposable {
   /** Per-bar BUY/HOLD/SELL with probabilities on the latest stored bars of `symbol`. */
   async predict(request: PredictRequest) {
     const ref = parseModelName(request.model);
-    const model = await this.models.load(ref.key, ref.version);
+    const model = await this.loadedModel(ref);
     const timeframe = request.timeframe ?? ref.key.timeframe;
     const spec = model.features['spec'] as FeatureSpec | undefined;
     if (spec === undefined) {
@@ -294,6 +295,23 @@ export class TrainingService implements AsyncDisposable {
     return this.closing;
   }
 
+  /**
+   * A stored version, loaded once: its ONNX Runtime session is opened on first use and reused by
+   * every later prediction (a version's files never change once written).
+   */
+  private async loadedModel(ref: ModelRef): Promise<LoadedModel> {
+    const version = ref.version === 'latest' ? await this.models.latestVersion(ref.key) : ref.version;
+    if (version === undefined) return this.models.load(ref.key, 'latest'); // its NotFoundError
+    const name = formatModelName(ref.key, version);
+    let loaded = this.loadedModels.get(name);
+    if (loaded === undefined) {
+      loaded = this.models.load(ref.key, version);
+      this.loadedModels.set(name, loaded);
+      loaded.catch(() => this.loadedModels.delete(name));
+    }
+    return loaded;
+  }
+
   private async shutDown(): Promise<void> {
     const running = [...this.running];
     for (const handle of running) handle.cancel('The training service is closing');
@@ -304,6 +322,9 @@ export class TrainingService implements AsyncDisposable {
       sleep(CLOSE_GRACE_MS, grace.signal).catch(() => undefined),
     ]);
     grace.abort();
+    const loaded = await Promise.allSettled(this.loadedModels.values());
+    for (const model of loaded) if (model.status === 'fulfilled') await releasePredictor(model.value);
+    this.loadedModels.clear();
     await this.adapter.close();
   }
 
