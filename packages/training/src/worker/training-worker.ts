@@ -5,7 +5,7 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { toKtrdrError } from '@ktrdr/core';
+import { CancelledError, toKtrdrError } from '@ktrdr/core';
 import { ModelStore } from '../storage/model-store';
 import { trainMlp } from '../trainer/train-mlp';
 import type { TrainingProgress } from '../trainer/training-types';
@@ -58,6 +58,10 @@ async function run(job: TrainingJob, cancelFlag: Int32Array, progressIntervalMs:
       onProgress,
     });
     const outcome: TrainingJobOutcome = { result };
+    // A stop that arrived after the last batch still means "no model": check before saving one.
+    if (controller.signal.aborted || Atomics.load(cancelFlag, 0) !== 0) {
+      throw new CancelledError('Training was cancelled before its model was saved');
+    }
     if (job.save !== undefined) {
       const { modelsDir, ...save } = job.save;
       outcome.saved = await new ModelStore(modelsDir === undefined ? {} : { root: modelsDir }).save({
