@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { createHttpTransport, createServiceClient, loadConfig, operationsContract } from '@ktrdr/core';
 import { dataApiContract } from '@ktrdr/data';
 import type { IbSimulator } from '@ktrdr/ib-sim';
@@ -157,10 +158,15 @@ describe('--url: the same commands over one HTTP client to a running API', () =>
   });
 
   it('an API that is not there is exit 4 with what to check', async () => {
-    const run = await runKtrdr(['data', 'symbols', '--url', 'http://127.0.0.1:9']);
+    // A port that was free a moment ago: nothing listens there, so the connection is refused.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const run = await runKtrdr(['data', 'symbols', '--url', `http://127.0.0.1:${port}`]);
     expect(run.code).toBe(EXIT_CODES.unavailable);
     expect(run.stderr.trimEnd().split('\n')).toEqual([
-      'ktrdr: ktrdr API is not reachable at http://127.0.0.1:9/api/v1 (ECONNREFUSED). Is it running? Start it, or check --url.',
+      `ktrdr: ktrdr API is not reachable at http://127.0.0.1:${port}/api/v1 (ECONNREFUSED). Is it running? Start it, or check --url.`,
     ]);
   });
 });

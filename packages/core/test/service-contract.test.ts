@@ -29,6 +29,15 @@ describe('path templates', () => {
   it('fills parameters encoded', () => {
     expect(compilePath('/a/:x/b/:y').fill({ x: 'EUR/USD', y: 3 })).toBe('/a/EUR%2FUSD/b/3');
   });
+
+  it('refuses dot segments, which URL normalisation would turn into another route', () => {
+    for (const value of ['.', '..']) {
+      expect(() => compilePath('/items/:id').fill({ id: value })).toThrow(
+        expect.objectContaining({ code: 'validation', details: { field: 'id' } }),
+      );
+    }
+    expect(compilePath('/items/:id').fill({ id: '...' })).toBe('/items/...');
+  });
 });
 
 describe('buildRequest', () => {

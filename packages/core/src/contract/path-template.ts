@@ -10,6 +10,18 @@ export interface PathTemplate {
 
 const cache = new Map<string, PathTemplate>();
 
+/**
+ * Encodes one path parameter. `.` and `..` survive percent-encoding and URL normalisation would turn
+ * them into another path (another route): refuse them.
+ */
+function encodeSegment(name: string, value: unknown): string {
+  const text = String(value ?? '');
+  if (text === '.' || text === '..') {
+    throw new ValidationError(`Path parameter ${name} cannot be "${text}"`, { details: { field: name } });
+  }
+  return encodeURIComponent(text);
+}
+
 /** Compiles (and caches) a path template such as `/data/symbol-info/:symbol`. @internal */
 export function compilePath(template: string): PathTemplate {
   const cached = cache.get(template);
@@ -47,9 +59,7 @@ export function compilePath(template: string): PathTemplate {
         : (values) =>
             segments
               .map((segment) =>
-                segment.startsWith(':')
-                  ? encodeURIComponent(String(values[segment.slice(1)] ?? ''))
-                  : segment,
+                segment.startsWith(':') ? encodeSegment(segment.slice(1), values[segment.slice(1)]) : segment,
               )
               .join('/'),
   };
