@@ -71,7 +71,7 @@ export {
   type OperationRegistryOptions,
   type StartOperationOptions,
 } from './operations/operation-registry';
-export { sleep } from './internal/abort';
+export { raceAbort, sleep } from './internal/abort';
 export {
   operationInfoSchema,
   operationsContract,

@@ -51,12 +51,16 @@ export function linkedSignal(
 }
 
 /**
- * Rejects as soon as `signal` aborts; settles like `work` otherwise. Used where the callee might
- * ignore the signal: the caller must never hang on it.
- * @internal
+ * Settles like `work`, or rejects as soon as `signal` aborts (with the abort's ktrdr error, or a
+ * `CancelledError`). For waits on work the caller does not own — a lookup shared with other callers,
+ * a handler that might ignore its signal — so the caller never hangs on it while the work goes on.
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal, what));
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined); // observed by whoever else waits for it
+    return Promise.reject(abortError(signal, what));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal, what));
     signal.addEventListener('abort', onAbort, { once: true });

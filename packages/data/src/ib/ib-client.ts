@@ -1,6 +1,6 @@
-import { CancelledError, RateLimitedError, UnknownSymbolError } from '@ktrdr/core';
+import { CancelledError, RateLimitedError, UnknownSymbolError, raceAbort } from '@ktrdr/core';
 import type { Timeframe } from '../domain/timeframes';
-import { abortError, backoffDelay } from './backoff';
+import { backoffDelay } from './backoff';
 import {
   type IbConnectionLease,
   type IbConnectionRegistry,
@@ -210,7 +210,7 @@ export class IbClient {
       const key = JSON.stringify([normalized, contract.secType, contract.conId ?? null, whatToShow, useRTH]);
       const load = (): Promise<number> =>
         this.sendHeadTimestamp(contract, whatToShow, useRTH, options.timeoutMs ?? this.requestTimeoutMs);
-      const ms = await raceSignal(
+      const ms = await raceAbort(
         this.lease.headTimestamps.getOrLoad(key, load),
         options.signal,
         'IB head timestamp',
@@ -350,7 +350,7 @@ export class IbClient {
       if (type === undefined) this.lease.contracts.set(`${symbol}|${info.instrumentType}`, info);
       return info;
     });
-    return raceSignal(lookup, options.signal, `IB contract lookup for ${symbol}`);
+    return raceAbort(lookup, options.signal, `IB contract lookup for ${symbol}`);
   }
 
   private async searchContract(
@@ -413,24 +413,4 @@ export class IbClient {
 /** Creates an {@link IbClient}; see {@link IbClientOptions}. */
 export function createIbClient(options: IbClientOptions = {}): IbClient {
   return new IbClient(options);
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts (the work itself goes on for other callers). */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal, what));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal, what));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -6,6 +6,7 @@ import {
   type OperationProgress,
   UnknownSymbolError,
   ValidationError,
+  raceAbort,
 } from '@ktrdr/core';
 import type { AsyncDataAdapter } from '../adapter/async-data-adapter';
 import { calendarForInstrument } from '../calendar/exchange-calendars';
@@ -282,7 +283,7 @@ export class AsyncDataManager {
       }
       return validation.contractInfo;
     });
-    return raceSignal(lookup, signal, `Validating ${symbol}`);
+    return raceAbort(lookup, signal, `Validating ${symbol}`);
   }
 
   private headTimestamp(
@@ -294,7 +295,7 @@ export class AsyncDataManager {
     const lookup = this.heads.getOrLoad(`${symbol}:${timeframe}`, () =>
       this.adapter.getHeadTimestamp(symbol, { timeframe, instrumentType }),
     );
-    return raceSignal(lookup, signal, `Reading the head timestamp of ${symbol}`);
+    return raceAbort(lookup, signal, `Reading the head timestamp of ${symbol}`);
   }
 
   private calendarFor(info: ContractInfo): TradingCalendar {
@@ -313,31 +314,6 @@ export class AsyncDataManager {
   getHealthStatus(): Promise<HealthStatus> {
     return this.adapter.healthCheck();
   }
-}
-
-/** `promise`, or a `CancelledError` as soon as `signal` aborts (the shared work goes on). */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (signal === undefined) return promise;
-  const cancelled = () =>
-    signal.reason instanceof CancelledError ? signal.reason : new CancelledError(`${what} was cancelled`);
-  if (signal.aborted) {
-    promise.catch(() => undefined); // observed by whoever else waits for it
-    return Promise.reject(cancelled());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function parseMode(value: string): LoadMode {
