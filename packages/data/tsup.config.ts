@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   platform: 'node',
+  // import.meta.url in the CJS build (BarFrame loads arquero lazily relative to it).
+  shims: true,
 });

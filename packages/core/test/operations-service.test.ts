@@ -112,6 +112,8 @@ describe('operations service', () => {
     const handle = registry.start('training', work);
     const seen: unknown[] = [];
     const waiting = client.wait({ operation_id: handle.id }, { onProgress: (p) => seen.push(p) });
+    // Step the work only once the server-side wait listens, so every step is observed.
+    while (handle.listenerCount('progress') === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     while (!handle.done) {
       next();
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,4 +1,4 @@
-import { isTimeoutError } from 'ky';
+import { isTimeoutError } from './ky-errors';
 import {
   CancelledError,
   HostServiceError,

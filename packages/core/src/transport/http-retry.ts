@@ -1,4 +1,5 @@
-import { type RetryOptions, isHTTPError, isTimeoutError } from 'ky';
+import type { RetryOptions } from 'ky';
+import { isHTTPError, isTimeoutError } from './ky-errors';
 import { isConnectionFailure, parseRetryAfter } from './http-error-mapping';
 
 /** Retry policy of the HTTP transport. Only idempotent calls are retried. */

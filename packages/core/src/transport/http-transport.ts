@@ -1,5 +1,6 @@
-import ky, { type Options as KyOptions, isHTTPError } from 'ky';
-import { Agent } from 'undici';
+import type { KyInstance, Options as KyOptions } from 'ky';
+import type { Agent } from 'undici';
+import { isHTTPError } from './ky-errors';
 import type { ServiceRequest } from '../contract/implement-service';
 import { toSearchParams } from '../contract/query';
 import { ServiceConnectionError } from '../errors/index';
@@ -64,6 +65,22 @@ function headerSets(
   return (body, progress) => sets[Number(body)]![Number(progress)]!;
 }
 
+interface HttpModules {
+  ky: KyInstance;
+  Agent: typeof Agent;
+}
+
+let httpModules: Promise<HttpModules> | undefined;
+
+/** ky and undici, loaded once per process on first need (together they cost ~100 ms to import). */
+function loadHttpModules(): Promise<HttpModules> {
+  httpModules ??= Promise.all([import('ky'), import('undici')]).then(([ky, undici]) => ({
+    ky: ky.default,
+    Agent: undici.Agent,
+  }));
+  return httpModules;
+}
+
 /**
  * The HTTP transport, on ky: one keep-alive connection pool (an undici `Agent`) per transport,
  * reused by every call (the seed's "one persistent client per process"). ky makes the attempts:
@@ -78,22 +95,28 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const policy = retryPolicy(options.retry);
   const headers = headerSets(options);
   const keepAliveMs = options.keepAliveTimeoutMs ?? 30_000;
-  const agent = new Agent({
-    connections: options.connections ?? 16,
-    keepAliveTimeout: keepAliveMs,
-    // Caps a server's keep-alive hint, so that the shorter of the two wins.
-    keepAliveMaxTimeout: keepAliveMs,
-  });
   const counters: TransportCounters = { bytesSent: 0, bytesReceived: 0, attempts: 0, retries: 0 };
-  // One ky instance per transport: what every call shares is merged once, not per call.
-  const client = ky.create({
-    // Not a ky option: ky passes it on to fetch, so every attempt goes through this pool.
-    dispatcher: agent,
-    retry: kyRetryOptions(policy),
-    hooks: { beforeRequest: [() => void counters.attempts++] },
-    // A host service never redirects: following one would send the call, and its token, elsewhere.
-    redirect: 'manual',
-  } as KyOptions);
+  // Built on the first call: a process that never calls over HTTP never loads ky and undici.
+  let pool: Promise<{ agent: Agent; client: KyInstance }> | undefined;
+  const connect = () =>
+    (pool ??= loadHttpModules().then(({ ky, Agent }) => {
+      const agent = new Agent({
+        connections: options.connections ?? 16,
+        keepAliveTimeout: keepAliveMs,
+        // Caps a server's keep-alive hint, so that the shorter of the two wins.
+        keepAliveMaxTimeout: keepAliveMs,
+      });
+      // One ky instance per transport: what every call shares is merged once, not per call.
+      const client = ky.create({
+        // Not a ky option: ky passes it on to fetch, so every attempt goes through this pool.
+        dispatcher: agent,
+        retry: kyRetryOptions(policy),
+        hooks: { beforeRequest: [() => void counters.attempts++] },
+        // A host service never redirects: following one would send the call, and its token, elsewhere.
+        redirect: 'manual',
+      } as KyOptions);
+      return { agent, client };
+    }));
   let closed = false;
 
   return {
@@ -131,6 +154,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
       const attempt = new AttemptFetch(body, counters);
       try {
+        const { client } = await connect();
         const response = await client(path + queryString(request.query), {
           method: request.method,
           headers: headers(body !== undefined, callOptions.onProgress !== undefined),
@@ -166,7 +190,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       if (closed) return;
       closed = true;
       // Destroy rather than drain: a call still running (a progress stream, say) ends now.
-      await agent.destroy();
+      if (pool !== undefined) await (await pool).agent.destroy();
     },
   };
 }

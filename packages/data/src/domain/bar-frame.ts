@@ -1,8 +1,20 @@
 import { ValidationError } from '@ktrdr/core';
-import * as aq from 'arquero';
+import { createRequire } from 'node:module';
+import type * as Arquero from 'arquero';
 import { type Bar, type BarColumns, type BarColumnsInput, BAR_FIELDS } from './bars';
 
-type ColumnTable = ReturnType<typeof aq.table>;
+type ColumnTable = ReturnType<typeof Arquero.table>;
+
+let arquero: typeof Arquero | undefined;
+
+/**
+ * arquero is the heaviest import of the package (about 100 ms) and only `toTable` needs it, so it
+ * loads on first use: a CLI command that never builds a table never pays for it.
+ */
+function loadArquero(): typeof Arquero {
+  arquero ??= createRequire(import.meta.url)('arquero') as typeof Arquero;
+  return arquero;
+}
 
 /**
  * An immutable OHLCV series: bars sorted by strictly increasing UTC start time, no duplicates.
@@ -184,7 +196,7 @@ export class BarFrame {
 
   /** The columns as an arquero table (`time` in epoch ms), built once and shared. */
   toTable(): ColumnTable {
-    this.#table ??= aq.table({ ...this.#columns });
+    this.#table ??= loadArquero().table({ ...this.#columns });
     return this.#table;
   }
 
