@@ -24,10 +24,10 @@ try {
     process.stdout.write(`\r${p.percentage.toFixed(0).padStart(3)}% ${p.current_step ?? ''}      `),
   );
   const { model, session } = await run.result();
-  const test = session.metrics['test'] as { accuracy: number; f1: number } | null;
+  const test = session.metrics['test'] as { accuracy: number; f1_score: number } | null;
   console.log(`\nSaved ${model}${session.simulated ? ' (trained on SIMULATED data)' : ''}`);
   console.log(`backend ${session.gpu_usage?.backend}, epochs ${String(session.metrics['epochs_run'])}`);
-  console.log(`test accuracy ${test?.accuracy.toFixed(3)}, weighted F1 ${test?.f1.toFixed(3)}`);
+  console.log(`test accuracy ${test?.accuracy.toFixed(3)}, weighted F1 ${test?.f1_score.toFixed(3)}`);
 } finally {
   await training.close();
   await data.close();

@@ -19,6 +19,7 @@ import { parseStrategy } from '../strategy/parse-strategy';
 import type { TrainingProgress } from '../trainer/training-types';
 import type { TrainingTask, TrainingWorkerPool } from '../worker/training-worker-pool';
 import { mlpConfigFromStrategy } from './strategy-to-mlp';
+import { classificationJson, epochMetricsJson } from '../storage/metrics-json';
 
 /** Bars a session trains on, labelled real or simulated. */
 export interface SessionBars {
@@ -213,12 +214,12 @@ export class TrainingSessions {
       const { result, saved } = outcome;
       this.lastBackend = result.backend;
       info.metrics = {
-        history: result.history,
+        history: result.history.map(epochMetricsJson),
         best_epoch: result.bestEpoch,
         stopped_early: result.stoppedEarly,
         epochs_run: result.epochsRun,
-        validation: result.validation ?? null,
-        test: result.test ?? null,
+        validation: classificationJson(result.validation),
+        test: classificationJson(result.test),
         samples_per_second: result.samplesPerSecond,
         duration_ms: result.durationMs,
       };
@@ -259,7 +260,7 @@ export class TrainingSessions {
     };
     if (progress.type === 'epoch') {
       const history = (info.metrics['history'] as unknown[] | undefined) ?? [];
-      info.metrics = { ...info.metrics, history: [...history, progress.metrics] };
+      info.metrics = { ...info.metrics, history: [...history, epochMetricsJson(progress.metrics)] };
     }
   }
 

@@ -7,8 +7,8 @@ import { CLASS_LABELS } from '../model/class-labels';
 import type { MlpWeights } from '../model/mlp-weights';
 import { buildTfjsModel } from '../model/tfjs-mlp';
 import { exportMlpToOnnx, ONNX_OPSET } from '../onnx/onnx-export';
-import type { ClassificationMetrics } from '../trainer/classification-metrics';
 import type { TrainingResult } from '../trainer/training-types';
+import { classificationJson, epochMetricsJson } from './metrics-json';
 import {
   insideRoot,
   latestPointerName,
@@ -406,32 +406,10 @@ async function readJson<T>(directory: string, file: string): Promise<T> {
   return JSON.parse(await readFile(path.join(directory, file), 'utf8')) as T;
 }
 
-function classificationJson(m: ClassificationMetrics | undefined): Record<string, unknown> | null {
-  if (m === undefined) return null;
-  return {
-    accuracy: m.accuracy,
-    loss: m.loss,
-    precision: m.precision,
-    recall: m.recall,
-    f1_score: m.f1,
-    confusion_matrix: m.confusionMatrix,
-    support: m.support,
-    samples: m.samples,
-  };
-}
-
 /** `metrics.json`, in the reference system's snake_case. */
 function metricsJson(result: TrainingResult): Record<string, unknown> {
   return {
-    history: result.history.map((h) => ({
-      epoch: h.epoch,
-      train_loss: h.loss,
-      train_accuracy: h.accuracy,
-      val_loss: h.valLoss ?? null,
-      val_accuracy: h.valAccuracy ?? null,
-      learning_rate: h.learningRate,
-      duration_ms: h.durationMs,
-    })),
+    history: result.history.map(epochMetricsJson),
     validation: classificationJson(result.validation),
     test: classificationJson(result.test),
     best_epoch: result.bestEpoch,

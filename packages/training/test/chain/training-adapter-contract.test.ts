@@ -159,12 +159,12 @@ describe.each(TRANSPORTS)('TrainingAdapter contract over $name', (transport) => 
     }
 
     expect(final.progress).toMatchObject({ epoch: epochs, total_epochs: epochs, progress_percent: 100 });
-    const history = final.metrics['history'] as { epoch: number; loss: number; valAccuracy: number }[];
+    const history = final.metrics['history'] as { epoch: number; train_loss: number; val_accuracy: number }[];
     expect(history.map((h) => h.epoch)).toEqual(Array.from({ length: epochs }, (_, i) => i + 1));
     for (const h of history) {
-      expect(Number.isFinite(h.loss)).toBe(true);
-      expect(h.valAccuracy).toBeGreaterThanOrEqual(0);
-      expect(h.valAccuracy).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(h.train_loss)).toBe(true);
+      expect(h.val_accuracy).toBeGreaterThanOrEqual(0);
+      expect(h.val_accuracy).toBeLessThanOrEqual(1);
     }
     expect(final.metrics).toMatchObject({ epochs_run: epochs, stopped_early: false });
     expect((final.metrics['test'] as { accuracy: number }).accuracy).toBeGreaterThan(0);
