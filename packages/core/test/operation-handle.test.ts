@@ -95,6 +95,8 @@ describe('OperationHandle', () => {
     expect(handle.progress.percentage).toBe(100);
     release();
     await handle.result();
+    // Work that reported 100% itself gets no second, identical event at completion.
+    expect(events.map((e) => e.percentage)).toEqual([40, 40, 40, 100]);
     context().reportProgress({ percentage: 5, current_step: 'late' });
     expect(handle.progress.current_step).toBe('Epoch 4/10');
   });

@@ -68,7 +68,8 @@ export class OperationHandle<T = unknown> extends EventEmitter<OperationEvents> 
       });
       if (this.controller.signal.aborted) throw this.finish('cancelled', this.cancelError());
       if (this.summarize !== undefined) this.info.result_summary = this.summarize(result);
-      this.updateProgress({ percentage: 100 });
+      // Work that reported its own 100% needs no second, identical event.
+      if (this.info.progress.percentage < 100) this.updateProgress({ percentage: 100 });
       this.finish('completed');
       return result;
     } catch (error) {
