@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const major = Number(process.versions.node.split('.')[0]);
-if (major < 20) {
-  console.error(`ktrdr needs Node.js 20 or later; this is ${process.version}.`);
+const [major, minor] = process.versions.node.split('.').map(Number);
+// 20.19 is where require() of ES modules (arquero, ky) became available without a flag.
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`ktrdr needs Node.js 20.19 or later; this is ${process.version}.`);
   process.exit(1);
 }
 
