@@ -202,8 +202,9 @@ describe.each(TRANSPORTS)('TrainingAdapter contract over $name', (transport) => 
     const final = await pollUntil(() => adapter.getStatus(id), isTerminal);
     expect(final).toMatchObject({ status: 'stopped', error_code: 'cancelled', model: null });
     expect(final.completed_at).not.toBeNull();
-    // Stopped where it was (within the batch in flight), not after its 100,000 epochs.
-    expect(final.progress.epoch).toBeLessThanOrEqual(running.progress.epoch + 1);
+    // Stopped where it was (within an epoch or two of the status read, whatever the machine's
+    // load), not after its 100,000 epochs.
+    expect(final.progress.epoch).toBeLessThanOrEqual(running.progress.epoch + 2);
     expect(final.progress.epoch).toBeLessThan(100_000);
     expect(pool.running).toBe(0);
     expect(await fileExists(path.join(modelsDir, 'chain_test'))).toBe(false);
