@@ -5,8 +5,9 @@ import { ProtoWriter } from './protobuf-writer';
 export const ONNX_INPUT = 'features';
 /** Name of the graph's output: `[batch, 3]` softmax probabilities (BUY, HOLD, SELL). */
 export const ONNX_OUTPUT = 'probabilities';
-/** Opset and IR version written (opset 13: Gemm, Relu, Tanh, Sigmoid, Elu, Softmax all stable there). */
+/** Opset written (opset 13: Gemm, Relu, Tanh, Sigmoid, Elu, Softmax all stable there). */
 export const ONNX_OPSET = 13;
+/** IR version written: 8, the one that goes with opset 13. */
 export const ONNX_IR_VERSION = 8;
 
 // Field numbers from onnx.proto3.

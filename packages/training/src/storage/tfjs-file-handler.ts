@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf-backend';
 
-/** File names of the TF.js layers-model format. */
+/** File name of the TF.js layers-model topology and weight manifest. */
 export const MODEL_JSON = 'model.json';
+/** File name of the TF.js weights (one shard). */
 export const WEIGHTS_BIN = 'weights.bin';
 
 /**
