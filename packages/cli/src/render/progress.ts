@@ -1,6 +1,7 @@
 import { formatClock } from './durations';
 import { formatCount } from './numbers';
 import { stripAnsi } from './text-width';
+import type { OperationProgress } from '@ktrdr/core';
 
 /** Where progress goes: a stream that may be a terminal. */
 export interface ProgressSink {
@@ -9,16 +10,8 @@ export interface ProgressSink {
   columns?: number;
 }
 
-/** A progress update, as operations report it (`OperationProgress` of `@ktrdr/core`). */
-export interface ProgressUpdate {
-  percentage: number;
-  current_step?: string;
-  steps_completed?: number;
-  steps_total?: number;
-  items_processed?: number;
-  items_total?: number;
-  current_item?: string;
-}
+/** A progress update, as operations report it. */
+export type ProgressUpdate = OperationProgress;
 
 /** Options of {@link ProgressReporter}. */
 export interface ProgressReporterOptions {

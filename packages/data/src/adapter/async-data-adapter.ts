@@ -8,13 +8,13 @@ import {
   createHttpTransport,
   createInProcessTransport,
 } from '@ktrdr/core';
-import { BarFrame } from '../domain/bar-frame';
 import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
 import type { InstrumentType } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
 import { createIbHostService } from '../host-service/create-ib-host-service';
 import type { HistoricalDataSource, SourceBars } from '../host-service/historical-data-source';
 import { type ContractInfo, type IbHostContract, ibHostContract } from '../host-service/ib-host-contract';
+import { fromWireBars } from '../host-service/wire-bars';
 
 /** How an {@link AsyncDataAdapter} reaches its data. */
 export type DataAdapterTransportOptions =
@@ -89,8 +89,7 @@ export class AsyncDataAdapter extends AsyncHostService {
       },
       { signal: options.signal, timeoutMs: options.timeoutMs },
     );
-    const rows = response.data.map((bar) => ({ ...bar, time: Date.parse(bar.date) }));
-    return { frame: BarFrame.fromRows(rows), simulated: response.simulated };
+    return { frame: fromWireBars(response.data), simulated: response.simulated };
   }
 
   /** Whether the broker knows `symbol`, with its contract info and head timestamps. */

@@ -2,6 +2,7 @@ import { type ServiceImplementation, implementService } from '@ktrdr/core';
 import { formatIsoUtc } from '../domain/dates';
 import type { DataService } from '../service/data-service';
 import { type DataApiContract, dataApiContract } from './data-api-contract';
+import { toWireBars } from '../host-service/wire-bars';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : formatIsoUtc(ms));
 
@@ -39,14 +40,7 @@ export function createDataApiService(data: DataService): ServiceImplementation<D
         end: input.end ?? input.end_date,
       });
       const frame = input.limit === undefined ? loaded.frame : loaded.frame.tail(input.limit);
-      const rows = frame.toRows().map((bar) => ({
-        date: formatIsoUtc(bar.time),
-        open: bar.open,
-        high: bar.high,
-        low: bar.low,
-        close: bar.close,
-        volume: bar.volume,
-      }));
+      const rows = toWireBars(frame);
       return {
         success: true as const,
         symbol: loaded.symbol,

@@ -2,6 +2,7 @@ import { ValidationError } from '@ktrdr/core';
 import { createRequire } from 'node:module';
 import type * as Arquero from 'arquero';
 import { type Bar, type BarColumns, type BarColumnsInput, BAR_FIELDS } from './bars';
+import { lowerBound } from './lower-bound';
 
 type ColumnTable = ReturnType<typeof Arquero.table>;
 
@@ -202,15 +203,7 @@ export class BarFrame {
 
   /** Index of the first bar whose time is `>= ms` (`length` when none). */
   indexAtOrAfter(ms: number): number {
-    const time = this.#columns.time;
-    let lo = 0;
-    let hi = time.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((time[mid] as number) < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.#columns.time, ms);
   }
 
   /** Bars with `startMs <= time < endMs`, sharing memory with this frame. */

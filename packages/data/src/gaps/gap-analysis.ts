@@ -6,6 +6,7 @@ import type { InstrumentType } from '../domain/symbols';
 import { TIMEFRAME_SPECS, type Timeframe } from '../domain/timeframes';
 import { classifyClosedInterval } from './gap-classification';
 import type { Gap, GapAnalysis, GapPosition } from './gap-types';
+import { lowerBound } from '../domain/lower-bound';
 
 /** Options of {@link analyzeGaps}. */
 export interface GapAnalysisOptions {
@@ -130,17 +131,6 @@ export function analyzeGaps(times: ArrayLike<number>, options: GapAnalysisOption
 /** The gaps worth fetching: those of kind `unexpected`. */
 export function realGaps(analysis: GapAnalysis): Gap[] {
   return analysis.gaps.filter((gap) => gap.kind === 'unexpected');
-}
-
-function lowerBound(times: ArrayLike<number>, value: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((times[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function assertAscending(times: ArrayLike<number>): void {

@@ -3,6 +3,7 @@ import { formatIsoUtc, toEpochMs } from '../domain/dates';
 import { parseSymbol } from '../domain/symbols';
 import type { HistoricalDataSource } from './historical-data-source';
 import { type IbHostContract, ibHostContract } from './ib-host-contract';
+import { toWireBars } from './wire-bars';
 
 /**
  * The IB host service's routes over a data source: what `@ktrdr/server` mounts on port 8001 and what
@@ -38,14 +39,7 @@ export function createIbHostService(source: HistoricalDataSource): ServiceImplem
         instrumentType: input.instrument_type,
         signal,
       });
-      const data = frame.toRows().map((bar) => ({
-        date: formatIsoUtc(bar.time),
-        open: bar.open,
-        high: bar.high,
-        low: bar.low,
-        close: bar.close,
-        volume: bar.volume,
-      }));
+      const data = toWireBars(frame);
       return { success: true as const, data, rows: data.length, error: null, simulated };
     },
     async validate(input, { signal }) {

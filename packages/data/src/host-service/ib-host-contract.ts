@@ -17,6 +17,9 @@ export const wireBarSchema = z.object({
   volume: z.number(),
 });
 
+/** {@link wireBarSchema} as a type. */
+export type WireBar = z.infer<typeof wireBarSchema>;
+
 /** Facts about an instrument, from the broker's contract details (Python KTRDR's `contract_info`). */
 export const contractInfoSchema = z.object({
   symbol: z.string(),

@@ -4,17 +4,13 @@ import type { IbContract } from './ib-api-port';
 import type { IbRequestSpec } from './ib-connection';
 import { type IbBarSize, formatIbEndDateTime, isIbBarSize, parseIbBarTime, toIbDuration } from './ib-time';
 import type { PacingTicket } from './pacing-scheduler';
+import type { Bar } from '../domain/bars';
 
-/** One OHLCV bar; `time` is the bar's start in epoch milliseconds UTC. */
-export interface IbBar {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  /** Traded volume; 0 where IB has none (MIDPOINT and BID bars of forex carry -1). */
-  volume: number;
-}
+/**
+ * One bar as IB sent it: the domain's {@link Bar}. Volume is 0 where IB has none (MIDPOINT and BID
+ * bars of forex carry -1 on the wire).
+ */
+export type IbBar = Bar;
 
 /** The price series IB builds bars from. */
 export const IB_WHAT_TO_SHOW = [
