@@ -34,6 +34,7 @@ export {
 } from './contract/implement-service';
 export { buildRequest, createServiceClient, type ServiceClient } from './contract/client';
 export { parseInput } from './contract/validation';
+export { isoDateString } from './contract/schemas';
 export type { CallOptions, Transport, TransportCounters } from './transport/transport';
 export {
   createHttpTransport,

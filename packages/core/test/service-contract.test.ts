@@ -140,3 +140,13 @@ describe('typed client', () => {
     expect(implementService(contract, { count: () => ({ n: 1 }) }).hasPath('/count')).toBe(true);
   });
 });
+
+describe('isoDateString', () => {
+  it('accepts what Date.parse reads and names the problem otherwise', async () => {
+    const { isoDateString } = await import('@ktrdr/core');
+    expect(isoDateString.safeParse('2024-01-31T00:00:00Z').success).toBe(true);
+    const bad = isoDateString.safeParse('31/01/2024');
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toBe('must be an ISO 8601 date');
+  });
+});

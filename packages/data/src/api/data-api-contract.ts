@@ -1,12 +1,9 @@
-import { defineRoute, defineService, operationInfoSchema } from '@ktrdr/core';
+import { defineRoute, defineService, isoDateString, operationInfoSchema } from '@ktrdr/core';
 import { z } from 'zod';
 import { INSTRUMENT_TYPES } from '../domain/symbols';
 import { wireBarSchema } from '../host-service/ib-host-contract';
 
-const optionalDate = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date')
-  .optional();
+const optionalDate = isoDateString.optional();
 
 const seriesSchema = z.object({
   symbol: z.string(),

@@ -1,9 +1,8 @@
-import { defineRoute, defineService } from '@ktrdr/core';
+import { defineRoute, defineService, isoDateString } from '@ktrdr/core';
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/timeframes';
 import { INSTRUMENT_TYPES } from '../domain/symbols';
 
-const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date');
 const timeframe = z.enum(TIMEFRAMES);
 const instrumentType = z.enum(INSTRUMENT_TYPES);
 
@@ -67,8 +66,8 @@ export const ibHostContract = defineService('IB host service', {
     input: z.object({
       symbol: z.string().min(1),
       timeframe,
-      start: isoDate,
-      end: isoDate,
+      start: isoDateString,
+      end: isoDateString,
       instrument_type: instrumentType.optional(),
     }),
     output: z.object({

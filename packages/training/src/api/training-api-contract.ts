@@ -1,10 +1,7 @@
-import { defineRoute, defineService, operationInfoSchema } from '@ktrdr/core';
+import { defineRoute, defineService, isoDateString, operationInfoSchema } from '@ktrdr/core';
 import { z } from 'zod';
 
-const optionalDate = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date')
-  .optional();
+const optionalDate = isoDateString.optional();
 
 /** A stored model as listed. */
 export const modelSummarySchema = z.object({

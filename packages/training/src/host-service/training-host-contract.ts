@@ -1,4 +1,4 @@
-import { defineRoute, defineService } from '@ktrdr/core';
+import { defineRoute, defineService, isoDateString } from '@ktrdr/core';
 import { z } from 'zod';
 
 /**
@@ -56,7 +56,6 @@ export const trainingSessionSchema = z.object({
 export type TrainingSessionInfo = z.infer<typeof trainingSessionSchema>;
 
 const sessionId = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, 'letters, digits, _ . - only');
-const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date');
 
 /** Body of `POST /training/start`, in the Python host service's four sections. */
 export const startTrainingInputSchema = z.object({
@@ -78,8 +77,8 @@ export const startTrainingInputSchema = z.object({
   data_configuration: z.looseObject({
     symbols: z.array(z.string().min(1)).min(1),
     timeframes: z.array(z.string().min(1)).min(1),
-    start_date: isoDate.optional(),
-    end_date: isoDate.optional(),
+    start_date: isoDateString.optional(),
+    end_date: isoDateString.optional(),
   }),
   gpu_configuration: z.looseObject({ backend: z.string().optional() }).optional(),
 });
