@@ -1,12 +1,12 @@
 /**
- * The floors: the same call with Node's own `http`, and with `fetch` over a keep-alive undici
- * `Agent` (what the transport's ky sends through), and nothing else (no contract, no validation,
- * no retries, no timeouts). They show what loopback HTTP costs on this machine before ktrdr adds
+ * The floors: the same call with Node's own `http`, with ky over Node's `http` (what the transport
+ * is built on), and with `fetch` (undici), and nothing else (no contract, no validation, no retries,
+ * no timeouts). They show what loopback HTTP, and ky itself, cost on this machine before ktrdr adds
  * anything.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
+import ky, { type Input } from 'ky';
 
 /** A plain server answering every POST with its JSON body plus `ok: true`. */
 export function startFloorServer(): Promise<http.Server> {
@@ -45,10 +45,39 @@ export function floorClient(url: string, input: object): () => Promise<unknown> 
     });
 }
 
-/** A `fetch` client calling the floor server's `/echo` over one keep-alive undici `Agent`. */
+/** Sends one request over Node's `http` and answers a WHATWG `Response`: the least ky can run on. */
+function nodeFetch(agent: http.Agent, body: string) {
+  return (input: Input): Promise<Response> =>
+    new Promise((resolve, reject) => {
+      const request = input as Request; // ky hands fetch its own Request
+      const { hostname, port, pathname } = new URL(request.url);
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = http.request(
+        { hostname, port, path: pathname, method: request.method, agent, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0 })));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+/** ky calling the floor server's `/echo` through {@link nodeFetch} with a keep-alive agent. */
+export function kyFloorClient(url: string, input: object): () => Promise<unknown> {
+  const client = ky.create({ fetch: nodeFetch(new http.Agent({ keepAlive: true }), JSON.stringify(input)) });
+  return () => client.post(`${url}/echo`).json();
+}
+
+/** A `fetch` client calling the floor server's `/echo` (Node's global dispatcher keeps connections alive). */
 export function fetchFloorClient(url: string, input: object): () => Promise<unknown> {
-  const agent = new Agent({ keepAliveTimeout: 30_000 });
-  const body = JSON.stringify(input);
-  const init = { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent };
-  return async () => JSON.parse(await (await fetch(`${url}/echo`, init as RequestInit)).text()) as unknown;
+  const init = {
+    method: 'POST',
+    body: JSON.stringify(input),
+    headers: { 'content-type': 'application/json' },
+  };
+  return async () => JSON.parse(await (await fetch(`${url}/echo`, init)).text()) as unknown;
 }

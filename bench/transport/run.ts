@@ -2,9 +2,9 @@
  * Transport benchmark: calls per second and p50/p99 latency of one small call, side by side in one
  * run, for the in-process transport, HTTP with one persistent client (one `createHttpTransport`
  * reused), and HTTP with a new client per call (new transport, new connection, closed after: the
- * seed's "before" pattern). The server runs in a child process, as a host service would. Two more
- * rows show the floors of loopback HTTP on this machine: Node's own `http` with nothing on top, and
- * `fetch` over a keep-alive undici `Agent` with nothing on top (the transport is ky over that).
+ * seed's "before" pattern). The server runs in a child process, as a host service would. Three more
+ * rows show floors with nothing of ktrdr on top: Node's own `http`, ky over Node's `http` (what the
+ * transport is built on), and `fetch` (undici).
  *
  * Modes take turns in short rounds, so a load spike on a shared machine hits every mode alike;
  * figures are medians over rounds, and ratios are medians of per-round (paired) ratios.
@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createHttpTransport, createInProcessTransport, createServiceClient } from '@ktrdr/core';
-import { fetchFloorClient, floorClient } from './floor';
+import { fetchFloorClient, floorClient, kyFloorClient } from './floor';
 import { type Sample, measure, median } from './measure';
 import { benchContract, benchImplementation, benchInput } from './service';
 
@@ -61,10 +61,8 @@ const modes = {
   // Each call opens a socket: fewer per round keep the run bounded (and the TIME_WAIT table small).
   'http new client per call': { call: newClientPerCall, calls: Math.ceil(calls / 4) },
   'floor: node:http alone, keep-alive': { call: floorClient(server.floorUrl, benchInput), calls },
-  'floor: fetch alone, keep-alive undici Agent': {
-    call: fetchFloorClient(server.floorUrl, benchInput),
-    calls,
-  },
+  'floor: ky alone, over node:http': { call: kyFloorClient(server.floorUrl, benchInput), calls },
+  'floor: fetch alone (undici), keep-alive': { call: fetchFloorClient(server.floorUrl, benchInput), calls },
 } as const;
 type Mode = keyof typeof modes;
 const samples = Object.fromEntries(Object.keys(modes).map((mode) => [mode, [] as Sample[]])) as Record<
@@ -112,7 +110,8 @@ const over = (floor: Mode) =>
   median(samples['http persistent'].map((s, i) => s.p50Us - samples[floor][i]!.p50Us)).toFixed(1);
 console.log(
   `http persistent p50 over the node:http floor: +${over('floor: node:http alone, keep-alive')} us; ` +
-    `over the fetch floor: +${over('floor: fetch alone, keep-alive undici Agent')} us`,
+    `over the ky floor: +${over('floor: ky alone, over node:http')} us; ` +
+    `over the fetch floor: +${over('floor: fetch alone (undici), keep-alive')} us`,
 );
 const persistentP50 = summary('http persistent').p50Us;
 const inProcessP50 = summary('in-process').p50Us;

@@ -1,11 +1,6 @@
 import { HostServiceError, type KtrdrError, errorFromJSON, isSerializedKtrdrError } from '../errors/index';
-import { NDJSON_CONTENT_TYPE, readFrames } from '../http/ndjson';
+import { readFrames } from '../http/ndjson';
 import type { CallSite } from './http-error-mapping';
-
-/** True when a response is a progress stream rather than one JSON body. @internal */
-export function isProgressStream(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').includes(NDJSON_CONTENT_TYPE);
-}
 
 function malformed(site: CallSite, status: number, what: string, cause: unknown, text?: string): KtrdrError {
   const details: Record<string, unknown> = { service: site.serviceName, url: site.url };

@@ -1,13 +1,13 @@
-import type { KyInstance, Options as KyOptions } from 'ky';
-import type { Agent } from 'undici';
+import type { KyInstance } from 'ky';
 import { isHTTPError } from './ky-errors';
 import type { ServiceRequest } from '../contract/implement-service';
 import { toSearchParams } from '../contract/query';
 import { ServiceConnectionError } from '../errors/index';
 import { NDJSON_CONTENT_TYPE } from '../http/ndjson';
 import { linkedSignal } from '../internal/abort';
-import { AttemptFetch, socketReleased } from './http-attempt-fetch';
+import { AttemptFetch } from './http-attempt-fetch';
 import { parseBaseUrl } from './http-base-url';
+import { createNodeFetchPool } from './http-node-fetch';
 import { type CallSite, errorFromFailure, errorFromResponse } from './http-error-mapping';
 import { parseJsonBody, readProgressStream } from './http-response';
 import { type HttpRetryOptions, kyRetryOptions, retryPolicy, retryVerdict } from './http-retry';
@@ -65,24 +65,16 @@ function headerSets(
   return (body, progress) => sets[Number(body)]![Number(progress)]!;
 }
 
-interface HttpModules {
-  ky: KyInstance;
-  Agent: typeof Agent;
-}
+let kyModule: Promise<KyInstance> | undefined;
 
-let httpModules: Promise<HttpModules> | undefined;
-
-/** ky and undici, loaded once per process on first need (together they cost ~100 ms to import). */
-function loadHttpModules(): Promise<HttpModules> {
-  httpModules ??= Promise.all([import('ky'), import('undici')]).then(([ky, undici]) => ({
-    ky: ky.default,
-    Agent: undici.Agent,
-  }));
-  return httpModules;
+/** ky, loaded once per process on first need: a process that never calls over HTTP never loads it. */
+function loadKy(): Promise<KyInstance> {
+  kyModule ??= import('ky').then((ky) => ky.default);
+  return kyModule;
 }
 
 /**
- * The HTTP transport, on ky: one keep-alive connection pool (an undici `Agent`) per transport,
+ * The HTTP transport, on ky: one keep-alive connection pool (a Node `http.Agent`) per transport,
  * reused by every call (the seed's "one persistent client per process"). ky makes the attempts:
  * per-attempt timeout, retries with exponential backoff and jitter for idempotent calls only,
  * honouring `Retry-After`; the caller's signal and the total deadline bound the whole call, waits
@@ -94,29 +86,23 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const policy = retryPolicy(options.retry);
   const headers = headerSets(options);
-  const keepAliveMs = options.keepAliveTimeoutMs ?? 30_000;
   const counters: TransportCounters = { bytesSent: 0, bytesReceived: 0, attempts: 0, retries: 0 };
-  // Built on the first call: a process that never calls over HTTP never loads ky and undici.
-  let pool: Promise<{ agent: Agent; client: KyInstance }> | undefined;
+  const pool = createNodeFetchPool({
+    secure: baseUrl.startsWith('https:'),
+    connections: options.connections ?? 16,
+    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
+  });
+  // One ky instance per transport, made on the first call: what every call shares is merged once,
+  // not per call. Redirects are never followed (Node's `http` does not): one would send the call,
+  // and its token, elsewhere.
+  let client: Promise<KyInstance> | undefined;
   const connect = () =>
-    (pool ??= loadHttpModules().then(({ ky, Agent }) => {
-      const agent = new Agent({
-        connections: options.connections ?? 16,
-        keepAliveTimeout: keepAliveMs,
-        // Caps a server's keep-alive hint, so that the shorter of the two wins.
-        keepAliveMaxTimeout: keepAliveMs,
-      });
-      // One ky instance per transport: what every call shares is merged once, not per call.
-      const client = ky.create({
-        // Not a ky option: ky passes it on to fetch, so every attempt goes through this pool.
-        dispatcher: agent,
+    (client ??= loadKy().then((ky) =>
+      ky.create({
         retry: kyRetryOptions(policy),
         hooks: { beforeRequest: [() => void counters.attempts++] },
-        // A host service never redirects: following one would send the call, and its token, elsewhere.
-        redirect: 'manual',
-      } as KyOptions);
-      return { agent, client };
-    }));
+      }),
+    ));
   let closed = false;
 
   return {
@@ -152,10 +138,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       const signal = call?.signal;
       const idempotent = callOptions.idempotent ?? request.method === 'GET';
       const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-      const attempt = new AttemptFetch(body, counters);
+      const attempt = new AttemptFetch(body, counters, pool);
       try {
-        const { client } = await connect();
-        const response = await client(path + queryString(request.query), {
+        const response = await (
+          await connect()
+        )(path + queryString(request.query), {
           method: request.method,
           headers: headers(body !== undefined, callOptions.onProgress !== undefined),
           timeout: site.timeoutMs,
@@ -176,7 +163,6 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         if (attempt.text !== undefined) return parseJsonBody(site, response.status, attempt.text);
         const { value, bytes } = await readProgressStream(site, response, callOptions.onProgress);
         counters.bytesReceived += bytes;
-        await socketReleased();
         return value;
       } catch (error) {
         throw isHTTPError(error)
@@ -190,7 +176,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       if (closed) return;
       closed = true;
       // Destroy rather than drain: a call still running (a progress stream, say) ends now.
-      if (pool !== undefined) await (await pool).agent.destroy();
+      pool.destroy();
     },
   };
 }
