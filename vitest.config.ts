@@ -3,13 +3,26 @@ import { defineConfig } from 'vitest/config';
 
 const packages = ['core', 'ib-sim', 'data', 'training', 'server', 'cli'] as const;
 
-/** Tests import the SDK packages from their sources, so no build is needed before `vitest`. */
-const alias = Object.fromEntries(
-  packages.map((name) => [
-    `@ktrdr/${name}`,
-    fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
-  ]),
-);
+/** The packages' subpath entries, by specifier: the source each one is built from. */
+const subpaths: Record<string, string> = {
+  '@ktrdr/core/errors': 'core/src/errors/index.ts',
+  '@ktrdr/core/config': 'core/src/config/index.ts',
+  '@ktrdr/data/store': 'data/src/store/index.ts',
+};
+
+const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+/**
+ * Tests import the SDK packages from their sources, so no build is needed before `vitest`. Exact
+ * matches: a plain `@ktrdr/core` alias would also rewrite `@ktrdr/core/errors` as a path under it.
+ */
+const alias = [
+  ...Object.entries(subpaths).map(([specifier, path]) => ({ find: specifier, replacement: source(path) })),
+  ...packages.map((name) => ({
+    find: new RegExp(`^@ktrdr/${name}$`),
+    replacement: source(`${name}/src/index.ts`),
+  })),
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -46,7 +46,7 @@ describe('ktrdr as a process', () => {
     });
   }, 60_000);
 
-  it('--url talks to a real API server', async () => {
+  it('--url talks to a real API server; embedded, data show answers the same without zod', async () => {
     const config = loadConfig({ ib: { host: simulator.host, port: simulator.port }, dataDir: data.path }, {});
     const server: RunningServer = await startServer({ kind: 'api', port: 0, config, env: {} });
     try {
@@ -72,6 +72,28 @@ describe('ktrdr as a process', () => {
         rows: 3,
       });
       expect(run.stderr()).toBe('');
+
+      // Embedded, the same bars come straight from the store, without the service stack.
+      const trace = join(data.path, 'show-imports.txt');
+      const tracer = fileURLToPath(new URL('./support/trace-imports.mjs', import.meta.url));
+      const local = spawnKtrdr(
+        ['data', 'show', 'MSFT', '-r', '3', '-f', 'json', '--data-dir', data.path],
+        { KTRDR_TRACE_IMPORTS: trace },
+        ['--import', tracer],
+      );
+      expect(await local.exited).toBe(0);
+      expect(JSON.parse(local.stdout())).toEqual(JSON.parse(run.stdout()));
+      const loaded = await readFile(trace, 'utf8');
+      expect(loaded).toContain('/packages/data/src/store/');
+      for (const heavy of [
+        'zod',
+        '@stoqey',
+        'arquero',
+        '/packages/core/src/index.ts',
+        '/packages/data/src/index.ts',
+      ]) {
+        expect(loaded).not.toContain(heavy);
+      }
     } finally {
       await server.close();
     }

@@ -19,6 +19,8 @@ const run = promisify(execFile);
  */
 const enabled = process.env['KTRDR_PACK_TEST'] === '1' || process.env['CI'] === 'true';
 const PACKAGES = ['core', 'ib-sim', 'data', 'training', 'server', 'cli'] as const;
+/** The packages' subpath entries (the zod-free parts the CLI's fast paths stand on). */
+const SUBPATHS = ['@ktrdr/core/errors', '@ktrdr/core/config', '@ktrdr/data/store'];
 const MINUTES = 60_000;
 
 describe.skipIf(!enabled)('packed packages in an empty project', () => {
@@ -113,10 +115,9 @@ describe.skipIf(!enabled)('packed packages in an empty project', () => {
     3 * MINUTES,
   );
 
-  it.each(PACKAGES)(
-    '@ktrdr/%s imports as ESM and requires as CJS',
-    async (name) => {
-      const specifier = `@ktrdr/${name}`;
+  it.each([...PACKAGES.map((name) => `@ktrdr/${name}`), ...SUBPATHS])(
+    '%s imports as ESM and requires as CJS',
+    async (specifier) => {
       const esm = await inProject('node', [
         '--input-type=module',
         '-e',

@@ -4,15 +4,7 @@
  * internal and may change.
  */
 export * from './errors/index';
-export {
-  CONFIG_DEFAULTS,
-  ENVIRONMENT_VARIABLES,
-  loadConfig,
-  type IbConfig,
-  type KtrdrConfig,
-  type KtrdrConfigOptions,
-  type TrainingConfig,
-} from './config/config';
+export * from './config/index';
 export {
   defineRoute,
   defineService,

@@ -1,9 +1,5 @@
-import {
-  type KtrdrConfig,
-  type KtrdrConfigOptions,
-  ServiceConfigurationError,
-  loadConfig,
-} from '@ktrdr/core';
+import { type KtrdrConfig, type KtrdrConfigOptions, loadConfig } from '@ktrdr/core/config';
+import { ServiceConfigurationError } from '@ktrdr/core/errors';
 import type { CliContext } from '../cli/context';
 
 /** How the configuration options are spelled on the command line, for error messages. */

@@ -2,7 +2,6 @@ import { type ServiceImplementation, implementService } from '@ktrdr/core';
 import { formatIsoUtc } from '../domain/dates';
 import type { DataService } from '../service/data-service';
 import { type DataApiContract, dataApiContract } from './data-api-contract';
-import { toWireBars } from '../host-service/wire-bars';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : formatIsoUtc(ms));
 
@@ -34,21 +33,14 @@ export function createDataApiService(data: DataService): ServiceImplementation<D
     timeframes() {
       return { success: true as const, data: data.getTimeframes() };
     },
-    async bars(input) {
-      const loaded = await data.loadCachedData(input.symbol, input.timeframe, {
+    bars(input) {
+      return data.getStoredBars({
+        symbol: input.symbol,
+        timeframe: input.timeframe,
         start: input.start ?? input.start_date,
         end: input.end ?? input.end_date,
+        limit: input.limit,
       });
-      const frame = input.limit === undefined ? loaded.frame : loaded.frame.tail(input.limit);
-      const rows = toWireBars(frame);
-      return {
-        success: true as const,
-        symbol: loaded.symbol,
-        timeframe: loaded.timeframe,
-        simulated: loaded.simulated,
-        rows: rows.length,
-        data: rows,
-      };
     },
     load(input) {
       const handle = data.loadData({

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { DAY_MS, civilFromDays, daysFromCivil, weekdayOfDays } from '../domain/civil-date';
 import { TIMEFRAME_SPECS, type Timeframe } from '../domain/timeframes';
 import { sessionsBetween, type TradingCalendar } from './trading-calendar';

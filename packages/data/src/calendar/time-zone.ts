@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { DAY_MS, daysFromCivil } from '../domain/civil-date';
 
 /** Wall-clock fields of an instant in some time zone; `month` is 1-12, `weekday` 0 = Sunday. */

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { civilFromDays, daysFromCivil, dateKeyOfDays, weekdayOfDays } from '../domain/civil-date';
 import { memoiseTradingDays, type Session, type TradingCalendar, type TradingDay } from './trading-calendar';
 import { assertTimeZone, zonedTimeToUtc } from './time-zone';

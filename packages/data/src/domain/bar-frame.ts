@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { createRequire } from 'node:module';
 import type * as Arquero from 'arquero';
 import { type Bar, type BarColumns, type BarColumnsInput, BAR_FIELDS } from './bars';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 
 /** Something that names an instant: a `Date`, UTC epoch milliseconds, or an ISO 8601 string. */
 export type DateInput = Date | number | string;

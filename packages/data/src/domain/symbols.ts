@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 
 /** IB security types ktrdr trades: stocks, forex pairs (IDEALPRO cash), futures. */
 export const INSTRUMENT_TYPES = ['STK', 'CASH', 'FUT'] as const;

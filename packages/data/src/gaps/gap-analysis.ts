@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { forEachExpectedSlot } from '../calendar/bar-slots';
 import { calendarForInstrument } from '../calendar/exchange-calendars';
 import type { TradingCalendar } from '../calendar/trading-calendar';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { maxRequestMs, type Timeframe } from '../domain/timeframes';
 import type { TimeRange } from './gap-types';
 

@@ -2,11 +2,12 @@ import { defineRoute, defineService, isoDateString } from '@ktrdr/core';
 import { z } from 'zod';
 import { TIMEFRAMES } from '../domain/timeframes';
 import { INSTRUMENT_TYPES } from '../domain/symbols';
+import type { WireBar } from './wire-bars';
 
 const timeframe = z.enum(TIMEFRAMES);
 const instrumentType = z.enum(INSTRUMENT_TYPES);
 
-/** One bar as it crosses the wire: the CSV store's columns, ISO UTC date. */
+/** Schema of a {@link WireBar}: the CSV store's columns, ISO UTC date. */
 export const wireBarSchema = z.object({
   date: z.string(),
   open: z.number(),
@@ -14,10 +15,9 @@ export const wireBarSchema = z.object({
   low: z.number(),
   close: z.number(),
   volume: z.number(),
-});
+}) satisfies z.ZodType<WireBar>;
 
-/** {@link wireBarSchema} as a type. */
-export type WireBar = z.infer<typeof wireBarSchema>;
+export type { WireBar };
 
 /** Facts about an instrument, from the broker's contract details (Python KTRDR's `contract_info`). */
 export const contractInfoSchema = z.object({

@@ -15,6 +15,12 @@ import { createIbDataSource } from '../host-service/ib-data-source';
 import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
 import { LOAD_MODES, type LoadDataResult, type LoadMode } from '../manager/load-types';
 import { CsvStore, type LoadedSeries, type SeriesInfo } from '../store/csv-store';
+import {
+  type StoredBarsAnswer,
+  type StoredBarsQuery,
+  readStoredBars,
+  readStoredSeries,
+} from '../store/stored-bars';
 
 /** Options of {@link DataService}. Everything defaults from the configuration. */
 export interface DataServiceOptions {
@@ -175,21 +181,12 @@ export class DataService implements AsyncDisposable {
     timeframe: string,
     options: { start?: DateInput; end?: DateInput } = {},
   ): Promise<LoadedSeries> {
-    const sym = parseSymbol(symbol);
-    const tf = parseTimeframe(timeframe);
-    const range = {
-      start: options.start === undefined ? undefined : toEpochMs(options.start, 'start'),
-      end: options.end === undefined ? undefined : toEpochMs(options.end, 'end'),
-    };
-    const loaded =
-      (await this.store.loadIfExists(sym, tf, { ...range, simulated: false })) ??
-      (await this.store.loadIfExists(sym, tf, { ...range, simulated: true }));
-    if (loaded === undefined) {
-      throw new NotFoundError(`No ${tf} data stored for ${sym} in ${this.store.dataDir}: load it first.`, {
-        details: { symbol: sym, timeframe: tf },
-      });
-    }
-    return loaded;
+    return readStoredSeries(this.store, { symbol, timeframe, ...options });
+  }
+
+  /** The last `limit` (or all) stored bars of a range, as the data API answers them; fetches nothing. */
+  getStoredBars(query: StoredBarsQuery): Promise<StoredBarsAnswer> {
+    return readStoredBars(this.store, query);
   }
 
   /** Symbols with stored data, each with its timeframes. */

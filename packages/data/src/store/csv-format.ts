@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import type { BarFrame } from '../domain/bar-frame';
 import { DAY_MS, civilFromDays } from '../domain/civil-date';
 import { CSV_HEADER, POW10 } from './csv-parse';

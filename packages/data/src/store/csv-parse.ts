@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { BarFrame } from '../domain/bar-frame';
 import type { BarColumns } from '../domain/bars';
 import { DAY_MS, daysFromCivil } from '../domain/civil-date';

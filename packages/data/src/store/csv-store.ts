@@ -1,4 +1,4 @@
-import { InternalError, isKtrdrError, NotFoundError, ValidationError } from '@ktrdr/core';
+import { InternalError, isKtrdrError, NotFoundError, ValidationError } from '@ktrdr/core/errors';
 import * as fsp from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BarFrame } from '../domain/bar-frame';

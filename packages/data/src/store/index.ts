@@ -1,3 +1,8 @@
+/**
+ * The CSV store: the Python KTRDR layout, atomic writes, a columnar cache, and reads in the data
+ * API's answer shape. Also published on its own as `@ktrdr/data/store`, which loads no zod and no
+ * IB client, for tools that only read stored bars and must start fast.
+ */
 export { CsvStore } from './csv-store';
 export type {
   CsvStoreOptions,
@@ -24,3 +29,5 @@ export {
   resolveSeriesPaths,
   parseSeriesFileName,
 } from './series-paths';
+export { readStoredBars, readStoredSeries, type StoredBarsAnswer, type StoredBarsQuery } from './stored-bars';
+export { toWireBars, fromWireBars, type WireBar } from '../host-service/wire-bars';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core/errors';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseSymbol } from '../domain/symbols';
 import { isTimeframe, parseTimeframe, type Timeframe } from '../domain/timeframes';

@@ -3,8 +3,8 @@ import type { CliContext } from '../../cli/context';
 import { countFormat, formatBarTime, priceFormatter } from '../../output/formatters';
 import { printView } from '../../output/print-view';
 import type { View, ViewBlock } from '../../output/view';
-import { openSession } from '../../session/cli-session';
 import { withLoadHint } from './load-hint';
+import { readBars } from './read-bars';
 
 const COMMAND = 'ktrdr data show';
 
@@ -18,17 +18,16 @@ export interface DataShowArgs {
   chart?: boolean;
 }
 
-/** Reads stored bars through the data API and shows them as a table, json, csv or a chart. */
+/** Reads stored bars (embedded, or through the API with `--url`) and shows them as a table, json, csv or a chart. */
 export async function dataShow(context: CliContext, args: DataShowArgs): Promise<void> {
   const timeframe = args.timeframe ?? '1d';
   const chart = args.chart === true && context.format === 'table';
   const limit = parseOptionalPositiveInteger(args.rows, '--rows', COMMAND) ?? (chart ? 120 : 10);
   const start = parseIsoDate(args.start, '--start', COMMAND);
   const end = parseIsoDate(args.end, '--end', COMMAND);
-  await using session = openSession(context);
-  const answer = await session.data
-    .bars({ symbol: args.symbol, timeframe, start, end, limit }, { signal: context.interrupt })
-    .catch(withLoadHint(args.symbol, timeframe));
+  const answer = await readBars(context, { symbol: args.symbol, timeframe, start, end, limit }).catch(
+    withLoadHint(args.symbol, timeframe),
+  );
 
   const bars = answer.data;
   const first = bars[0];

@@ -1,4 +1,4 @@
-import { NotFoundError, isKtrdrError } from '@ktrdr/core';
+import { NotFoundError, isKtrdrError } from '@ktrdr/core/errors';
 
 /**
  * Rethrows "no data stored" with the command that fixes it, so the one error line is actionable

@@ -1,0 +1,13 @@
+/**
+ * Configuration: explicit options over environment over defaults. Also published on its own as
+ * `@ktrdr/core/config`, which loads no service machinery (no zod), for tools that start fast.
+ */
+export {
+  CONFIG_DEFAULTS,
+  ENVIRONMENT_VARIABLES,
+  loadConfig,
+  type IbConfig,
+  type KtrdrConfig,
+  type KtrdrConfigOptions,
+  type TrainingConfig,
+} from './config';

@@ -1,0 +1,72 @@
+import { NotFoundError } from '@ktrdr/core/errors';
+import { type DateInput, toEpochMs } from '../domain/dates';
+import { parseSymbol } from '../domain/symbols';
+import { parseTimeframe } from '../domain/timeframes';
+import { type WireBar, toWireBars } from '../host-service/wire-bars';
+import type { CsvStore, LoadedSeries } from './csv-store';
+
+/** Which stored bars to read. */
+export interface StoredBarsQuery {
+  symbol: string;
+  timeframe: string;
+  /** First bar time, inclusive. */
+  start?: DateInput | undefined;
+  /** Last bar time, inclusive. */
+  end?: DateInput | undefined;
+  /** Only the last `limit` bars of the range. */
+  limit?: number | undefined;
+}
+
+/** Stored bars as the data API answers `GET /data/:symbol/:timeframe`. */
+export interface StoredBarsAnswer {
+  success: true;
+  symbol: string;
+  timeframe: string;
+  /** True when the bars are synthetic (from the IB simulator), never real market data. */
+  simulated: boolean;
+  rows: number;
+  data: WireBar[];
+}
+
+/**
+ * Reads a stored series without fetching: the real series first, the simulated one when no real
+ * series exists (the result says which). Throws `NotFoundError` when neither is stored.
+ */
+export async function readStoredSeries(
+  store: CsvStore,
+  query: Omit<StoredBarsQuery, 'limit'>,
+): Promise<LoadedSeries> {
+  const symbol = parseSymbol(query.symbol);
+  const timeframe = parseTimeframe(query.timeframe);
+  const range = {
+    start: query.start === undefined ? undefined : toEpochMs(query.start, 'start'),
+    end: query.end === undefined ? undefined : toEpochMs(query.end, 'end'),
+  };
+  const loaded =
+    (await store.loadIfExists(symbol, timeframe, { ...range, simulated: false })) ??
+    (await store.loadIfExists(symbol, timeframe, { ...range, simulated: true }));
+  if (loaded === undefined) {
+    throw new NotFoundError(`No ${timeframe} data stored for ${symbol} in ${store.dataDir}: load it first.`, {
+      details: { symbol, timeframe },
+    });
+  }
+  return loaded;
+}
+
+/**
+ * Stored bars in the data API's answer shape. The API's route and the CLI's embedded `data show`
+ * both answer through this, the CLI without loading the service stack (zod, the IB client).
+ */
+export async function readStoredBars(store: CsvStore, query: StoredBarsQuery): Promise<StoredBarsAnswer> {
+  const loaded = await readStoredSeries(store, query);
+  const frame = query.limit === undefined ? loaded.frame : loaded.frame.tail(query.limit);
+  const data = toWireBars(frame);
+  return {
+    success: true,
+    symbol: loaded.symbol,
+    timeframe: loaded.timeframe,
+    simulated: loaded.simulated,
+    rows: data.length,
+    data,
+  };
+}
