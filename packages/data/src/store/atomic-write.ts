@@ -1,7 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/**
+ * 12 random hex digits for a temp file's name, from the global Web Crypto: it is loaded on first
+ * use, so a process that only reads the store (`ktrdr data show`) never loads `node:crypto`.
+ */
+function randomSuffix(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(6));
+  return Buffer.from(bytes).toString('hex');
+}
 
 /** The file operations an atomic write needs; replaceable so tests can inject failures. */
 export interface AtomicWriteIo {
@@ -57,7 +65,7 @@ export async function writeFileAtomic(
   const io = options.io ?? nodeIo;
   const durable = options.durable ?? true;
   const dir = dirname(path);
-  const temp = join(dir, `${TEMP_PREFIX}${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  const temp = join(dir, `${TEMP_PREFIX}${basename(path)}.${process.pid}.${randomSuffix()}`);
   const chunks = data instanceof Uint8Array ? [data] : data;
   let handle: Pick<FileHandle, 'write' | 'sync' | 'close'> | undefined;
   try {

@@ -1,4 +1,3 @@
-import { endianness } from 'node:os';
 import * as fsp from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { BarFrame } from '../domain/bar-frame';
@@ -33,8 +32,10 @@ export const CACHE_VERSION = 1;
 const MAGIC = 'KTRDRBAR';
 const HEADER_BYTES = 64;
 const COLUMN_COUNT = BAR_FIELDS.length;
-// Columns are stored as raw native Float64Arrays; the layout is little-endian by definition.
-const CACHE_SUPPORTED = endianness() === 'LE';
+// Columns are stored as raw native Float64Arrays; the layout is little-endian by definition, so
+// the cache is used on little-endian machines only (tested on the bytes, not with `node:os`,
+// which a read-only command would otherwise load for this one answer).
+const CACHE_SUPPORTED = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The {@link CsvStamp} of a CSV's `fs.Stats`. */
 export function stampOf(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>): CsvStamp {
