@@ -84,4 +84,23 @@ export default tseslint.config(
     files: ['packages/cli/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  {
+    // The bin is one file that loads no SDK package at start-up: commands import the SDK when they
+    // run (`await import('@ktrdr/data')`), or its zod-free subpaths, which the bin bundles.
+    files: ['packages/cli/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['@ktrdr/core', '@ktrdr/data', '@ktrdr/training', '@ktrdr/server', '@ktrdr/ib-sim'].map(
+            (name) => ({
+              name,
+              allowTypeImports: true,
+              message: `Import ${name} with await import() where it is used, or a zod-free subpath.`,
+            }),
+          ),
+        },
+      ],
+    },
+  },
 );

@@ -6,7 +6,7 @@
  * - `ktrdr data show` on cached data, in-process (the SDK loads, reads the column cache, prints);
  * - `ktrdr data show --url` against a running API (the SDK's HTTP client instead of the store).
  *
- * It times the BUILT bin (`node packages/cli/dist/bin/ktrdr.js`, what `npx ktrdr` runs), not tsx:
+ * It times the BUILT bin (`node packages/cli/dist/bin/ktrdr.cjs`, what `npx ktrdr` runs), not tsx:
  * run `npm run build` first. Commands take turns in rounds, so a load spike on a shared machine hits
  * all alike; figures are medians over rounds, ratios are medians of per-round ratios to the floor.
  *

@@ -27,11 +27,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await runCli(process.argv.slice(2), {
+// No top-level await: the bin is built as CommonJS (see tsup.config.ts).
+void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   interrupt: interrupt.signal,
+}).then((code) => {
+  // Exit once the output is flushed: a keep-alive socket or a lingering timer must not hold the process.
+  process.stdout.write('', () => process.exit(code));
 });
-// Exit once the output is flushed: a keep-alive socket or a lingering timer must not hold the process.
-process.stdout.write('', () => process.exit(code));

@@ -1,4 +1,5 @@
-import { type KtrdrError, type OperationInfo, errorFromJSON, isErrorCode } from '@ktrdr/core';
+import type { OperationInfo } from '@ktrdr/core';
+import { type KtrdrError, errorFromJSON, isErrorCode } from '@ktrdr/core/errors';
 import type { CliContext } from '../cli/context';
 import { ProgressReporter, type ProgressUpdate } from '../render/progress';
 import type { CliSession } from '../session/cli-session';

@@ -1,4 +1,3 @@
-import { parseLatencyArgument, startIbSimulator } from '@ktrdr/ib-sim';
 import { CliUsageError } from '../cli/cli-errors';
 import type { CliContext } from '../cli/context';
 import { parseChoice } from '../cli/option-values';
@@ -39,6 +38,7 @@ function parseTimeScale(value: string | undefined): number | undefined {
 
 /** Starts the IB Gateway simulator and runs it until Ctrl+C or SIGTERM. */
 export async function sim(context: CliContext, args: SimArgs): Promise<void> {
+  const { parseLatencyArgument, startIbSimulator } = await import('@ktrdr/ib-sim');
   const latencyMs = args.latency === undefined ? undefined : parseLatencyArgument(args.latency);
   if (args.latency !== undefined && latencyMs === undefined) {
     throw new CliUsageError(

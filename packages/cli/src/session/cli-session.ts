@@ -1,15 +1,5 @@
-import {
-  type KtrdrConfig,
-  OperationRegistry,
-  type OperationsContract,
-  type ServiceClient,
-  createHttpTransport,
-  createInProcessTransport,
-  createOperationsService,
-  createServiceClient,
-  operationsContract,
-} from '@ktrdr/core';
-import { type DataApiContract, DataService, createDataApiService, dataApiContract } from '@ktrdr/data';
+import type { KtrdrConfig, OperationsContract, ServiceClient } from '@ktrdr/core';
+import type { DataApiContract } from '@ktrdr/data';
 import type { TrainingApiContract } from '@ktrdr/training';
 import type { CliContext } from '../cli/context';
 import { apiBaseUrl } from './api-url';
@@ -37,12 +27,22 @@ export interface CliSession extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-function remoteSession(context: CliContext, url: string): CliSession {
+/**
+ * The SDK packages a session is built from, imported when a command first opens one: the `ktrdr`
+ * bin is one file that loads no SDK package at start-up, so `--help` and `data show` stay quick.
+ */
+async function loadSdk() {
+  const [core, data] = await Promise.all([import('@ktrdr/core'), import('@ktrdr/data')]);
+  return { core, data };
+}
+
+async function remoteSession(context: CliContext, url: string): Promise<CliSession> {
   const config = loadCliConfig(context, { apiUrl: apiBaseUrl(url) });
   if (context.dataDir !== undefined || context.modelsDir !== undefined) {
     context.note('note: --data-dir and --models-dir apply in-process only; the API uses its own folders.');
   }
-  const transport = createHttpTransport({
+  const { core, data } = await loadSdk();
+  const transport = core.createHttpTransport({
     baseUrl: config.apiUrl,
     serviceName: API_SERVICE_NAME,
     urlVariable: context.apiUrlSource,
@@ -53,8 +53,8 @@ function remoteSession(context: CliContext, url: string): CliSession {
     mode: 'remote',
     target: config.apiUrl,
     config,
-    data: createServiceClient(dataApiContract, transport),
-    operations: createServiceClient(operationsContract, transport),
+    data: core.createServiceClient(data.dataApiContract, transport),
+    operations: core.createServiceClient(core.operationsContract, transport),
     training: async () => (await (training ??= remoteTrainingClient(transport))).client,
     close,
     [Symbol.asyncDispose]: close,
@@ -65,12 +65,13 @@ function remoteSession(context: CliContext, url: string): CliSession {
  * The embedded session over `config`: services built in this process, reached through in-process
  * transports. `openSession` uses the run's configuration; the demo passes its own.
  */
-export function openEmbeddedSession(config: KtrdrConfig): CliSession {
+export async function openEmbeddedSession(config: KtrdrConfig): Promise<CliSession> {
+  const { core, data } = await loadSdk();
   // One registry for loads (and trainings), so `wait` and `cancel` see every operation of this run.
-  const registry = new OperationRegistry();
-  const dataService = new DataService({ config, operations: registry });
-  const dataTransport = createInProcessTransport(createDataApiService(dataService));
-  const operationsTransport = createInProcessTransport(createOperationsService(registry));
+  const registry = new core.OperationRegistry();
+  const dataService = new data.DataService({ config, operations: registry });
+  const dataTransport = core.createInProcessTransport(data.createDataApiService(dataService));
+  const operationsTransport = core.createInProcessTransport(core.createOperationsService(registry));
   let training: Promise<TrainingClient> | undefined;
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -84,8 +85,8 @@ export function openEmbeddedSession(config: KtrdrConfig): CliSession {
     mode: 'embedded',
     target: 'in-process',
     config,
-    data: createServiceClient(dataApiContract, dataTransport),
-    operations: createServiceClient(operationsContract, operationsTransport),
+    data: core.createServiceClient(data.dataApiContract, dataTransport),
+    operations: core.createServiceClient(core.operationsContract, operationsTransport),
     training: async () => (await (training ??= embeddedTrainingClient(config, dataService, registry))).client,
     close,
     [Symbol.asyncDispose]: close,
@@ -93,7 +94,7 @@ export function openEmbeddedSession(config: KtrdrConfig): CliSession {
 }
 
 /** Opens the session of one command: remote with `--url` or `KTRDR_API_URL` set, embedded otherwise. */
-export function openSession(context: CliContext): CliSession {
+export function openSession(context: CliContext): Promise<CliSession> {
   const url = context.apiUrl;
   return url === undefined ? openEmbeddedSession(loadCliConfig(context)) : remoteSession(context, url);
 }

@@ -1,5 +1,5 @@
 import type { KtrdrConfig } from '@ktrdr/core';
-import { type AsyncDataAdapter, DataService } from '@ktrdr/data';
+import type { AsyncDataAdapter } from '@ktrdr/data';
 import type { CliContext } from '../cli/context';
 import { loadCliConfig } from './load-cli-config';
 
@@ -15,8 +15,9 @@ export interface IbSession extends AsyncDisposable {
  * Opens the adapter the `ib` commands talk through. It is the data service's own adapter, built from
  * the configuration by the SDK, so `ktrdr ib status` checks exactly the path `ktrdr data load` uses.
  */
-export function openIbSession(context: CliContext): IbSession {
+export async function openIbSession(context: CliContext): Promise<IbSession> {
   const config = loadCliConfig(context);
+  const { DataService } = await import('@ktrdr/data');
   const service = new DataService({ config });
   const close = () => service.close();
   return { config, adapter: service.adapter, close, [Symbol.asyncDispose]: close };

@@ -1,5 +1,4 @@
 import type { KtrdrConfig, OperationRegistry, ServiceClient, Transport } from '@ktrdr/core';
-import { createInProcessTransport, createServiceClient } from '@ktrdr/core';
 import type { DataService } from '@ktrdr/data';
 import type { TrainingApiContract } from '@ktrdr/training';
 
@@ -19,7 +18,11 @@ export async function embeddedTrainingClient(
   data: DataService,
   operations: OperationRegistry,
 ): Promise<TrainingClient> {
-  const { TrainingService, createTrainingApiService, trainingApiContract } = await import('@ktrdr/training');
+  const [{ createInProcessTransport, createServiceClient }, training] = await Promise.all([
+    import('@ktrdr/core'),
+    import('@ktrdr/training'),
+  ]);
+  const { TrainingService, createTrainingApiService, trainingApiContract } = training;
   const service = new TrainingService({ config, data, operations });
   const transport = createInProcessTransport(createTrainingApiService(service));
   return {
@@ -33,6 +36,9 @@ export async function embeddedTrainingClient(
 
 /** The training client of a remote session, on the session's one HTTP transport. */
 export async function remoteTrainingClient(transport: Transport): Promise<TrainingClient> {
-  const { trainingApiContract } = await import('@ktrdr/training');
+  const [{ createServiceClient }, { trainingApiContract }] = await Promise.all([
+    import('@ktrdr/core'),
+    import('@ktrdr/training'),
+  ]);
   return { client: createServiceClient(trainingApiContract, transport), close: () => Promise.resolve() };
 }

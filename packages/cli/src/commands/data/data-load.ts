@@ -1,5 +1,5 @@
 import type { OperationInfo } from '@ktrdr/core';
-import { LOAD_MODES, type LoadMode } from '@ktrdr/data';
+import type { LoadMode } from '@ktrdr/data';
 import type { CliContext } from '../../cli/context';
 import { EXIT_CODES } from '../../cli/exit-codes';
 import { parseChoice, parseIsoDate } from '../../cli/option-values';
@@ -57,10 +57,11 @@ function loadFields(info: OperationInfo): ViewField[] {
  */
 export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise<void> {
   const timeframe = args.timeframe ?? '1h';
+  const { LOAD_MODES } = await import('@ktrdr/data');
   const mode: LoadMode = parseChoice(args.mode ?? 'tail', LOAD_MODES, '--mode', COMMAND);
   const start = parseIsoDate(args.start, '--start', COMMAND);
   const end = parseIsoDate(args.end, '--end', COMMAND);
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const started = await session.data.load(
     { symbol: args.symbol, timeframe, mode, start_date: start ?? null, end_date: end ?? null },
     { signal: context.interrupt },

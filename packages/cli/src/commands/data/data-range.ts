@@ -13,7 +13,7 @@ export interface DataRangeArgs {
 /** Shows the first and last stored bar of a series (`POST /data/range`). */
 export async function dataRange(context: CliContext, args: DataRangeArgs): Promise<void> {
   const timeframe = args.timeframe ?? '1h';
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const { data } = await session.data
     .range({ symbol: args.symbol, timeframe }, { signal: context.interrupt })
     .catch(withLoadHint(args.symbol, timeframe));

@@ -6,7 +6,7 @@ import { openSession } from '../../session/cli-session';
 
 /** Lists every stored series (`GET /symbols`), real and simulated apart. */
 export async function dataSymbols(context: CliContext): Promise<void> {
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const { data } = await session.data.symbols({}, { signal: context.interrupt });
   const rows = data.flatMap((entry) => entry.series);
   const anySimulated = rows.some((row) => row.simulated);

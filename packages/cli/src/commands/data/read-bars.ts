@@ -21,6 +21,6 @@ export async function readBars(context: CliContext, query: BarsQuery): Promise<S
     return readStoredBars(store, query);
   }
   const { openSession } = await import('../../session/cli-session');
-  await using session = openSession(context);
+  await using session = await openSession(context);
   return session.data.bars(query, { signal: context.interrupt });
 }

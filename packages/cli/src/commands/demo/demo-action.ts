@@ -1,8 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '@ktrdr/core';
-import { startIbSimulator } from '@ktrdr/ib-sim';
-import { sampleStrategyPath } from '@ktrdr/training';
+import { loadConfig } from '@ktrdr/core/config';
 import { CliUsageError } from '../../cli/cli-errors';
 import type { CliContext } from '../../cli/context';
 import { EXIT_CODES } from '../../cli/exit-codes';
@@ -79,6 +77,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
   say(
     `ktrdr demo · every bar below comes from the built-in IB Gateway simulator: ${SIMULATED_LABEL} data.\n`,
   );
+  const { startIbSimulator } = await import('@ktrdr/ib-sim');
   const simulator = await startIbSimulator({ port: 0 });
   try {
     say(`1/4  IB Gateway simulator listening on ${simulator.host}:${simulator.port} (TWS protocol over TCP)`);
@@ -92,7 +91,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
       },
       context.io.env,
     );
-    await using session = openEmbeddedSession(config);
+    await using session = await openEmbeddedSession(config);
 
     const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
     say(
@@ -124,6 +123,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
     }
 
     checkInterrupt();
+    const { sampleStrategyPath } = await import('@ktrdr/training');
     const strategyPath = sampleStrategyPath();
     const training = await session.training();
     say(`3/4  Training the sample strategy ${displayPath(strategyPath)} on ${symbols[0]} ${TIMEFRAME}`);

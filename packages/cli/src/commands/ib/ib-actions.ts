@@ -1,4 +1,3 @@
-import { formatIsoUtc, parseSymbol, parseTimeframe } from '@ktrdr/data';
 import type { CliContext } from '../../cli/context';
 import { EXIT_CODES } from '../../cli/exit-codes';
 import { sourceFormat, timeFormat, yesNo } from '../../output/formatters';
@@ -6,11 +5,16 @@ import { printView } from '../../output/print-view';
 import type { ViewField } from '../../output/view';
 import { openIbSession } from '../../session/ib-session';
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : formatIsoUtc(ms));
+/** `@ktrdr/data`'s symbol, timeframe and date helpers: loaded with the IB path, which needs the SDK anyway. */
+async function dataHelpers() {
+  const { formatIsoUtc, parseSymbol, parseTimeframe } = await import('@ktrdr/data');
+  const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : formatIsoUtc(ms));
+  return { iso, parseSymbol, parseTimeframe };
+}
 
 /** Shows the health of the IB path; exits 4 when it is not connected. */
 export async function ibStatus(context: CliContext): Promise<void> {
-  await using ib = openIbSession(context);
+  await using ib = await openIbSession(context);
   const health = await ib.adapter.healthCheck({ signal: context.interrupt });
   const status = (health['ib_status'] ?? {}) as Record<string, unknown>;
   const simulated = health['simulated'] === true;
@@ -62,9 +66,10 @@ export interface IbValidateArgs {
 
 /** Asks IB whether it knows a symbol; exits 3 when it does not. */
 export async function ibValidate(context: CliContext, args: IbValidateArgs): Promise<void> {
+  const { iso, parseSymbol, parseTimeframe } = await dataHelpers();
   const symbol = parseSymbol(args.symbol);
   const timeframes = args.timeframe === undefined ? [] : [parseTimeframe(args.timeframe)];
-  await using ib = openIbSession(context);
+  await using ib = await openIbSession(context);
   const answer = await ib.adapter.validateSymbol(symbol, { timeframes, signal: context.interrupt });
   const info = answer.contractInfo;
   const heads = Object.fromEntries(Object.entries(answer.headTimestamps).map(([tf, ms]) => [tf, iso(ms)]));
@@ -106,9 +111,10 @@ export interface IbHeadTimestampArgs {
 
 /** Shows the earliest data point IB has for a symbol. */
 export async function ibHeadTimestamp(context: CliContext, args: IbHeadTimestampArgs): Promise<void> {
+  const { iso, parseSymbol, parseTimeframe } = await dataHelpers();
   const symbol = parseSymbol(args.symbol);
   const timeframe = parseTimeframe(args.timeframe ?? '1h');
-  await using ib = openIbSession(context);
+  await using ib = await openIbSession(context);
   // The contract says whether the broker is the simulator, so the answer can be labelled.
   const [head, info] = await Promise.all([
     ib.adapter.getHeadTimestamp(symbol, { timeframe, signal: context.interrupt }),

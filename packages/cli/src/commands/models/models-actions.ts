@@ -27,7 +27,7 @@ export function modelPath(name: string, command: string): { strategy: string; mo
 
 /** Lists trained models. */
 export async function modelsList(context: CliContext): Promise<void> {
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const training = await session.training();
   const { data } = await training.models({}, { signal: context.interrupt });
   printView(context, {
@@ -67,7 +67,7 @@ export interface ModelsShowArgs {
 /** Shows a model with its training curves. */
 export async function modelsShow(context: CliContext, args: ModelsShowArgs): Promise<void> {
   const path = modelPath(args.name, 'ktrdr models show');
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const training = await session.training();
   const { data } = await training.model(path, { signal: context.interrupt });
   const model = data as ModelDetail;
@@ -94,7 +94,7 @@ export async function modelsPredict(context: CliContext, args: ModelsPredictArgs
   const command = 'ktrdr models predict';
   modelPath(args.name, command);
   const bars = parseOptionalPositiveInteger(args.rows, '--rows', command) ?? 10;
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const training = await session.training();
   const { data } = await training.predict(
     { model_name: args.name, symbol: args.symbol, timeframe: args.timeframe, bars },

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { NotFoundError, type OperationInfo } from '@ktrdr/core';
+import type { OperationInfo } from '@ktrdr/core';
+import { NotFoundError } from '@ktrdr/core/errors';
 import type { CliContext } from '../../cli/context';
 import { EXIT_CODES } from '../../cli/exit-codes';
 import { parseIsoDate, parseOptionalPositiveInteger } from '../../cli/option-values';
@@ -62,7 +63,7 @@ export async function modelsTrain(context: CliContext, args: ModelsTrainArgs): P
   const epochs = parseOptionalPositiveInteger(args.epochs, '--epochs', COMMAND);
   const seed = parseOptionalPositiveInteger(args.seed, '--seed', COMMAND);
   const strategy = await strategyInput(args.strategy);
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const training = await session.training();
   const started = await training.start(
     {

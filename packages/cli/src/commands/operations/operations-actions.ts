@@ -1,4 +1,5 @@
-import { NotFoundError, type OperationInfo, isKtrdrError } from '@ktrdr/core';
+import type { OperationInfo } from '@ktrdr/core';
+import { NotFoundError, isKtrdrError } from '@ktrdr/core/errors';
 import type { CliContext } from '../../cli/context';
 import { EXIT_CODES, exitCodeForErrorCode } from '../../cli/exit-codes';
 import { parseChoice, parseOptionalPositiveInteger } from '../../cli/option-values';
@@ -88,7 +89,7 @@ export async function operationsList(context: CliContext, args: OperationsListAr
   const status =
     args.status === undefined ? undefined : parseChoice(args.status, STATUSES, '--status', command);
   const limit = parseOptionalPositiveInteger(args.limit, '--limit', command);
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const answer = await session.operations.list(
     { status, operation_type: args.type, limit },
     { signal: context.interrupt },
@@ -134,7 +135,7 @@ export interface OperationIdArgs {
 
 /** Shows one operation. */
 export async function operationsStatus(context: CliContext, args: OperationIdArgs): Promise<void> {
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const { data } = await session.operations
     .get({ operation_id: args.id }, { signal: context.interrupt })
     .catch(explainNotFound(session));
@@ -147,7 +148,7 @@ export async function operationsStatus(context: CliContext, args: OperationIdArg
 
 /** Follows an operation to its end; exits like the operation ended (0, its error's code, or 130). */
 export async function operationsFollow(context: CliContext, args: OperationIdArgs): Promise<void> {
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const { data: first } = await session.operations
     .get({ operation_id: args.id }, { signal: context.interrupt })
     .catch(explainNotFound(session));
@@ -174,7 +175,7 @@ export async function operationsFollow(context: CliContext, args: OperationIdArg
 
 /** Cancels a running operation and shows its snapshot. */
 export async function operationsCancel(context: CliContext, args: OperationIdArgs): Promise<void> {
-  await using session = openSession(context);
+  await using session = await openSession(context);
   const { data } = await session.operations
     .cancel({ operation_id: args.id, reason: args.reason }, { signal: context.interrupt })
     .catch(explainNotFound(session));
