@@ -2,9 +2,10 @@
  * CLI latency: wall time of whole `ktrdr` processes, side by side with `node -e 0` (the floor: a
  * bare Node start on this machine):
  *
- * - `ktrdr --help` and `ktrdr --version`: citty and the command table only;
- * - `ktrdr data show` on cached data, in-process (the SDK loads, reads the column cache, prints);
- * - `ktrdr data show --url` against a running API (the SDK's HTTP client instead of the store).
+ * - `ktrdr --help` and `ktrdr --version`: the bin alone (one CommonJS file: citty, the commands);
+ * - `ktrdr data show` on cached data, in-process (the store, bundled in the bin, reads the column
+ *   cache; no SDK package loads);
+ * - `ktrdr data show --url` against a running API (the SDK's contracts and HTTP client load).
  *
  * It times the BUILT bin (`node packages/cli/dist/bin/ktrdr.cjs`, what `npx ktrdr` runs), not tsx:
  * run `npm run build` first. Commands take turns in rounds, so a load spike on a shared machine hits
@@ -24,7 +25,7 @@ import { startIbSimulator } from '@ktrdr/ib-sim';
 import { startServer } from '@ktrdr/server';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'packages', 'cli', 'dist', 'bin', 'ktrdr.js');
+const bin = join(root, 'packages', 'cli', 'dist', 'bin', 'ktrdr.cjs');
 const roundsIndex = process.argv.indexOf('--rounds');
 const rounds = roundsIndex >= 0 ? Math.max(3, Number(process.argv[roundsIndex + 1]) || 15) : 15;
 
@@ -90,6 +91,7 @@ const commands: Record<string, string[]> = {
   '  node + import arquero': importOnly('arquero'),
   '  node + import @ktrdr/core (dist)': importOnly('@ktrdr/core'),
   '  node + import @ktrdr/data (dist)': importOnly('@ktrdr/data'),
+  '  node + import @ktrdr/data/store (dist)': importOnly('@ktrdr/data/store'),
 };
 
 // One unmeasured run each: the first data show builds the column cache, the OS caches the files.

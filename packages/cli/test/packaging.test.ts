@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { IbSimulator } from '@ktrdr/ib-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,11 +106,24 @@ describe.skipIf(!enabled)('packed packages in an empty project', () => {
         ],
         ibEnv,
       );
+      // Through the installed bin itself, traced: `data show` must load no SDK package and no zod
+      // (the store is bundled in the bin), which is what keeps it quick to start.
+      const trace = join(app, 'show-modules.txt');
       const { stdout } = await inProject(
-        'npx',
-        ['--no-install', 'ktrdr', 'data', 'show', 'AAPL', '-t', '1h', '-r', '3', '-f', 'json', ...store],
-        ibEnv,
+        'node',
+        [
+          '--import',
+          fileURLToPath(new URL('./support/trace-imports.mjs', import.meta.url)),
+          join(app, 'node_modules', '@ktrdr', 'cli', 'dist', 'bin', 'ktrdr.cjs'),
+          ...['data', 'show', 'AAPL', '-t', '1h', '-r', '3', '-f', 'json', ...store],
+        ],
+        { ...ibEnv, KTRDR_TRACE_IMPORTS: trace },
       );
+      const loaded = await readFile(trace, 'utf8');
+      expect(loaded).toMatch(/ktrdr\.cjs/);
+      for (const heavy of ['zod', 'arquero', '@stoqey', '/@ktrdr/core/', '/@ktrdr/data/']) {
+        expect(loaded).not.toContain(heavy);
+      }
       expect(JSON.parse(stdout)).toMatchObject({ symbol: 'AAPL', simulated: true, rows: 3 });
     },
     3 * MINUTES,
