@@ -26,10 +26,13 @@ export function portOf(server: http.Server): number {
   return (server.address() as AddressInfo).port;
 }
 
-/** A keep-alive client calling the floor server's `/echo`. */
-export function floorClient(url: string, input: object): () => Promise<unknown> {
+/**
+ * A client calling the floor server's `/echo`: over one keep-alive connection, or (`keepAlive`
+ * false) over a new connection per call, the least a new client per call can cost.
+ */
+export function floorClient(url: string, input: object, keepAlive = true): () => Promise<unknown> {
   const { hostname, port } = new URL(url);
-  const agent = new http.Agent({ keepAlive: true });
+  const agent = new http.Agent({ keepAlive });
   const body = JSON.stringify(input);
   const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
   return () =>

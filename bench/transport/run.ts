@@ -61,6 +61,10 @@ const modes = {
   // Each call opens a socket: fewer per round keep the run bounded (and the TIME_WAIT table small).
   'http new client per call': { call: newClientPerCall, calls: Math.ceil(calls / 4) },
   'floor: node:http alone, keep-alive': { call: floorClient(server.floorUrl, benchInput), calls },
+  'floor: node:http alone, new connection per call': {
+    call: floorClient(server.floorUrl, benchInput, false),
+    calls: Math.ceil(calls / 4),
+  },
   'floor: ky alone, over node:http': { call: kyFloorClient(server.floorUrl, benchInput), calls },
   'floor: fetch alone (undici), keep-alive': { call: fetchFloorClient(server.floorUrl, benchInput), calls },
 } as const;
@@ -102,10 +106,20 @@ for (const mode of Object.keys(modes) as Mode[]) {
 const throughput = pairedRatio('http persistent', 'http new client per call', (s) => s.callsPerSecond);
 const latency = pairedRatio('http new client per call', 'http persistent', (s) => s.p50Us);
 const local = pairedRatio('in-process', 'http persistent', (s) => s.callsPerSecond);
+// What reusing a connection can win at most on this machine, with nothing of ours or ky's on top.
+const connectionBound = pairedRatio(
+  'floor: node:http alone, keep-alive',
+  'floor: node:http alone, new connection per call',
+  (s) => s.callsPerSecond,
+);
 console.log(
   `\nhttp persistent vs new client per call: ${throughput.toFixed(2)}x throughput, ${latency.toFixed(2)}x lower p50`,
 );
 console.log(`in-process vs http persistent: ${local.toFixed(1)}x throughput`);
+console.log(
+  `node:http alone, keep-alive vs new connection per call: ${connectionBound.toFixed(2)}x throughput ` +
+    '(the most connection reuse can win here)',
+);
 const over = (floor: Mode) =>
   median(samples['http persistent'].map((s, i) => s.p50Us - samples[floor][i]!.p50Us)).toFixed(1);
 console.log(
