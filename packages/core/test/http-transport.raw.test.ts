@@ -1,7 +1,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { CancelledError, NDJSON_CONTENT_TYPE, ServiceTimeoutError } from '@ktrdr/core';
+import { CancelledError, HostServiceError, NDJSON_CONTENT_TYPE, ServiceTimeoutError } from '@ktrdr/core';
 import { httpTransportTo } from './support/servers';
 
 /** A raw loopback server whose answers the test writes by hand; `await using` closes it. */
@@ -108,5 +108,21 @@ describe('HTTP transport against hand-written answers', () => {
       details: { status: 302, url: `${service.url}/moved` },
     });
     expect(service.requests.map((r) => r.url)).toEqual(['/moved']);
+  });
+
+  it.each([
+    ['a status fetch has no Response for', (res: ServerResponse) => res.writeHead(600).end('{}')],
+    [
+      'a progress stream on a 204',
+      (res: ServerResponse) => res.writeHead(204, { 'content-type': NDJSON_CONTENT_TYPE }).end(),
+    ],
+  ])('fails the call on %s, and the process carries on', async (_name, answer) => {
+    await using service = await rawServer((_req, res) => answer(res));
+    await using transport = httpTransportTo(service.url, { retry: false });
+    const error = await transport
+      .call({ method: 'POST', path: '/odd', body: {} }, { onProgress: () => undefined })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HostServiceError);
+    expect((error as HostServiceError).message).toContain(`POST ${service.url}/odd failed`);
   });
 });

@@ -105,19 +105,26 @@ export function createNodeFetchPool(options: NodeFetchPoolOptions): NodeFetchPoo
             agent,
           },
           (message) => {
-            if (streamBody(message.statusCode ?? 0, message.headers['content-type'] ?? '')) {
-              const stream = Readable.toWeb(message) as ReadableStream<Uint8Array>;
-              message.once('close', () => signal.removeEventListener('abort', onAbort));
-              resolve({ response: responseOf(message, stream), text: undefined });
+            // `Response` refuses some answers a server can send (status 600-999, a body on a 204):
+            // those fail the attempt like a broken answer, never escape as an uncaught exception.
+            try {
+              if (streamBody(message.statusCode ?? 0, message.headers['content-type'] ?? '')) {
+                const response = responseOf(message, Readable.toWeb(message) as ReadableStream<Uint8Array>);
+                message.once('close', () => signal.removeEventListener('abort', onAbort));
+                resolve({ response, text: undefined });
+                return;
+              }
+            } catch (error) {
+              message.destroy();
+              fail(error);
               return;
             }
-            readText(message).then(
-              (text) => {
+            readText(message)
+              .then((text) => {
                 signal.removeEventListener('abort', onAbort);
                 resolve({ response: responseOf(message, null), text });
-              },
-              (error: unknown) => fail(error),
-            );
+              })
+              .catch(fail);
           },
         );
         const fail = (error: unknown) => {
