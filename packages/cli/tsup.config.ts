@@ -19,9 +19,11 @@ const BUNDLED_SDK_SOURCES: Readonly<Record<string, string>> = {
 const bundledSdkSources: Plugin = {
   name: 'ktrdr-bundled-sdk-sources',
   setup(build) {
-    build.onResolve({ filter: /^@ktrdr\/(core\/errors|core\/config|data\/store)$/ }, ({ path }) => ({
-      path: fileURLToPath(new URL(BUNDLED_SDK_SOURCES[path] as string, import.meta.url)),
-    }));
+    build.onResolve({ filter: /^@ktrdr\// }, ({ path }) => {
+      const source = BUNDLED_SDK_SOURCES[path];
+      // Anything else (the SDK's main entries) stays external, for esbuild's own resolution.
+      return source === undefined ? undefined : { path: fileURLToPath(new URL(source, import.meta.url)) };
+    });
   },
 };
 
