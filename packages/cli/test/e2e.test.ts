@@ -1,6 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@ktrdr/core';
 import type { IbSimulator } from '@ktrdr/ib-sim';
 import { type RunningServer, startServer } from '@ktrdr/server';
@@ -8,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/index';
 import { daysAgo, runKtrdr, tempDir } from './support/run-ktrdr';
 import { startSimulator } from './support/simulator';
-import { spawnKtrdr } from './support/spawn-ktrdr';
+import { spawnKtrdr, spawnTracedKtrdr } from './support/spawn-ktrdr';
 
 /**
  * A few runs as real processes, through the bin: signals, exit codes and stdout/stderr as a shell
@@ -74,49 +73,29 @@ describe('ktrdr as a process', () => {
       expect(run.stderr()).toBe('');
 
       // Embedded, the same bars come straight from the store, without the service stack.
-      const trace = join(data.path, 'show-imports.txt');
-      const tracer = fileURLToPath(new URL('./support/trace-imports.mjs', import.meta.url));
-      const local = spawnKtrdr(
+      const local = spawnTracedKtrdr(
         ['data', 'show', 'MSFT', '-r', '3', '-f', 'json', '--data-dir', data.path],
-        { KTRDR_TRACE_IMPORTS: trace },
-        ['--import', tracer],
+        join(data.path, 'show-imports.txt'),
       );
       expect(await local.exited).toBe(0);
       expect(JSON.parse(local.stdout())).toEqual(JSON.parse(run.stdout()));
-      const loaded = await readFile(trace, 'utf8');
+      const loaded = await local.loaded();
       expect(loaded).toContain('/packages/data/src/store/');
-      for (const heavy of [
-        'zod',
-        '@stoqey',
-        'arquero',
-        '/packages/core/src/index.ts',
-        '/packages/data/src/index.ts',
-      ]) {
-        expect(loaded).not.toContain(heavy);
-      }
+      const sdkEntries = ['/packages/core/src/index.ts', '/packages/data/src/index.ts'];
+      for (const heavy of ['zod', '@stoqey', 'arquero', ...sdkEntries]) expect(loaded).not.toContain(heavy);
     } finally {
       await server.close();
     }
   }, 60_000);
 
   it('--help loads none of the SDK and none of its heavy dependencies', async () => {
-    const trace = join(data.path, 'imports.txt');
-    const tracer = fileURLToPath(new URL('./support/trace-imports.mjs', import.meta.url));
-    const run = spawnKtrdr(['--help'], { KTRDR_TRACE_IMPORTS: trace }, ['--import', tracer]);
+    const run = spawnTracedKtrdr(['--help'], join(data.path, 'imports.txt'));
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toContain('COMMANDS');
-    const loaded = await readFile(trace, 'utf8');
+    const loaded = await run.loaded();
     expect(loaded).toContain('citty');
-    for (const heavy of [
-      '@tensorflow',
-      'onnxruntime',
-      '@stoqey',
-      'arquero',
-      'express',
-      'zod',
-      '/packages/core/',
-      '/packages/data/',
-    ]) {
+    const sdk = ['/packages/core/', '/packages/data/'];
+    for (const heavy of ['@tensorflow', 'onnxruntime', '@stoqey', 'arquero', 'express', 'zod', ...sdk]) {
       expect(loaded).not.toContain(heavy);
     }
   }, 30_000);

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: tsx resolves `@ktrdr/*` to sources through its tsconfig paths from here. */
@@ -55,4 +56,21 @@ export function spawnKtrdr(
       pattern.test(err) ? Promise.resolve() : new Promise((resolve) => waiters.add({ pattern, resolve })),
     exited,
   };
+}
+
+/** What a traced run loaded: every module it resolved, one URL or path a line. */
+export interface TracedKtrdr extends SpawnedKtrdr {
+  /** The modules the process resolved; read it once the process has exited. */
+  loaded(): Promise<string>;
+}
+
+/** {@link spawnKtrdr} with `support/trace-imports.mjs` recording every module it resolves in `traceFile`. */
+export function spawnTracedKtrdr(
+  args: string[],
+  traceFile: string,
+  env: Record<string, string> = {},
+): TracedKtrdr {
+  const tracer = fileURLToPath(new URL('./trace-imports.mjs', import.meta.url));
+  const run = spawnKtrdr(args, { ...env, KTRDR_TRACE_IMPORTS: traceFile }, ['--import', tracer]);
+  return { ...run, loaded: () => readFile(traceFile, 'utf8') };
 }
