@@ -36,6 +36,22 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_DESTROYED',
 ]);
 
+/**
+ * TLS refusals of the server's certificate: a retry meets the same certificate, so none is made, and
+ * the message says how to trust a private CA.
+ */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function networkCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
@@ -116,6 +132,12 @@ export function errorFromFailure(
     );
   }
   const code = networkCode(error);
+  if (code !== undefined && CERTIFICATE_CODES.has(code)) {
+    return new ServiceConnectionError(
+      `${site.serviceName} at ${site.baseUrl} presented a TLS certificate this process does not trust (${code}). If it is signed by a private CA, point NODE_EXTRA_CA_CERTS at that CA's certificate.`,
+      { details: { service: site.serviceName, url: site.url, code }, cause: error },
+    );
+  }
   if (code !== undefined && CONNECTION_CODES.has(code)) {
     const hint = site.urlVariable === undefined ? 'check its URL' : `check ${site.urlVariable}`;
     return new ServiceConnectionError(
