@@ -129,6 +129,18 @@ describe.skipIf(!enabled)('packed packages in an empty project', () => {
     3 * MINUTES,
   );
 
+  it(
+    'runs `npx ktrdr demo`: the bundled bin drives the SDK ESM builds end to end',
+    async () => {
+      // Load over TCP from the simulator, train in worker threads, export ONNX and predict, all
+      // from the installed packages (the bin is CommonJS; the SDK it imports is ESM).
+      const { stdout } = await inProject('npx', ['--no-install', 'ktrdr', 'demo']);
+      expect(stdout).toMatch(/Signals of neuro_fuzzy_sample\/AAPL_1h_v1 on the latest AAPL bars \(onnx\)/);
+      expect(stdout).toContain('SIMULATED data: synthetic bars from the ktrdr IB simulator');
+    },
+    4 * MINUTES,
+  );
+
   it.each([...PACKAGES.map((name) => `@ktrdr/${name}`), ...SUBPATHS])(
     '%s imports as ESM and requires as CJS',
     async (specifier) => {
