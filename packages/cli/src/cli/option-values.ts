@@ -70,3 +70,16 @@ export function parseChoice<T extends string>(
   }
   return text as T;
 }
+
+/** A `--port` option: a whole number from 0 to 65535, where 0 picks a free port. */
+export function parsePort(value: unknown, command: string): number {
+  const text = String(value ?? '').trim();
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65_535) {
+    throw new CliUsageError(
+      `Invalid --port '${text}': use a whole number from 0 to 65535 (0 picks a free port).`,
+      command,
+    );
+  }
+  return port;
+}

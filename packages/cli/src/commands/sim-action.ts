@@ -1,6 +1,6 @@
 import { CliUsageError } from '../cli/cli-errors';
 import type { CliContext } from '../cli/context';
-import { parseChoice } from '../cli/option-values';
+import { parseChoice, parsePort } from '../cli/option-values';
 import { waitForInterrupt } from './wait-for-interrupt';
 
 const COMMAND = 'ktrdr sim';
@@ -13,18 +13,6 @@ export interface SimArgs {
   latency?: string;
   pacing?: string;
   'time-scale'?: string;
-}
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined) return 4002;
-  const port = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isInteger(port) || port > 65_535) {
-    throw new CliUsageError(
-      `Invalid --port '${value}': use a whole number from 0 to 65535 (0 picks a free port).`,
-      COMMAND,
-    );
-  }
-  return port;
 }
 
 function parseTimeScale(value: string | undefined): number | undefined {
@@ -54,7 +42,7 @@ export async function sim(context: CliContext, args: SimArgs): Promise<void> {
   const seed = args.seed === undefined ? undefined : /^\d+$/.test(args.seed) ? Number(args.seed) : args.seed;
   const simulator = await startIbSimulator({
     host: args.host,
-    port: parsePort(args.port),
+    port: args.port === undefined ? 4002 : parsePort(args.port, COMMAND),
     seed,
     latencyMs,
     pacing,
