@@ -12,9 +12,9 @@
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { DatasetSplit } from '../../packages/training/src/model/dataset';
 import type { MlpConfig } from '../../packages/training/src/model/mlp-config';
 import { TrainingWorkerPool } from '../../packages/training/src/worker/training-worker-pool';
+import { syntheticDataset } from '../support/synthetic-dataset';
 
 const ROWS = 20_000;
 const FEATURES = 36;
@@ -39,23 +39,6 @@ const config: MlpConfig = {
   optimizer: 'adam',
   seed: 1,
 };
-
-function split(rows: number, seed: number): DatasetSplit {
-  let s = seed;
-  const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  const x = new Float32Array(rows * FEATURES);
-  const y = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let signal = 0;
-    for (let f = 0; f < FEATURES; f++) {
-      const v = random() * 2 - 1;
-      x[i * FEATURES + f] = v;
-      if (f < 4) signal += v;
-    }
-    y[i] = signal > 0.5 ? 0 : signal < -0.5 ? 2 : 1;
-  }
-  return { x, y, rows, features: FEATURES };
-}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -93,7 +76,10 @@ interface Round {
 
 async function round(): Promise<Round> {
   const jobs = Array.from({ length: sessions }, (_, i) => ({
-    data: { train: split(ROWS, i + 1), validation: split(2_000, 100 + i) },
+    data: {
+      train: syntheticDataset(ROWS, FEATURES, i + 1),
+      validation: syntheticDataset(2_000, FEATURES, 100 + i),
+    },
     config: { ...config, seed: i + 1 },
   }));
   const baseline = await idleBaseline(3_000);

@@ -19,6 +19,7 @@ import { selectTfBackend } from '../../packages/training/src/backend/tf-backend'
 import type { MlpConfig } from '../../packages/training/src/model/mlp-config';
 import { trainMlp } from '../../packages/training/src/trainer/train-mlp';
 import type { TrainMlpOptions } from '../../packages/training/src/trainer/training-types';
+import { syntheticDataset } from '../support/synthetic-dataset';
 
 const ROWS = 100_000;
 const FEATURES = 36;
@@ -43,23 +44,6 @@ const config: MlpConfig = {
   optimizer: 'adam',
   seed: 1,
 };
-
-function dataset() {
-  let s = 12345;
-  const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  const x = new Float32Array(ROWS * FEATURES);
-  const y = new Int32Array(ROWS);
-  for (let i = 0; i < ROWS; i++) {
-    let signal = 0;
-    for (let f = 0; f < FEATURES; f++) {
-      const v = random() * 2 - 1;
-      x[i * FEATURES + f] = v;
-      if (f < 4) signal += v;
-    }
-    y[i] = signal > 0.5 ? 0 : signal < -0.5 ? 2 : 1;
-  }
-  return { x, y, rows: ROWS, features: FEATURES };
-}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -126,7 +110,7 @@ async function tfjsFit(): Promise<number> {
   return rates[1]!;
 }
 
-const train = dataset();
+const train = syntheticDataset(ROWS, FEATURES, 12345);
 
 async function main(): Promise<void> {
   try {
