@@ -42,3 +42,27 @@ export interface MlpEngine {
   setWeights(weights: MlpWeights): void;
   dispose(): void;
 }
+
+/**
+ * Scores one row of an {@link Evaluation} from its three logits: the softmax goes to
+ * `into.probabilities` at `row * 3`, the arg-max to `into.predictions[row]`, and the row's
+ * cross-entropy against `label` is returned, computed from the max-shifted logits so that it stays
+ * finite. Every engine evaluates through it, so equal logits give equal evaluations.
+ */
+export function scoreRow(
+  into: Pick<Evaluation, 'predictions' | 'probabilities'>,
+  row: number,
+  z0: number,
+  z1: number,
+  z2: number,
+  label: number,
+): number {
+  const max = Math.max(z0, z1, z2);
+  const e0 = Math.exp(z0 - max), e1 = Math.exp(z1 - max), e2 = Math.exp(z2 - max); // prettier-ignore
+  const sum = e0 + e1 + e2;
+  into.probabilities[row * 3] = e0 / sum;
+  into.probabilities[row * 3 + 1] = e1 / sum;
+  into.probabilities[row * 3 + 2] = e2 / sum;
+  into.predictions[row] = e0 >= e1 ? (e0 >= e2 ? 0 : 2) : e1 >= e2 ? 1 : 2;
+  return Math.log(sum) - ((label === 0 ? z0 : label === 1 ? z1 : z2) - max);
+}

@@ -5,7 +5,7 @@ import type { MlpConfig } from '../model/mlp-config';
 import { OUTPUT_UNITS } from '../model/mlp-config';
 import type { MlpWeights } from '../model/mlp-weights';
 import type { DropoutDraws } from './dropout-mask';
-import type { EpochTrainStats, Evaluation, MlpEngine } from './mlp-engine';
+import { type EpochTrainStats, type Evaluation, type MlpEngine, scoreRow } from './mlp-engine';
 
 /** Read the loss back from the backend every this many batches: each read is a full sync. */
 const LOSS_SYNC_EVERY = 16;
@@ -115,8 +115,10 @@ export class TfjsMlpEngine implements MlpEngine {
 
   async evaluate(split: DatasetSplit): Promise<Evaluation> {
     const tf = this.tf;
-    const probabilities = new Float32Array(split.rows * OUTPUT_UNITS);
-    const predictions = new Int32Array(split.rows);
+    const scored = {
+      probabilities: new Float32Array(split.rows * OUTPUT_UNITS),
+      predictions: new Int32Array(split.rows),
+    };
     let lossSum = 0;
     for (let start = 0; start < split.rows; start += EVAL_ROWS) {
       const count = Math.min(EVAL_ROWS, split.rows - start);
@@ -130,20 +132,10 @@ export class TfjsMlpEngine implements MlpEngine {
       const z = await logits.data();
       logits.dispose();
       for (let i = 0; i < count; i++) {
-        const z0 = z[i * 3]!, z1 = z[i * 3 + 1]!, z2 = z[i * 3 + 2]!; // prettier-ignore
-        const max = Math.max(z0, z1, z2);
-        const e0 = Math.exp(z0 - max), e1 = Math.exp(z1 - max), e2 = Math.exp(z2 - max); // prettier-ignore
-        const sum = e0 + e1 + e2;
-        const r = (start + i) * 3;
-        probabilities[r] = e0 / sum;
-        probabilities[r + 1] = e1 / sum;
-        probabilities[r + 2] = e2 / sum;
-        predictions[start + i] = e0 >= e1 ? (e0 >= e2 ? 0 : 2) : e1 >= e2 ? 1 : 2;
-        const label = split.y[start + i]!;
-        lossSum += Math.log(sum) - ((label === 0 ? z0 : label === 1 ? z1 : z2) - max);
+        lossSum += scoreRow(scored, start + i, z[i * 3]!, z[i * 3 + 1]!, z[i * 3 + 2]!, split.y[start + i]!);
       }
     }
-    return { loss: split.rows > 0 ? lossSum / split.rows : NaN, predictions, probabilities };
+    return { loss: split.rows > 0 ? lossSum / split.rows : NaN, ...scored };
   }
 
   async getWeights(): Promise<MlpWeights> {

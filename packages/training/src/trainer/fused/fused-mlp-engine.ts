@@ -3,7 +3,7 @@ import type { DatasetSplit } from '../../model/dataset';
 import type { Activation, MlpConfig, OptimizerName } from '../../model/mlp-config';
 import { layerSizes, type MlpWeights } from '../../model/mlp-weights';
 import type { DropoutDraws } from '../dropout-mask';
-import type { EpochTrainStats, Evaluation, MlpEngine } from '../mlp-engine';
+import { type EpochTrainStats, type Evaluation, type MlpEngine, scoreRow } from '../mlp-engine';
 import { createJsKernels } from './js-kernels';
 import { type MatKernels, pad4 } from './mat-kernels';
 import { createWasmKernels } from './wasm-kernels';
@@ -191,8 +191,10 @@ export class FusedMlpEngine implements MlpEngine {
   }
 
   evaluate(split: DatasetSplit): Promise<Evaluation> {
-    const probabilities = new Float32Array(split.rows * 3);
-    const predictions = new Int32Array(split.rows);
+    const scored = {
+      probabilities: new Float32Array(split.rows * 3),
+      predictions: new Int32Array(split.rows),
+    };
     const heap = this.heap;
     const last = this.layers[this.layers.length - 1]!;
     let lossSum = 0;
@@ -202,20 +204,10 @@ export class FusedMlpEngine implements MlpEngine {
       this.forward(count, rows, null);
       for (let i = 0; i < count; i++) {
         const o = last.z + i * last.outPad;
-        const z0 = heap[o]!, z1 = heap[o + 1]!, z2 = heap[o + 2]!; // prettier-ignore
-        const max = Math.max(z0, z1, z2);
-        const e0 = Math.exp(z0 - max), e1 = Math.exp(z1 - max), e2 = Math.exp(z2 - max); // prettier-ignore
-        const sum = e0 + e1 + e2;
-        const r = (start + i) * 3;
-        probabilities[r] = e0 / sum;
-        probabilities[r + 1] = e1 / sum;
-        probabilities[r + 2] = e2 / sum;
-        predictions[start + i] = e0 >= e1 ? (e0 >= e2 ? 0 : 2) : e1 >= e2 ? 1 : 2;
-        const y = split.y[start + i]!;
-        lossSum += Math.log(sum) - ((y === 0 ? z0 : y === 1 ? z1 : z2) - max);
+        lossSum += scoreRow(scored, start + i, heap[o]!, heap[o + 1]!, heap[o + 2]!, split.y[start + i]!);
       }
     }
-    return Promise.resolve({ loss: split.rows > 0 ? lossSum / split.rows : NaN, predictions, probabilities });
+    return Promise.resolve({ loss: split.rows > 0 ? lossSum / split.rows : NaN, ...scored });
   }
 
   getWeights(): Promise<MlpWeights> {
