@@ -11,7 +11,7 @@ import { resolveContract } from './contract-resolver';
 import type { ScriptedFaultAction } from './faults';
 import type { SimRequestInfo } from './request-info';
 import { responderFor, scheduleReply } from './responder';
-import type { ClientSession, OpenRequest } from './session';
+import type { ClientSession } from './session';
 
 /** Head timestamp: the first bar's start, for the instrument or a futures contract's listing. */
 function headTimestampOf(
@@ -42,15 +42,7 @@ export function handleHeadTimestamp(
   const responder = responderFor(session, action);
   const extraDelayMs = action?.type === 'delay' ? action.ms : 0;
   session.finishRequest(reqId);
-  const open: OpenRequest = {
-    reqId,
-    kind: 'head-timestamp',
-    paced: false,
-    timer: undefined,
-    stream: undefined,
-    held: undefined,
-  };
-  session.open.set(reqId, open);
+  const open = session.startRequest(reqId, 'head-timestamp', false);
   if (action?.type === 'never-answer') return;
   scheduleReply(ctx, session, info, { extraDelayMs, open, holdWhileDisconnected: true }, () => {
     session.finishRequest(reqId);

@@ -63,15 +63,7 @@ export function handleHistoricalData(
     );
     return;
   }
-  const open: OpenRequest = {
-    reqId,
-    kind: 'historical-data',
-    paced: ctx.options.pacing !== 'off',
-    timer: undefined,
-    stream: undefined,
-    held: undefined,
-  };
-  session.open.set(reqId, open);
+  const open = session.startRequest(reqId, 'historical-data', ctx.options.pacing !== 'off');
   if (action?.type === 'never-answer') return;
   scheduleReply(ctx, session, info, { extraDelayMs, open, holdWhileDisconnected: true }, () => {
     const result = produceHistoricalReply(ctx, plan, ctx.nowSeconds());

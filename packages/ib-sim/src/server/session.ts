@@ -117,6 +117,13 @@ export class ClientSession {
     this.timers.add(timer);
   }
 
+  /** Registers a request as open until {@link finishRequest}; `paced` when it holds a pacing slot. */
+  startRequest(reqId: number, kind: OpenRequest['kind'], paced: boolean): OpenRequest {
+    const request: OpenRequest = { reqId, kind, paced, timer: undefined, stream: undefined, held: undefined };
+    this.open.set(reqId, request);
+    return request;
+  }
+
   /** Stops an open request's timers, frees its pacing slot and forgets it. */
   finishRequest(reqId: number): void {
     const request = this.open.get(reqId);
