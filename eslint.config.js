@@ -66,7 +66,6 @@ export default tseslint.config(
     // is built from takes its errors from `@ktrdr/core/errors`, not from all of core.
     files: [
       'packages/data/src/{store,domain,calendar,gaps}/**/*.ts',
-      'packages/data/src/api/stored-bars.ts',
       'packages/data/src/host-service/wire-bars.ts',
     ],
     rules: {

@@ -17,8 +17,6 @@ export const wireBarSchema = z.object({
   volume: z.number(),
 }) satisfies z.ZodType<WireBar>;
 
-export type { WireBar };
-
 /** Facts about an instrument, from the broker's contract details (Python KTRDR's `contract_info`). */
 export const contractInfoSchema = z.object({
   symbol: z.string(),
