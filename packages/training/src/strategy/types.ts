@@ -26,6 +26,11 @@ export interface FuzzyInputConfig {
   readonly output: string;
   /** Sets in file order. */
   readonly sets: ReadonlyArray<{ readonly name: string } & FuzzySetDefinition>;
+  /**
+   * Timeframes whose copy of these fuzzy columns the model reads (v3 `nn_inputs`); absent means
+   * every timeframe of {@link StrategyConfig.training_data}.
+   */
+  readonly timeframes?: readonly string[];
 }
 
 /** Hidden-layer activations the MLP supports. */
@@ -78,6 +83,11 @@ export interface ModelConfig {
     /** Absent: constant learning rate. */
     readonly lr_scheduler?: LearningRateSchedule;
   };
+  /**
+   * Width of a learned per-symbol embedding appended to the features (multi-symbol "universal"
+   * models); absent or 0 means none.
+   */
+  readonly symbol_embedding_dim?: number;
 }
 
 /** `training` section. */
@@ -93,6 +103,14 @@ export interface TrainingSectionConfig {
   readonly data_split: { readonly train: number; readonly validation: number; readonly test: number };
 }
 
+/** The symbols and timeframes a strategy trains on. */
+export interface StrategyTrainingData {
+  readonly symbols: readonly string[];
+  readonly timeframes: readonly string[];
+  /** The highest-frequency timeframe unless the file names one. */
+  readonly base_timeframe: string;
+}
+
 /** A strategy file, validated, with every default applied. */
 export interface StrategyConfig {
   readonly name: string;
@@ -100,6 +118,17 @@ export interface StrategyConfig {
   readonly version: string;
   /** Optional `data` section (symbols and timeframes the strategy is meant for). */
   readonly data?: { readonly symbols: readonly string[]; readonly timeframes: readonly string[] };
+  /**
+   * What training uses when the caller names no symbol or timeframe: every symbol and timeframe the
+   * strategy declares (`training_data`, else `data`). Features are built per timeframe and aligned
+   * to `base_timeframe`, whose rows and labels the model trains on.
+   */
+  readonly training_data?: StrategyTrainingData;
+  /**
+   * Keys Python KTRDR only warns about, each as a sentence naming the key: the CLI shows them and
+   * the model's metadata keeps them, so nothing is dropped without a word.
+   */
+  readonly warnings?: readonly string[];
   readonly indicators: readonly IndicatorConfig[];
   readonly fuzzy_sets: readonly FuzzyInputConfig[];
   readonly model: ModelConfig;
