@@ -46,7 +46,7 @@ describe('CSV parsing', () => {
       '\ufeffvolume,Date,close,low,high,open,extra\r\n' +
       '100.0,2024-01-02T00:00:00Z,4.5,1.25,5.0,2.0,x\r\n' +
       '\r\n' +
-      ',2024-01-03T00:00:00Z,nan,,5,2,\r\n';
+      ',2024-01-03T00:00:00Z,,,5,2,\r\n';
     const frame = parse(text);
     expect(frame.toRows()).toEqual([
       { time: at('2024-01-02T00:00:00Z'), open: 2, high: 5, low: 1.25, close: 4.5, volume: 100 },
@@ -98,6 +98,14 @@ describe('CSV parsing', () => {
     expect(errorOf(`${CSV_HEADER}\n2024-01-02T00:00:00Z,1,abc,1,1,1\n`).message).toContain("'abc'");
     expect(errorOf(`${CSV_HEADER}\n2024-01-02T00:00:00Z,1,1,1\n`).message).toContain('expected 6 fields');
     expect(errorOf(`${CSV_HEADER}\n2024-01-02T00:00:00Z,1,1,1,1,1,1\n`).details.line).toBe(2);
+    // pandas writes a missing value as an empty field: a spelled-out NaN is some other tool's damage.
+    for (const nan of ['nan', 'NaN', '"nan"']) {
+      const error = errorOf(
+        `${CSV_HEADER}\n2024-01-02T00:00:00Z,1,1,1,1,1\n2024-01-02T01:00:00Z,1,1,1,1,${nan}\n`,
+      );
+      expect(error.details).toMatchObject({ field: 'csv', file: 'test.csv', line: 3 });
+      expect(error.message).toContain('column 6');
+    }
   });
 
   it('reads a header-only file as an empty series', () => {

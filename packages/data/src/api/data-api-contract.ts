@@ -73,6 +73,12 @@ export const dataApiContract = defineService('ktrdr API (data)', {
       simulated: z.boolean(),
       rows: z.number(),
       data: z.array(wireBarSchema),
+      /** What the store worked around, such as a torn last row left out (file relative to the data folder). */
+      warnings: z
+        .array(
+          z.object({ code: z.enum(['torn_row']), file: z.string(), line: z.number(), message: z.string() }),
+        )
+        .optional(),
     }),
   }),
   load: defineRoute({

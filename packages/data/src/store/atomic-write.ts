@@ -46,6 +46,11 @@ export interface AtomicWriteOptions {
   durable?: boolean;
   io?: AtomicWriteIo;
   mode?: number;
+  /**
+   * Called right before the rename that commits the write; throwing aborts it (the temp file is
+   * removed, `path` is untouched). The store checks here that it still holds the series lock.
+   */
+  beforeCommit?: () => void;
 }
 
 /** Prefix of temp files, so listings can skip them. */
@@ -80,6 +85,7 @@ export async function writeFileAtomic(
     if (durable) await handle.sync();
     await handle.close();
     handle = undefined;
+    options.beforeCommit?.();
     await io.rename(temp, path);
   } catch (error) {
     await handle?.close().catch(() => undefined);

@@ -29,7 +29,9 @@ export const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
  * layout (`date,open,high,low,close,volume`, `YYYY-MM-DDTHH:MM:SSZ`) and the variants pandas
  * writes: `+00:00` or other offsets, a space instead of `T`, fractional seconds, no offset (read as
  * UTC), date-only rows, CRLF line ends, a UTF-8 BOM, empty values (NaN), columns in any order.
- * Rows out of order are sorted; on a repeated time the later row wins.
+ * Rows out of order are sorted; on a repeated time the later row wins. A spelled-out `nan` is an
+ * error: pandas writes missing values as empty fields. The last row needs no line end here; for the
+ * contents of a file, whose unterminated last row is a torn write, use {@link parseBarsCsvFile}.
  *
  * @param label names the source in error messages (usually the file path).
  * @throws ValidationError (`details.field = 'csv'`, with `line`) on a malformed header or row.
@@ -160,6 +162,50 @@ export function parseBarsCsv(bytes: Uint8Array, label = 'CSV data'): BarFrame {
   return BarFrame.fromColumns(trim(columns, rows, capacity));
 }
 
+/** A last line without a line end: what a write cut short leaves. */
+export interface TornLine {
+  /** 1-based line number. */
+  line: number;
+  /** The line as found (at most 200 characters). */
+  text: string;
+}
+
+/** The result of {@link parseBarsCsvFile}. */
+export interface ParsedBarsCsv {
+  frame: BarFrame;
+  /** The torn last line, which is not in `frame`; `undefined` when the file ends with a line end. */
+  torn: TornLine | undefined;
+}
+
+/**
+ * Parses a bar file's bytes like {@link parseBarsCsv}, except that a last line without a line end is
+ * a torn write (a writer cut off mid-row, such as `...,185.64,` with its volume missing): it is left
+ * out of the frame, never served, and reported as `torn`. A header cut short, with no row after it,
+ * is torn too (an empty series); a complete header alone is an empty series.
+ * @throws ValidationError (`details.field = 'csv'`, with `file` and `line`) on a malformed header or row.
+ */
+export function parseBarsCsvFile(bytes: Uint8Array, label = 'CSV data'): ParsedBarsCsv {
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const lastLf = bytes.lastIndexOf(LF);
+  const tailStart = Math.max(start, lastLf + 1);
+  const tail = decodeLatin1(bytes, tailStart, bytes.length);
+  if (tail.trim() === '') return { frame: parseBarsCsv(bytes, label), torn: undefined };
+  const torn = { line: countLineEnds(bytes, tailStart) + 1, text: tail.slice(0, 200) };
+  if (lastLf < 0) {
+    // Only a header: one cut short holds no bar, anything else is checked as a header.
+    const cut = tail.replace(/\r$/, '');
+    if (cut !== CSV_HEADER && CSV_HEADER.startsWith(cut)) return { frame: BarFrame.empty(), torn };
+    return { frame: parseBarsCsv(bytes, label), torn: undefined };
+  }
+  return { frame: parseBarsCsv(bytes.subarray(0, lastLf + 1), label), torn };
+}
+
+function countLineEnds(bytes: Uint8Array, end: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(LF); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1)) count++;
+  return count;
+}
+
 function readHeader(header: string, label: string): number[] {
   const names = header
     .replace(/\r$/, '')
@@ -240,7 +286,7 @@ function trim(columns: BarColumns, rows: number, capacity: number): BarColumns {
 
 /**
  * Numbers the fast path in the row loop declines: exponents, long mantissas, quoted values and
- * pandas' spellings of special values. Empty is NaN (pandas writes missing values so).
+ * pandas' spellings of infinities. Empty is NaN (pandas writes missing values so); `nan` is an error.
  */
 function parseNumberSlow(
   bytes: Uint8Array,
@@ -252,7 +298,16 @@ function parseNumberSlow(
 ): number {
   const text = decodeLatin1(bytes, start, end);
   const lower = text.trim().toLowerCase();
-  if (lower === 'nan' || lower === '') return Number.NaN;
+  // Empty is how pandas (and so the Python KTRDR) writes a missing value, and how we write NaN; any
+  // spelled-out NaN comes from some other tool or a damaged file.
+  if (lower === '') return Number.NaN;
+  if (lower === 'nan' || lower === '-nan' || lower === '+nan') {
+    throw rowError(
+      label,
+      line,
+      `'${text}' in column ${field + 1} is not a number (a missing value is written as an empty field)`,
+    );
+  }
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Number.POSITIVE_INFINITY;
   if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
   const value = Number(lower);

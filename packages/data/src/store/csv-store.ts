@@ -6,8 +6,9 @@ import { TIMEFRAMES, type Timeframe } from '../domain/timeframes';
 import { type AtomicWriteIo, nodeIo, writeFileAtomic } from './atomic-write';
 import { type CsvStamp, readCacheSummary, readColumnCache, stampOf, writeColumnCache } from './column-cache';
 import { formatBarsCsv } from './csv-format';
-import { parseBarsCsv } from './csv-parse';
-import { seriesLocks } from './keyed-mutex';
+import { parseBarsCsvFile } from './csv-parse';
+import { removeOrphanTemps } from './orphan-temps';
+import { type AssertLockHeld, type SeriesLockOptions, withSeriesLock } from './series-lock';
 import {
   SIMULATED_DIR,
   SIMULATED_MARKER_FILE,
@@ -16,6 +17,7 @@ import {
   parseSeriesFileName,
   resolveSeriesPaths,
 } from './series-paths';
+import { type StoreWarning, tornRowWarning } from './store-warning';
 
 /** Options of {@link CsvStore}. */
 export interface CsvStoreOptions {
@@ -25,6 +27,13 @@ export interface CsvStoreOptions {
   cache?: boolean;
   /** File operations for writes; tests inject failures here. */
   io?: AtomicWriteIo;
+  /**
+   * Receives every {@link StoreWarning} once per file version (reads and writes also return them).
+   * Default: `process.emitWarning` (type `KtrdrStoreWarning`), so nothing is ever dropped unseen.
+   */
+  onWarning?: (warning: StoreWarning) => void;
+  /** The writers' cross-process lock: when a silent holder counts as dead, how long to wait. */
+  lock?: SeriesLockOptions;
 }
 
 /** Chooses real (`false`, the default) or simulated series: the two never mix. */
@@ -50,6 +59,8 @@ export interface LoadedSeries {
   path: string;
   /** True when the columnar cache served the read. */
   fromCache: boolean;
+  /** What the read worked around, such as a torn last row left out; empty when nothing. */
+  warnings: StoreWarning[];
 }
 
 /** The outcome of a write. */
@@ -62,8 +73,10 @@ export interface SavedSeries {
   rows: number;
   /** Bars that were not in the file before (for `mergeAndSave`; equals `rows` for `save`). */
   added: number;
-  /** False when nothing needed writing (merging an empty frame). */
+  /** False when nothing needed writing (merging an empty frame into a sound file). */
   written: boolean;
+  /** What the write repaired, such as a torn last row dropped from the file; empty when nothing. */
+  warnings: StoreWarning[];
 }
 
 /** First and last bar time of a stored series. */
@@ -96,9 +109,13 @@ export interface SeriesInfo {
  *
  * - Reads parse bytes directly and keep a columnar cache beside each CSV, rebuilt whenever the CSV
  *   changes, so repeated loads are a single file read.
- * - Writes are atomic (temp file, fsync, rename, fsync folder) and serialised per file by a
- *   process-wide lock, so concurrent `mergeAndSave` calls never lose bars and a crash never leaves
- *   a torn file. Other processes writing the same files are not coordinated with.
+ * - Writes are atomic (temp file, fsync, rename, fsync folder), so a crash never leaves a torn file,
+ *   and serialised per series by a lock that holds in-process, across processes and across machines
+ *   sharing the data folder (see {@link withSeriesLock}); `mergeAndSave` re-reads the file under it,
+ *   so concurrent merges never lose bars. The next write of a series removes the temp files that
+ *   killed writers left.
+ * - A last row without a line end (another tool's torn write) is left out with a
+ *   {@link StoreWarning}, never served, and dropped from the file at the next write.
  * - Every symbol is validated, so no name reaches outside the data folder.
  */
 export class CsvStore {
@@ -106,6 +123,10 @@ export class CsvStore {
   readonly dataDir: string;
   readonly #cache: boolean;
   readonly #io: AtomicWriteIo;
+  readonly #onWarning: (warning: StoreWarning) => void;
+  readonly #lock: SeriesLockOptions;
+  /** Files (path and stamp) already warned about, so a torn file read often warns once. */
+  readonly #warned = new Set<string>();
 
   constructor(options: CsvStoreOptions) {
     if (typeof options?.dataDir !== 'string' || options.dataDir.trim() === '') {
@@ -116,6 +137,8 @@ export class CsvStore {
     this.dataDir = resolve(options.dataDir);
     this.#cache = options.cache ?? true;
     this.#io = options.io ?? nodeIo;
+    this.#onWarning = options.onWarning ?? emitProcessWarning;
+    this.#lock = options.lock ?? {};
   }
 
   /** Absolute CSV path of a series (validates symbol and timeframe). */
@@ -176,7 +199,13 @@ export class CsvStore {
             options.start ?? Number.NEGATIVE_INFINITY,
             options.end ?? Number.POSITIVE_INFINITY,
           );
-    return { ...describe(paths), frame, path: paths.csv, fromCache: read.fromCache };
+    return {
+      ...describe(paths),
+      frame,
+      path: paths.csv,
+      fromCache: read.fromCache,
+      warnings: read.warnings,
+    };
   }
 
   /** Replaces the series with `frame`. */
@@ -188,16 +217,24 @@ export class CsvStore {
   ): Promise<SavedSeries> {
     const paths = this.#paths(symbol, timeframe, options);
     assertFrame(frame);
-    return seriesLocks.run(paths.csv, async () => {
-      await this.#write(paths, frame);
-      return { ...describe(paths), path: paths.csv, rows: frame.length, added: frame.length, written: true };
+    return this.#locked(paths, async (assertHeld) => {
+      await this.#write(paths, frame, assertHeld);
+      return {
+        ...describe(paths),
+        path: paths.csv,
+        rows: frame.length,
+        added: frame.length,
+        written: true,
+        warnings: [],
+      };
     });
   }
 
   /**
    * Merges `frame` into the stored series (creating it if needed) and writes the result, all under
-   * the series' lock, so concurrent calls each see the previous one's bars. Where both hold a bar at
-   * the same time, `frame`'s bar wins. A malformed stored file is reported, never overwritten.
+   * the series' lock, re-reading the file there, so concurrent calls (in any process) each see the
+   * previous one's bars. Where both hold a bar at the same time, `frame`'s bar wins. A malformed
+   * stored file is reported, never overwritten; a torn last row is dropped from it (`warnings`).
    */
   async mergeAndSave(
     symbol: string,
@@ -207,19 +244,30 @@ export class CsvStore {
   ): Promise<SavedSeries> {
     const paths = this.#paths(symbol, timeframe, options);
     assertFrame(frame);
-    return seriesLocks.run(paths.csv, async () => {
-      const existing = (await this.#read(paths))?.frame ?? BarFrame.empty();
-      if (frame.length === 0) {
-        return { ...describe(paths), path: paths.csv, rows: existing.length, added: 0, written: false };
+    return this.#locked(paths, async (assertHeld) => {
+      const read = await this.#read(paths);
+      const existing = read?.frame ?? BarFrame.empty();
+      const warnings = read?.warnings ?? [];
+      if (frame.length === 0 && warnings.length === 0) {
+        return {
+          ...describe(paths),
+          path: paths.csv,
+          rows: existing.length,
+          added: 0,
+          written: false,
+          warnings,
+        };
       }
-      const merged = existing.merge(frame);
-      await this.#write(paths, merged);
+      // Also written when `frame` is empty but the file had a torn row: that repairs it.
+      const merged = frame.length === 0 ? existing : existing.merge(frame);
+      await this.#write(paths, merged, assertHeld);
       return {
         ...describe(paths),
         path: paths.csv,
         rows: merged.length,
         added: merged.length - existing.length,
         written: true,
+        warnings,
       };
     });
   }
@@ -292,7 +340,9 @@ export class CsvStore {
   /** Deletes a series and its cache; false when it was not stored. */
   async delete(symbol: string, timeframe: Timeframe | string, options: SeriesOptions = {}): Promise<boolean> {
     const paths = this.#paths(symbol, timeframe, options);
-    return seriesLocks.run(paths.csv, async () => {
+    if (!(await this.exists(symbol, timeframe, options))) return false;
+    return this.#locked(paths, async () => {
+      await removeOrphanTemps(paths);
       await fsp.rm(paths.cache, { force: true });
       try {
         await fsp.unlink(paths.csv);
@@ -311,11 +361,23 @@ export class CsvStore {
     return resolveSeriesPaths(this.dataDir, symbol, timeframe, options.simulated === true);
   }
 
+  /** Runs `fn` under the series' lock (in-process and cross-process), creating the folder first. */
+  async #locked<T>(paths: SeriesPaths, fn: (assertHeld: AssertLockHeld) => Promise<T>): Promise<T> {
+    try {
+      await fsp.mkdir(paths.dir, { recursive: true });
+    } catch (error) {
+      throw ioError('write', paths.csv, error);
+    }
+    return withSeriesLock(paths.csv, paths.lock, fn, this.#lock);
+  }
+
   /**
    * Reads through one open handle: the stamp and the bytes then belong to the same file even when
    * a writer renames a new one into place meanwhile, so a cache is never stamped with the wrong CSV.
    */
-  async #read(paths: SeriesPaths): Promise<{ frame: BarFrame; fromCache: boolean } | undefined> {
+  async #read(
+    paths: SeriesPaths,
+  ): Promise<{ frame: BarFrame; fromCache: boolean; warnings: StoreWarning[] } | undefined> {
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(paths.csv, 'r');
@@ -323,23 +385,33 @@ export class CsvStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw ioError('read', paths.csv, error);
     }
-    let frame: BarFrame;
+    let parsed: ReturnType<typeof parseBarsCsvFile>;
     let stamp: CsvStamp;
     try {
       stamp = stampOf(await handle.stat());
       if (this.#cache) {
         const cached = await readColumnCache(paths.cache, stamp);
-        if (cached !== undefined) return { frame: cached, fromCache: true };
+        if (cached !== undefined) return { frame: cached, fromCache: true, warnings: [] };
       }
       const bytes = await handle.readFile();
-      frame = parseBarsCsv(bytes, paths.csv);
+      parsed = parseBarsCsvFile(bytes, paths.csv);
     } catch (error) {
       throw isKtrdrError(error) ? error : ioError('read', paths.csv, error);
     } finally {
       await handle.close();
     }
-    if (this.#cache) await this.#refreshCache(paths, frame, stamp);
-    return { frame, fromCache: false };
+    if (parsed.torn !== undefined) {
+      // Not cached: every read of the torn file warns, until a write repairs it.
+      const warning = tornRowWarning(this.dataDir, paths.csv, parsed.torn);
+      const key = `${paths.csv}:${stamp.size}:${stamp.mtimeMs}:${stamp.ino}`;
+      if (!this.#warned.has(key)) {
+        this.#warned.add(key);
+        this.#onWarning(warning);
+      }
+      return { frame: parsed.frame, fromCache: false, warnings: [warning] };
+    }
+    if (this.#cache) await this.#refreshCache(paths, parsed.frame, stamp);
+    return { frame: parsed.frame, fromCache: false, warnings: [] };
   }
 
   async #summary(paths: SeriesPaths): Promise<{ rows: number; start?: number; end?: number } | undefined> {
@@ -368,15 +440,15 @@ export class CsvStore {
     }
   }
 
-  /** Caller holds the series lock. */
-  async #write(paths: SeriesPaths, frame: BarFrame): Promise<void> {
+  /** Caller holds the series lock (`assertHeld` checks it still does before the commit). */
+  async #write(paths: SeriesPaths, frame: BarFrame, assertHeld: AssertLockHeld): Promise<void> {
     const bytes = formatBarsCsv(frame);
+    await removeOrphanTemps(paths);
     try {
-      await fsp.mkdir(paths.dir, { recursive: true });
       if (paths.simulated) await this.#ensureSimulatedMarker(paths.dir);
-      await writeFileAtomic(paths.csv, bytes, { io: this.#io });
+      await writeFileAtomic(paths.csv, bytes, { io: this.#io, beforeCommit: assertHeld });
     } catch (error) {
-      throw ioError('write', paths.csv, error);
+      throw isKtrdrError(error) ? error : ioError('write', paths.csv, error);
     }
     if (this.#cache) {
       try {
@@ -395,6 +467,13 @@ export class CsvStore {
       await writeFileAtomic(marker, Buffer.from(SIMULATED_MARKER_TEXT, 'utf8'), { io: this.#io });
     }
   }
+}
+
+function emitProcessWarning(warning: StoreWarning): void {
+  process.emitWarning(warning.message, {
+    type: 'KtrdrStoreWarning',
+    code: `KTRDR_${warning.code.toUpperCase()}`,
+  });
 }
 
 function describe(paths: SeriesPaths): Pick<SeriesInfo, 'symbol' | 'timeframe' | 'simulated'> {

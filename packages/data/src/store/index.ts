@@ -13,7 +13,9 @@ export type {
   SeriesRange,
   SeriesInfo,
 } from './csv-store';
-export { CSV_HEADER, parseBarsCsv } from './csv-parse';
+export { CSV_HEADER, parseBarsCsv, parseBarsCsvFile, type ParsedBarsCsv, type TornLine } from './csv-parse';
+export type { StoreWarning, StoreWarningCode } from './store-warning';
+export { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, type SeriesLockOptions } from './series-lock';
 export { formatBarsCsv } from './csv-format';
 export type { CsvStamp, CacheSummary } from './column-cache';
 export { CACHE_VERSION, readColumnCache, readCacheSummary, writeColumnCache, stampOf } from './column-cache';
@@ -29,5 +31,11 @@ export {
   resolveSeriesPaths,
   parseSeriesFileName,
 } from './series-paths';
-export { readStoredBars, readStoredSeries, type StoredBarsAnswer, type StoredBarsQuery } from './stored-bars';
+export {
+  readStoredBars,
+  readStoredSeries,
+  type StoredBarsAnswer,
+  type StoredBarsQuery,
+  type StoredBarsWarning,
+} from './stored-bars';
 export { toWireBars, fromWireBars, type WireBar } from '../host-service/wire-bars';

@@ -30,6 +30,8 @@ export interface SeriesPaths {
   csv: string;
   /** `{dir}/.{SYMBOL}_{timeframe}.cols`, the column cache, absolute. */
   cache: string;
+  /** `{dir}/.{SYMBOL}_{timeframe}.lock`, the writers' lock (a directory while held), absolute. */
+  lock: string;
 }
 
 /** `{SYMBOL}_{timeframe}.csv`, the Python KTRDR's file name. */
@@ -55,7 +57,8 @@ export function resolveSeriesPaths(
   const dir = simulated ? join(root, SIMULATED_DIR) : root;
   const csv = resolve(dir, seriesFileName(symbol, timeframe));
   const cache = resolve(dir, `.${symbol}_${timeframe}.cols`);
-  for (const path of [csv, cache]) {
+  const lock = resolve(dir, `.${symbol}_${timeframe}.lock`);
+  for (const path of [csv, cache, lock]) {
     const rel = relative(dir, path);
     if (rel === '' || isAbsolute(rel) || rel.split(sep).includes('..') || rel.includes(sep)) {
       throw new ValidationError(
@@ -66,7 +69,7 @@ export function resolveSeriesPaths(
       );
     }
   }
-  return { symbol, timeframe, simulated, dir, csv, cache };
+  return { symbol, timeframe, simulated, dir, csv, cache, lock };
 }
 
 /** Reads `{SYMBOL}_{timeframe}.csv`; `undefined` for names that are not a valid series file. */

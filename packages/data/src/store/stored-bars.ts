@@ -4,6 +4,7 @@ import { parseSymbol } from '../domain/symbols';
 import { parseTimeframe } from '../domain/timeframes';
 import { type WireBar, toWireBars } from '../host-service/wire-bars';
 import type { CsvStore, LoadedSeries } from './csv-store';
+import type { StoreWarning } from './store-warning';
 
 /** Which stored bars to read. */
 export interface StoredBarsQuery {
@@ -26,7 +27,15 @@ export interface StoredBarsAnswer {
   simulated: boolean;
   rows: number;
   data: WireBar[];
+  /**
+   * What the read worked around (a torn last row left out), present only when something was; no
+   * absolute path, so the answer can go over HTTP as is.
+   */
+  warnings?: StoredBarsWarning[];
 }
+
+/** A {@link StoreWarning} as {@link StoredBarsAnswer} carries it. */
+export type StoredBarsWarning = Pick<StoreWarning, 'code' | 'file' | 'line' | 'message'>;
 
 /**
  * Reads a stored series without fetching: the real series first, the simulated one when no real
@@ -68,5 +77,10 @@ export async function readStoredBars(store: CsvStore, query: StoredBarsQuery): P
     simulated: loaded.simulated,
     rows: data.length,
     data,
+    ...(loaded.warnings.length === 0
+      ? {}
+      : {
+          warnings: loaded.warnings.map(({ code, file, line, message }) => ({ code, file, line, message })),
+        }),
   };
 }
