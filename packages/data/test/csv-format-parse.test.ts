@@ -1,7 +1,7 @@
 import { ValidationError } from '@ktrdr/core';
 import { describe, expect, it } from 'vitest';
 import { BarFrame } from '../src/domain/bar-frame';
-import { CSV_HEADER, formatBarsCsv, parseBarsCsv } from '../src/store/index';
+import { CSV_HEADER, formatBarsCsv, parseBarsCsv, parseBarsCsvFile } from '../src/store/index';
 
 const at = (iso: string): number => Date.parse(iso);
 const parse = (text: string): BarFrame => parseBarsCsv(Buffer.from(text, 'utf8'), 'test.csv');
@@ -111,6 +111,43 @@ describe('CSV parsing', () => {
   it('reads a header-only file as an empty series', () => {
     expect(parse(`${CSV_HEADER}\n`).length).toBe(0);
     expect(parse(CSV_HEADER).length).toBe(0);
+  });
+});
+
+describe('CSV files: torn last lines', () => {
+  const file = (text: string) => parseBarsCsvFile(Buffer.from(text, 'utf8'), 'AAPL_1m.csv');
+  const complete = `${CSV_HEADER}\n2024-01-02T00:00:00Z,1,2,0.5,1.5,100\n2024-01-02T00:01:00Z,1,2,0.5,1.5,200\n`;
+
+  it('leaves out a last row cut after a comma and says which line it was', () => {
+    const parsed = file(`${complete}2024-01-02T00:02:00Z,1,2,0.5,1.5,`);
+    expect(parsed.frame.length).toBe(2);
+    expect(Array.from(parsed.frame.columns().volume)).toEqual([100, 200]);
+    expect(parsed.torn).toEqual({ line: 4, text: '2024-01-02T00:02:00Z,1,2,0.5,1.5,' });
+  });
+
+  it('treats any last line without a line end as torn, even one that looks whole', () => {
+    expect(file(`${complete}2024-01-02T00:02:00Z,1,2,0.5,1.5,300`).torn?.line).toBe(4);
+    expect(file(`${complete}2024-01-0`).torn).toEqual({ line: 4, text: '2024-01-0' });
+    expect(file(complete.replaceAll('\n', '\r\n') + '2024-01-02T00:02:00Z,1').torn?.line).toBe(4);
+  });
+
+  it('reads files ending with a line end (or blank space) as whole', () => {
+    expect(file(complete)).toMatchObject({ torn: undefined });
+    expect(file(`${complete}\n\r\n`).torn).toBeUndefined();
+    expect(file(`${CSV_HEADER}\n`).frame.length).toBe(0);
+    expect(file(CSV_HEADER)).toMatchObject({ torn: undefined });
+  });
+
+  it('reads a header cut short as an empty torn file, and any other bad header as an error', () => {
+    const parsed = file('date,open,hi');
+    expect(parsed.frame.length).toBe(0);
+    expect(parsed.torn).toEqual({ line: 1, text: 'date,open,hi' });
+    expect(() => file('when,what')).toThrow(ValidationError);
+    expect(() => file('date,open,hi\n')).toThrow(/line 1|header/);
+  });
+
+  it('still reports a damaged row before the last one with its line', () => {
+    expect(() => file(`${complete}garbage\n2024-01-02T00:03:00Z,1,2,0.5,1.5,`)).toThrow(/line 4/);
   });
 });
 

@@ -1,4 +1,6 @@
 import { ConflictError, InternalError } from '@ktrdr/core/errors';
+// A type-only import: erased from the build, so nothing loads until the first write.
+import type * as ProperLockfileModule from 'proper-lockfile';
 import { seriesLocks } from './keyed-mutex';
 
 /** How long a series lock may go without its holder refreshing it before others take it over. */
@@ -18,7 +20,7 @@ export interface SeriesLockOptions {
 /** Given to the holder: throws once the lock was lost, so nothing is committed without it. */
 export type AssertLockHeld = () => void;
 
-type ProperLockfile = typeof import('proper-lockfile');
+type ProperLockfile = typeof ProperLockfileModule;
 
 // Loaded on the first write only: a process that just reads the store (`ktrdr data show`, whose bin
 // bundles the store) must not load proper-lockfile and its graceful-fs at start-up.

@@ -28,6 +28,8 @@ export async function dataShow(context: CliContext, args: DataShowArgs): Promise
   const answer = await readBars(context, { symbol: args.symbol, timeframe, start, end, limit }).catch(
     withLoadHint(args.symbol, timeframe),
   );
+  // The store's warnings (such as a torn last row it left out) go to stderr, keeping stdout clean.
+  for (const warning of answer.warnings ?? []) context.note(`warning: ${warning.message}`);
 
   const bars = answer.data;
   const first = bars[0];

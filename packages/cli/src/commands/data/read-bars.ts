@@ -17,7 +17,8 @@ export interface BarsQuery extends StoredBarsQuery {
  */
 export async function readBars(context: CliContext, query: BarsQuery): Promise<StoredBarsAnswer> {
   if (context.apiUrl === undefined) {
-    const store = new CsvStore({ dataDir: loadCliConfig(context).dataDir });
+    // Warnings travel in the answer (as they do from the API), and `data show` prints them.
+    const store = new CsvStore({ dataDir: loadCliConfig(context).dataDir, onWarning: () => undefined });
     return readStoredBars(store, query);
   }
   const { openSession } = await import('../../session/cli-session');
