@@ -1,6 +1,6 @@
 import { InternalError, isKtrdrError, NotFoundError, ValidationError } from '@ktrdr/core/errors';
 import * as fsp from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { BarFrame } from '../domain/bar-frame';
 import { TIMEFRAMES, type Timeframe } from '../domain/timeframes';
 import { type AtomicWriteIo, nodeIo, writeFileAtomic } from './atomic-write';
@@ -368,7 +368,8 @@ export class CsvStore {
     } catch (error) {
       throw ioError('write', paths.csv, error);
     }
-    return withSeriesLock(paths.csv, paths.lock, fn, this.#lock);
+    const label = relative(this.dataDir, paths.csv).split(sep).join('/');
+    return withSeriesLock({ file: paths.csv, lockPath: paths.lock, label }, fn, this.#lock);
   }
 
   /**

@@ -17,6 +17,16 @@ export interface SeriesLockOptions {
   timeoutMs?: number;
 }
 
+/** What {@link withSeriesLock} locks. */
+export interface LockedSeries {
+  /** The CSV's absolute path: the key of the in-process mutex. */
+  file: string;
+  /** The lock directory's absolute path. */
+  lockPath: string;
+  /** The series as messages name it: relative to the data folder, so errors can go over HTTP. */
+  label: string;
+}
+
 /** Given to the holder: throws once the lock was lost, so nothing is committed without it. */
 export type AssertLockHeld = () => void;
 
@@ -29,7 +39,7 @@ const loadProperLockfile = (): Promise<ProperLockfile> => (properLockfile ??= im
 
 /**
  * Runs `fn` while holding the series' lock, in two layers:
- * - in-process, a keyed mutex on `file` orders this process' writers (proper-lockfile would refuse
+ * - in-process, a keyed mutex on the CSV's path orders this process' writers (proper-lockfile would refuse
  *   a second lock from the same process rather than queue it);
  * - across processes and machines, a lock directory at `lockPath` (proper-lockfile: `mkdir` is
  *   atomic on local file systems and NFS). The holder refreshes its mtime every `staleMs / 2`; a lock
@@ -40,8 +50,7 @@ const loadProperLockfile = (): Promise<ProperLockfile> => (properLockfile ??= im
  * @throws ConflictError when the lock stays held by a live writer for `timeoutMs`.
  */
 export async function withSeriesLock<T>(
-  file: string,
-  lockPath: string,
+  { file, lockPath, label }: LockedSeries,
   fn: (assertHeld: AssertLockHeld) => Promise<T>,
   options: SeriesLockOptions = {},
 ): Promise<T> {
@@ -64,11 +73,11 @@ export async function withSeriesLock<T>(
         });
         break;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(lockPath, error);
+        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(label, error);
         if (Date.now() >= deadline) {
           throw new ConflictError(
-            `Another writer has held the lock on ${file} for over ${Math.round((options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS) / 1000)} s (${lockPath}); nothing was written. Retry once it finishes.`,
-            { details: { path: file, lock: lockPath } },
+            `Another writer has held the lock on ${label} for over ${Math.round((options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS) / 1000)} s; nothing was written. Retry once it finishes.`,
+            { details: { file: label } },
           );
         }
         await sleep(Math.min(250, 10 * 1.5 ** attempt) * (0.5 + Math.random()));
@@ -77,8 +86,8 @@ export async function withSeriesLock<T>(
     const assertHeld: AssertLockHeld = () => {
       if (lost !== undefined) {
         throw new ConflictError(
-          `Lost the lock on ${file} (not refreshed within ${staleMs} ms, so another writer may have taken it over); nothing was written.`,
-          { details: { path: file, lock: lockPath }, cause: lost },
+          `Lost the lock on ${label} (not refreshed within ${staleMs} ms, so another writer may have taken it over); nothing was written.`,
+          { details: { file: label }, cause: lost },
         );
       }
     };
@@ -91,11 +100,11 @@ export async function withSeriesLock<T>(
   });
 }
 
-function lockError(lockPath: string, cause: unknown): InternalError {
+function lockError(label: string, cause: unknown): InternalError {
   const code = (cause as NodeJS.ErrnoException)?.code;
   return new InternalError(
-    `Could not take the lock ${lockPath}${code === undefined ? '' : ` (${code})`}: check the data folder's permissions.`,
-    { details: { path: lockPath, ...(code === undefined ? {} : { errno: code }) }, cause },
+    `Could not take the write lock of ${label}${code === undefined ? '' : ` (${code})`}: check the data folder's permissions.`,
+    { details: { file: label, ...(code === undefined ? {} : { errno: code }) }, cause },
   );
 }
 
