@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IbSimulator } from '@ktrdr/ib-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,4 +53,25 @@ describe('two data load processes on one series', () => {
       await alone.remove();
     }
   }, 240_000);
+});
+
+describe('data load over a torn file', () => {
+  it('warns, re-fetches the torn bar and leaves the file as a clean load wrote it', async () => {
+    const data = await tempDir();
+    try {
+      const args = load(data.path, '2024-03-04', '2024-03-06');
+      expect((await runKtrdr(args, { env })).code).toBe(0);
+      const path = join(data.path, 'simulated', 'AAPL_1m.csv');
+      const clean = await readFile(path, 'utf8');
+      // The last row cut right after its last comma: the volume and the line end are missing.
+      await writeFile(path, clean.slice(0, clean.lastIndexOf(',') + 1));
+
+      const tail = spawnKtrdr([...args.slice(0, 6), 'tail', ...args.slice(7)], env);
+      expect(await tail.exited, tail.stderr()).toBe(0);
+      expect(tail.stderr()).toMatch(/simulated\/AAPL_1m\.csv:\d+: the last row has no line end/);
+      expect(await readFile(path, 'utf8')).toBe(clean);
+    } finally {
+      await data.remove();
+    }
+  }, 120_000);
 });
