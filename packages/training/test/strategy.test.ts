@@ -288,9 +288,9 @@ describe('bad strategy files: each problem names the field and its line', () => 
   });
 
   it('an output the indicator does not have', () => {
-    const { error } = problemsOf(VALID.replace('  rsi:\n    low', '  macd.hist:\n    low'));
+    const { error } = problemsOf(VALID.replace('  rsi:\n    low', '  macd.hst:\n    low'));
     expect(error.message).toContain(
-      'fuzzy_sets.macd.hist: MACD has no output "hist"; its outputs are macd, signal, histogram, ppo',
+      'fuzzy_sets.macd.hst: MACD has no output "hst"; its outputs are macd, signal, histogram, ppo',
     );
   });
 
@@ -315,10 +315,10 @@ describe('bad strategy files: each problem names the field and its line', () => 
     expect(problems.every((p) => p.line === 1)).toBe(true);
   });
 
-  it('the v3 map layout of indicators, with a pointer to the v2 list form', () => {
-    const { error } = problemsOf('name: v3\nindicators:\n  rsi_14:\n    type: rsi\nfuzzy_sets: {}\n');
+  it('indicators that are neither a list (v2) nor a map (v3)', () => {
+    const { error } = problemsOf('name: bad\nindicators: rsi\nfuzzy_sets: {}\n');
     expect(error.message).toContain(
-      'strategy.yaml:3:3 indicators: must be a list of {name, ...parameters} entries (KTRDR v2 layout',
+      'strategy.yaml:2:13 indicators: must be a list of {name, ...parameters} entries (KTRDR v2) or a map of ids to {type, ...parameters} (KTRDR v3',
     );
   });
 
