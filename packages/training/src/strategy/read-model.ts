@@ -137,9 +137,9 @@ function readTraining(cursor: YamlCursor): ModelConfig['training'] | undefined {
     ['learning_rate', 'batch_size', 'epochs', 'optimizer', 'weight_decay', 'early_stopping', 'lr_scheduler'],
     ['analytics'],
   );
-  const analytics = cursor.child('analytics');
-  if (!analytics.missing) {
-    analytics.warn(
+  if (!cursor.child('analytics').missing) {
+    cursor.warnKey(
+      'analytics',
       "Python KTRDR's training analytics exports are not produced (metrics.json holds the per-epoch history)",
     );
   }

@@ -33,7 +33,7 @@ export function readTrainingData(root: YamlCursor): TrainingDataRead {
     return { ok: trainingData !== null, data, ...(trainingData ? { trainingData } : {}) };
   }
   if (!dataCursor.missing) {
-    dataCursor.warn('training_data takes precedence, so this older section is not used for training');
+    root.warnKey('data', 'training_data takes precedence, so this older section is not used for training');
   }
   const trainingData = readTrainingDataSection(cursor);
   return {
@@ -53,9 +53,9 @@ function readTrainingDataSection(cursor: YamlCursor): StrategyTrainingData | und
   checkKeys(cursor, ['symbols', 'timeframes', 'history_required', 'date_range']);
   // Warm-up rows are dropped by the feature pipeline itself, whatever their number.
   readNumber(cursor.child('history_required'), { integer: true, min: 0 });
-  const dateRange = cursor.child('date_range');
-  if (!dateRange.missing) {
-    dateRange.warn(
+  if (!cursor.child('date_range').missing) {
+    cursor.warnKey(
+      'date_range',
       'is not applied: training reads the stored bars between the start and end dates of the request (--start-date / --end-date)',
     );
   }

@@ -28,9 +28,9 @@ export function readTrainingSection(cursor: YamlCursor): TrainingSectionConfig |
     ['labels', 'data_split'],
     ['method', 'fitness_metrics', 'loss', 'date_range', ...MODEL_TRAINING_KEYS, ...UNSUPPORTED_KEYS],
   );
-  const dateRange = cursor.child('date_range');
-  if (!dateRange.missing) {
-    dateRange.warn(
+  if (!cursor.child('date_range').missing) {
+    cursor.warnKey(
+      'date_range',
       'is not applied: training reads the stored bars between the start and end dates of the request (--start-date / --end-date)',
     );
   }
