@@ -114,7 +114,7 @@ describe('the shipped sample strategy', () => {
 });
 
 describe('strategy parsing', () => {
-  it('reads a Python KTRDR v2 file, ignoring the sections it has no use for', async () => {
+  it('reads a Python KTRDR v2 file, warning about the keys that have no effect here', async () => {
     const strategy = await loadStrategyFile(pythonV2Path);
     expect(strategy.indicators.map((i) => i.key)).toEqual(['rsi', 'macd', 'sma']);
     expect(strategy.fuzzy_sets.map((input) => [input.input, input.output])).toEqual([
@@ -137,6 +137,15 @@ describe('strategy parsing', () => {
       scaling_method: 'standard',
     });
     expect(strategy.data?.timeframes).toEqual(['1h', '4h', '1d']);
+    expect(strategy.training_data).toEqual({
+      symbols: ['AAPL', 'MSFT'],
+      timeframes: ['1h', '4h', '1d'],
+      base_timeframe: '1h',
+    });
+    expect(strategy.warnings).toEqual([
+      'model.features.include_price_context (line 71): is not applied: the model reads fuzzy memberships only',
+      'model.features.include_volume_context (line 72): is not applied: the model reads fuzzy memberships only',
+    ]);
   });
 
   it('fills every default for a minimal file', () => {
