@@ -423,6 +423,26 @@ backtesting: {initial_capital: 100000}
     );
   });
 
+  it('warns about an indicator no model input reads (Python warns too)', () => {
+    const v2 = parseStrategy(
+      V2.replace('    period: 14\n', '    period: 14\n  - name: zigzag\n    threshold: 0.05\n'),
+    );
+    expect(v2.warnings).toEqual([
+      'indicators[1] (line 5): no fuzzy set the model reads uses this indicator, so it has no effect',
+    ]);
+    const v3 = parseStrategy(
+      V3.replace('  - fuzzy_set: macd_direction\n    timeframes: [4h]\n', '').replace(
+        '  - fuzzy_set: macd_hist\n',
+        '',
+      ),
+    );
+    expect(v3.warnings).toEqual([
+      'indicators.macd_12_26_9 (line 8): no fuzzy set the model reads uses this indicator, so it has no effect',
+      'fuzzy_sets.macd_direction (line 14): is not listed in nn_inputs, so the model does not read it',
+      'fuzzy_sets.macd_hist (line 18): is not listed in nn_inputs, so the model does not read it',
+    ]);
+  });
+
   it('warns about an unknown top-level key, with a did-you-mean', () => {
     const strategy = parseStrategy(`${V2}trainig_data:\n  symbols: [AAPL]\nnotes: anything\n`);
     expect(strategy.training_data).toBeUndefined();

@@ -5,13 +5,13 @@ import { DEFAULT_MODEL, DEFAULT_TRAINING } from './defaults';
 import { readString } from './field-readers';
 import { formatProblem, formatWarning, type StrategyProblem } from './problems';
 import { readFuzzySets } from './read-fuzzy-sets';
-import { readIndicators } from './read-indicators';
+import { type IndicatorsRead, readIndicators } from './read-indicators';
 import { readModel } from './read-model';
 import { applyNnInputs } from './read-nn-inputs';
 import { checkTopLevel } from './read-python-sections';
 import { readTrainingSection } from './read-training';
 import { readTrainingData } from './read-training-data';
-import type { StrategyConfig } from './types';
+import type { FuzzyInputConfig, StrategyConfig } from './types';
 import { type ProblemSink, YamlCursor } from './yaml-cursor';
 
 /**
@@ -77,6 +77,7 @@ function readStrategy(root: YamlCursor): StrategyConfig | undefined {
   const fuzzyCursor = root.child('fuzzy_sets');
   const allFuzzySets = readFuzzySets(fuzzyCursor, indicators, indicatorsCursor.isMap);
   const fuzzySets = applyNnInputs(root.child('nn_inputs'), fuzzyCursor, allFuzzySets, trainingData);
+  if (fuzzySets !== undefined) warnUnread(indicators, fuzzySets);
   const modelCursor = root.child('model');
   const model = modelCursor.missing ? DEFAULT_MODEL : readModel(modelCursor);
   const trainingCursor = root.child('training');
@@ -95,6 +96,15 @@ function readStrategy(root: YamlCursor): StrategyConfig | undefined {
     model,
     training,
   };
+}
+
+/** An indicator no model input reads is computed for nothing: Python KTRDR warns about it too. */
+function warnUnread(indicators: IndicatorsRead, inputs: readonly FuzzyInputConfig[]): void {
+  for (const [key, entry] of indicators.entries) {
+    if (!inputs.some((input) => input.indicatorKey === key)) {
+      entry.warn('no fuzzy set the model reads uses this indicator, so it has no effect');
+    }
+  }
 }
 
 function readVersion(cursor: YamlCursor): string | undefined {

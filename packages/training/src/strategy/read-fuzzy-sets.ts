@@ -67,7 +67,7 @@ export function readFuzzySets(cursor: YamlCursor, declared: IndicatorsRead, v3 =
 
 /**
  * The indicator and output an entry reads: its `indicator` field when it has one (required in v3),
- * else its key. Problems are reported at `blame`'s key.
+ * else its key. Problems are reported at that field, or at the key.
  */
 function resolveEntry(
   parent: YamlCursor,

@@ -48,7 +48,7 @@ const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * @internal
  */
 export function readIndicators(cursor: YamlCursor): IndicatorsRead {
-  const read: IndicatorsRead = { configs: [], invalidKeys: new Set() };
+  const read: IndicatorsRead = { configs: [], invalidKeys: new Set(), entries: new Map() };
   if (cursor.missing) {
     cursor.report(
       'is required: a list of indicators such as - name: rsi (or, v3, a map such as rsi_14: {type: rsi})',
@@ -81,6 +81,7 @@ export function readIndicators(cursor: YamlCursor): IndicatorsRead {
     }
     keyOwners.set(config.key, item.path);
     read.configs.push(config);
+    read.entries.set(config.key, item);
   }
   return read;
 }
@@ -89,6 +90,8 @@ export function readIndicators(cursor: YamlCursor): IndicatorsRead {
 export interface IndicatorsRead {
   configs: IndicatorConfig[];
   invalidKeys: Set<string>;
+  /** Where each valid indicator was declared, by key. */
+  entries: Map<string, YamlCursor>;
 }
 
 function readIndicator(item: YamlCursor): { config?: IndicatorConfig; key?: string } {
