@@ -75,6 +75,15 @@ describe('training_data (v2 and v3)', () => {
       `${V2}training_data:\n  symbols: {mode: single_symbol, symbol: AAPL}\n  timeframes: {mode: single, timeframe: 4h}\n`,
     );
     expect(single.training_data).toEqual({ symbols: ['AAPL'], timeframes: ['4h'], base_timeframe: '4h' });
+    // Python's v1.5 files write a single symbol and timeframe as one-item lists.
+    const oneItemLists = parseStrategy(
+      `${V2}training_data:\n  symbols: {mode: single_symbol, list: [EURUSD]}\n  timeframes: {mode: single_timeframe, list: [1h], base_timeframe: 1h}\n`,
+    );
+    expect(oneItemLists.training_data).toEqual({
+      symbols: ['EUR.USD'],
+      timeframes: ['1h'],
+      base_timeframe: '1h',
+    });
     const lists = parseStrategy(`${V2}training_data:\n  symbols: [SPY]\n  timeframes: [1d, 15m, 1h]\n`);
     expect(lists.training_data).toEqual({
       symbols: ['SPY'],
