@@ -192,6 +192,11 @@ describe('the v3 layout', () => {
     expect(strategy.warnings).toBeUndefined();
   });
 
+  it('orders the timeframes of an nn_inputs entry by frequency, as training_data orders them', () => {
+    const strategy = parseStrategy(V3.replace('timeframes: [4h]', 'timeframes: [4h, 1h]'));
+    expect(strategy.fuzzy_sets[0]?.timeframes).toEqual(['1h', '4h']);
+  });
+
   it('leaves out a fuzzy set that nn_inputs does not name, with a warning', () => {
     const strategy = parseStrategy(V3.replace('  - fuzzy_set: macd_hist\n', ''));
     expect(strategy.fuzzy_sets.map((input) => input.input)).toEqual(['macd_direction', 'rsi_momentum']);

@@ -119,5 +119,6 @@ function readTimeframes(
     );
     return null;
   }
-  return [...new Set(list as string[])];
+  // In training_data's order (by frequency), so `[4h, 1h]` and `[1h, 4h]` build the same columns.
+  return declared.filter((timeframe) => (list as string[]).includes(timeframe));
 }
