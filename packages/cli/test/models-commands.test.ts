@@ -123,6 +123,8 @@ describe('models in-process', () => {
     const run = await runKtrdr(['models', 'train', file, 'AAPL', '1h', ...folders]);
     expect(run.code).toBe(EXIT_CODES.usage);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // The problem names the file given on the command line, not `strategy.yaml` (issue #12).
+    expect(run.stderr).toContain(`${file}:2:`);
   });
 });
 

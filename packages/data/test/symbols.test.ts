@@ -65,6 +65,34 @@ describe('parseSymbol', () => {
   });
 });
 
+describe('forex and crypto spellings', () => {
+  it("resolves six-letter and slashed forex pairs to IB's EUR.USD form, as Python KTRDR splits them", () => {
+    expect(parseSymbol('EURUSD')).toBe('EUR.USD');
+    expect(parseSymbol(' gbpusd ')).toBe('GBP.USD');
+    expect(parseSymbol('USDJPY')).toBe('USD.JPY');
+    expect(parseSymbol('EUR/GBP')).toBe('EUR.GBP');
+    for (const major of ['USDCHF', 'AUDUSD', 'USDCAD', 'NZDUSD']) {
+      expect(detectInstrumentType(parseSymbol(major))).toBe('CASH');
+    }
+  });
+
+  it('leaves six-letter names that are not two currencies alone', () => {
+    expect(parseSymbol('ABCDEF')).toBe('ABCDEF');
+    expect(parseSymbol('USDUSD')).toBe('USDUSD');
+    expect(() => parseSymbol('ABC/DEF')).toThrow(ValidationError);
+  });
+
+  it('says that crypto is not served, in every usual spelling', () => {
+    for (const value of ['BTCUSD', 'btc-usd', 'ETH/USD', 'ETH.USDT', 'SOLUSD']) {
+      const error = symbolErrorOf(value);
+      expect(error.details).toMatchObject({ field: 'symbol', reason: 'crypto' });
+      expect(error.message).toContain('not crypto');
+    }
+    // A crypto ticker alone can be a stock or an ETF (BTC is one): only pairs are refused.
+    expect(parseSymbol('BTC')).toBe('BTC');
+  });
+});
+
 describe('instrument types', () => {
   it('detects forex pairs in EUR.USD form only', () => {
     expect(isForexSymbol('EUR.USD')).toBe(true);

@@ -114,7 +114,7 @@ describe('the shipped sample strategy', () => {
 });
 
 describe('strategy parsing', () => {
-  it('reads a Python KTRDR v2 file, ignoring the sections it has no use for', async () => {
+  it('reads a Python KTRDR v2 file, warning about the keys that have no effect here', async () => {
     const strategy = await loadStrategyFile(pythonV2Path);
     expect(strategy.indicators.map((i) => i.key)).toEqual(['rsi', 'macd', 'sma']);
     expect(strategy.fuzzy_sets.map((input) => [input.input, input.output])).toEqual([
@@ -137,6 +137,15 @@ describe('strategy parsing', () => {
       scaling_method: 'standard',
     });
     expect(strategy.data?.timeframes).toEqual(['1h', '4h', '1d']);
+    expect(strategy.training_data).toEqual({
+      symbols: ['AAPL', 'MSFT'],
+      timeframes: ['1h', '4h', '1d'],
+      base_timeframe: '1h',
+    });
+    expect(strategy.warnings).toEqual([
+      'model.features.include_price_context (line 71): is not applied: the model reads fuzzy memberships only',
+      'model.features.include_volume_context (line 72): is not applied: the model reads fuzzy memberships only',
+    ]);
   });
 
   it('fills every default for a minimal file', () => {
@@ -288,9 +297,9 @@ describe('bad strategy files: each problem names the field and its line', () => 
   });
 
   it('an output the indicator does not have', () => {
-    const { error } = problemsOf(VALID.replace('  rsi:\n    low', '  macd.hist:\n    low'));
+    const { error } = problemsOf(VALID.replace('  rsi:\n    low', '  macd.hst:\n    low'));
     expect(error.message).toContain(
-      'fuzzy_sets.macd.hist: MACD has no output "hist"; its outputs are macd, signal, histogram, ppo',
+      'fuzzy_sets.macd.hst: MACD has no output "hst"; its outputs are macd, signal, histogram, ppo',
     );
   });
 
@@ -315,10 +324,10 @@ describe('bad strategy files: each problem names the field and its line', () => 
     expect(problems.every((p) => p.line === 1)).toBe(true);
   });
 
-  it('the v3 map layout of indicators, with a pointer to the v2 list form', () => {
-    const { error } = problemsOf('name: v3\nindicators:\n  rsi_14:\n    type: rsi\nfuzzy_sets: {}\n');
+  it('indicators that are neither a list (v2) nor a map (v3)', () => {
+    const { error } = problemsOf('name: bad\nindicators: rsi\nfuzzy_sets: {}\n');
     expect(error.message).toContain(
-      'strategy.yaml:3:3 indicators: must be a list of {name, ...parameters} entries (KTRDR v2 layout',
+      'strategy.yaml:2:13 indicators: must be a list of {name, ...parameters} entries (KTRDR v2) or a map of ids to {type, ...parameters} (KTRDR v3',
     );
   });
 

@@ -12,12 +12,51 @@ export const MAX_SYMBOL_LENGTH = 32;
 // First character alphanumeric: rules out '.', '..' and leading '-' (which CLIs read as an option).
 const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9.-]*$/;
 const FOREX_PATTERN = /^([A-Z]{3})\.([A-Z]{3})$/;
+/** `EURUSD` or `EUR/USD`: how Python KTRDR strategies and most charting tools write a pair. */
+const UNDOTTED_PAIR_PATTERN = /^([A-Z]{3})\/?([A-Z]{3})$/;
+
+/**
+ * Currencies IB quotes on IDEALPRO. A six-letter symbol made of two of them is a forex pair: no
+ * stock ticker on IB's US exchanges is six letters long, so `EURUSD` cannot mean anything else.
+ */
+const FOREX_CURRENCIES: readonly string[] = [
+  'AUD',
+  'CAD',
+  'CHF',
+  'CNH',
+  'CZK',
+  'DKK',
+  'EUR',
+  'GBP',
+  'HKD',
+  'HUF',
+  'ILS',
+  'JPY',
+  'MXN',
+  'NOK',
+  'NZD',
+  'PLN',
+  'SEK',
+  'SGD',
+  'TRY',
+  'USD',
+  'ZAR',
+];
+
+/** Crypto assets by their usual tickers, and what they are quoted in: pairs ktrdr does not serve. */
+const CRYPTO_ASSETS = 'BTC|ETH|LTC|BCH|XRP|SOL|DOGE|ADA|DOT|LINK|AVAX|MATIC|SHIB|UNI|XLM';
+const CRYPTO_PATTERN = new RegExp(`^(${CRYPTO_ASSETS})[-./]?(USD|USDT|USDC|EUR|GBP|BTC|ETH)$`);
 
 /**
  * Validates and normalises a symbol (trimmed, upper-cased). The rules make a symbol safe to use as
  * part of a file name: only `A-Z 0-9 . -`, at most {@link MAX_SYMBOL_LENGTH} characters, never
  * starting with `.` or `-`, never containing `..`, so no symbol can name a path outside its folder.
- * @throws ValidationError with `details.field = 'symbol'`.
+ *
+ * A forex pair written `EURUSD` or `EUR/USD` (as Python KTRDR strategies write them; its symbol
+ * validator splits six-letter pairs too) becomes IB's `EUR.USD`, the IDEALPRO cash pair, so it is
+ * fetched, stored and named as one instrument however it was written.
+ * @throws ValidationError with `details.field = 'symbol'`; for a crypto pair (`BTCUSD`,
+ *   `ETH-USD`), which ktrdr does not serve, also `details.reason = 'crypto'`.
  */
 export function parseSymbol(value: unknown): string {
   if (typeof value !== 'string') {
@@ -26,6 +65,14 @@ export function parseSymbol(value: unknown): string {
   const symbol = value.trim().toUpperCase();
   if (symbol.length === 0)
     throw symbolError('Symbol is empty: pass a ticker such as AAPL or EUR.USD.', value);
+  if (CRYPTO_PATTERN.test(symbol)) {
+    throw new ValidationError(
+      `'${value}' is a crypto pair: ktrdr serves IB stocks, forex (IDEALPRO) and futures, not crypto.`,
+      { details: { field: 'symbol', value: String(value), reason: 'crypto' } },
+    );
+  }
+  const pair = UNDOTTED_PAIR_PATTERN.exec(symbol);
+  if (pair && isCurrencyPair(pair[1] as string, pair[2] as string)) return `${pair[1]}.${pair[2]}`;
   if (symbol.length > MAX_SYMBOL_LENGTH) {
     throw symbolError(`Symbol '${value}' is longer than ${MAX_SYMBOL_LENGTH} characters.`, value);
   }
@@ -37,6 +84,10 @@ export function parseSymbol(value: unknown): string {
     );
   }
   return symbol;
+}
+
+function isCurrencyPair(base: string, quote: string): boolean {
+  return base !== quote && FOREX_CURRENCIES.includes(base) && FOREX_CURRENCIES.includes(quote);
 }
 
 /** True for a forex pair in IB's `BASE.QUOTE` form, such as `EUR.USD`. */

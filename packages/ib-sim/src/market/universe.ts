@@ -1,6 +1,6 @@
 /**
- * The set of symbols the simulator knows, with a default universe of liquid US stocks, major forex
- * pairs and the E-mini S&P 500 future. Real IB conIds are used where they are well known so that
+ * The set of symbols the simulator knows, with a default universe of liquid US stocks, the major
+ * forex pairs and the E-mini S&P 500 future: every symbol the repository's strategies/ name. Real IB conIds are used where they are well known so that
  * code written against IB sees familiar contracts.
  */
 import type { FixtureBar } from './csv-fixtures';
@@ -40,6 +40,21 @@ export const DEFAULT_UNIVERSE: readonly InstrumentInput[] = [
     isin: 'US5949181045',
   },
   {
+    symbol: 'GOOGL',
+    conId: 208813719,
+    longName: 'ALPHABET INC-CL A',
+    primaryExchange: 'NASDAQ',
+    headDate: '2004-08-19',
+    basePrice: 140,
+    annualDrift: 0.12,
+    annualVolatility: 0.28,
+    averageDailyVolume: 30_000_000,
+    industry: 'Communications',
+    category: 'Internet',
+    subcategory: 'Web Portals/ISP',
+    isin: 'US02079K3059',
+  },
+  {
     symbol: 'SPY',
     conId: 756733,
     longName: 'SPDR S&P 500 ETF TRUST',
@@ -69,6 +84,52 @@ export const DEFAULT_UNIVERSE: readonly InstrumentInput[] = [
     headDate: '2005-01-03',
     basePrice: 1.27,
     annualVolatility: 0.08,
+  },
+  {
+    symbol: 'USD.JPY',
+    secType: 'CASH',
+    conId: 15016059,
+    longName: 'US dollar',
+    headDate: '2005-01-03',
+    basePrice: 145,
+    annualVolatility: 0.09,
+    minTick: 0.005,
+  },
+  {
+    symbol: 'USD.CHF',
+    secType: 'CASH',
+    conId: 12087820,
+    longName: 'US dollar',
+    headDate: '2005-01-03',
+    basePrice: 0.88,
+    annualVolatility: 0.07,
+  },
+  {
+    symbol: 'AUD.USD',
+    secType: 'CASH',
+    conId: 14433401,
+    longName: 'Australian dollar',
+    headDate: '2005-01-03',
+    basePrice: 0.66,
+    annualVolatility: 0.1,
+  },
+  {
+    symbol: 'USD.CAD',
+    secType: 'CASH',
+    conId: 15016062,
+    longName: 'US dollar',
+    headDate: '2005-01-03',
+    basePrice: 1.35,
+    annualVolatility: 0.06,
+  },
+  {
+    symbol: 'NZD.USD',
+    secType: 'CASH',
+    conId: 39453441,
+    longName: 'New Zealand dollar',
+    headDate: '2005-01-03',
+    basePrice: 0.61,
+    annualVolatility: 0.1,
   },
   {
     symbol: 'ES',

@@ -29,6 +29,11 @@ export function createTrainingApiService(
           input.strategy_yaml === undefined && input.strategy_name !== undefined
             ? path.join(strategiesDir, `${input.strategy_name.replace(/\.ya?ml$/, '')}.yaml`)
             : undefined,
+        // Problems name the client's file, or the strategy's name: never this server's folders.
+        strategyFile:
+          input.strategy_yaml !== undefined
+            ? input.strategy_file
+            : `${(input.strategy_name ?? 'strategy').replace(/\.ya?ml$/, '')}.yaml`,
         symbol: input.symbol,
         timeframe: input.timeframe,
         startDate: input.start_date,

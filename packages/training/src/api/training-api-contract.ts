@@ -58,6 +58,8 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
         .string()
         .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
         .optional(),
+      /** The file `strategy_yaml` was read from, as the client names it: problems are located in it. */
+      strategy_file: z.string().min(1).max(4096).optional(),
       symbol: z.string().min(1).optional(),
       timeframe: z.string().min(1).optional(),
       start_date: optionalDate,

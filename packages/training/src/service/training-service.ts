@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
   type HealthStatus,
   type KtrdrConfig,
@@ -45,6 +44,11 @@ export interface TrainingServiceOptions {
 export interface TrainRequest {
   strategyPath?: string;
   strategyYaml?: string;
+  /**
+   * The name strategy problems are located in (`file:line:col`): the file `strategyYaml` was read
+   * from. Default: `strategyPath` as given, else `strategy.yaml`.
+   */
+  strategyFile?: string;
   /** Default: the strategy's first `data.symbols`. */
   symbol?: string;
   /** Default: the strategy's first `data.timeframes`. */
@@ -204,7 +208,9 @@ export class TrainingService implements AsyncDisposable {
   }
 
   private async strategyText(request: TrainRequest): Promise<{ yaml: string; fileName: string }> {
-    if (request.strategyYaml !== undefined) return { yaml: request.strategyYaml, fileName: 'strategy.yaml' };
+    if (request.strategyYaml !== undefined) {
+      return { yaml: request.strategyYaml, fileName: request.strategyFile ?? 'strategy.yaml' };
+    }
     if (request.strategyPath === undefined) {
       throw new ValidationError('Give a strategy file (strategyPath) or its YAML text (strategyYaml)', {
         details: { field: 'strategy' },
@@ -213,7 +219,7 @@ export class TrainingService implements AsyncDisposable {
     try {
       return {
         yaml: await readFile(request.strategyPath, 'utf8'),
-        fileName: path.basename(request.strategyPath),
+        fileName: request.strategyFile ?? request.strategyPath,
       };
     } catch {
       throw new NotFoundError(`Strategy file ${request.strategyPath} cannot be read`, {

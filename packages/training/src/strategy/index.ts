@@ -6,6 +6,7 @@ export type {
   ModelConfig,
   OptimizerName,
   StrategyConfig,
+  StrategyTrainingData,
   TrainingSectionConfig,
 } from './types';
 export type { StrategyProblem } from './problems';

@@ -2,40 +2,44 @@ import { readFile } from 'node:fs/promises';
 import { NotFoundError, ValidationError } from '@ktrdr/core';
 import { LineCounter, parseDocument } from 'yaml';
 import { DEFAULT_MODEL, DEFAULT_TRAINING } from './defaults';
-import { expectMap, readString, readStringList } from './field-readers';
-import { formatProblem, type StrategyProblem } from './problems';
+import { readString } from './field-readers';
+import { formatProblem, formatWarning, type StrategyProblem } from './problems';
 import { readFuzzySets } from './read-fuzzy-sets';
-import { readIndicators } from './read-indicators';
+import { type IndicatorsRead, readIndicators } from './read-indicators';
 import { readModel } from './read-model';
+import { applyNnInputs } from './read-nn-inputs';
+import { checkTopLevel } from './read-python-sections';
 import { readTrainingSection } from './read-training';
-import type { StrategyConfig } from './types';
+import { readTrainingData } from './read-training-data';
+import type { FuzzyInputConfig, StrategyConfig } from './types';
 import { type ProblemSink, YamlCursor } from './yaml-cursor';
 
-/** Timeframes the data layer knows (the Python KTRDR set). */
-const TIMEFRAMES = ['1m', '5m', '15m', '30m', '1h', '2h', '3h', '4h', '1d', '1w', '1M'];
-
 /**
- * Parses and validates a strategy in the Python KTRDR v2 YAML layout and applies defaults.
+ * Parses and validates a strategy in the Python KTRDR v2 or v3 YAML layout (v3: `indicators` as a
+ * map of ids, `fuzzy_sets` naming their `indicator`, `nn_inputs`) and applies defaults.
  *
  * Every problem in the file is collected before failing, each located as
- * `file:line:column field.path: message`.
+ * `file:line:column field.path: message`. Keys accepted with no effect are listed in
+ * {@link StrategyConfig.warnings}.
  *
  * @param text YAML source.
- * @param fileName Name used in problem locations (default `strategy.yaml`).
+ * @param fileName Name used in problem locations: the file's path where there is one (default
+ *   `strategy.yaml`, for text that comes from no file).
  * @throws ValidationError listing every problem; `details.field` is the first offending field,
  *   `details.problems` all of them as {@link StrategyProblem}s.
  */
 export function parseStrategy(text: string, fileName = 'strategy.yaml'): StrategyConfig {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const sink: ProblemSink = { problems: [], lineCounter, document };
+  const sink: ProblemSink = { problems: [], warnings: [], lineCounter, document };
   for (const error of document.errors) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     sink.problems.push({ field: '(yaml)', line, column: col, message: error.message });
   }
   const config = sink.problems.length === 0 ? readStrategy(YamlCursor.root(sink)) : undefined;
   if (config === undefined || sink.problems.length > 0) throw strategyError(fileName, sink.problems);
-  return config;
+  const warnings = [...sink.warnings].sort((a, b) => a.line - b.line || a.column - b.column);
+  return warnings.length === 0 ? config : { ...config, warnings: warnings.map(formatWarning) };
 }
 
 /**
@@ -63,29 +67,44 @@ function readStrategy(root: YamlCursor): StrategyConfig | undefined {
     );
     return undefined;
   }
+  const topLevelOk = checkTopLevel(root);
   const name = readString(root.child('name'), { required: true });
   const description = readString(root.child('description'), { fallback: '' });
   const version = readVersion(root.child('version'));
-  const data = readData(root.child('data'));
-  const indicators = readIndicators(root.child('indicators'));
-  const fuzzySets = readFuzzySets(root.child('fuzzy_sets'), indicators);
+  const { ok: dataOk, data, trainingData } = readTrainingData(root);
+  const indicatorsCursor = root.child('indicators');
+  const indicators = readIndicators(indicatorsCursor);
+  const fuzzyCursor = root.child('fuzzy_sets');
+  const allFuzzySets = readFuzzySets(fuzzyCursor, indicators, indicatorsCursor.isMap);
+  const fuzzySets = applyNnInputs(root.child('nn_inputs'), fuzzyCursor, allFuzzySets, trainingData);
+  if (fuzzySets !== undefined) warnUnread(indicators, fuzzySets);
   const modelCursor = root.child('model');
   const model = modelCursor.missing ? DEFAULT_MODEL : readModel(modelCursor);
   const trainingCursor = root.child('training');
   const training = trainingCursor.missing ? DEFAULT_TRAINING : readTrainingSection(trainingCursor);
   if (name === undefined || description === undefined || version === undefined || model === undefined)
     return undefined;
-  if (training === undefined || data === null) return undefined;
+  if (training === undefined || fuzzySets === undefined || !dataOk || !topLevelOk) return undefined;
   return {
     name,
     description,
     version,
     ...(data === undefined ? {} : { data }),
+    ...(trainingData === undefined ? {} : { training_data: trainingData }),
     indicators: indicators.configs,
     fuzzy_sets: fuzzySets,
     model,
     training,
   };
+}
+
+/** An indicator no model input reads is computed for nothing: Python KTRDR warns about it too. */
+function warnUnread(indicators: IndicatorsRead, inputs: readonly FuzzyInputConfig[]): void {
+  for (const [key, entry] of indicators.entries) {
+    if (!inputs.some((input) => input.indicatorKey === key)) {
+      entry.warn('no fuzzy set the model reads uses this indicator, so it has no effect');
+    }
+  }
 }
 
 function readVersion(cursor: YamlCursor): string | undefined {
@@ -96,23 +115,6 @@ function readVersion(cursor: YamlCursor): string | undefined {
   if (typeof value === 'string' && value.trim() !== '') return value;
   cursor.report('must be a version such as "1.0"');
   return undefined;
-}
-
-/** The `data` section; undefined when absent, null after a reported problem. */
-function readData(cursor: YamlCursor): StrategyConfig['data'] | null {
-  if (cursor.missing) return undefined;
-  if (!expectMap(cursor)) return null;
-  const symbols = readStringList(cursor.child('symbols'));
-  const timeframesCursor = cursor.child('timeframes');
-  const timeframes = readStringList(timeframesCursor);
-  const unknown = (timeframes ?? []).filter((timeframe) => !TIMEFRAMES.includes(timeframe));
-  if (unknown.length > 0) {
-    timeframesCursor.report(
-      `unknown timeframe ${unknown.join(', ')}; known timeframes: ${TIMEFRAMES.join(' ')}`,
-    );
-    return null;
-  }
-  return symbols === undefined || timeframes === undefined ? null : { symbols, timeframes };
 }
 
 function strategyError(fileName: string, problems: readonly StrategyProblem[]): ValidationError {

@@ -14,6 +14,14 @@ export function formatProblem(fileName: string, problem: StrategyProblem): strin
   return `${fileName}:${problem.line}:${problem.column} ${problem.field}: ${problem.message}`;
 }
 
+/**
+ * `model.input_size (line 12): ...`: a warning names its field and line but not the file, because
+ * warnings are kept in a model's metadata and shown over HTTP, where a server's paths must not appear.
+ */
+export function formatWarning(warning: StrategyProblem): string {
+  return `${warning.field} (line ${warning.line}): ${warning.message}`;
+}
+
 /** Renders a value for "(got ...)": strings quoted, everything else as YAML-ish JSON. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';

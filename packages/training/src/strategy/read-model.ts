@@ -7,8 +7,14 @@ import type { YamlCursor } from './yaml-cursor';
 const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'leaky_relu', 'linear'];
 const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd', 'rmsprop'];
 
-/** Python KTRDR v2 feature options that the pure-fuzzy feature pipeline accepts and ignores. */
-const IGNORED_FEATURE_KEYS = ['include_price_context', 'include_volume_context', 'include_raw_indicators'];
+/**
+ * Python KTRDR v2 feature options that add non-fuzzy inputs. The pipeline builds fuzzy features only:
+ * `false` is what it does anyway, `true` is accepted with a warning.
+ */
+const CONTEXT_FEATURE_KEYS = ['include_price_context', 'include_volume_context', 'include_raw_indicators'];
+
+/** Model kinds Python KTRDR knows and this SDK does not train. */
+const UNSUPPORTED_MODEL_TYPES = ['lstm', 'gru', 'cnn', 'transformer', 'tcn', 'regression'];
 
 /**
  * Reads `model`, filling defaults from {@link DEFAULT_MODEL}. Returns undefined when any field was
@@ -17,15 +23,52 @@ const IGNORED_FEATURE_KEYS = ['include_price_context', 'include_volume_context',
  */
 export function readModel(cursor: YamlCursor): ModelConfig | undefined {
   if (!expectMap(cursor)) return undefined;
-  checkKeys(cursor, ['type', 'architecture', 'features', 'training'], ['name', 'description']);
-  const type = readChoice(cursor.child('type'), ['mlp'] as const, 'mlp');
+  // `input_size` / `output_size`: Python KTRDR warns that the model format is old and ignores them.
+  const oldFormat = ['input_size', 'output_size'];
+  checkKeys(
+    cursor,
+    ['type', 'architecture', 'features', 'training', 'symbol_embedding_dim'],
+    ['name', 'description', ...oldFormat],
+  );
+  for (const key of oldFormat) {
+    if (!cursor.child(key).missing) {
+      cursor.warnKey(
+        key,
+        `old model format (as Python KTRDR warns): ignored, the ${key === 'input_size' ? 'input size follows from the features' : 'output is always BUY/HOLD/SELL'}`,
+      );
+    }
+  }
+  const type = readType(cursor.child('type'));
+  // An LSTM's architecture has other fields: one problem (the type) says it all.
+  if (type === undefined) return undefined;
   const architecture = readArchitecture(cursor.child('architecture'));
   const features = readFeatures(cursor.child('features'));
   const training = readTraining(cursor.child('training'));
-  if (type === undefined || architecture === undefined || features === undefined || training === undefined) {
+  const embedding = readNumber(cursor.child('symbol_embedding_dim'), { integer: true, min: 0, max: 1024 }, 0);
+  if (
+    architecture === undefined ||
+    features === undefined ||
+    training === undefined ||
+    embedding === undefined
+  ) {
     return undefined;
   }
-  return { type, architecture, features, training };
+  return {
+    type,
+    architecture,
+    features,
+    training,
+    ...(embedding > 0 ? { symbol_embedding_dim: embedding } : {}),
+  };
+}
+
+function readType(cursor: YamlCursor): 'mlp' | undefined {
+  const value = cursor.value();
+  if (typeof value === 'string' && UNSUPPORTED_MODEL_TYPES.includes(value.toLowerCase())) {
+    cursor.report(`${value} models are not supported: this SDK trains MLP classifiers (type: mlp)`);
+    return undefined;
+  }
+  return readChoice(cursor, ['mlp'] as const, 'mlp');
 }
 
 function readArchitecture(cursor: YamlCursor): ModelConfig['architecture'] | undefined {
@@ -65,7 +108,12 @@ function readHiddenLayers(cursor: YamlCursor, fallback: readonly number[]): read
 
 function readFeatures(cursor: YamlCursor): ModelConfig['features'] | undefined {
   if (!expectMap(cursor)) return undefined;
-  checkKeys(cursor, ['lookback_periods', 'scale_features', 'scaling_method'], IGNORED_FEATURE_KEYS);
+  checkKeys(cursor, ['lookback_periods', 'scale_features', 'scaling_method'], CONTEXT_FEATURE_KEYS);
+  for (const key of CONTEXT_FEATURE_KEYS) {
+    const flag = readBoolean(cursor.child(key), false);
+    if (flag === undefined) return undefined;
+    if (flag) cursor.warnKey(key, 'is not applied: the model reads fuzzy memberships only');
+  }
   const defaults = DEFAULT_MODEL.features;
   const lookback = readNumber(
     cursor.child('lookback_periods'),
@@ -84,15 +132,17 @@ function readFeatures(cursor: YamlCursor): ModelConfig['features'] | undefined {
 
 function readTraining(cursor: YamlCursor): ModelConfig['training'] | undefined {
   if (!expectMap(cursor)) return undefined;
-  checkKeys(cursor, [
-    'learning_rate',
-    'batch_size',
-    'epochs',
-    'optimizer',
-    'weight_decay',
-    'early_stopping',
-    'lr_scheduler',
-  ]);
+  checkKeys(
+    cursor,
+    ['learning_rate', 'batch_size', 'epochs', 'optimizer', 'weight_decay', 'early_stopping', 'lr_scheduler'],
+    ['analytics'],
+  );
+  if (!cursor.child('analytics').missing) {
+    cursor.warnKey(
+      'analytics',
+      "Python KTRDR's training analytics exports are not produced (metrics.json holds the per-epoch history)",
+    );
+  }
   const defaults = DEFAULT_MODEL.training;
   const learningRate = readNumber(
     cursor.child('learning_rate'),
@@ -109,7 +159,9 @@ function readTraining(cursor: YamlCursor): ModelConfig['training'] | undefined {
   const weightDecay = readNumber(cursor.child('weight_decay'), { min: 0, max: 1 }, defaults.weight_decay);
   const earlyStopping = readEarlyStopping(cursor.child('early_stopping'));
   const scheduleCursor = cursor.child('lr_scheduler');
-  const schedule = scheduleCursor.missing ? undefined : readSchedule(scheduleCursor);
+  // `lr_scheduler: false` is Python's "none"; a schedule must say which (there is no default one).
+  const off = scheduleCursor.value() === false;
+  const schedule = scheduleCursor.missing || off ? undefined : readSchedule(scheduleCursor);
   if (
     learningRate === undefined ||
     batchSize === undefined ||
@@ -117,7 +169,7 @@ function readTraining(cursor: YamlCursor): ModelConfig['training'] | undefined {
     optimizer === undefined ||
     weightDecay === undefined ||
     earlyStopping === undefined ||
-    (!scheduleCursor.missing && schedule === undefined)
+    (!scheduleCursor.missing && !off && schedule === undefined)
   ) {
     return undefined;
   }
@@ -155,6 +207,12 @@ function readEarlyStopping(cursor: YamlCursor): ModelConfig['training']['early_s
 }
 
 function readSchedule(cursor: YamlCursor): LearningRateSchedule | undefined {
+  if (cursor.value() === true) {
+    cursor.report(
+      'true is not a schedule here: give {type: reduce_on_plateau | step | exponential, ...} (or false for none)',
+    );
+    return undefined;
+  }
   if (!cursor.isMap) {
     cursor.report(
       `must be a mapping such as {type: reduce_on_plateau, factor: 0.5} (got ${describeValue(cursor.value())})`,

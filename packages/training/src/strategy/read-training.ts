@@ -1,5 +1,6 @@
 import { DEFAULT_TRAINING } from './defaults';
 import { checkKeys, expectMap, readChoice, readNumber } from './field-readers';
+import { describeValue } from './problems';
 import type { TrainingSectionConfig } from './types';
 import type { YamlCursor } from './yaml-cursor';
 
@@ -13,15 +14,69 @@ const SPLIT_TOLERANCE = 1e-6;
  */
 export function readTrainingSection(cursor: YamlCursor): TrainingSectionConfig | undefined {
   if (!expectMap(cursor)) return undefined;
-  // `method` and `fitness_metrics` are Python KTRDR fields with nothing to configure here.
-  checkKeys(cursor, ['labels', 'data_split'], ['method', 'fitness_metrics']);
+  let ok = true;
+  for (const [key, child] of cursor.entries()) {
+    const problem = unsupportedKey(key, child.value());
+    if (problem !== undefined) {
+      cursor.reportKey(key, problem);
+      ok = false;
+    }
+  }
+  // `fitness_metrics` names what Python reported; metrics.json holds all of them.
+  checkKeys(
+    cursor,
+    ['labels', 'data_split'],
+    ['method', 'fitness_metrics', 'loss', 'date_range', ...MODEL_TRAINING_KEYS, ...UNSUPPORTED_KEYS],
+  );
+  if (!cursor.child('date_range').missing) {
+    cursor.warnKey(
+      'date_range',
+      'is not applied: training reads the stored bars between the start and end dates of the request (--start-date / --end-date)',
+    );
+  }
   const labels = readLabels(cursor.child('labels'));
   const split = readSplit(cursor.child('data_split'));
-  return labels === undefined || split === undefined ? undefined : { labels, data_split: split };
+  return labels === undefined || split === undefined || !ok ? undefined : { labels, data_split: split };
 }
+
+/** Settings Python KTRDR v3 files put in `training`, which this SDK reads from `model.training`. */
+const MODEL_TRAINING_KEYS = [
+  'epochs',
+  'learning_rate',
+  'batch_size',
+  'optimizer',
+  'early_stopping',
+  'lr_scheduler',
+];
+
+/** Python KTRDR v3 training options this SDK does not have. */
+const UNSUPPORTED_KEYS = ['gradient_clip', 'focal_gamma', 'huber_delta', 'class_weights'];
+
+/** Why `training.<key>` cannot be honoured, or undefined when it can. */
+function unsupportedKey(key: string, value: unknown): string | undefined {
+  if (MODEL_TRAINING_KEYS.includes(key)) return `set ${key} under model.training, where this SDK reads it`;
+  if (UNSUPPORTED_KEYS.includes(key)) return `${key} is not supported (training uses plain cross-entropy)`;
+  if (key === 'method' && value !== 'supervised') {
+    return `must be supervised, the only training method here (got ${describeValue(value)})`;
+  }
+  if (key === 'loss' && value !== 'cross_entropy') {
+    return `loss ${describeValue(value)} is not supported: models are BUY/HOLD/SELL classifiers trained with cross_entropy`;
+  }
+  return undefined;
+}
+
+/** Label kinds Python KTRDR knows and this SDK does not build. */
+const UNSUPPORTED_LABELS = ['triple_barrier', 'forward_return', 'context', 'regime', 'multi_scale_zigzag'];
 
 function readLabels(cursor: YamlCursor): TrainingSectionConfig['labels'] | undefined {
   if (!expectMap(cursor)) return undefined;
+  const sourceValue = cursor.child('source').value();
+  if (typeof sourceValue === 'string' && UNSUPPORTED_LABELS.includes(sourceValue.toLowerCase())) {
+    cursor
+      .child('source')
+      .report(`${sourceValue} labels are not supported: this SDK labels ZigZag swings (source: zigzag)`);
+    return undefined;
+  }
   checkKeys(cursor, ['source', 'zigzag_threshold', 'label_lookahead']);
   const defaults = DEFAULT_TRAINING.labels;
   const source = readChoice(cursor.child('source'), ['zigzag'] as const, 'zigzag');

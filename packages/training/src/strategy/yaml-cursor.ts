@@ -4,6 +4,8 @@ import type { StrategyProblem } from './problems';
 /** Where problems go while a file is read. @internal */
 export interface ProblemSink {
   readonly problems: StrategyProblem[];
+  /** Fields accepted with a warning; they become `StrategyConfig.warnings`. */
+  readonly warnings: StrategyProblem[];
   readonly lineCounter: LineCounter;
   readonly document: Document;
 }
@@ -98,22 +100,39 @@ export class YamlCursor {
 
   /** Records a problem about this field, located at its node (or its key / parent when missing). */
   report(message: string, field: string = this.path || '(root)'): void {
-    const blamed = this.node ?? this.anchor;
-    const offset = blamed?.range?.[0] ?? 0;
-    const { line, col } = this.sink.lineCounter.linePos(offset);
-    this.sink.problems.push({ field, line, column: col, message });
+    this.sink.problems.push(this.locate(field, message));
   }
 
   /** Records a problem about the key `key` of this map (unknown keys, misspellings). */
   reportKey(key: string, message: string): void {
+    this.keyCursor(key).report(message);
+  }
+
+  /**
+   * Records a warning about this field: accepted, but something about it has no effect here (a key
+   * Python KTRDR only warns about, an unknown top-level key).
+   */
+  warn(message: string): void {
+    this.sink.warnings.push(this.locate(this.path || '(root)', message));
+  }
+
+  /** Records a warning about the key `key` of this map. */
+  warnKey(key: string, message: string): void {
+    this.keyCursor(key).warn(message);
+  }
+
+  /** A cursor on the key node `key` of this map, so problems point at the key itself. */
+  private keyCursor(key: string): YamlCursor {
     const path = this.path === '' ? key : `${this.path}.${key}`;
-    if (isMap(this.node)) {
-      const pair = this.node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-      const keyNode = pair?.key as Node | undefined;
-      new YamlCursor(this.sink, path, keyNode, this.node).report(message);
-      return;
-    }
-    this.report(message, path);
+    if (!isMap(this.node)) return new YamlCursor(this.sink, path, undefined, this.node ?? this.anchor);
+    const pair = this.node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    return new YamlCursor(this.sink, path, pair?.key as Node | undefined, this.node);
+  }
+
+  private locate(field: string, message: string): StrategyProblem {
+    const blamed = this.node ?? this.anchor;
+    const { line, col } = this.sink.lineCounter.linePos(blamed?.range?.[0] ?? 0);
+    return { field, line, column: col, message };
   }
 }
 

@@ -32,9 +32,12 @@ export interface ModelsTrainArgs {
  * The strategy as the training route takes it: the file's YAML when it is a file here (read here,
  * so a remote API trains what the user sees), else a strategy name the API resolves itself.
  */
-async function strategyInput(spec: string): Promise<{ strategy_yaml?: string; strategy_name?: string }> {
+async function strategyInput(
+  spec: string,
+): Promise<{ strategy_yaml?: string; strategy_file?: string; strategy_name?: string }> {
   try {
-    return { strategy_yaml: await readFile(spec, 'utf8') };
+    // strategy_file: the server's problems then name this file (`my/strat.yaml:12:5 ...`).
+    return { strategy_yaml: await readFile(spec, 'utf8'), strategy_file: spec };
   } catch (error) {
     if (STRATEGY_NAME.test(spec) && (error as NodeJS.ErrnoException).code === 'ENOENT')
       return { strategy_name: spec };
