@@ -9,11 +9,12 @@ import {
 import { CsvStore, DataService } from '@ktrdr/data';
 import { startIbSimulator } from '@ktrdr/ib-sim';
 import { readFile } from 'node:fs/promises';
-import { ModelStore, sampleStrategyPath, trainingApiContract } from '@ktrdr/training';
+import { ModelStore, trainingApiContract } from '@ktrdr/training';
 import { Resources, eventually } from './support/harness';
 import { randomWalkFrame } from './support/random-walk';
 import { spawnCli, spawnServerBin } from './support/spawn-bin';
 import { checkedSeriesRows } from './support/store-checks';
+import { endlessStrategy } from './support/strategies';
 
 const resources = new Resources();
 afterEach(() => resources.closeAll());
@@ -21,14 +22,6 @@ afterEach(() => resources.closeAll());
 /** `YYYY-MM-DD`, `days` before now (the simulator's market clock is the system clock). */
 function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** The sample strategy without early stopping: it trains until stopped. */
-export async function endlessStrategy(): Promise<string> {
-  const yaml = await readFile(sampleStrategyPath(), 'utf8');
-  const endless = yaml.replace(/early_stopping:\n(\s+)/, 'early_stopping:\n$1enabled: false\n$1');
-  if (endless === yaml) throw new Error('the sample strategy has no early_stopping block to turn off');
-  return endless;
 }
 
 // A fixed range (not "up to now"), so that the rerun and the clean load below ask for the same bars.
