@@ -93,4 +93,46 @@ describe('fault: the training host killed mid-training', () => {
     // No model is stored as if complete.
     expect(await new ModelStore({ root: modelsDir }).list()).toEqual([]);
   }, 90_000);
+
+  it('a host restarted under a training (shut down, back on its port) fails it as the host’s fault', async () => {
+    const dataDir = await resources.tempDir();
+    const modelsDir = await resources.tempDir();
+    const hostData = resources.add(new DataService({ config: loadConfig({ dataDir, modelsDir }, {}) }), (d) =>
+      d.close(),
+    );
+    await hostData.store.save('AAPL', '1h', randomWalkFrame(1200), { simulated: true });
+    const first = await startServer({ kind: 'training-host', port: 0, data: hostData, env: {} });
+    const port = Number(new URL(first.url).port);
+    const config = loadConfig(
+      { dataDir, modelsDir, training: { useHostService: true, hostServiceUrl: first.url } },
+      {},
+    );
+    const operations = new OperationRegistry();
+    const data = new DataService({ config, operations });
+    const training = new TrainingService({ data, config, operations });
+    resources.add(training, (t) => t.close());
+    resources.add(data, (d) => d.close());
+    const handle = await training.startTraining({
+      strategyYaml: await endlessStrategy(),
+      symbol: 'AAPL',
+      timeframe: '1h',
+      epochs: 100_000,
+    });
+    await eventually(() => ((handle.describe().progress.percentage ?? 0) > 0 ? true : undefined), 30_000);
+
+    // A supervisor's restart: the host stops its sessions and exits, a new one takes the port.
+    await first.close();
+    const second = await startServer({ kind: 'training-host', port, data: hostData, env: {} });
+    resources.add(second, (h) => h.close());
+
+    const error = await handle.result().catch((e: unknown) => e);
+    // Not "cancelled" (nobody cancelled) nor "not found" (exit 3): the host failed the training.
+    expect(handle.describe()).toMatchObject({ status: 'failed', error_code: 'host_service' });
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^Training host service at ${first.url} (stopped|no longer knows) training session \\S+ mid-training`,
+      ),
+    );
+    expect(await new ModelStore({ root: modelsDir }).list()).toEqual([]);
+  }, 60_000);
 });
