@@ -146,4 +146,46 @@ describe('fault: SIGTERM to the API mid-operation', () => {
     // No half-written model looks complete.
     expect(await new ModelStore({ root: modelsDir }).list()).toEqual([]);
   }, 90_000);
+
+  it('an API that dies at once (kill -9) under a following CLI: exit 4, not a hang', async () => {
+    const dataDir = await resources.tempDir();
+    const sim = resources.add(await startIbSimulator({ port: 0, latencyMs: { min: 700, max: 1000 } }), (s) =>
+      s.close(),
+    );
+    const api = spawnServerBin(resources, 'ktrdr-api', {
+      IB_HOST: sim.host,
+      IB_PORT: String(sim.port),
+      KTRDR_DATA_DIR: dataDir,
+    });
+    const url = await eventually(
+      () => /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/.exec(api.output())?.[1],
+      20_000,
+    );
+    const cli = spawnCli(resources, [
+      'data',
+      'load',
+      'MSFT',
+      '-t',
+      '1h',
+      '-m',
+      'full',
+      '--start',
+      START,
+      '--end',
+      END,
+      '--url',
+      url,
+    ]);
+    await eventually(() => (/\[fetch\]/.test(cli.output()) ? true : undefined), 30_000);
+
+    api.kill('SIGKILL');
+    const killedAt = Date.now();
+
+    const exited = await cli.exited;
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(exited).toEqual({ code: 4, signal: null });
+    expect(cli.output()).toMatch(/^ktrdr: ktrdr API .*not reachable at http:\/\/127\.0\.0\.1:\d+\/api\/v1/m);
+    // The bars stored before the API died are whole.
+    await checkedSeriesRows(dataDir, 'MSFT', '1h');
+  }, 60_000);
 });
