@@ -22,6 +22,8 @@ export function redactAnswers(redact: PathRedactor): RequestHandler {
       if (isData()) return chunk;
       if (typeof chunk === 'string') return redact(chunk);
       if (chunk instanceof Uint8Array) {
+        // No slash or backslash, no path: skip decoding a large answer (bars) at all.
+        if (!chunk.includes(0x2f) && !chunk.includes(0x5c)) return chunk;
         const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
         const redacted = redact(text);
         return redacted === text ? chunk : Buffer.from(redacted, 'utf8');

@@ -60,6 +60,9 @@ export function createPathRedactor(folders: readonly ServerFolder[] = []): PathR
     }));
   });
   return (text) => {
+    // Every path and stack frame has a slash or backslash; bar answers (ISO dates, numbers) have
+    // none, so the common large answer costs one scan.
+    if (!text.includes('/') && !text.includes('\\')) return text;
     let out = text;
     for (const { pattern, label } of replacements) out = out.replace(pattern, label);
     return out.replace(STACK_FRAME, '').replace(ABSOLUTE_PATH, '<path>').replace(WINDOWS_PATH, '<path>');
