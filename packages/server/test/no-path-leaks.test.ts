@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperationRegistry, loadConfig } from '@ktrdr/core';
 import { AsyncDataAdapter, DataService, type HistoricalDataSource } from '@ktrdr/data';
 import { TrainingService, sampleStrategyPath } from '@ktrdr/training';
-import { type RunningServer, createPathRedactor, installShutdownHandlers, startServer } from '../src/index';
+import express from 'express';
+import {
+  type RunningServer,
+  createPathRedactor,
+  installShutdownHandlers,
+  redactAnswers,
+  startServer,
+} from '../src/index';
 import { createFakeSource } from './support/fake-source';
 import { Resources, eventually, fetchJson, hasStackTrace, postJson } from './support/harness';
 import { randomWalkFrame } from './support/random-walk';
@@ -192,6 +199,18 @@ describe('no answer carries a server path or a stack trace', () => {
     expect(redact(JSON.stringify({ m: 'boom\n    at f (/usr/lib/x.js:1:2)\n    at g (x.js:3:4)' }))).toBe(
       '{"m":"boom"}',
     );
+  });
+
+  it('keeps Content-Length true for res.json() answers, and leaves CSV downloads as they are', async () => {
+    const app = express();
+    app.use(redactAnswers(createPathRedactor([{ label: 'data dir', path: '/srv/ktrdr/data' }])));
+    app.get('/json', (_req, res) => void res.json({ path: '/srv/ktrdr/data/simulated/AAPL_1h.csv' }));
+    app.get('/csv', (_req, res) => void res.type('text/csv').send('date,note\n2024-01-01,/srv/ktrdr/data\n'));
+    const { url } = await resources.listen(app);
+    const json = await fetchJson(`${url}/json`);
+    expect(json.body).toEqual({ path: '<data dir>/simulated/AAPL_1h.csv' });
+    expect(Number(json.headers.get('content-length'))).toBe(Buffer.byteLength(json.text));
+    expect((await fetchJson(`${url}/csv`)).text).toContain(',/srv/ktrdr/data');
   });
 
   it('redacts the shutdown log line of a failed shutdown', async () => {
