@@ -47,7 +47,7 @@ describe('fault: SIGTERM to the API mid-operation', () => {
     await seed.store.save('AAPL', '1h', randomWalkFrame(1200), { simulated: true });
     await seed.close();
     // Latency makes the load last long enough to be cut.
-    const sim = resources.add(await startIbSimulator({ port: 0, latencyMs: { min: 700, max: 1000 } }), (s) =>
+    const sim = resources.add(await startIbSimulator({ port: 0, latencyMs: { min: 1000, max: 1500 } }), (s) =>
       s.close(),
     );
     const api = spawnServerBin(resources, 'ktrdr-api', {
