@@ -1,6 +1,6 @@
 import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OperationRegistry, loadConfig } from '@ktrdr/core';
 import { AsyncDataAdapter, DataService, type HistoricalDataSource } from '@ktrdr/data';
 import { TrainingService, sampleStrategyPath } from '@ktrdr/training';
@@ -12,6 +12,7 @@ import {
   redactAnswers,
   startServer,
 } from '../src/index';
+import { runServerBin } from '../src/bin/run-server-bin';
 import { createFakeSource } from './support/fake-source';
 import { Resources, eventually, fetchJson, hasStackTrace, postJson } from './support/harness';
 import { randomWalkFrame } from './support/random-walk';
@@ -213,6 +214,32 @@ describe('no answer carries a server path or a stack trace', () => {
     expect((await fetchJson(`${url}/csv`)).text).toContain(',/srv/ktrdr/data');
   });
 
+  it('redacts a start-up failure as a bin logs it', async () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const server = await runServerBin(
+        'ktrdr-api',
+        'api',
+        () => {
+          throw new Error(`EACCES: permission denied, mkdir '${dataDir}/simulated'`);
+        },
+        [],
+      );
+      expect(server).toBeUndefined();
+    } finally {
+      write.mockRestore();
+      process.exitCode = undefined;
+    }
+    expect(written.join('')).toMatch(
+      /^ktrdr-api: EACCES: permission denied, mkdir '(<temp>\/ktrdr-leak-data-\w+\/simulated|<path>)'/,
+    );
+    expect(written.join('')).not.toContain(dataDir);
+  });
+
   it('redacts the shutdown log line of a failed shutdown', async () => {
     const lines: string[] = [];
     const server = { close: () => Promise.reject(new Error(`EBUSY: cannot remove '${dataDir}/lock'`)) };
@@ -225,7 +252,7 @@ describe('no answer carries a server path or a stack trace', () => {
       process.emit('SIGUSR2', 'SIGUSR2');
       await eventually(() => (lines.some((line) => line.startsWith('Shutdown failed')) ? true : undefined));
       expect(lines.join('\n')).not.toContain(dataDir);
-      expect(lines.join('\n')).toContain("cannot remove '<temp>/");
+      expect(lines.join('\n')).toMatch(/cannot remove '<(temp|path)>/);
     } finally {
       uninstall();
     }
