@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ENVIRONMENT_VARIABLES, isKtrdrError } from '@ktrdr/core';
 import { API_TOKEN_VARIABLE } from '../auth/bearer-auth';
-import { createPathRedactor } from '../http/redact-paths';
 import { DEFAULT_BIND_HOST } from '../auth/bind-policy';
+import { createPathRedactor } from '../http/redact-paths';
 import { DEFAULT_PORTS, SERVER_NAMES, type ServerKind } from '../server/server-kinds';
 import { installShutdownHandlers } from '../server/shutdown-signals';
 import { type RunningServer, startServer } from '../server/start-server';

@@ -30,7 +30,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** The folders every server process has: its working directory, the user's home, the temp folder. */
-export function processFolders(): ServerFolder[] {
+function processFolders(): ServerFolder[] {
   return [
     { label: 'server dir', path: process.cwd() },
     { label: 'home', path: homedir() },

@@ -141,7 +141,8 @@ export class TrainingManager {
       options.onProgress?.(operationProgressOf(session));
       if (TERMINAL.has(session.status)) {
         if (session.status === 'completed') return session;
-        throw sessionError(session, this.adapter, stopping);
+        // A cancel that arrived during this poll counts too: the session stopped because we asked.
+        throw sessionError(session, this.adapter, stopping || options.signal?.aborted === true);
       }
       await sleep(interval, stopping ? undefined : options.signal).catch(() => undefined);
       interval = Math.min(this.poll.max, Math.round(interval * 1.5));
