@@ -59,11 +59,17 @@ function lastEpochMetrics(session: TrainingSessionInfo): unknown {
  * (`stopped` though nobody stopped it) or was restarted (it no longer knows the id). Both are the
  * host's failure, not a cancellation by the user nor something the user asked for that is missing.
  */
-function hostLostSession(adapter: TrainingAdapter, sessionId: string, how: string, cause?: unknown) {
+function hostLostSession(
+  adapter: TrainingAdapter,
+  sessionId: string,
+  how: 'stopped' | 'no longer knows',
+  cause?: unknown,
+) {
   const host = `${adapter.serviceName} at ${adapter.transport.target}`;
   return new HostServiceError(
     `${host} ${how} training session ${sessionId} mid-training: the training is lost. Check the host, then train again.`,
-    { status: 503, details: { sessionId, url: adapter.transport.target }, cause },
+    // What the host answered: a session status (200), or "no such session" (404).
+    { status: how === 'stopped' ? 200 : 404, details: { sessionId, url: adapter.transport.target }, cause },
   );
 }
 
