@@ -4,8 +4,9 @@
  * split deployment, every server on 127.0.0.1 and an ephemeral port, temporary data and models
  * folders), calls every route with fetch, and writes each exchange between the doc's
  * `<!-- example: NAME -->` and `<!-- /example -->` markers. Long arrays are cut to two items and a
- * `"… N more"` note, long strings end in `…`; ephemeral ports and temporary folders are shown as the
- * default ports and `/srv/ktrdr/...`.
+ * `"… N more"` note, long strings end in `…`; ephemeral ports are shown as the default ports (the
+ * servers already show their folders as `<data dir>`, `<models dir>`; a temporary folder that still
+ * got through would read `/srv/ktrdr/...`).
  *
  * Run from the repository root (no build needed):
  *   npx tsx scripts/generate-http-examples.ts            rewrites the examples in the doc

@@ -116,6 +116,19 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     expect(await readdir(data.path)).toEqual([]);
   });
 
+  it('names KTRDR_API_URL, not --url, when the bad API URL came from the environment', async () => {
+    const fromEnv = await runKtrdr(['operations', 'list'], { env: { KTRDR_API_URL: '::bad' } });
+    expect(fromEnv.code).toBe(EXIT_CODES.usage);
+    expect(oneLine(fromEnv.stderr)).toEqual([
+      'ktrdr: Invalid value "::bad" for KTRDR_API_URL: expected an absolute http:// or https:// URL, e.g. http://localhost:8001.',
+    ]);
+    // The flag wins over the variable, and is the one named.
+    const fromFlag = await runKtrdr(['operations', 'list', '--url', '::worse'], {
+      env: { KTRDR_API_URL: '::bad' },
+    });
+    expect(fromFlag.stderr).toMatch(/"::worse" for --url:/);
+  });
+
   it('adds details and causes with -v', async () => {
     const run = await runKtrdr(['data', 'load', 'AAPL', '-t', '2x', '-v', '--data-dir', data.path]);
     expect(run.code).toBe(EXIT_CODES.usage);

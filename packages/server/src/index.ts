@@ -32,6 +32,8 @@ export { API_TOKEN_VARIABLE, createBearerAuth, tokensMatch } from './auth/bearer
 export { DEFAULT_BIND_HOST, isLoopbackHost, resolveServerToken } from './auth/bind-policy';
 export { jsonErrorHandler, jsonNotFoundHandler, toHttpError } from './http/json-errors';
 export { DEFAULT_BODY_LIMIT_BYTES, serviceMiddleware } from './http/service-middleware';
+export { redactAnswers } from './http/redact-answers';
+export { createPathRedactor, type PathRedactor, type ServerFolder } from './http/redact-paths';
 export { CSV_CONTENT_TYPE, barsCsvRoute } from './api/bars-csv-route';
 export {
   EVENT_STREAM_CONTENT_TYPE,

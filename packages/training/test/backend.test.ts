@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { ServiceConfigurationError } from '@ktrdr/core';
 import { describe, expect, it } from 'vitest';
 import { selectTfBackend, TF_BACKEND_ENV } from '../src/backend/tf-backend';
@@ -10,7 +11,18 @@ function loaderWithout(...missing: string[]) {
     if (missing.includes(specifier)) throw new Error(`Cannot find package '${specifier}'`);
     return import(specifier);
   };
-  return { importModule, requested };
+  const isInstalled = (specifier: string) => !missing.includes(specifier);
+  return { importModule, isInstalled, requested };
+}
+
+/** True when `specifier` resolves on this machine. */
+function installedHere(specifier: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('selectTfBackend', () => {
@@ -19,15 +31,13 @@ describe('selectTfBackend', () => {
     const selected = await selectTfBackend({
       env: {},
       importModule: loader.importModule,
+      isInstalled: loader.isInstalled,
       gpuPresent: () => true,
     });
     expect(selected.name).toBe('wasm');
     expect(selected.tf.getBackend()).toBe('wasm');
-    expect(loader.requested).toEqual([
-      '@tensorflow/tfjs-node-gpu',
-      '@tensorflow/tfjs-node',
-      '@tensorflow/tfjs-backend-wasm',
-    ]);
+    // Missing packages are found without trying to load them.
+    expect(loader.requested).toEqual(['@tensorflow/tfjs-backend-wasm']);
     expect(selected.skipped.map((s) => s.backend)).toEqual(['tensorflow-gpu', 'tensorflow']);
     expect(selected.skipped[0]!.reason).toContain('@tensorflow/tfjs-node-gpu is not installed');
   });
@@ -41,13 +51,74 @@ describe('selectTfBackend', () => {
     const selected = await selectTfBackend({
       env: {},
       importModule: loader.importModule,
+      isInstalled: loader.isInstalled,
       gpuPresent: () => false,
     });
     expect(selected.name).toBe('cpu');
     expect(selected.tf.getBackend()).toBe('cpu');
+    expect(selected.skipped.map((s) => s.backend)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm']);
+  });
+
+  it('says "no GPU device found" only when the GPU package is installed', async () => {
+    // The GPU package "installed" (its load would fail here, so it must not be attempted).
+    const loader = loaderWithout('@tensorflow/tfjs-node');
+    const error = await selectTfBackend({
+      backend: 'tensorflow-gpu',
+      importModule: loader.importModule,
+      isInstalled: () => true,
+      gpuPresent: () => false,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^TF\.js backend "tensorflow-gpu" is not usable: no GPU device found\./,
+    );
     // Without a GPU device the GPU package is not even loaded.
     expect(loader.requested).not.toContain('@tensorflow/tfjs-node-gpu');
-    expect(selected.skipped[0]).toEqual({ backend: 'tensorflow-gpu', reason: 'no GPU device found' });
+  });
+
+  it.each([
+    ['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'],
+    ['tensorflow', '@tensorflow/tfjs-node'],
+  ] as const)(
+    'KTRDR_TF_BACKEND=%s without %s says it is not installed and how to install it',
+    async (backend, pkg) => {
+      const loader = loaderWithout(pkg);
+      const error = await selectTfBackend({
+        env: { [TF_BACKEND_ENV]: backend },
+        importModule: loader.importModule,
+        isInstalled: loader.isInstalled,
+        // No device either: the missing package is still what the user must hear about first.
+        gpuPresent: () => false,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceConfigurationError);
+      const message = (error as Error).message;
+      expect(message).toContain(`${pkg} is not installed. Install it with \`npm install ${pkg}\``);
+      expect(message).toContain(`${TF_BACKEND_ENV}=auto`);
+      expect(message).not.toContain('no GPU device');
+      expect((error as ServiceConfigurationError).details).toMatchObject({
+        variable: TF_BACKEND_ENV,
+        value: backend,
+      });
+    },
+  );
+
+  it.skipIf(installedHere('@tensorflow/tfjs-node-gpu'))(
+    'the reported case on this machine: tensorflow-gpu forced, package absent',
+    async () => {
+      const error = await selectTfBackend({ env: { [TF_BACKEND_ENV]: 'tensorflow-gpu' } }).catch(
+        (e: unknown) => e,
+      );
+      expect((error as Error).message).toContain('@tensorflow/tfjs-node-gpu is not installed');
+    },
+  );
+
+  it('says when an installed native package fails to load', async () => {
+    const loader = loaderWithout('@tensorflow/tfjs-node');
+    const error = await selectTfBackend({
+      backend: 'tensorflow',
+      importModule: loader.importModule,
+      isInstalled: () => true,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('@tensorflow/tfjs-node is installed but failed to load');
   });
 
   it('uses the real packages of this machine: tfjs-node is absent here, so WebAssembly', async () => {
@@ -62,9 +133,11 @@ describe('selectTfBackend', () => {
 
   it('explains a forced backend that cannot load, and a bad variable value', async () => {
     const loader = loaderWithout('@tensorflow/tfjs-node');
-    const error = await selectTfBackend({ backend: 'tensorflow', importModule: loader.importModule }).catch(
-      (e: unknown) => e,
-    );
+    const error = await selectTfBackend({
+      backend: 'tensorflow',
+      importModule: loader.importModule,
+      isInstalled: loader.isInstalled,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceConfigurationError);
     expect((error as Error).message).toContain('@tensorflow/tfjs-node is not installed');
     expect((error as ServiceConfigurationError).details).toMatchObject({ variable: TF_BACKEND_ENV });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ENVIRONMENT_VARIABLES, isKtrdrError } from '@ktrdr/core';
 import { API_TOKEN_VARIABLE } from '../auth/bearer-auth';
 import { DEFAULT_BIND_HOST } from '../auth/bind-policy';
+import { createPathRedactor } from '../http/redact-paths';
 import { DEFAULT_PORTS, SERVER_NAMES, type ServerKind } from '../server/server-kinds';
 import { installShutdownHandlers } from '../server/shutdown-signals';
 import { type RunningServer, startServer } from '../server/start-server';
@@ -80,7 +81,8 @@ export async function runServerBin(
     return server;
   } catch (error) {
     const message = isKtrdrError(error) || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${bin}: ${message}\n`);
+    // Logs carry no absolute server path: a folder is shown by its label (`<home>/...`).
+    process.stderr.write(`${bin}: ${createPathRedactor()(message)}\n`);
     if (!isKtrdrError(error)) process.stderr.write(`Run ${bin} --help for usage.\n`);
     process.exitCode = 1;
     return undefined;

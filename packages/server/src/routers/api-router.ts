@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import { type KtrdrConfig, type OperationRegistry, createOperationsService } from '@ktrdr/core';
 import { type DataService, createDataApiService } from '@ktrdr/data';
-import { type TrainingService, createTrainingApiService } from '@ktrdr/training';
+import { type TrainingService, bundledStrategiesDir, createTrainingApiService } from '@ktrdr/training';
 import { barsCsvRoute } from '../api/bars-csv-route';
 import { healthRoute } from '../api/health-route';
 import { operationEventsRoute } from '../api/operation-events-route';
 import { createBearerAuth } from '../auth/bearer-auth';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
+import { redactAnswers } from '../http/redact-answers';
+import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
 import { serviceMiddleware } from '../http/service-middleware';
 import { createApiServices } from '../services/default-services';
 import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
@@ -43,7 +45,8 @@ export interface ApiRouterOptions extends RouterSecurityOptions {
  * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
  *   `GET /models/:strategy/:model`, `POST /models/predict`
  *
- * Anything else under the router answers 404 JSON.
+ * Anything else under the router answers 404 JSON. No answer carries an absolute server path: the
+ * data, models and strategies folders are shown as `<data dir>`, `<models dir>`, `<strategies dir>`.
  */
 export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   const built =
@@ -53,7 +56,13 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   const data = options.data ?? (built as NonNullable<typeof built>).data;
   const training = options.training ?? built?.training;
   const operations = options.operations ?? data.operations;
+  const folders: ServerFolder[] = [
+    { label: 'data dir', path: data.config.dataDir },
+    { label: 'models dir', path: (training ?? data).config.modelsDir },
+    { label: 'strategies dir', path: options.strategiesDir ?? bundledStrategiesDir() },
+  ];
   const router = Router();
+  router.use(redactAnswers(createPathRedactor(folders)));
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
   router.get(
     '/health',

@@ -4,6 +4,8 @@ import type { DataService } from '@ktrdr/data';
 import { type TrainingSessions, createTrainingHostService } from '@ktrdr/training';
 import { createBearerAuth } from '../auth/bearer-auth';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
+import { redactAnswers } from '../http/redact-answers';
+import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
 import { serviceMiddleware } from '../http/service-middleware';
 import { createTrainingHostServices } from '../services/default-services';
 import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
@@ -29,7 +31,17 @@ export function createTrainingHostRouter(options: TrainingHostRouterOptions = {}
       ? createTrainingHostServices({ config: options.config, data: options.data })
       : undefined;
   const sessions = options.sessions ?? (built as NonNullable<typeof built>).sessions;
+  // Session errors name model and bar files: show their folders by label in every answer.
+  const config = options.config ?? options.data?.config ?? built?.data.config;
+  const folders: ServerFolder[] =
+    config === undefined
+      ? []
+      : [
+          { label: 'data dir', path: config.dataDir },
+          { label: 'models dir', path: config.modelsDir },
+        ];
   const router = Router();
+  router.use(redactAnswers(createPathRedactor(folders)));
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
   router.use(serviceMiddleware(createTrainingHostService(sessions), options));
   router.use(jsonNotFoundHandler);

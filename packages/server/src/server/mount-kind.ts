@@ -71,9 +71,11 @@ export function mountKind(options: StartServerOptions): MountedServer {
       const services =
         given === undefined
           ? createTrainingHostServices({ config: options.config, data: options.data })
-          : { sessions: given, close: () => given.close() };
+          : { sessions: given, data: options.data, close: () => given.close() };
+      // The configuration only tells the router which folders its answers must not reveal.
+      const config = options.config ?? services.data?.config;
       return {
-        router: createTrainingHostRouter({ ...limits, sessions: services.sessions }),
+        router: createTrainingHostRouter({ ...limits, sessions: services.sessions, config }),
         basePath: options.basePath ?? '/',
         // Running sessions stop at their next batch, so status polls see them `stopped`.
         stopWork: () => services.close(),

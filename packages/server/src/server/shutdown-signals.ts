@@ -1,3 +1,5 @@
+import { createPathRedactor } from '../http/redact-paths';
+
 /** Options of {@link installShutdownHandlers}. */
 export interface ShutdownHandlerOptions {
   /** Signals that start a graceful shutdown (default SIGTERM and SIGINT). */
@@ -24,7 +26,10 @@ export function installShutdownHandlers(
 ): () => void {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const write = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // A failed shutdown's message may name a file: logs carry no absolute server path either.
+  const redact = createPathRedactor();
+  const log = (line: string) => write(redact(line));
   const forceAfterMs = options.forceAfterMs ?? 15_000;
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -5,6 +5,8 @@ import { ServiceConfigurationError } from '@ktrdr/core';
 import { createBearerAuth } from '../auth/bearer-auth';
 import { DEFAULT_BIND_HOST, resolveServerToken } from '../auth/bind-policy';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
+import { redactAnswers } from '../http/redact-answers';
+import { createPathRedactor } from '../http/redact-paths';
 import { settlesWithin } from './bounded';
 import { ConnectionTracker } from './connection-tracker';
 import { mountKind } from './mount-kind';
@@ -94,6 +96,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const app = express();
   app.disable('x-powered-by');
   app.use(baseHeaders(() => closing !== undefined));
+  // Every answer, the host routers' included (the API and training routers add their folders).
+  app.use(redactAnswers(createPathRedactor()));
   // Auth before routing, so unauthenticated callers cannot even learn which routes exist.
   if (token !== undefined) app.use(createBearerAuth(token));
   app.use(mounted.basePath, mounted.router);

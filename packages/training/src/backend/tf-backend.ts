@@ -28,6 +28,11 @@ export interface TfBackendOptions {
   importModule?: (specifier: string) => Promise<unknown>;
   /** Whether a GPU device is present (default: a check for NVIDIA device nodes). A test seam. */
   gpuPresent?: () => boolean;
+  /**
+   * Whether a native package is installed, checked without loading it (default: it resolves from
+   * here). A test seam, next to `importModule`.
+   */
+  isInstalled?: (specifier: string) => boolean;
 }
 
 /** The backend TF.js now runs on. */
@@ -43,6 +48,12 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
   tensorflow: '@tensorflow/tfjs-node',
 };
 
+// What each native package needs besides itself, for the "not installed" advice.
+const NATIVE_NEEDS: Record<'tensorflow-gpu' | 'tensorflow', string> = {
+  'tensorflow-gpu': 'it downloads libtensorflow with CUDA at install time and needs an NVIDIA GPU with CUDA',
+  tensorflow: 'it downloads libtensorflow at install time',
+};
+
 const cache = new Map<string, Promise<SelectedTfBackend>>();
 
 /**
@@ -55,7 +66,10 @@ const cache = new Map<string, Promise<SelectedTfBackend>>();
  */
 export function selectTfBackend(options: TfBackendOptions = {}): Promise<SelectedTfBackend> {
   const requested = requestedBackend(options);
-  const custom = options.importModule !== undefined || options.gpuPresent !== undefined;
+  const custom =
+    options.importModule !== undefined ||
+    options.gpuPresent !== undefined ||
+    options.isInstalled !== undefined;
   if (custom) return select(requested, options);
   let pending = cache.get(requested);
   if (pending === undefined) {
@@ -88,7 +102,11 @@ async function select(
   const skipped: SelectedTfBackend['skipped'] = [];
   for (const backend of candidates) {
     try {
-      await activate(tf, backend, importModule, options.gpuPresent ?? gpuDevicePresent);
+      await activate(tf, backend, {
+        importModule,
+        gpuPresent: options.gpuPresent ?? gpuDevicePresent,
+        isInstalled: options.isInstalled ?? packageInstalled,
+      });
       // TF.js's console advice ("install tfjs-node") is noise once a backend has been chosen deliberately.
       tf.env().set('PROD', true);
       return { name: backend, tf, skipped };
@@ -100,24 +118,34 @@ async function select(
   throw new ServiceConfigurationError(
     requested === 'auto'
       ? `No TF.js backend could be initialised (${tried})`
-      : `TF.js backend "${requested}" is not usable (${tried}); install its package or set ${TF_BACKEND_ENV}=auto`,
+      : `TF.js backend "${requested}" is not usable: ${skipped[0]?.reason ?? 'unknown reason'}. Or set ${TF_BACKEND_ENV}=auto to use the fastest backend that works.`,
     { details: { variable: TF_BACKEND_ENV, value: requested } },
   );
 }
 
-async function activate(
-  tf: Tf,
-  backend: TfBackendName,
-  importModule: (specifier: string) => Promise<unknown>,
-  gpuPresent: () => boolean,
-): Promise<void> {
+interface ActivateSeams {
+  importModule: (specifier: string) => Promise<unknown>;
+  gpuPresent: () => boolean;
+  isInstalled: (specifier: string) => boolean;
+}
+
+async function activate(tf: Tf, backend: TfBackendName, seams: ActivateSeams): Promise<void> {
+  const { importModule } = seams;
   if (backend === 'tensorflow-gpu' || backend === 'tensorflow') {
-    if (backend === 'tensorflow-gpu' && !gpuPresent()) throw new Error('no GPU device found');
     const specifier = NATIVE_PACKAGES[backend];
+    // Missing package first: "no GPU device found" would send the user looking for hardware when
+    // what is missing is `npm install`.
+    if (!seams.isInstalled(specifier)) {
+      throw new Error(
+        `${specifier} is not installed. Install it with \`npm install ${specifier}\` (${NATIVE_NEEDS[backend]})`,
+      );
+    }
+    // Loading the GPU package without a device fails deep in CUDA: check for the device first.
+    if (backend === 'tensorflow-gpu' && !seams.gpuPresent()) throw new Error('no GPU device found');
     try {
       await importModule(specifier);
     } catch (error) {
-      throw new Error(`${specifier} is not installed or failed to load (${(error as Error).message})`);
+      throw new Error(`${specifier} is installed but failed to load (${(error as Error).message})`);
     }
     // Both native packages register their backend under the name "tensorflow".
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${specifier} did not initialise`);
@@ -138,6 +166,16 @@ async function activate(
 export function wasmDistFolder(): string {
   const require = createRequire(import.meta.url);
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
+}
+
+/** Whether `specifier` resolves from this package, without loading it (a native addon loads libtensorflow). */
+function packageInstalled(specifier: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** NVIDIA device nodes on Linux; elsewhere trust the package (it fails to load without CUDA). */

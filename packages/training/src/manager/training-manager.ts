@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CancelledError,
+  HostServiceError,
   type KtrdrError,
   type OperationProgress,
   errorFromJSON,
@@ -53,8 +54,30 @@ function lastEpochMetrics(session: TrainingSessionInfo): unknown {
   return Array.isArray(history) && history.length > 0 ? history[history.length - 1] : null;
 }
 
+/**
+ * The error of a session the host ended or forgot without being asked to: the host shut down
+ * (`stopped` though nobody stopped it) or was restarted (it no longer knows the id). Both are the
+ * host's failure, not a cancellation by the user nor something the user asked for that is missing.
+ */
+function hostLostSession(
+  adapter: TrainingAdapter,
+  sessionId: string,
+  how: 'stopped' | 'no longer knows',
+  cause?: unknown,
+) {
+  const host = `${adapter.serviceName} at ${adapter.transport.target}`;
+  return new HostServiceError(
+    `${host} ${how} training session ${sessionId} mid-training: the training is lost. Check the host, then train again.`,
+    // What the host answered: a session status (200), or "no such session" (404).
+    { status: how === 'stopped' ? 200 : 404, details: { sessionId, url: adapter.transport.target }, cause },
+  );
+}
+
 /** The error a failed or stopped session stands for. */
-function sessionError(session: TrainingSessionInfo): KtrdrError {
+function sessionError(session: TrainingSessionInfo, adapter: TrainingAdapter, stopping: boolean): KtrdrError {
+  if (session.status === 'stopped' && !stopping) {
+    return hostLostSession(adapter, session.session_id, 'stopped');
+  }
   if (session.status === 'stopped') {
     return new CancelledError(`Training session ${session.session_id} was stopped`, {
       details: { sessionId: session.session_id },
@@ -114,11 +137,18 @@ export class TrainingManager {
         // Stop on the host; the session then ends `stopped` and we report the cancellation.
         await this.adapter.stopTraining(sessionId).catch(() => undefined);
       }
-      const session = await this.adapter.getStatus(sessionId);
+      const session = await this.adapter.getStatus(sessionId).catch((error: unknown) => {
+        // The host accepted this id, so "no such session" means it was restarted in between.
+        if (isKtrdrError(error) && error.code === 'not_found') {
+          throw hostLostSession(this.adapter, sessionId, 'no longer knows', error);
+        }
+        throw error;
+      });
       options.onProgress?.(operationProgressOf(session));
       if (TERMINAL.has(session.status)) {
         if (session.status === 'completed') return session;
-        throw sessionError(session);
+        // A cancel that arrived during this poll counts too: the session stopped because we asked.
+        throw sessionError(session, this.adapter, stopping || options.signal?.aborted === true);
       }
       await sleep(interval, stopping ? undefined : options.signal).catch(() => undefined);
       interval = Math.min(this.poll.max, Math.round(interval * 1.5));

@@ -169,6 +169,8 @@ export async function operationsFollow(context: CliContext, args: OperationIdArg
     context.note(`ktrdr: ${operationError(info).message}`);
     context.exitCode = exitCodeForErrorCode(info.error_code, false);
   } else if (info.status === 'cancelled') {
+    // Cancelled elsewhere (another client, the server shutting down): say so, not only exit 1.
+    context.note(`ktrdr: ${operationError(info).message}`);
     context.exitCode = EXIT_CODES.error;
   }
 }
