@@ -14,6 +14,12 @@ export interface FetchSegmentsOptions<T> {
   /** First retry delay in ms, doubled each attempt. */
   retryBaseMs: number;
   signal?: AbortSignal | undefined;
+  /**
+   * A final failure (retries spent) for which this returns true stops the load: segments not yet
+   * started are not tried and end with that error. Used for a lost gateway, where trying every
+   * remaining segment would only stretch the time until the load reports it.
+   */
+  stopWhen?: (error: KtrdrError) => boolean;
   onSegmentDone?: (segment: TimeRange, outcome: SegmentOutcome<T>) => void;
 }
 
@@ -41,6 +47,7 @@ export async function fetchSegments<T>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   let next = 0;
+  let stopped: KtrdrError | undefined;
 
   const runOne = async (segment: TimeRange): Promise<SegmentOutcome<T | undefined>> => {
     for (let attempt = 1; ; attempt++) {
@@ -67,8 +74,12 @@ export async function fetchSegments<T>(
     while (next < options.segments.length) {
       const index = next++;
       const segment = options.segments[index] as TimeRange;
-      const outcome = await runOne(segment);
+      const outcome: SegmentOutcome<T | undefined> =
+        stopped === undefined ? await runOne(segment) : { ok: false, error: stopped };
       outcomes[index] = outcome;
+      if (!outcome.ok && stopped === undefined && options.stopWhen?.(outcome.error) === true) {
+        stopped = outcome.error;
+      }
       options.onSegmentDone?.(segment, outcome as SegmentOutcome<T>);
       if (!outcome.ok && outcome.error instanceof CancelledError) controller.abort(outcome.error);
     }
