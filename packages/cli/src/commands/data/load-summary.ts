@@ -43,20 +43,27 @@ export function resumeCommand(
 ): string | undefined {
   const resume = summary.resume;
   if (resume === undefined || resume === null) return undefined;
-  const dataDir = context.dataDir === undefined ? '' : ` --data-dir ${JSON.stringify(context.dataDir)}`;
+  const dataDir = context.dataDir === undefined ? '' : ` --data-dir ${shellWord(context.dataDir)}`;
   return `ktrdr data load ${symbol} -t ${timeframe} -m ${resume.mode} --start ${resume.start} --end ${resume.end}${dataDir}`;
 }
 
 /** Rows of the ranges table before it is cut short. */
 const MAX_RANGE_ROWS = 12;
 
+/** `word` as a POSIX shell reads it back: as is when plain, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-function segmentsText(segments: LoadSummary['segments']): string | undefined {
+function segmentsText(segments: LoadSummary['segments'], status: string): string | undefined {
   if (segments === undefined) return undefined;
+  // A cancelled load did not fail its remaining segments; it never fetched them.
+  const failedWord = status === 'cancelled' ? 'not fetched' : 'failed';
   const noData = segments.noData ?? 0;
   return (
-    `${segments.completed ?? 0}/${segments.total ?? 0} (${segments.failed ?? 0} failed` +
+    `${segments.completed ?? 0}/${segments.total ?? 0} (${segments.failed ?? 0} ${failedWord}` +
     `${noData > 0 ? `, ${noData} no data from IB` : ''})`
   );
 }
@@ -71,7 +78,7 @@ function loadFields(info: OperationInfo, summary: LoadSummary): ViewField[] {
     { key: 'fetched_bars', label: 'fetched bars', value: summary.fetched_bars, format: countFormat },
     { key: 'first_bar', label: 'first bar', value: summary.first_bar, format: timeFormat },
     { key: 'last_bar', label: 'last bar', value: summary.last_bar, format: timeFormat },
-    { key: 'segments', label: 'segments', value: segmentsText(summary.segments) },
+    { key: 'segments', label: 'segments', value: segmentsText(summary.segments, info.status) },
     { key: 'file', label: 'file', value: summary.path },
     {
       key: 'duration_ms',

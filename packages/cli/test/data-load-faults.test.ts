@@ -1,0 +1,103 @@
+import type { IbSimulator } from '@ktrdr/ib-sim';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectSameSeries, expectStoreSound } from '../../data/test/support/store-checks';
+import { EXIT_CODES } from '../src/index';
+import { runKtrdr, tempDir } from './support/run-ktrdr';
+import { startSimulator } from './support/simulator';
+import { type SpawnedKtrdr, spawnKtrdr } from './support/spawn-ktrdr';
+
+/**
+ * `ktrdr data load` through faults, direct to IB, as real processes: the gateway killed, SIGTERM
+ * and SIGINT mid-load. Each run must exit with its documented code and say what it kept and how to
+ * resume; the store must stay sound, and running the resume command must leave exactly what a
+ * clean single load stores.
+ */
+
+/** Two weeks of 1-minute bars: ten one-day segments. */
+const LOAD = ['data', 'load', 'AAPL', '-t', '1m', '-m', 'full', '--start', '2024-03-04', '--end', '2024-03-16'];
+
+describe('ktrdr data load through gateway faults and signals', () => {
+  let simulator: IbSimulator;
+  let env: Record<string, string>;
+  let historical = 0;
+  const folders: Awaited<ReturnType<typeof tempDir>>[] = [];
+  let clean: string;
+
+  const folder = async () => {
+    const made = await tempDir();
+    folders.push(made);
+    return join(made.path, 'data');
+  };
+
+  beforeAll(async () => {
+    // The first three historical replies come at once, the others slowly: the load is mid-way,
+    // with bars stored, when the fault comes.
+    ({ simulator, env } = await startSimulator({
+      latencyMs: (request) => (request.kind !== 'historical-data' ? 0 : historical++ < 3 ? 5 : 1_500),
+    }));
+    clean = await folder();
+    const run = await runKtrdr([...LOAD, '--no-progress', '--data-dir', clean], { env });
+    expect(run.code).toBe(0);
+  }, 60_000);
+  afterEach(async () => {
+    await simulator.setFaults({});
+    historical = 0;
+  });
+  afterAll(async () => {
+    await simulator.close();
+    await Promise.all(folders.map((made) => made.remove()));
+  });
+
+  /** Starts the load as a process and resolves once at least one segment is stored. */
+  async function loadMidway(dataDir: string): Promise<SpawnedKtrdr> {
+    const run = spawnKtrdr([...LOAD, '--data-dir', dataDir], env);
+    await run.waitForStderr(/\[fetch\] [1-9]\d*\/10 segments/);
+    return run;
+  }
+
+  /** Checks the store, runs the printed resume command in-process, and compares with a clean load. */
+  async function resumeAndCompare(run: SpawnedKtrdr, dataDir: string): Promise<void> {
+    const census = await expectStoreSound(dataDir);
+    expect(census[join('simulated', 'AAPL_1m.csv')]).toBeGreaterThan(0);
+    const resume = /^\s+(ktrdr data load .+)$/m.exec(run.stdout())?.[1];
+    expect(resume, run.stdout()).toBeDefined();
+    const args = (resume as string).split(' ').slice(1);
+    expect(args).toEqual(expect.arrayContaining(['-m', 'full', '--data-dir', dataDir]));
+    const rerun = await runKtrdr([...args, '--no-progress'], { env });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    await expectStoreSound(dataDir);
+    await expectSameSeries(dataDir, clean);
+  }
+
+  it('the gateway killed mid-load: exit 4 within the bound, with what was kept and how to resume', async () => {
+    const dataDir = await folder();
+    const run = await loadMidway(dataDir);
+    // As after kill -9: open sockets die, and nothing listens on the port any more.
+    await simulator.setFaults({ refuseConnections: true });
+    simulator.dropConnections();
+
+    expect(await run.exited).toBe(EXIT_CODES.unavailable);
+    expect(run.stderr()).toMatch(/ktrdr: AAPL 1m load stopped: .*IB.*Kept \d+ bar\(s\) in the store/);
+    expect(run.stdout()).toMatch(/status\s+failed/);
+    expect(run.stdout()).toMatch(/\d+ ranges? missing; bars already stored are kept/);
+    await simulator.setFaults({});
+    await resumeAndCompare(run, dataDir);
+  }, 60_000);
+
+  const signals: [NodeJS.Signals, number][] = [
+    ['SIGTERM', EXIT_CODES.terminated],
+    ['SIGINT', EXIT_CODES.interrupted],
+  ];
+  it.each(signals)('%s mid-load stops at once, keeps what is stored and says how to resume', async (signal, code) => {
+    const dataDir = await folder();
+    const run = await loadMidway(dataDir);
+    run.child.kill(signal);
+
+    expect(await run.exited).toBe(code);
+    expect(run.stdout()).toMatch(/status\s+cancelled/);
+    expect(run.stdout()).toMatch(/segments\s+\d+\/10 \(\d+ not fetched\)/);
+    expect(run.stderr()).toMatch(/Cancelled op_data_load_\S+: bars fetched so far were kept/);
+    await resumeAndCompare(run, dataDir);
+  }, 60_000);
+});
