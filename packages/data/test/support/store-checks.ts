@@ -47,7 +47,8 @@ export async function expectStoreSound(dataDir: string): Promise<StoreCensus> {
         expect.fail(`${file}: row ${i + 2} is not after row ${i + 1} (times must be unique and increasing)`);
       }
       for (const [name, column] of Object.entries({ open, high, low, close, volume })) {
-        if (!Number.isFinite(column[i] as number)) expect.fail(`${file}: row ${i + 2} has a non-finite ${name}`);
+        if (!Number.isFinite(column[i] as number))
+          expect.fail(`${file}: row ${i + 2} has a non-finite ${name}`);
       }
     }
     census[file] = frame.length;
