@@ -15,7 +15,19 @@ import { type SpawnedKtrdr, spawnKtrdr } from './support/spawn-ktrdr';
  */
 
 /** Two weeks of 1-minute bars: ten one-day segments. */
-const LOAD = ['data', 'load', 'AAPL', '-t', '1m', '-m', 'full', '--start', '2024-03-04', '--end', '2024-03-16'];
+const LOAD = [
+  'data',
+  'load',
+  'AAPL',
+  '-t',
+  '1m',
+  '-m',
+  'full',
+  '--start',
+  '2024-03-04',
+  '--end',
+  '2024-03-16',
+];
 
 describe('ktrdr data load through gateway faults and signals', () => {
   let simulator: IbSimulator;
@@ -89,15 +101,19 @@ describe('ktrdr data load through gateway faults and signals', () => {
     ['SIGTERM', EXIT_CODES.terminated],
     ['SIGINT', EXIT_CODES.interrupted],
   ];
-  it.each(signals)('%s mid-load stops at once, keeps what is stored and says how to resume', async (signal, code) => {
-    const dataDir = await folder();
-    const run = await loadMidway(dataDir);
-    run.child.kill(signal);
+  it.each(signals)(
+    '%s mid-load stops at once, keeps what is stored and says how to resume',
+    async (signal, code) => {
+      const dataDir = await folder();
+      const run = await loadMidway(dataDir);
+      run.child.kill(signal);
 
-    expect(await run.exited).toBe(code);
-    expect(run.stdout()).toMatch(/status\s+cancelled/);
-    expect(run.stdout()).toMatch(/segments\s+\d+\/10 \(\d+ not fetched\)/);
-    expect(run.stderr()).toMatch(/Cancelled op_data_load_\S+: bars fetched so far were kept/);
-    await resumeAndCompare(run, dataDir);
-  }, 60_000);
+      expect(await run.exited).toBe(code);
+      expect(run.stdout()).toMatch(/status\s+cancelled/);
+      expect(run.stdout()).toMatch(/segments\s+\d+\/10 \(\d+ not fetched\)/);
+      expect(run.stderr()).toMatch(/Cancelled op_data_load_\S+: bars fetched so far were kept/);
+      await resumeAndCompare(run, dataDir);
+    },
+    60_000,
+  );
 });

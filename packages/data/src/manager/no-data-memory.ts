@@ -100,7 +100,11 @@ export class NoDataMemory {
       note: 'Ranges IB answered with no data (error 162 or an empty reply): ktrdr does not ask for them again before "until". Load with --refetch-empty, or delete this file, to ask again.',
       ranges: [...entries]
         .sort((a, b) => a.start - b.start)
-        .map((r) => ({ start: formatIsoUtc(r.start), end: formatIsoUtc(r.end), until: formatIsoUtc(r.until) })),
+        .map((r) => ({
+          start: formatIsoUtc(r.start),
+          end: formatIsoUtc(r.end),
+          until: formatIsoUtc(r.until),
+        })),
     };
     try {
       if (file.ranges.length === 0) {

@@ -178,7 +178,7 @@ describe('data loads through IB faults', () => {
     const script = fileURLToPath(new URL('../support/await-load-script.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: fileURLToPath(new URL('../../../../', import.meta.url)),
-      env: { PATH: process.env["PATH"] ?? "", IB_PORT: String(sim.port), KTRDR_DATA_DIR: dataDir },
+      env: { PATH: process.env['PATH'] ?? '', IB_PORT: String(sim.port), KTRDR_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     closer.add(child, (c) => c.kill('SIGKILL'));

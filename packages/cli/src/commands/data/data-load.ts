@@ -66,7 +66,9 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
     show(`Loaded ${symbol} ${timeframe} (${mode})`);
     const failed = (info.result_summary?.['failed_segments'] as unknown[] | undefined)?.length ?? 0;
     if (failed > 0) {
-      context.note(`warning: ${failed} segment(s) could not be fetched; run the command above to retry them.`);
+      context.note(
+        `warning: ${failed} segment(s) could not be fetched; run the command above to retry them.`,
+      );
       context.exitCode = EXIT_CODES.error;
     }
     return;
