@@ -8,8 +8,9 @@ import { startSimulator } from './support/simulator';
 import { type SpawnedKtrdr, spawnKtrdr } from './support/spawn-ktrdr';
 
 /**
- * `ktrdr data load` through faults, direct to IB, as real processes: the gateway killed, SIGTERM
- * and SIGINT mid-load. Each run must exit with its documented code and say what it kept and how to
+ * `ktrdr data load` through faults, direct to IB, as real processes: the gateway killed, every
+ * connection dropped once, SIGTERM and SIGINT mid-load (the other gateway faults, cheaper in-process,
+ * are in packages/data/test/chain/load-faults.integration.test.ts). Each run must exit with its documented code and say what it kept and how to
  * resume; the store must stay sound, and running the resume command must leave exactly what a
  * clean single load stores.
  */
@@ -96,6 +97,30 @@ describe('ktrdr data load through gateway faults and signals', () => {
     await simulator.setFaults({});
     await resumeAndCompare(run, dataDir);
   }, 60_000);
+
+  const recoverable: [string, (run: () => Promise<SpawnedKtrdr>) => Promise<SpawnedKtrdr>][] = [
+    [
+      'every connection dropped once mid-load',
+      async (start) => {
+        const run = await start();
+        simulator.dropConnections();
+        return run;
+      },
+    ],
+  ];
+  it.each(recoverable)(
+    '%s: reconnects, completes and exits 0 with what a clean load stores',
+    async (_, fault) => {
+      const dataDir = await folder();
+      const run = await fault(() => loadMidway(dataDir));
+
+      expect(await run.exited, run.stderr()).toBe(EXIT_CODES.ok);
+      expect(run.stdout()).toMatch(/segments\s+10\/10 \(0 failed\)/);
+      await expectStoreSound(dataDir);
+      await expectSameSeries(dataDir, clean);
+    },
+    60_000,
+  );
 
   const signals: [NodeJS.Signals, number][] = [
     ['SIGTERM', EXIT_CODES.terminated],
