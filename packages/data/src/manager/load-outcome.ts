@@ -22,11 +22,12 @@ export function partialLoadOf(error: unknown): LoadDataResult | undefined {
 }
 
 /**
- * Errors that mean the gateway (or the host service in front of it) is gone, not that one request
- * went wrong: once a segment fails with one after its retries, the load stops (see `stopWhen`).
+ * Errors that mean the gateway (or the service in front of it) is unreachable or silent, not that
+ * one request went wrong: once a segment still fails with one after its retries, the load stops
+ * (see `stopWhen`). A 5xx answer (`host_service`) is a failing request, not a lost service.
  */
 export function isGatewayLost(error: KtrdrError): boolean {
-  return error.code === 'connection_failed' || error.code === 'timeout' || error.code === 'host_service';
+  return error.code === 'connection_failed' || error.code === 'timeout';
 }
 
 /** The error a load ends with when the gateway was lost: what was kept, what is missing, how to resume. */
