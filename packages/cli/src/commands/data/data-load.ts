@@ -66,9 +66,7 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
     show(`Loaded ${symbol} ${timeframe} (${mode})`);
     const failed = (info.result_summary?.['failed_segments'] as unknown[] | undefined)?.length ?? 0;
     if (failed > 0) {
-      context.note(
-        `warning: ${failed} segment(s) could not be fetched; run the command above to retry them.`,
-      );
+      context.note(`warning: ${failed} segment(s) could not be fetched; load again to retry them.`);
       context.exitCode = EXIT_CODES.error;
     }
     return;
@@ -80,7 +78,7 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
     context.exitCode = interruptExitCode(context.interrupt);
     return;
   }
-  if (interrupted) {
+  if (interrupted && (info.status === 'running' || info.status === 'pending')) {
     context.note(`${info.operation_id} is still ${info.status}; it did not stop in time.`);
     context.exitCode = interruptExitCode(context.interrupt);
     return;
