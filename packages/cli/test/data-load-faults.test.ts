@@ -142,3 +142,52 @@ describe('ktrdr data load through gateway faults and signals', () => {
     60_000,
   );
 });
+
+describe('ktrdr data load and ranges IB has no data for', () => {
+  it('shows them apart from failures, skips them next time, and asks again with --refetch-empty', async () => {
+    const { simulator, env } = await startSimulator();
+    const made = await tempDir();
+    try {
+      const dataDir = join(made.path, 'data');
+      simulator.addScriptedFault({
+        match: { kind: 'historical-data' },
+        action: {
+          type: 'error',
+          code: 162,
+          message: 'Historical Market Data Service error message:HMDS query returned no data',
+        },
+        skip: 1,
+        times: 1,
+      });
+      const load = (...extra: string[]) =>
+        runKtrdr([...LOAD.slice(0, 10), '2024-03-08', '--no-progress', '--data-dir', dataDir, ...extra], {
+          env,
+        });
+
+      const first = await load();
+      expect(first.code, first.stderr).toBe(EXIT_CODES.ok);
+      expect(first.stdout).toMatch(/segments\s+3\/4 \(0 failed, 1 no data from IB\)/);
+      expect(first.stdout).toMatch(
+        /2024-03-05 14:30:00 UTC\s+2024-03-05 21:00:00 UTC\s+no data from IB\s+\d{4}-/,
+      );
+      expect(first.stdout).toContain('--refetch-empty asks now');
+      expect(first.stdout).not.toContain('To fetch the rest');
+
+      const json = await load('-f', 'json');
+      const summary = (JSON.parse(json.stdout) as { result_summary: Record<string, unknown> }).result_summary;
+      expect(summary).toMatchObject({
+        segments: { total: 1, completed: 0, failed: 0, noData: 1 },
+        no_data_ranges: [{ start: '2024-03-05T14:30:00Z', source: 'remembered' }],
+        missing_ranges: [],
+      });
+
+      const refetched = await load('--refetch-empty');
+      expect(refetched.code).toBe(EXIT_CODES.ok);
+      expect(refetched.stdout).toMatch(/segments\s+1\/1 \(0 failed\)/);
+      await expectStoreSound(dataDir);
+    } finally {
+      await simulator.close();
+      await made.remove();
+    }
+  });
+});

@@ -136,7 +136,7 @@ export function loadSummaryBlocks(
   if (noData > 0) {
     blocks.push({
       kind: 'text',
-      text: `IB has no data for ${plural(noData, 'range')}; they are not asked again until the time shown (--refetch-empty asks now).`,
+      text: `IB has no data for ${plural(noData, 'range')}: not asked again until the time shown (--refetch-empty asks now).`,
     });
   }
   const resume = resumeCommand(context, symbol, timeframe, summary);
