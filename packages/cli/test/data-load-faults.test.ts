@@ -1,9 +1,11 @@
+import { loadConfig } from '@ktrdr/core';
 import type { IbSimulator } from '@ktrdr/ib-sim';
+import { startServer } from '@ktrdr/server';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectSameSeries, expectStoreSound } from '../../data/test/support/store-checks';
 import { EXIT_CODES } from '../src/index';
-import { runKtrdr, tempDir } from './support/run-ktrdr';
+import { Collector, runKtrdr, tempDir } from './support/run-ktrdr';
 import { startSimulator } from './support/simulator';
 import { type SpawnedKtrdr, spawnKtrdr } from './support/spawn-ktrdr';
 
@@ -96,6 +98,29 @@ describe('ktrdr data load through gateway faults and signals', () => {
     expect(run.stdout()).toMatch(/\d+ ranges? missing; bars already stored are kept/);
     await simulator.setFaults({});
     await resumeAndCompare(run, dataDir);
+  }, 60_000);
+
+  it('through the API (--url), the gateway killed mid-load ends the same way: exit 4 and the summary', async () => {
+    const dataDir = await folder();
+    const config = loadConfig({ ib: { host: simulator.host, port: simulator.port }, dataDir }, {});
+    const server = await startServer({ kind: 'api', port: 0, config, env: {} });
+    try {
+      const stderr = new Collector();
+      const running = runKtrdr([...LOAD, '--url', server.url], { env: {}, stderr });
+      await stderr.waitFor(/\[fetch\] [1-9]\d*\/10 segments/);
+      await simulator.setFaults({ refuseConnections: true });
+      simulator.dropConnections();
+      const run = await running;
+
+      expect(run.code, run.stderr).toBe(EXIT_CODES.unavailable);
+      expect(run.stdout).toMatch(/status\s+failed/);
+      expect(run.stdout).toMatch(
+        /To fetch the rest, run:\n\s+ktrdr data load AAPL -t 1m -m full --start \S+ --end \S+ --url \S+\n/,
+      );
+      await expectStoreSound(dataDir);
+    } finally {
+      await server.close();
+    }
   }, 60_000);
 
   const recoverable: [string, (run: () => Promise<SpawnedKtrdr>) => Promise<SpawnedKtrdr>][] = [

@@ -43,8 +43,10 @@ export function resumeCommand(
 ): string | undefined {
   const resume = summary.resume;
   if (resume === undefined || resume === null) return undefined;
+  // The same target as this run: its data folder, or the API it was given on the command line.
   const dataDir = context.dataDir === undefined ? '' : ` --data-dir ${shellWord(context.dataDir)}`;
-  return `ktrdr data load ${symbol} -t ${timeframe} -m ${resume.mode} --start ${resume.start} --end ${resume.end}${dataDir}`;
+  const url = context.apiUrlSource === '--url' ? ` --url ${shellWord(context.apiUrl ?? '')}` : '';
+  return `ktrdr data load ${symbol} -t ${timeframe} -m ${resume.mode} --start ${resume.start} --end ${resume.end}${dataDir}${url}`;
 }
 
 /** Rows of the ranges table before it is cut short. */
