@@ -201,7 +201,7 @@ describe('ktrdr data load and ranges IB has no data for', () => {
       const json = await load('-f', 'json');
       const summary = (JSON.parse(json.stdout) as { result_summary: Record<string, unknown> }).result_summary;
       expect(summary).toMatchObject({
-        segments: { total: 1, completed: 0, failed: 0, noData: 1 },
+        segments: { total: 1, completed: 0, failed: 0, no_data: 1 },
         no_data_ranges: [{ start: '2024-03-05T14:30:00Z', source: 'remembered' }],
         missing_ranges: [],
       });

@@ -8,7 +8,7 @@ interface SummaryRange {
   start: string;
   end: string;
   source?: string;
-  rememberedUntil?: string;
+  remembered_until?: string;
 }
 
 /** The load's `result_summary` fields this view reads; every one may be absent (older servers). */
@@ -18,7 +18,7 @@ interface LoadSummary {
   fetched_bars?: number;
   first_bar?: string | null;
   last_bar?: string | null;
-  segments?: { total?: number; completed?: number; failed?: number; noData?: number };
+  segments?: { total?: number; completed?: number; failed?: number; no_data?: number };
   no_data_ranges?: SummaryRange[];
   missing_ranges?: SummaryRange[];
   resume?: { mode: string; start: string; end: string } | null;
@@ -63,7 +63,7 @@ function segmentsText(segments: LoadSummary['segments'], status: string): string
   if (segments === undefined) return undefined;
   // A cancelled load did not fail its remaining segments; it never fetched them.
   const failedWord = status === 'cancelled' ? 'not fetched' : 'failed';
-  const noData = segments.noData ?? 0;
+  const noData = segments.no_data ?? 0;
   return (
     `${segments.completed ?? 0}/${segments.total ?? 0} (${segments.failed ?? 0} ${failedWord}` +
     `${noData > 0 ? `, ${noData} no data from IB` : ''})`
@@ -113,7 +113,7 @@ function rangesBlock(summary: LoadSummary): ViewBlock | undefined {
       { key: 'start', header: 'from', format: timeFormat },
       { key: 'end', header: 'to', format: timeFormat },
       { key: 'what', header: '' },
-      { key: 'rememberedUntil', header: 'asked again after', format: (v) => (v ? timeFormat(v) : '') },
+      { key: 'remembered_until', header: 'asked again after', format: (v) => (v ? timeFormat(v) : '') },
     ],
     rows: shown,
   };
