@@ -24,6 +24,46 @@ describe('OperationRegistry', () => {
     await handle.result();
   });
 
+  it('keeps what failed or cancelled work kept as its result summary, when the work says', async () => {
+    const registry = new OperationRegistry();
+    const kept = new Map<unknown, Record<string, unknown>>();
+    const summarizeFailure = (error: unknown) => kept.get(error);
+    const failure = new NotFoundError('gone');
+    kept.set(failure, { bars: 3 });
+    const failed = registry.start(
+      'data_load',
+      async () => {
+        throw failure;
+      },
+      { summarizeFailure },
+    );
+    await expect(failed.result()).rejects.toBe(failure);
+    expect(failed.describe()).toMatchObject({ status: 'failed', result_summary: { bars: 3 } });
+
+    const cancelled = registry.start(
+      'data_load',
+      async (context) => {
+        try {
+          return await untilCancelled(context);
+        } catch (error) {
+          kept.set(error, { bars: 5 });
+          throw error;
+        }
+      },
+      { summarizeFailure },
+    );
+    await expect.poll(() => cancelled.status).toBe('running');
+    cancelled.cancel('enough');
+    await expect(cancelled.result()).rejects.toBeInstanceOf(CancelledError);
+    expect(cancelled.describe()).toMatchObject({ status: 'cancelled', result_summary: { bars: 5 } });
+
+    const plain = registry.start('data_load', async () => Promise.reject(new NotFoundError('x')), {
+      summarizeFailure,
+    });
+    await expect(plain.result()).rejects.toBeInstanceOf(NotFoundError);
+    expect(plain.describe().result_summary).toBeUndefined();
+  });
+
   it('lists newest first, filtered by status and type, up to a limit', async () => {
     const registry = new OperationRegistry();
     const first = registry.start('data_load', async () => 1);

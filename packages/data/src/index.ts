@@ -66,10 +66,21 @@ export {
   type LoadDataOptions,
   type LoadDataResult,
   type LoadMode,
+  type LoadRange,
+  type LoadResume,
+  type NoDataRange,
 } from './manager/load-types';
+export { partialLoadOf } from './manager/load-outcome';
+export {
+  NO_DATA_TTL_OLD_MS,
+  NO_DATA_TTL_RECENT_MS,
+  NO_DATA_RECENT_MS,
+  noDataLifetimeMs,
+} from './manager/no-data-memory';
 export {
   DataService,
   summarizeLoad,
+  summarizePartialLoad,
   type DataRange,
   type DataServiceOptions,
   type LoadRequest,

@@ -82,6 +82,35 @@ describe('connection faults', () => {
     expect(bars).toEqual([]);
   });
 
+  it('answers with garbage: the client reports an unknown message, gets no bars, and stays connected', async () => {
+    const sim = await rig.simulator({
+      faults: { script: [{ match: { kind: 'historical-data' }, action: { type: 'garbage' }, times: 1 }] },
+    });
+    const client = await rig.connectApi(sim, 1);
+    const bars: string[] = [];
+    client.ib.on(EventName.historicalData, (_id: number, time: string) => bars.push(time));
+    const garbage = once(client.ib, EventName.error);
+    client.ib.reqHistoricalData(
+      1,
+      AAPL,
+      '',
+      '1 D',
+      '1 min' as BarSizeSetting,
+      'TRADES' as WhatToShow,
+      1,
+      1,
+      false,
+    );
+    const [, code] = await garbage;
+    expect(code).toBe(ErrorCode.UNKNOWN_ID);
+    await currentTimeRoundTrip(client);
+    expect(bars).toEqual([]);
+    expect(client.ib.isConnected).toBe(true);
+    // Expected here: the rig otherwise fails a test whose client reported decoding errors.
+    expect(new Set(client.errors.map((error) => error.code))).toEqual(new Set([ErrorCode.UNKNOWN_ID]));
+    client.errors.length = 0;
+  });
+
   it('refuses connections (client error 502) and accepts them again when lifted', async () => {
     const sim = await rig.simulator();
     const before = await rig.connectApi(sim, 1);

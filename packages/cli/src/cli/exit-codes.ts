@@ -15,6 +15,8 @@ export const EXIT_CODES = Object.freeze({
   unavailable: 4,
   /** Interrupted with Ctrl+C (SIGINT); a running operation was cancelled first. */
   interrupted: 130,
+  /** Stopped with SIGTERM (128 + 15, as the shell reports it); a running operation was cancelled first. */
+  terminated: 143,
 });
 
 /** One of {@link EXIT_CODES}. */
@@ -32,6 +34,17 @@ const BY_ERROR_CODE: Readonly<Record<string, ExitCode>> = {
   host_service: EXIT_CODES.unavailable,
   unauthorized: EXIT_CODES.unavailable,
 };
+
+/**
+ * The exit code after `interrupt` aborted: 143 when the bin got SIGTERM (its abort reason names the
+ * signal), 130 for Ctrl+C and anything else.
+ */
+export function interruptExitCode(interrupt: AbortSignal): ExitCode {
+  const reason: unknown = interrupt.reason;
+  return reason instanceof Error && /\bSIGTERM\b/.test(reason.message)
+    ? EXIT_CODES.terminated
+    : EXIT_CODES.interrupted;
+}
 
 /** The exit code for a ktrdr error code (`KtrdrError.code`, or an operation's `error_code`). */
 export function exitCodeForErrorCode(code: string | undefined, interrupted: boolean): ExitCode {

@@ -1,7 +1,7 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from 'citty';
 import { CliUsageError, isCittyUsageError, isKtrdrErrorLike } from './cli-errors';
 import { CliContext, type CliIo } from './context';
-import { EXIT_CODES, exitCodeForErrorCode } from './exit-codes';
+import { EXIT_CODES, exitCodeForErrorCode, interruptExitCode } from './exit-codes';
 import { type ResolvedCommand, checkArguments, resolveCommand } from './resolve-command';
 import { createRootCommand } from './root-command';
 import { stripAnsi } from '../render/text-width';
@@ -46,8 +46,9 @@ function report(context: CliContext, error: unknown, path: string, verbose: bool
     return EXIT_CODES.usage;
   }
   if (interrupted) {
-    context.note('ktrdr: interrupted (Ctrl+C).');
-    return EXIT_CODES.interrupted;
+    const code = interruptExitCode(context.interrupt);
+    context.note(`ktrdr: interrupted (${code === EXIT_CODES.terminated ? 'SIGTERM' : 'Ctrl+C'}).`);
+    return code;
   }
   const ktrdr = isKtrdrErrorLike(error);
   const message = error instanceof Error ? error.message : String(error);

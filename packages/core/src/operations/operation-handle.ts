@@ -25,6 +25,7 @@ export class OperationHandle<T = unknown> extends EventEmitter<OperationEvents> 
   private readonly controller = new AbortController();
   private readonly outcome: Promise<T>;
   private summarize: ((result: T) => Record<string, unknown>) | undefined;
+  private summarizeFailure: ((error: unknown) => Record<string, unknown> | undefined) | undefined;
 
   /** @internal Use `OperationRegistry.start`. */
   constructor(
@@ -32,12 +33,17 @@ export class OperationHandle<T = unknown> extends EventEmitter<OperationEvents> 
     type: string,
     metadata: Record<string, unknown>,
     work: (context: OperationContext) => Promise<T>,
-    options: { signal?: AbortSignal; summarize?: (result: T) => Record<string, unknown> } = {},
+    options: {
+      signal?: AbortSignal;
+      summarize?: (result: T) => Record<string, unknown>;
+      summarizeFailure?: (error: unknown) => Record<string, unknown> | undefined;
+    } = {},
   ) {
     super();
     this.id = id;
     this.type = type;
     this.summarize = options.summarize;
+    this.summarizeFailure = options.summarizeFailure;
     this.info = {
       operation_id: id,
       operation_type: type,
@@ -74,6 +80,9 @@ export class OperationHandle<T = unknown> extends EventEmitter<OperationEvents> 
       return result;
     } catch (error) {
       if (error instanceof KtrdrError && TERMINAL_STATUSES.includes(this.info.status)) throw error;
+      // What failed or cancelled work kept (a load's stored bars), so a caller can say so.
+      const partial = this.summarizeFailure?.(error);
+      if (partial !== undefined) this.info.result_summary = partial;
       const ktrdrError = this.controller.signal.aborted
         ? this.cancelError()
         : toKtrdrError(error, `${this.type} failed`);

@@ -19,6 +19,11 @@ export interface StartOperationOptions<T> {
   signal?: AbortSignal;
   /** Builds `result_summary` from the result. */
   summarize?: (result: T) => Record<string, unknown>;
+  /**
+   * Builds `result_summary` of an operation that failed or was cancelled from the error it ended
+   * with (what it kept before stopping); undefined leaves it out.
+   */
+  summarizeFailure?: (error: unknown) => Record<string, unknown> | undefined;
 }
 
 /** Filters of {@link OperationRegistry.list}. */
@@ -52,6 +57,7 @@ export class OperationRegistry {
     const handle = new OperationHandle<T>(createOperationId(type), type, options.metadata ?? {}, work, {
       signal: options.signal,
       summarize: options.summarize,
+      summarizeFailure: options.summarizeFailure,
     });
     this.operations.set(handle.id, handle as OperationHandle<unknown>);
     return handle;

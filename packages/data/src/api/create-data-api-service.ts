@@ -50,6 +50,7 @@ export function createDataApiService(data: DataService): ServiceImplementation<D
         start: input.start_date ?? undefined,
         end: input.end_date ?? undefined,
         instrumentType: input.instrument_type,
+        refetchEmpty: input.refetch_empty,
       });
       return {
         success: true as const,

@@ -91,6 +91,8 @@ export const dataApiContract = defineService('ktrdr API (data)', {
       start_date: optionalDate.nullable(),
       end_date: optionalDate.nullable(),
       instrument_type: z.enum(INSTRUMENT_TYPES).optional(),
+      /** Ask IB again for ranges it recently answered with "no data" (default false). */
+      refetch_empty: z.boolean().optional(),
     }),
     output: z.object({
       success: z.literal(true),

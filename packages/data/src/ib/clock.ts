@@ -24,3 +24,29 @@ export const systemClock: Clock = {
   },
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
+
+let holders = 0;
+let keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Keeps the process alive until the returned release function is called (idempotent). The
+ * transport's timers are unref'd (see {@link systemClock}), so during a reconnect backoff or a
+ * pacing wait nothing else may hold the event loop: a pending load would then end with the process
+ * exiting 0 and its promise never settling. Every pending operation holds one of these.
+ * One ref'd timer serves every holder, so holding is cheap.
+ */
+export function holdProcessOpen(): () => void {
+  holders += 1;
+  // An interval long enough to never fire in practice; it exists only to be ref'd.
+  keepAliveTimer ??= setInterval(() => undefined, 1 << 30);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holders -= 1;
+    if (holders === 0 && keepAliveTimer !== undefined) {
+      clearInterval(keepAliveTimer);
+      keepAliveTimer = undefined;
+    }
+  };
+}

@@ -1,5 +1,6 @@
 import {
   CancelledError,
+  DataUnavailableError,
   type HealthStatus,
   type KtrdrError,
   NotFoundError,
@@ -18,7 +19,7 @@ import { formatIsoUtc, toEpochMs } from '../domain/dates';
 import { type InstrumentType, parseSymbol } from '../domain/symbols';
 import { type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { analyzeGaps } from '../gaps/gap-analysis';
-import type { Gap, GapKind, GapPosition } from '../gaps/gap-types';
+import type { Gap, GapKind, GapPosition, TimeRange } from '../gaps/gap-types';
 import type { ContractInfo } from '../host-service/ib-host-contract';
 import type { CsvStore } from '../store/csv-store';
 import {
@@ -30,7 +31,17 @@ import {
 } from './load-types';
 import { planSegments } from './plan-segments';
 import { fetchSegments } from './segment-fetcher';
+import { holdProcessOpen } from '../ib/clock';
 import { TtlCache } from '../ib/ttl-cache';
+import {
+  gatewayLostError,
+  isGatewayLost,
+  noDataRange,
+  overlaps,
+  resumeOf,
+  withPartialLoad,
+} from './load-outcome';
+import { NoDataMemory, subtractRanges } from './no-data-memory';
 
 /** Options of {@link AsyncDataManager}. */
 export interface AsyncDataManagerOptions {
@@ -56,6 +67,8 @@ const POSITIONS_BY_MODE: Record<Exclude<LoadMode, 'local'>, readonly GapPosition
 const VALIDATION_TTL_MS = 30 * DAY_MS;
 const HEAD_TTL_MS = DAY_MS;
 const DEFAULT_TAIL_MS = 30 * DAY_MS;
+/** A segment IB answered with "no data". */
+const NO_DATA = Object.freeze({ fetched: 0, added: 0, noData: true });
 
 /**
  * The data path's business logic (the seed's AsyncDataManager): validates, reads the store, finds
@@ -72,6 +85,7 @@ export class AsyncDataManager {
   private readonly now: () => number;
   private readonly validations: TtlCache<ContractInfo>;
   private readonly heads: TtlCache<number | undefined>;
+  private readonly noData: NoDataMemory;
 
   constructor(options: AsyncDataManagerOptions) {
     this.adapter = options.adapter;
@@ -83,10 +97,25 @@ export class AsyncDataManager {
     const clock = { now: this.now };
     this.validations = new TtlCache(VALIDATION_TTL_MS, clock);
     this.heads = new TtlCache(HEAD_TTL_MS, clock);
+    this.noData = new NoDataMemory(this.store, this.now);
   }
 
-  /** Loads bars of `symbol` into the store per `options.mode` and returns the requested range. */
+  /**
+   * Loads bars of `symbol` into the store per `options.mode` and returns the requested range. A load
+   * that ends early (cancelled, the gateway lost, every segment failed) rejects with an error for
+   * which `partialLoadOf` gives what was kept and what is missing.
+   */
   async loadData(symbol: string, timeframe: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
+    // Until it settles, the load keeps the process alive: the IB transport's timers do not.
+    const release = holdProcessOpen();
+    try {
+      return await this.load(symbol, timeframe, options);
+    } finally {
+      release();
+    }
+  }
+
+  private async load(symbol: string, timeframe: string, options: LoadDataOptions): Promise<LoadDataResult> {
     const report = (progress: OperationProgress) => options.onProgress?.(progress);
     report({ percentage: 2, current_step: 'validate' });
     const sym = parseSymbol(symbol);
@@ -122,12 +151,22 @@ export class AsyncDataManager {
     const relevant = (analysis?.gaps ?? []).filter(
       (gap) => gap.kind !== 'unexpected' || wanted.has(gap.position),
     );
-    const segments = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first');
+    const planned = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first');
+    const range = { start, end };
+    if (options.refetchEmpty === true) await this.noData.forget(sym, tf, simulated, range);
+    const remembered =
+      options.refetchEmpty === true || planned.length === 0
+        ? []
+        : (await this.noData.recall(sym, tf, simulated)).filter((r) => overlaps(r, range));
+    const segments = subtractRanges(planned, remembered);
+    const skipped = remembered.filter((r) => planned.some((segment) => overlaps(segment, r)));
 
     let completed = 0;
     let fetchedBars = 0;
     let addedBars = 0;
     const failedSegments: FailedSegment[] = [];
+    const fetched = new Set<TimeRange>();
+    const noDataSegments: TimeRange[] = [];
     report({
       percentage: 10,
       current_step: 'fetch',
@@ -141,29 +180,41 @@ export class AsyncDataManager {
       attempts: this.attempts,
       retryBaseMs: this.retryBaseMs,
       signal: options.signal,
+      stopWhen: isGatewayLost,
       fetchOne: async (segment, signal) => {
-        const result = await this.adapter.fetchHistoricalData(sym, tf, {
-          start: segment.start,
-          end: segment.end,
-          instrumentType: info.asset_type,
-          signal,
-        });
-        if (result.simulated !== simulated) {
-          throw new ValidationError(`${sym}: the source changed between real and simulated data mid-load`, {
-            details: { field: 'source' },
+        let frame: BarFrame;
+        try {
+          const result = await this.adapter.fetchHistoricalData(sym, tf, {
+            start: segment.start,
+            end: segment.end,
+            instrumentType: info.asset_type,
+            signal,
           });
+          if (result.simulated !== simulated) {
+            throw new ValidationError(`${sym}: the source changed between real and simulated data mid-load`, {
+              details: { field: 'source' },
+            });
+          }
+          frame = result.frame;
+        } catch (error) {
+          // IB's "no data" (162) is an answer about the range, not a failure: reported apart.
+          if (error instanceof DataUnavailableError) return NO_DATA;
+          throw error;
         }
+        if (frame.length === 0) return NO_DATA;
         // Saved at once: a crash or a cancel after this point keeps the segment.
-        const saved = await this.store.mergeAndSave(sym, tf, result.frame, { simulated });
-        return { fetched: result.frame.length, added: saved.added };
+        const saved = await this.store.mergeAndSave(sym, tf, frame, { simulated });
+        return { fetched: frame.length, added: saved.added, noData: false };
       },
       onSegmentDone: (segment, outcome) => {
         // A segment stopped by cancellation is neither done nor failed: the load itself is ending.
         if (!outcome.ok && outcome.error instanceof CancelledError) return;
         completed++;
         if (outcome.ok) {
-          fetchedBars += outcome.value?.fetched ?? 0;
-          addedBars += outcome.value?.added ?? 0;
+          fetched.add(segment);
+          if (outcome.value.noData) noDataSegments.push(segment);
+          fetchedBars += outcome.value.fetched;
+          addedBars += outcome.value.added;
         } else {
           failedSegments.push({
             start: formatIsoUtc(segment.start),
@@ -182,36 +233,54 @@ export class AsyncDataManager {
         });
       },
     });
+    const answered = await this.noData.remember(sym, tf, simulated, noDataSegments);
     const failures = outcomes.filter((o) => !o.ok).map((o) => (o as { error: KtrdrError }).error);
+
+    // Everything below also describes a load that ends early, so the caller learns what was kept.
+    const finalStart = requestedStart ?? Math.min(start, stored?.start ?? start);
+    const finish = async (): Promise<LoadDataResult> => {
+      const loaded = await this.store.loadIfExists(sym, tf, {
+        simulated,
+        start: finalStart,
+        end: requestedEnd ?? Number.POSITIVE_INFINITY,
+      });
+      const missing = segments.filter((segment) => !fetched.has(segment));
+      return {
+        symbol: sym,
+        timeframe: tf,
+        mode,
+        simulated,
+        frame: loaded?.frame ?? BarFrame.empty(),
+        fetchedBars,
+        addedBars,
+        segments: {
+          total: segments.length + skipped.length,
+          completed: fetched.size - noDataSegments.length,
+          failed: missing.length,
+          noData: noDataSegments.length + skipped.length,
+        },
+        failedSegments,
+        noDataRanges: [
+          ...answered.map((r) => noDataRange(r, 'ib')),
+          ...skipped.map((r) => noDataRange(r, 'remembered')),
+        ].sort((a, b) => a.start.localeCompare(b.start)),
+        missingRanges: missing.map((r) => ({ start: formatIsoUtc(r.start), end: formatIsoUtc(r.end) })),
+        ...resumeOf(missing),
+        gapsByKind: countByKind(analysis?.gaps ?? []),
+        path: this.store.pathOf(sym, tf, { simulated }),
+      };
+    };
     const cancelled = failures.find((error) => error.code === 'cancelled');
-    if (cancelled !== undefined) throw cancelled;
-    if (segments.length > 0 && failures.length === segments.length) throw failures[0] as KtrdrError;
+    if (cancelled !== undefined) throw withPartialLoad(cancelled, await finish());
+    const lost = failures.find(isGatewayLost);
+    if (lost !== undefined) throw gatewayLostError(lost, await finish());
+    if (segments.length > 0 && failures.length === segments.length) {
+      throw withPartialLoad(failures[0] as KtrdrError, await finish());
+    }
 
     report({ percentage: 96, current_step: 'merge' });
-    const finalStart = requestedStart ?? Math.min(start, stored?.start ?? start);
-    const loaded = await this.store.loadIfExists(sym, tf, {
-      simulated,
-      start: finalStart,
-      end: requestedEnd ?? Number.POSITIVE_INFINITY,
-    });
+    const result = await finish();
     report({ percentage: 98, current_step: 'save' });
-    const result: LoadDataResult = {
-      symbol: sym,
-      timeframe: tf,
-      mode,
-      simulated,
-      frame: loaded?.frame ?? BarFrame.empty(),
-      fetchedBars,
-      addedBars,
-      segments: {
-        total: segments.length,
-        completed: segments.length - failures.length,
-        failed: failures.length,
-      },
-      failedSegments,
-      gapsByKind: countByKind(analysis?.gaps ?? []),
-      path: this.store.pathOf(sym, tf, { simulated }),
-    };
     report({
       percentage: 100,
       current_step: 'done',
@@ -250,8 +319,10 @@ export class AsyncDataManager {
       frame: loaded.frame,
       fetchedBars: 0,
       addedBars: 0,
-      segments: { total: 0, completed: 0, failed: 0 },
+      segments: { total: 0, completed: 0, failed: 0, noData: 0 },
       failedSegments: [],
+      noDataRanges: [],
+      missingRanges: [],
       gapsByKind: {},
       path: loaded.path,
     };

@@ -25,6 +25,11 @@ export interface LoadDataOptions extends Pick<CallOptions, 'signal'> {
   mode?: LoadMode;
   /** Looks the symbol up as this type only (default: forex pair, stock, then future). */
   instrumentType?: InstrumentType;
+  /**
+   * Ask IB again for ranges it recently answered with "no data" (error 162), which a load otherwise
+   * skips while the answer is remembered (see `NoDataMemory`). Default false.
+   */
+  refetchEmpty?: boolean;
   /** Progress as the reference steps: validate 2%, fetch 10-96%, merge 96%, save 98%, done 100%. */
   onProgress?: (progress: OperationProgress) => void;
 }
@@ -35,6 +40,28 @@ export interface FailedSegment {
   end: string;
   error: string;
   code: string;
+}
+
+/** A range the load asked for, as ISO 8601 UTC times. */
+export interface LoadRange {
+  start: string;
+  end: string;
+}
+
+/**
+ * A range IB holds no bars for: it answered "no data" (error 162, or an empty reply) during this
+ * load (`source: 'ib'`), or did so earlier and the answer is still remembered, so it was not asked
+ * again (`source: 'remembered'`). Not a failure, but not bars either: the store has a hole there.
+ */
+export interface NoDataRange extends LoadRange {
+  source: 'ib' | 'remembered';
+  /** Until when the answer is remembered (ISO 8601); a later load asks IB again. */
+  rememberedUntil: string;
+}
+
+/** How to fetch what a load left missing: the same series, mode `full`, over this range. */
+export interface LoadResume extends LoadRange {
+  mode: 'full';
 }
 
 /** Outcome of a load. */
@@ -50,8 +77,19 @@ export interface LoadDataResult {
   fetchedBars: number;
   /** Bars the store did not hold before. */
   addedBars: number;
-  segments: { total: number; completed: number; failed: number };
+  /**
+   * Segments (requests) planned: `completed` got bars, `noData` got IB's "no data" answer (or was
+   * skipped because that answer is remembered), `failed` did not get an answer. A load that stops
+   * early (a lost gateway, a cancel) counts the segments it never tried as failed.
+   */
+  segments: { total: number; completed: number; failed: number; noData: number };
   failedSegments: FailedSegment[];
+  /** Ranges IB has no data for (see {@link NoDataRange}), apart from the failed ones. */
+  noDataRanges: NoDataRange[];
+  /** Ranges still missing after the load: failed, cancelled or never tried; empty when complete. */
+  missingRanges: LoadRange[];
+  /** What to load to fetch {@link LoadDataResult.missingRanges}; absent when nothing is missing. */
+  resume?: LoadResume;
   /** Gaps found in the requested range before fetching, by kind. */
   gapsByKind: Partial<Record<GapKind, number>>;
   /** The file the series lives in. */

@@ -14,6 +14,13 @@ export interface FetchSegmentsOptions<T> {
   /** First retry delay in ms, doubled each attempt. */
   retryBaseMs: number;
   signal?: AbortSignal | undefined;
+  /**
+   * A final failure (retries spent) for which this returns true stops the load: segments in flight
+   * are aborted and segments not yet started are not tried; all end with that error. Used for a
+   * lost gateway, where trying every remaining segment would only stretch the time until the load
+   * reports it.
+   */
+  stopWhen?: (error: KtrdrError) => boolean;
   onSegmentDone?: (segment: TimeRange, outcome: SegmentOutcome<T>) => void;
 }
 
@@ -41,6 +48,7 @@ export async function fetchSegments<T>(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
   let next = 0;
+  let stopped: KtrdrError | undefined;
 
   const runOne = async (segment: TimeRange): Promise<SegmentOutcome<T | undefined>> => {
     for (let attempt = 1; ; attempt++) {
@@ -50,6 +58,8 @@ export async function fetchSegments<T>(
       } catch (caught) {
         const error = toKtrdrError(caught, 'Segment fetch failed');
         if (error instanceof DataUnavailableError) return { ok: true, value: undefined };
+        // Stopped (see stopWhen): the stop's error, whatever the abort made of this one.
+        if (stopped !== undefined) return { ok: false, error: stopped };
         if (controller.signal.aborted || isPermanent(error) || attempt >= options.attempts)
           return { ok: false, error };
         const backoff = options.retryBaseMs * 2 ** (attempt - 1);
@@ -67,8 +77,15 @@ export async function fetchSegments<T>(
     while (next < options.segments.length) {
       const index = next++;
       const segment = options.segments[index] as TimeRange;
-      const outcome = await runOne(segment);
+      const outcome: SegmentOutcome<T | undefined> =
+        stopped === undefined ? await runOne(segment) : { ok: false, error: stopped };
       outcomes[index] = outcome;
+      if (!outcome.ok && stopped === undefined && options.stopWhen?.(outcome.error) === true) {
+        stopped = outcome.error;
+        // Segments in flight stop too (their requests are cancelled) and end with the same error:
+        // each would otherwise wait out its own retries against the same lost service.
+        controller.abort(stopped);
+      }
       options.onSegmentDone?.(segment, outcome as SegmentOutcome<T>);
       if (!outcome.ok && outcome.error instanceof CancelledError) controller.abort(outcome.error);
     }

@@ -13,6 +13,7 @@ import { type InstrumentType, parseInstrumentType, parseSymbol } from '../domain
 import { TIMEFRAMES, TIMEFRAME_SPECS, type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { createIbDataSource } from '../host-service/ib-data-source';
 import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
+import { partialLoadOf } from '../manager/load-outcome';
 import { LOAD_MODES, type LoadDataResult, type LoadMode } from '../manager/load-types';
 import { CsvStore, type LoadedSeries, type SeriesInfo } from '../store/csv-store';
 import {
@@ -45,6 +46,8 @@ export interface LoadRequest {
   end?: DateInput;
   /** Looks the symbol up as this type only (default: forex pair, stock, then future). */
   instrumentType?: InstrumentType;
+  /** Ask IB again for ranges it recently answered with "no data" (see `LoadDataOptions.refetchEmpty`). */
+  refetchEmpty?: boolean;
   /** Cancels the operation. */
   signal?: AbortSignal;
 }
@@ -88,10 +91,27 @@ export function summarizeLoad(result: LoadDataResult): Record<string, unknown> {
     last_bar: result.frame.lastTime === undefined ? null : formatIsoUtc(result.frame.lastTime),
     fetched_bars: result.fetchedBars,
     added_bars: result.addedBars,
-    segments: result.segments,
+    segments: {
+      total: result.segments.total,
+      completed: result.segments.completed,
+      failed: result.segments.failed,
+      no_data: result.segments.noData,
+    },
     failed_segments: result.failedSegments,
+    no_data_ranges: result.noDataRanges.map(({ rememberedUntil, ...range }) => ({
+      ...range,
+      remembered_until: rememberedUntil,
+    })),
+    missing_ranges: result.missingRanges,
+    resume: result.resume ?? null,
     path: result.path,
   };
+}
+
+/** What a load that failed or was cancelled kept, as the `result_summary` of its operation. */
+export function summarizePartialLoad(error: unknown): Record<string, unknown> | undefined {
+  const partial = partialLoadOf(error);
+  return partial === undefined ? undefined : { ...summarizeLoad(partial), partial: true };
 }
 
 /**
@@ -154,12 +174,14 @@ export class DataService implements AsyncDisposable {
           start,
           end,
           instrumentType,
+          refetchEmpty: request.refetchEmpty,
           signal,
           onProgress: reportProgress,
         }),
       {
         signal: request.signal,
         summarize: summarizeLoad,
+        summarizeFailure: summarizePartialLoad,
         metadata: {
           symbol,
           timeframe,

@@ -1,12 +1,16 @@
 import { CancelledError, type OperationProgress } from '@ktrdr/core';
 import { type IbSimulator, IbErrorText, isNyseTradingDay } from '@ktrdr/ib-sim';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IbDataSourceOptions } from '../../src/host-service/ib-data-source';
 import type { LoadDataResult } from '../../src/manager/load-types';
-import { DataService, type LoadRequest } from '../../src/service/data-service';
+import { DataService, type LoadRequest, summarizeLoad } from '../../src/service/data-service';
 import { Closer, configFor, ibAdapter, listFolder, simulator, tempDir, until } from './chain-fixtures';
+import { expectSameSeries, expectStoreSound } from '../support/store-checks';
+import { partialLoadOf } from '../../src/manager/load-outcome';
 
 const closer = new Closer();
 afterEach(() => closer.closeAll());
@@ -82,6 +86,17 @@ describe('data loads through IB faults', () => {
           .catch(() => undefined);
       },
     ],
+    [
+      'the connection drops once as a historical request arrives',
+      async (sim) => {
+        sim.addScriptedFault({
+          match: { kind: 'historical-data', clientId: 42 },
+          action: { type: 'drop-connection' },
+          skip: 2,
+          times: 1,
+        });
+      },
+    ],
   ];
   it.each(drops)('reconnects and finishes with no bar lost or doubled when %s', async (_, injectFault) => {
     const sim = await simulator(closer, { latencyMs: 5 });
@@ -93,10 +108,193 @@ describe('data loads through IB faults', () => {
 
     expect(connectionsOf(sim, 42)).toBeGreaterThanOrEqual(2);
     expect(historicalRequestsOf(sim, 42)).toBeGreaterThan(faulted.result.segments.total);
-    expect(faulted.result.segments).toEqual({ total: clean.result.segments.total, completed: 5, failed: 0 });
+    expect(faulted.result.segments).toEqual({
+      total: clean.result.segments.total,
+      completed: 5,
+      failed: 0,
+      noData: 0,
+    });
     expect(isStrictlyIncreasing(faulted.result.frame.columns().time)).toBe(true);
     expect(faulted.result.frame.length).toBe(clean.result.frame.length);
     expect(faulted.csv.equals(clean.csv)).toBe(true);
+    await expectStoreSound(dirname(dirname(faulted.result.path)));
+  });
+
+  /** A clean load of `request` into its own folder: the reference a faulted load must end equal to. */
+  async function cleanFolder(sim: IbSimulator, request: LoadRequest): Promise<string> {
+    const dataDir = join(await tempDir(closer), 'data');
+    await service(sim, dataDir, { clientId: 50 }).loadData(request).result();
+    return dataDir;
+  }
+
+  it('the gateway lost mid-load: the load stops within the bound, with what it kept and how to resume', async () => {
+    // The first reply at once, the others slowly; two in flight, so three are not even started.
+    let historical = 0;
+    const sim = await simulator(closer, {
+      latencyMs: (request) => (request.kind !== 'historical-data' ? 0 : historical++ === 0 ? 5 : 500),
+    });
+    const reference = await cleanFolder(sim, FIVE_MONTHS);
+    historical = 0;
+    const dataDir = join(await tempDir(closer), 'data');
+    const data = service(sim, dataDir, { clientId: 51 }, { maxConcurrentSegments: 2 });
+    const handle = data.loadData(FIVE_MONTHS);
+    handle.on('progress', (update) => {
+      // As after kill -9: open sockets die and nothing listens any more.
+      if (update.steps_completed === 1)
+        void sim.setFaults({ refuseConnections: true }).then(() => sim.dropConnections());
+    });
+    const error = await handle.result().catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ code: 'connection_failed' });
+    expect((error as Error).message).toMatch(
+      /AAPL 1h load stopped: .*Kept \d+ bar\(s\) in the store; 4 range\(s\) missing/,
+    );
+    const partial = partialLoadOf(error);
+    expect(partial?.segments).toMatchObject({ total: 5, completed: 1, failed: 4 });
+    expect(partial?.missingRanges).toHaveLength(4);
+    expect(partial?.resume).toMatchObject({ mode: 'full', start: partial?.missingRanges[0]?.start });
+    expect(handle.describe()).toMatchObject({
+      status: 'failed',
+      error_code: 'connection_failed',
+      result_summary: { partial: true, bars: partial?.frame.length, missing_ranges: partial?.missingRanges },
+    });
+    expect(await expectStoreSound(dataDir)).toEqual({
+      [join('simulated', 'AAPL_1h.csv')]: partial?.frame.length,
+    });
+
+    // Back up: the resume fetches exactly the rest.
+    await sim.setFaults({});
+    const resumed = await data.loadData({ symbol: 'AAPL', timeframe: '1h', ...partial?.resume }).result();
+    expect(resumed.segments).toMatchObject({ total: 4, failed: 0 });
+    await expectSameSeries(dataDir, reference);
+  });
+
+  it('a script awaiting the result in its own process settles with an error when the gateway dies', async () => {
+    let historical = 0;
+    const sim = await simulator(closer, {
+      latencyMs: (request) => (request.kind !== 'historical-data' ? 0 : historical++ === 0 ? 5 : 1_000),
+    });
+    const dataDir = join(await tempDir(closer), 'data');
+    const script = fileURLToPath(new URL('../support/await-load-script.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: fileURLToPath(new URL('../../../../', import.meta.url)),
+      env: { PATH: process.env['PATH'] ?? '', IB_PORT: String(sim.port), KTRDR_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    closer.add(child, (c) => c.kill('SIGKILL'));
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/segments done: 1/.test(stderr)) resolve();
+      }),
+    );
+    await sim.setFaults({ refuseConnections: true });
+    sim.dropConnections();
+
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(/ServiceConnectionError: AAPL 1h load stopped/);
+    await expectStoreSound(dataDir);
+  });
+
+  it('a silent gateway (accepts requests, never answers them) fails the load within its timeouts', async () => {
+    const sim = await simulator(closer, {
+      faults: { script: [{ match: { kind: 'historical-data' }, action: { type: 'never-answer' }, skip: 2 }] },
+    });
+    const dataDir = join(await tempDir(closer), 'data');
+    const data = service(sim, dataDir, { clientId: 52, requestTimeoutMs: 300 }, { maxConcurrentSegments: 1 });
+    const error = await data
+      .loadData(FIVE_MONTHS)
+      .result()
+      .catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ code: 'connection_failed' });
+    const partial = partialLoadOf(error);
+    expect(partial?.segments).toMatchObject({ total: 5, completed: 2, failed: 3 });
+    await expectStoreSound(dataDir);
+    // 2 answered, 3 attempts of the third; the other two were never sent.
+    expect(historicalRequestsOf(sim, 52)).toBe(5);
+
+    sim.clearScriptedFaults();
+    const reference = await cleanFolder(sim, FIVE_MONTHS);
+    await data.loadData(FIVE_MONTHS).result();
+    await expectSameSeries(dataDir, reference);
+  });
+
+  it('garbage from the gateway costs the request one timeout: it is sent again and the load completes', async () => {
+    const sim = await simulator(closer);
+    const reference = await cleanFolder(sim, FIVE_MONTHS);
+    sim.addScriptedFault({
+      match: { kind: 'historical-data' },
+      action: { type: 'garbage' },
+      skip: 1,
+      times: 1,
+    });
+    const dataDir = join(await tempDir(closer), 'data');
+    const result = await service(sim, dataDir, { clientId: 53, requestTimeoutMs: 500 })
+      .loadData(FIVE_MONTHS)
+      .result();
+
+    expect(result.segments).toEqual({ total: 5, completed: 5, failed: 0, noData: 0 });
+    expect(historicalRequestsOf(sim, 53)).toBe(6);
+    await expectStoreSound(dataDir);
+    await expectSameSeries(dataDir, reference);
+  });
+
+  it('IB "no data" (162) mid-range is reported apart, remembered across services, and refetched on request', async () => {
+    const sim = await simulator(closer);
+    const reference = await cleanFolder(sim, FIVE_MONTHS);
+    sim.clearMessages();
+    sim.addScriptedFault({
+      match: { kind: 'historical-data' },
+      action: { type: 'error', code: 162, message: IbErrorText.noData('AAPL', 'SMART', 'TRADES') },
+      skip: 2,
+      times: 1,
+    });
+    const dataDir = join(await tempDir(closer), 'data');
+    const request: LoadRequest = { ...FIVE_MONTHS, mode: 'full' };
+    const first = await service(sim, dataDir, { clientId: 54 }).loadData(request).result();
+
+    expect(first.segments).toEqual({ total: 5, completed: 4, failed: 0, noData: 1 });
+    expect(first.failedSegments).toEqual([]);
+    expect(first.noDataRanges).toEqual([
+      {
+        start: expect.any(String),
+        end: expect.any(String),
+        source: 'ib',
+        rememberedUntil: expect.any(String),
+      },
+    ]);
+    const hole = first.noDataRanges[0] as { start: string; end: string; rememberedUntil: string };
+    // Old history: remembered for a week.
+    expect(Date.parse(hole.rememberedUntil) - Date.now()).toBeGreaterThan(6 * 86_400_000);
+    expect(first.missingRanges).toEqual([]);
+    expect(summarizeLoad(first)).toMatchObject({
+      segments: { no_data: 1 },
+      no_data_ranges: [
+        { start: hole.start, end: hole.end, source: 'ib', remembered_until: hole.rememberedUntil },
+      ],
+      missing_ranges: [],
+    });
+    await expectStoreSound(dataDir);
+
+    // Another service on the same folder (as another process would) does not ask again.
+    sim.clearMessages();
+    const second = await service(sim, dataDir, { clientId: 55 }).loadData(request).result();
+    expect(historicalRequestsOf(sim, 55)).toBe(0);
+    expect(second.noDataRanges).toEqual([{ ...hole, source: 'remembered' }]);
+    expect(second.segments).toMatchObject({ failed: 0, noData: 1 });
+
+    // Asked to, it refetches the range (IB now has bars there) and forgets the answer.
+    const third = await service(sim, dataDir, { clientId: 56 })
+      .loadData({ ...request, refetchEmpty: true })
+      .result();
+    expect(historicalRequestsOf(sim, 56)).toBe(1);
+    expect(third.noDataRanges).toEqual([]);
+    await expectSameSeries(dataDir, reference);
+    const fourth = await service(sim, dataDir, { clientId: 57 }).loadData(request).result();
+    expect(fourth.noDataRanges).toEqual([]);
   });
 
   it('recovers from pacing violations IB reports (162), with the same bars as a clean load', async () => {

@@ -1,7 +1,7 @@
 /**
  * Fault injection: connection-level faults (refuse, drop after N messages, split frames) and
  * scripted per-request faults (answer with an error, delay, never answer, drop the connection, drop
- * it halfway through the response).
+ * it halfway through the response, answer with garbage).
  */
 import type { SimRequestInfo, SimRequestKind } from './request-info';
 
@@ -16,7 +16,13 @@ export type ScriptedFaultAction =
   /** Close the TCP connection as soon as the request arrives. */
   | { readonly type: 'drop-connection' }
   /** Send the first half of the response's bytes, then close the connection. */
-  | { readonly type: 'drop-mid-response' };
+  | { readonly type: 'drop-mid-response' }
+  /**
+   * Send a well-framed message that is not one of the API's (an unknown message id and bytes that
+   * are not text) instead of the response, and keep the connection open: a gateway that talks
+   * nonsense. The request itself is never answered.
+   */
+  | { readonly type: 'garbage' };
 
 /** Which requests a scripted fault applies to; every given field must match. */
 export interface ScriptedFaultMatch {

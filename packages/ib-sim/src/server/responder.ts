@@ -18,11 +18,24 @@ export interface Responder {
   sendError(reqId: number, code: number, message: string): void;
 }
 
+/** A frame no TWS API message decodes from: an unknown message id, then bytes that are not UTF-8. */
+const GARBAGE_FRAME = ((): Buffer => {
+  const payload = Buffer.concat([Buffer.from('9999\0', 'ascii'), Buffer.from([0xff, 0xfe, 0x80, 0x81, 0])]);
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(payload.length);
+  return Buffer.concat([prefix, payload]);
+})();
+
 /**
  * The session's own send methods, or, for a `drop-mid-response` fault, methods whose first message
- * is cut in half and followed by closing the connection.
+ * is cut in half and followed by closing the connection, or for a `garbage` fault, methods that
+ * send a frame of nonsense instead.
  */
 export function responderFor(session: ClientSession, action: ScriptedFaultAction | undefined): Responder {
+  if (action?.type === 'garbage') {
+    const garbage = (): void => session.sendFrame(GARBAGE_FRAME);
+    return { send: garbage, sendFrame: garbage, sendError: garbage };
+  }
   if (action?.type !== 'drop-mid-response') {
     return {
       send: (fields) => session.send(fields),

@@ -70,6 +70,10 @@ export function dataLoadCommand(context: CliContext): CommandDef<ArgsDef> {
         description: 'Show progress',
         negativeDescription: 'Hide progress',
       },
+      'refetch-empty': {
+        type: 'boolean',
+        description: 'Ask IB again for ranges it recently answered with "no data" (otherwise skipped)',
+      },
     },
     run: async (args) => (await import('./data-load')).dataLoad(context, args),
   });

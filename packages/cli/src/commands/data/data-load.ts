@@ -1,13 +1,11 @@
-import type { OperationInfo } from '@ktrdr/core';
 import type { LoadMode } from '@ktrdr/data';
 import type { CliContext } from '../../cli/context';
-import { EXIT_CODES } from '../../cli/exit-codes';
+import { EXIT_CODES, interruptExitCode } from '../../cli/exit-codes';
 import { parseChoice, parseIsoDate } from '../../cli/option-values';
-import { countFormat, durationBetween, durationFormat, timeFormat } from '../../output/formatters';
 import { printView } from '../../output/print-view';
-import type { ViewField } from '../../output/view';
 import { openSession } from '../../session/cli-session';
 import { followOperation, operationError } from '../follow-operation';
+import { loadSummaryBlocks } from './load-summary';
 
 const COMMAND = 'ktrdr data load';
 
@@ -19,41 +17,14 @@ export interface DataLoadArgs {
   start?: string;
   end?: string;
   progress?: boolean;
-}
-
-/** The summary of a finished load, from its operation's `result_summary`. */
-function loadFields(info: OperationInfo): ViewField[] {
-  const summary = info.result_summary ?? {};
-  const segments = summary['segments'] as { total?: number; completed?: number; failed?: number } | undefined;
-  return [
-    { key: 'operation_id', label: 'operation', value: info.operation_id },
-    { key: 'status', label: 'status', value: info.status },
-    { key: 'bars', label: 'bars in range', value: summary['bars'], format: countFormat },
-    { key: 'added_bars', label: 'new bars', value: summary['added_bars'], format: countFormat },
-    { key: 'fetched_bars', label: 'fetched bars', value: summary['fetched_bars'], format: countFormat },
-    { key: 'first_bar', label: 'first bar', value: summary['first_bar'], format: timeFormat },
-    { key: 'last_bar', label: 'last bar', value: summary['last_bar'], format: timeFormat },
-    {
-      key: 'segments',
-      label: 'segments',
-      value:
-        segments === undefined
-          ? undefined
-          : `${segments.completed ?? 0}/${segments.total ?? 0} (${segments.failed ?? 0} failed)`,
-    },
-    { key: 'file', label: 'file', value: summary['path'] },
-    {
-      key: 'duration_ms',
-      label: 'took',
-      value: durationBetween(info.started_at ?? info.created_at, info.completed_at),
-      format: durationFormat,
-    },
-  ];
+  'refetch-empty'?: boolean;
 }
 
 /**
  * Starts a load through the data API (`POST /data/load`), follows it to its end with progress, and
- * shows what was stored. Ctrl+C cancels the operation and exits 130.
+ * shows what was stored. A load that ends early (the gateway lost, Ctrl+C, SIGTERM) still shows
+ * what it kept, what is missing and the command that fetches the rest: exit 4 when a service was
+ * lost, 130 after SIGINT, 143 after SIGTERM.
  */
 export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise<void> {
   const timeframe = args.timeframe ?? '1h';
@@ -63,7 +34,14 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
   const end = parseIsoDate(args.end, '--end', COMMAND);
   await using session = await openSession(context);
   const started = await session.data.load(
-    { symbol: args.symbol, timeframe, mode, start_date: start ?? null, end_date: end ?? null },
+    {
+      symbol: args.symbol,
+      timeframe,
+      mode,
+      start_date: start ?? null,
+      end_date: end ?? null,
+      ...(args['refetch-empty'] === true ? { refetch_empty: true } : {}),
+    },
     { signal: context.interrupt },
   );
   const symbol = String(started.data.metadata['symbol'] ?? args.symbol);
@@ -76,32 +54,36 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
     onInterrupt: 'cancel',
   });
 
-  if (info.status === 'completed') {
-    const simulated = info.result_summary?.['simulated'] === true;
+  const simulated = info.result_summary?.['simulated'] === true;
+  const show = (title: string) =>
     printView(context, {
-      blocks: [
-        { kind: 'record', title: `Loaded ${symbol} ${timeframe} (${mode})`, fields: loadFields(info) },
-      ],
+      blocks: loadSummaryBlocks(context, info, title, symbol, timeframe),
       simulated,
       json: { ...info, simulated },
     });
+
+  if (info.status === 'completed') {
+    show(`Loaded ${symbol} ${timeframe} (${mode})`);
     const failed = (info.result_summary?.['failed_segments'] as unknown[] | undefined)?.length ?? 0;
     if (failed > 0) {
-      context.note(`warning: ${failed} segment(s) could not be fetched; run the load again to retry them.`);
+      context.note(`warning: ${failed} segment(s) could not be fetched; load again to retry them.`);
       context.exitCode = EXIT_CODES.error;
     }
     return;
   }
   if (info.status === 'cancelled' && interrupted) {
+    if (info.result_summary !== undefined) show(`Stopped loading ${symbol} ${timeframe} (${mode})`);
+    else if (context.format === 'json') context.out(JSON.stringify(info, null, 2));
     context.note(`Cancelled ${info.operation_id}: bars fetched so far were kept; nothing is half-written.`);
-    if (context.format === 'json') context.out(JSON.stringify(info, null, 2));
-    context.exitCode = EXIT_CODES.interrupted;
+    context.exitCode = interruptExitCode(context.interrupt);
     return;
   }
-  if (interrupted) {
+  if (interrupted && (info.status === 'running' || info.status === 'pending')) {
     context.note(`${info.operation_id} is still ${info.status}; it did not stop in time.`);
-    context.exitCode = EXIT_CODES.interrupted;
+    context.exitCode = interruptExitCode(context.interrupt);
     return;
   }
+  // Failed: what was kept and how to resume first (stdout), then the error line (stderr).
+  if (info.result_summary !== undefined) show(`Failed loading ${symbol} ${timeframe} (${mode})`);
   throw operationError(info);
 }
