@@ -1,9 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ServiceConfigurationError } from '@ktrdr/core';
-import lockfile from 'proper-lockfile';
+import type * as ProperLockfile from 'proper-lockfile';
+
+/** Loaded on the first lock: commands that never load from IB never pay for it (nor its exit hooks). */
+let lockfile: typeof ProperLockfile | undefined;
 
 /** One historical request some process sent to the gateway, as the ledger records it. */
 export interface LedgerSend {
@@ -127,10 +131,11 @@ export class FilePacingLedger implements PacingLedger {
     } catch (error) {
       throw this.failure(error);
     }
+    const locks = (lockfile ??= createRequire(import.meta.url)('proper-lockfile') as typeof ProperLockfile);
     const deadline = performance.now() + this.lockWaitMs;
     for (let pause = 0.5; ; pause = Math.min(pause * 2, 8)) {
       try {
-        return lockfile.lockSync(this.location, {
+        return locks.lockSync(this.location, {
           realpath: false,
           stale: STALE_LOCK_MS,
           // A holder never yields while it holds the lock, so the mtime refresh never runs; a

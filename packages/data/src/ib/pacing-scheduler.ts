@@ -146,6 +146,8 @@ interface Send {
 
 /** How soon to try again when another process holds the ledger's lock. */
 const LEDGER_RETRY_MS = 5;
+/** How many 10-minute periods of requests a completion estimate plans exactly before extrapolating. */
+const PLAN_EXACT_PERIODS = 3;
 /** Weight of the newest request in the average request time (an exponential moving average). */
 const REQUEST_MS_SMOOTHING = 0.2;
 
@@ -316,8 +318,14 @@ export class PacingScheduler {
     const finishes = inFlight.map((send) => Math.max(now, send.time + requestMs)).sort((a, b) => a - b);
     let done = Math.max(now, ...finishes);
     const longest = this.longestWindow();
+    // Beyond a few 10-minute windows the greedy schedule repeats itself every `period` requests
+    // (shifted by the time those took): plan that far exactly, then extrapolate by whole periods.
+    const period = Math.max(1, Math.floor(this.limits.globalMaxWeight / weight));
+    const exactLimit = PLAN_EXACT_PERIODS * period;
+    const loadFinishes: number[] = [];
     for (const ticket of plan) {
       const ofLoad = ticket.bucket === query.bucket;
+      if (ofLoad && loadFinishes.length >= exactLimit) break;
       let at = now;
       if (ofLoad && finishes.length >= concurrency) {
         at = Math.max(at, finishes[finishes.length - concurrency] as number);
@@ -332,8 +340,16 @@ export class PacingScheduler {
       lastGrantAt = at;
       if (ofLoad) {
         finishes.push(at + requestMs);
+        loadFinishes.push(at + requestMs);
         done = Math.max(done, at + requestMs);
       }
+    }
+    const left = fresh + waitingOfLoad - loadFinishes.length;
+    if (left > 0) {
+      const n = loadFinishes.length;
+      const shift = (loadFinishes[n - 1] as number) - (loadFinishes[n - 1 - period] as number);
+      const periods = Math.ceil(left / period);
+      done = Math.max(done, (loadFinishes[n - 1 + left - periods * period] as number) + periods * shift);
     }
     return done - now;
   }

@@ -29,6 +29,7 @@ import {
   type LoadMode,
 } from './load-types';
 import { planSegments } from './plan-segments';
+import { withPacingEta } from './load-eta';
 import { fetchSegments } from './segment-fetcher';
 import { TtlCache } from '../ib/ttl-cache';
 
@@ -128,7 +129,17 @@ export class AsyncDataManager {
     let fetchedBars = 0;
     let addedBars = 0;
     const failedSegments: FailedSegment[] = [];
-    report({
+    // The ETA comes from the IB pacing scheduler's plan of the remaining segments (see load-eta).
+    const fetchProgress = withPacingEta(report, {
+      now: this.now,
+      estimate: (remaining) =>
+        this.adapter.estimateFetchMs(sym, tf, {
+          requests: remaining,
+          concurrency: this.concurrency,
+          instrumentType: info.asset_type,
+        }),
+    });
+    fetchProgress.report({
       percentage: 10,
       current_step: 'fetch',
       steps_completed: 0,
@@ -172,7 +183,7 @@ export class AsyncDataManager {
             code: outcome.error.code,
           });
         }
-        report({
+        fetchProgress.report({
           percentage: 10 + (86 * completed) / Math.max(1, segments.length),
           current_step: 'fetch',
           steps_completed: completed,
@@ -182,6 +193,7 @@ export class AsyncDataManager {
         });
       },
     });
+    fetchProgress.stop();
     const failures = outcomes.filter((o) => !o.ok).map((o) => (o as { error: KtrdrError }).error);
     const cancelled = failures.find((error) => error.code === 'cancelled');
     if (cancelled !== undefined) throw cancelled;
