@@ -146,6 +146,8 @@ interface Send {
 
 /** How soon to try again when another process holds the ledger's lock. */
 const LEDGER_RETRY_MS = 5;
+/** A send that left this much later than granted is re-recorded in the ledger (less is in the margin). */
+const LEDGER_SENT_SLACK_MS = 2;
 /** How many 10-minute periods of requests a completion estimate plans exactly before extrapolating. */
 const PLAN_EXACT_PERIODS = 3;
 /** Weight of the newest request in the average request time (an exponential moving average). */
@@ -528,10 +530,13 @@ export class PacingScheduler {
         if (ended) return;
         const at = this.clock.now();
         if (at <= send.time) return;
+        const moved = at - send.time;
         send.time = at;
-        // Other processes must count the window from the real send too.
-        if (send.seq !== undefined)
+        // Other processes must count the window from the real send too, unless the move is well
+        // inside the safety margin (the usual case: the write follows the grant at once).
+        if (send.seq !== undefined && moved > LEDGER_SENT_SLACK_MS) {
           this.recordLater({ kind: 'sent', seq: send.seq, at: at + this.wallOffset(at) });
+        }
       },
       release: () => {
         if (!end()) return;
