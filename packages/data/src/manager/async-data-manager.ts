@@ -131,7 +131,8 @@ export class AsyncDataManager {
     const failedSegments: FailedSegment[] = [];
     // The ETA comes from the IB pacing scheduler's plan of the remaining segments (see load-eta).
     const fetchProgress = withPacingEta(report, {
-      now: this.now,
+      // Wall time: `this.now` may be a test's market clock.
+      now: Date.now,
       estimate: (remaining) =>
         this.adapter.estimateFetchMs(sym, tf, {
           requests: remaining,

@@ -18,38 +18,32 @@ export interface EtaReporter {
 }
 
 /**
- * Wraps a load's progress reporter so that every fetch update with step counts asks for a fresh
- * estimate of the remaining fetches (the IB pacing scheduler's plan, through the adapter) and
- * reports it as `estimated_completion` when it arrives (at most once a second). Pacing, not the pace so far, decides how
- * long a large load takes: after the first 60 requests IB allows 60 more per 10 minutes, which an
- * extrapolation from the first minute's percentage cannot know. A late answer never overwrites a
- * newer one, and a failed estimate is simply not shown.
+ * Wraps a load's progress reporter so that fetch updates carry `estimated_completion`: the end
+ * the data source plans for the remaining fetches (direct IB: the pacing scheduler's plan). Pacing,
+ * not the pace so far, decides how long a large load takes: after the first 60 requests IB allows
+ * 60 more per 10 minutes, which no extrapolation from the first minute's percentage can know.
+ *
+ * Each update with step counts asks for a fresh estimate (at most once a second); its answer rides
+ * on the next update, so the load's progress events stay one per step. The estimate is a time,
+ * not a duration, so it stays right while no segment ends. A failed estimate is simply not shown.
  */
 export function withPacingEta(
   report: (progress: OperationProgress) => void,
   options: PacingEtaOptions,
 ): EtaReporter {
-  let asked = 0;
   let askedAt = Number.NEGATIVE_INFINITY;
   let stopped = false;
-  let last: OperationProgress | undefined;
   let eta: string | undefined;
   return {
     report(progress) {
-      last = eta === undefined ? progress : { ...progress, estimated_completion: eta };
-      report(last);
+      report(eta === undefined ? progress : { ...progress, estimated_completion: eta });
       if (stopped || progress.steps_total === undefined) return;
-      // The estimate is a time, not a duration: an older one stays right while no segment ends.
       if (options.now() - askedAt < (options.minIntervalMs ?? 1_000)) return;
       askedAt = options.now();
       const remaining = Math.max(0, progress.steps_total - (progress.steps_completed ?? 0));
-      const ask = ++asked;
       options.estimate(remaining).then(
         (ms) => {
-          if (stopped || ask !== asked || ms === undefined || last === undefined) return;
-          eta = formatIsoUtc(options.now() + ms);
-          last = { ...last, estimated_completion: eta };
-          report(last);
+          if (!stopped && ms !== undefined) eta = formatIsoUtc(options.now() + ms);
         },
         () => undefined,
       );
