@@ -1,7 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ServiceConfigurationError } from '@ktrdr/core';
 import type * as ProperLockfile from 'proper-lockfile';
@@ -58,7 +56,7 @@ export interface FilePacingLedgerOptions {
 /** A lock older than this belongs to a process that died holding it (it is held for microseconds). */
 const STALE_LOCK_MS = 2_000;
 /** Rewrite the log once it holds this many lines more than are still live. */
-const COMPACT_SLACK_LINES = 256;
+const COMPACT_SLACK_LINES = 64;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
@@ -67,9 +65,26 @@ function sleepSync(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-/** A short, stable hash of a request identity, so the ledger holds no long contract strings. */
+/**
+ * A short, stable hash of a request identity (two 32-bit FNV-1a hashes, 16 hex digits), so the
+ * ledger holds no long contract strings. Only the handful of requests inside one 15-second window
+ * are ever compared, so a fast non-cryptographic hash is ample (and keeps `node:crypto` unloaded).
+ */
 export function ledgerIdentity(identity: string): string {
-  return createHash('sha1').update(identity).digest('base64url').slice(0, 16);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ identity.length;
+  for (let i = 0; i < identity.length; i++) {
+    const code = identity.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193) >>> 0;
+    b = Math.imul(b ^ code, 0x811c9dc5 | 1) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}
+
+/** A random name part: two ledger holders in one process, or on two machines, never share a name. */
+function randomTag(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(4));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 interface OwnedSend extends LedgerSend {
@@ -86,8 +101,8 @@ interface OwnedSend extends LedgerSend {
  */
 export class FilePacingLedger implements PacingLedger {
   readonly location: string;
-  /** This holder's name in the log: host, pid and a random part (two schedulers in one process differ). */
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  /** This holder's name in the log: pid and a random part (two schedulers in one process differ). */
+  readonly owner = `${process.pid}:${randomTag()}`;
   private readonly wallClock: () => number;
   private readonly lockWaitMs: number;
   private ready = false;

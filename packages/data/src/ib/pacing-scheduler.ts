@@ -371,7 +371,12 @@ export class PacingScheduler {
       this.flushLedger(now);
       return;
     }
-    if (this.ledger === undefined) {
+    // Other processes' sends can only hold a request back further: when this process's own view
+    // lets none go now, the ledger need not be read (the timer wakes at the earliest candidate).
+    if (
+      this.ledger === undefined ||
+      !this.queue.some((waiter) => this.earliest(waiter.ticket, now).at <= now)
+    ) {
       this.admit(now);
       return;
     }

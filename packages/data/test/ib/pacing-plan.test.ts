@@ -24,7 +24,11 @@ async function runLoad(clock: FakeClock, scheduler: PacingScheduler, count: numb
       permit.release();
       completed += 1;
       const remaining = count - completed;
-      const ms = scheduler.estimateCompletionMs({ count: remaining, bucket: BUCKET, concurrency: CONCURRENCY });
+      const ms = scheduler.estimateCompletionMs({
+        count: remaining,
+        bucket: BUCKET,
+        concurrency: CONCURRENCY,
+      });
       estimates.push({ at: clock.now(), completed, endsAt: clock.now() + ms });
     }
   };
