@@ -299,6 +299,7 @@ export class PacingScheduler {
    * from now on this scheduler's clock, so real milliseconds on a real gateway.
    */
   estimateCompletionMs(query: PacingPlanQuery): number {
+    if (query.count <= 0) return 0;
     const now = this.clock.now();
     this.prune(now);
     const requestMs = Math.max(0, query.requestMs ?? this.requestMs ?? 0);
@@ -312,7 +313,6 @@ export class PacingScheduler {
     const fresh = Math.max(0, query.count - sentOfLoad - waitingOfLoad);
     const plan: Array<Required<PacingTicket>> = [...ahead];
     for (let i = 0; i < fresh; i++) plan.push({ identity: `plan#${i}`, bucket: query.bucket, weight });
-    if (query.count <= 0) return 0;
 
     let sends = [...this.sends, ...this.foreign];
     let lastGrantAt = this.lastGrantAt;
@@ -333,9 +333,9 @@ export class PacingScheduler {
         at = Math.max(at, finishes[finishes.length - concurrency] as number);
       }
       // As the scheduler would: wake when the binding rule clears, then check every rule again.
-      for (let next = this.ruleTime(ticket, at, sends, lastGrantAt); next > at;) {
+      for (let next = this.ruleTime(ticket, at, sends, lastGrantAt).at; next > at;) {
         at = next;
-        next = this.ruleTime(ticket, at, sends, lastGrantAt);
+        next = this.ruleTime(ticket, at, sends, lastGrantAt).at;
       }
       sends = sends.filter((send) => send.time > at - longest);
       sends.push({ time: at, weight: ticket.weight, identity: ticket.identity, bucket: ticket.bucket });
@@ -439,31 +439,20 @@ export class PacingScheduler {
     // A pause after a violation IB reported applies even with our own rules off: IB's apply anyway.
     const paused = this.pausedUntil.get(ticket.bucket) ?? 0;
     const sends = this.foreign.length === 0 ? this.sends : [...this.sends, ...this.foreign];
-    const rules = this.ruleTime(ticket, now, sends, this.lastGrantAt, true);
+    const rules = this.ruleTime(ticket, now, sends, this.lastGrantAt);
     return paused > rules.at ? { at: paused, shared: false } : rules;
   }
 
-  /** The earliest time from `now` that spacing and IB's rules let `ticket` go after `sends`. */
+  /**
+   * The earliest time from `now` that spacing and IB's rules let `ticket` go after `sends`, and
+   * whether the binding rule is shared by every request (spacing, the 10-minute rule).
+   */
   private ruleTime(
     ticket: Required<PacingTicket>,
     now: number,
     sends: readonly Send[],
     lastGrantAt: number,
-  ): number;
-  private ruleTime(
-    ticket: Required<PacingTicket>,
-    now: number,
-    sends: readonly Send[],
-    lastGrantAt: number,
-    detailed: true,
-  ): { at: number; shared: boolean };
-  private ruleTime(
-    ticket: Required<PacingTicket>,
-    now: number,
-    sends: readonly Send[],
-    lastGrantAt: number,
-    detailed = false,
-  ): number | { at: number; shared: boolean } {
+  ): { at: number; shared: boolean } {
     let at = now;
     let shared = false;
     const hold = (time: number, isShared: boolean): void => {
@@ -503,7 +492,7 @@ export class PacingScheduler {
         if (excess <= 0) hold(send.time + globalWindow, true);
       }
     }
-    return detailed ? { at, shared } : at;
+    return { at, shared };
   }
 
   private grant(waiter: Waiter, now: number): Send {
