@@ -49,7 +49,7 @@ export interface FilePacingLedgerOptions {
   file: string;
   /** Wall clock (default `Date.now`). */
   wallNow?: () => number;
-  /** How long to wait for a busy lock before giving up this try. Default 50 ms. */
+  /** How long to wait for a busy lock before giving up this try. Default 10 ms (a holder keeps it for microseconds). */
   lockWaitMs?: number;
 }
 
@@ -110,7 +110,7 @@ export class FilePacingLedger implements PacingLedger {
   constructor(options: FilePacingLedgerOptions) {
     this.location = options.file;
     this.wallClock = options.wallNow ?? Date.now;
-    this.lockWaitMs = options.lockWaitMs ?? 50;
+    this.lockWaitMs = options.lockWaitMs ?? 10;
   }
 
   wallNow(): number {

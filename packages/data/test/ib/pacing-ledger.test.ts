@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceConfigurationError } from '@ktrdr/core';
@@ -116,6 +116,17 @@ describe('pacing ledger shared by several processes', () => {
     expect(sends).toHaveLength(1);
     release();
     await clock.advance(10);
+    expect(sends).toHaveLength(2);
+  });
+
+  it('takes over a lock left by a process that died holding it', async () => {
+    const { file, schedulers, acquire, sends } = processes(1);
+    const [a] = schedulers as [PacingScheduler];
+    await acquire(a, ticket(0)); // creates the folder and the file
+    mkdirSync(`${file}.lock`);
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${file}.lock`, longAgo, longAgo);
+    await acquire(a, ticket(1));
     expect(sends).toHaveLength(2);
   });
 
