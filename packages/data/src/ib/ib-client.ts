@@ -188,8 +188,8 @@ export class IbClient {
   /**
    * How long, in milliseconds from now, until `requests` more historical requests for `symbol`
    * are answered if sent as early as IB's pacing rules allow: the pacing scheduler's plan (its
-   * `estimateCompletionMs`), counting what this connection and, with a shared
-   * ledger, other processes already sent. An estimate: request times are this connection's average.
+   * `estimateCompletionMs`), counting what this connection and, with a shared ledger, other
+   * processes already sent. An estimate: request times are this connection's average so far.
    */
   async estimateHistoricalFetchMs(params: HistoricalFetchEstimateParams): Promise<number> {
     this.assertOpen();

@@ -49,7 +49,10 @@ export interface FilePacingLedgerOptions {
   file: string;
   /** Wall clock (default `Date.now`). */
   wallNow?: () => number;
-  /** How long to wait for a busy lock before giving up this try. Default 10 ms (a holder keeps it for microseconds). */
+  /**
+   * How long to wait for a busy lock before giving up this try (the scheduler tries again 5 ms
+   * later). Default 10 ms: a live holder keeps it for microseconds.
+   */
   lockWaitMs?: number;
 }
 
