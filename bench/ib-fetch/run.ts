@@ -14,13 +14,18 @@
  *   and projected linearly to the year, which keeps the benchmark under two minutes.
  * - pacing violations the simulator counted (target 0).
  *
- * Env: IB_FETCH_TIME_SCALE (default 100), IB_FETCH_RUNS (default 3), IB_FETCH_SAMPLE (default 16).
+ * Env: IB_FETCH_TIME_SCALE (default 100), IB_FETCH_RUNS (default 3), IB_FETCH_SAMPLE (default 16),
+ * IB_FETCH_LEDGER=1 (pace through the cross-process pacing ledger, as `DataService` does).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DataUnavailableError } from '@ktrdr/core';
 import type { IbSimulatorStats } from '@ktrdr/ib-sim';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  FilePacingLedger,
   IbClient,
   IbConnectionRegistry,
   IB_HISTORICAL_PACING_LIMITS,
@@ -30,6 +35,8 @@ import type { SimCommand, SimReply } from './sim-process';
 const TIME_SCALE = Number(process.env['IB_FETCH_TIME_SCALE'] ?? 100);
 const RUNS = Number(process.env['IB_FETCH_RUNS'] ?? 3);
 const SEQUENTIAL_SAMPLE = Number(process.env['IB_FETCH_SAMPLE'] ?? 16);
+/** 1: pace through the cross-process ledger, as `DataService` does by default (one process here). */
+const LEDGER = process.env['IB_FETCH_LEDGER'] === '1';
 const LATENCY_MS = 500;
 const SYMBOL = 'AAPL';
 /** The simulated market's clock, and the end of the year fetched. */
@@ -132,7 +139,12 @@ async function withSimulator<T>(run: (sim: SimProcess, client: IbClient) => Prom
     clientId: 1,
     registry,
     idleCloseMs: false,
-    pacing: { timeScale: TIME_SCALE },
+    pacing: {
+      timeScale: TIME_SCALE,
+      ledger: LEDGER
+        ? new FilePacingLedger({ file: join(mkdtempSync(join(tmpdir(), 'ib-fetch-')), 'ledger.jsonl') })
+        : false,
+    },
   });
   try {
     await client.connect();
@@ -232,7 +244,8 @@ async function main(): Promise<void> {
   const sequentialFloorMs = pacingFloorMs(n, TIME_SCALE, LATENCY_MS, 1);
   console.log(
     `ib-fetch: ${SYMBOL} 1-minute bars, ${n} one-day segments (weekdays of the year to ${SIM_NOW.toISOString().slice(0, 10)}), ` +
-      `latency ${LATENCY_MS} ms, strict pacing, timeScale ${TIME_SCALE} (10-minute window = ${seconds(600_000 / TIME_SCALE)}), ${RUNS} runs`,
+      `latency ${LATENCY_MS} ms, strict pacing, timeScale ${TIME_SCALE} (10-minute window = ${seconds(600_000 / TIME_SCALE)}), ${RUNS} runs` +
+      (LEDGER ? ', shared pacing ledger' : ''),
   );
 
   const concurrent: RunResult[] = [];

@@ -150,6 +150,21 @@ describe('progress', () => {
     expect(sink.text.endsWith('\r\u001b[2K')).toBe(true);
   });
 
+  it("shows the operation's planned completion as the ETA rather than extrapolating", () => {
+    // A 233-segment 1m load, 10 s in at 5%: extrapolation says 3 minutes, the pacing plan 31.
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const sink = new Collector(false);
+    const reporter = new ProgressReporter(sink, { label: 'AAPL 1m', now: () => now });
+    now += 10_000;
+    reporter.update({ percentage: 5, estimated_completion: '2026-01-05T10:31:10Z' });
+    expect(sink.text).toContain('ETA 31:00');
+    expect(sink.text).not.toContain('ETA 03:10');
+    // Past the planned time the ETA stays at zero rather than going negative.
+    now = Date.parse('2026-01-05T10:40:00Z');
+    reporter.update({ percentage: 20 });
+    expect(sink.text.trimEnd().split('\n').at(-1)).toContain('ETA 00:00');
+  });
+
   it('never lets a redrawn line wrap', () => {
     const sink = new Collector(true, 30);
     new ProgressReporter(sink, { label: 'a long label for a narrow terminal' }).update({ percentage: 10 });

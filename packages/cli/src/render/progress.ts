@@ -21,7 +21,7 @@ export interface ProgressReporterOptions {
   stepsUnit?: string;
   /** Name of the items counted in `items_processed` (e.g. `bars`). */
   itemsUnit?: string;
-  /** Milliseconds clock (tests pass a fake one). */
+  /** Wall clock in epoch milliseconds (tests pass a fake one); an operation's planned end is read against it. */
   now?: () => number;
   /** Least time between two redraws of a terminal bar (default 80 ms). */
   redrawMs?: number;
@@ -30,7 +30,8 @@ export interface ProgressReporterOptions {
 const BAR_WIDTH = 24;
 
 /**
- * Shows an operation's progress: a redrawn bar with percentage, counts, elapsed time and ETA on a
+ * Shows an operation's progress: a redrawn bar with percentage, counts, elapsed time and ETA (the
+ * operation's `estimated_completion` when it has one, else extrapolated from the percentage) on a
  * terminal; plain lines (at each 10%, and at a change of step at most once a second) when the output is a file or a pipe,
  * so logs stay short and never fill with carriage returns.
  */
@@ -117,9 +118,16 @@ export class ProgressReporter {
     const elapsed = this.elapsedMs();
     const pct = this.last.percentage;
     const parts = [`${formatClock(elapsed)} elapsed`];
-    // Too early an estimate is noise: wait for a second and 1% of progress.
-    if (pct >= 1 && pct < 100 && elapsed >= 1000)
+    if (pct >= 100) return parts;
+    // The operation's own plan wins (a data load: IB's pacing rules, which no extrapolation from
+    // the first minutes can see: 60 requests go at once, the next 60 ten minutes later).
+    const planned = Date.parse(this.last.estimated_completion ?? '');
+    if (Number.isFinite(planned)) {
+      parts.push(`ETA ${formatClock(Math.max(0, planned - this.now()))}`);
+      // Too early an extrapolation is noise: wait for a second and 1% of progress.
+    } else if (pct >= 1 && elapsed >= 1000) {
       parts.push(`ETA ${formatClock((elapsed * (100 - pct)) / pct)}`);
+    }
     return parts;
   }
 

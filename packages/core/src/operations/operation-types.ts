@@ -14,6 +14,12 @@ export interface OperationProgress {
   items_processed?: number;
   items_total?: number;
   current_item?: string;
+  /**
+   * When the work is expected to end (ISO 8601 UTC), from a plan of what is left (a data load: the
+   * IB pacing scheduler's plan of its remaining requests). Absent when nothing can tell; a display
+   * then extrapolates from the percentage.
+   */
+  estimated_completion?: string;
   /** Anything else worth showing (epoch metrics, backend...). */
   context?: Record<string, unknown>;
 }

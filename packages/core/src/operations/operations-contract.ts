@@ -19,6 +19,7 @@ export const operationInfoSchema = z.object({
     items_processed: z.number().optional(),
     items_total: z.number().optional(),
     current_item: z.string().optional(),
+    estimated_completion: z.string().optional(),
     context: z.record(z.string(), z.unknown()).optional(),
   }),
   metadata: z.record(z.string(), z.unknown()),

@@ -130,6 +130,24 @@ export class AsyncDataAdapter extends AsyncHostService {
     return response.timestamp === null ? undefined : Date.parse(response.timestamp);
   }
 
+  /**
+   * Milliseconds from now until `requests` more fetches of `symbol` are answered, from the data
+   * source's own plan (direct IB: the pacing scheduler's). Undefined when the source cannot tell,
+   * such as an IB host service over HTTP.
+   */
+  async estimateFetchMs(
+    symbol: string,
+    timeframe: Timeframe,
+    options: {
+      requests: number;
+      concurrency?: number;
+      instrumentType?: InstrumentType;
+      signal?: AbortSignal;
+    },
+  ): Promise<number | undefined> {
+    return this.source?.estimateFetchMs?.({ symbol, timeframe, ...options });
+  }
+
   /** Health of the service and its gateway connection. */
   async healthCheck(options: CallOptions = {}): Promise<HealthStatus> {
     const health = await this.client.health({}, options);

@@ -15,6 +15,18 @@ export interface BarsRequest {
   signal?: AbortSignal;
 }
 
+/** What {@link HistoricalDataSource.estimateFetchMs} is asked about: the rest of one load. */
+export interface FetchEstimateRequest {
+  symbol: string;
+  timeframe: Timeframe;
+  instrumentType?: InstrumentType;
+  /** Fetches of the load still to be answered, in flight included. */
+  requests: number;
+  /** How many the load keeps in flight at once. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
 /** Bars from a source, labelled real or simulated. */
 export interface SourceBars {
   frame: BarFrame;
@@ -49,6 +61,11 @@ export interface HistoricalDataSource {
     options?: { timeframe?: Timeframe; instrumentType?: InstrumentType; signal?: AbortSignal },
   ): Promise<number | undefined>;
   health(): Promise<SourceHealth>;
+  /**
+   * Optional: milliseconds from now until `requests` more fetches are answered, from the source's
+   * own plan (the direct IB source: its pacing scheduler). Undefined or absent when it cannot tell.
+   */
+  estimateFetchMs?(request: FetchEstimateRequest): Promise<number | undefined>;
   /** Releases connections. */
   close(): Promise<void>;
 }

@@ -99,6 +99,16 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
         pending_requests: status.pendingRequests,
       };
     },
+    async estimateFetchMs(request) {
+      const ib = await clientOf();
+      return ib.estimateHistoricalFetchMs({
+        symbol: request.symbol,
+        instrumentType: request.instrumentType,
+        requests: request.requests,
+        concurrency: request.concurrency,
+        signal: request.signal,
+      });
+    },
     async close() {
       if (client !== undefined) (await client).close();
     },

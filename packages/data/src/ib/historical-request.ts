@@ -123,6 +123,11 @@ export function describeHistorical(request: HistoricalRequest): string {
   return `historical bars ${name} ${c.secType} ${request.barSize} ${request.durationStr} to ${request.endDateTime} ${request.whatToShow}`;
 }
 
+/** The pacing bucket of IB's "6 in 2 seconds" rule: contract, exchange and tick type. */
+export function pacingBucket(contract: IbContract, whatToShow: IbWhatToShow): string {
+  return `${contract.secType}:${contract.symbol}@${contract.exchange ?? ''}/${whatToShow}`;
+}
+
 /**
  * The pacing identity of a request. Contract, exchange and tick type make the bucket of IB's
  * "6 in 2 seconds" rule; the bucket deliberately ignores currency and contract month, so it is at
@@ -130,7 +135,7 @@ export function describeHistorical(request: HistoricalRequest): string {
  */
 export function historicalTicket(request: HistoricalRequest): PacingTicket {
   const c = request.contract;
-  const bucket = `${c.secType}:${c.symbol}@${c.exchange ?? ''}/${request.whatToShow}`;
+  const bucket = pacingBucket(c, request.whatToShow);
   const identity = JSON.stringify([
     c.conId ?? null,
     c.symbol,

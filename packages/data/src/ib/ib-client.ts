@@ -26,6 +26,7 @@ import {
   buildHistoricalRequest,
   historicalRequestSpec,
   historicalTicket,
+  pacingBucket,
   resolveBarSize,
   resolveWhatToShow,
 } from './historical-request';
@@ -63,6 +64,19 @@ export interface FetchHistoricalBarsParams {
   signal?: AbortSignal;
   /** Per-request timeout in milliseconds (from send; pacing waits do not count). */
   timeoutMs?: number;
+}
+
+/** Parameters of {@link IbClient.estimateHistoricalFetchMs}. */
+export interface HistoricalFetchEstimateParams {
+  symbol: string;
+  instrumentType?: IbInstrumentType | string;
+  /** Default: BID for forex, TRADES otherwise (as {@link IbClient.fetchHistoricalBars}). */
+  whatToShow?: IbWhatToShow | string;
+  /** Historical requests of the load still to be answered, in flight and waiting included. */
+  requests: number;
+  /** How many of them the caller keeps in flight at once. */
+  concurrency?: number;
+  signal?: AbortSignal;
 }
 
 /** Bars of one historical request. */
@@ -166,6 +180,31 @@ export class IbClient {
       const request = buildHistoricalRequest({ ...params, contract, barSize });
       const bars = await this.sendPaced(request, params.signal, params.timeoutMs ?? this.requestTimeoutMs);
       return { bars, simulated: this.lease.connection.isSimulated };
+    } finally {
+      endUse();
+    }
+  }
+
+  /**
+   * How long, in milliseconds from now, until `requests` more historical requests for `symbol`
+   * are answered if sent as early as IB's pacing rules allow: the pacing scheduler's plan (its
+   * `estimateCompletionMs`), counting what this connection and, with a shared ledger, other
+   * processes already sent. An estimate: request times are this connection's average so far.
+   */
+  async estimateHistoricalFetchMs(params: HistoricalFetchEstimateParams): Promise<number> {
+    this.assertOpen();
+    const symbol = normalizeSymbol(params.symbol);
+    const type = params.instrumentType === undefined ? undefined : parseInstrumentType(params.instrumentType);
+    const endUse = this.lease.connection.beginUse();
+    try {
+      const contract = await this.contractFor(symbol, type, params.signal);
+      const whatToShow = resolveWhatToShow(contract.secType, params.whatToShow);
+      return this.lease.pacing.estimateCompletionMs({
+        count: params.requests,
+        bucket: pacingBucket(contract, whatToShow),
+        weight: whatToShow === 'BID_ASK' ? 2 : 1,
+        concurrency: params.concurrency,
+      });
     } finally {
       endUse();
     }

@@ -8,6 +8,7 @@ export type {
   FetchHistoricalBarsParams,
   HeadTimestampOptions,
   HistoricalBarsResult,
+  HistoricalFetchEstimateParams,
   IbCallOptions,
   IbClientOptions,
   IbClientStatus,
@@ -25,8 +26,11 @@ export type {
   PacingProfile,
   PacingSchedulerOptions,
   PacingStats,
+  PacingPlanQuery,
   PacingTicket,
 } from './pacing-scheduler';
+export { FilePacingLedger, createPacingLedger, ledgerIdentity, pacingLedgerPath } from './pacing-ledger';
+export type { FilePacingLedgerOptions, LedgerRecord, LedgerSend, PacingLedger } from './pacing-ledger';
 export { DEFAULT_PACING_RETRY_AFTER_MS, classifyIbError, ibConnectionError } from './error-classifier';
 export type { IbErrorClassification, IbErrorInput, IbErrorKind } from './error-classifier';
 export { RequestTracker } from './request-tracker';
@@ -46,6 +50,7 @@ export {
   buildHistoricalRequest,
   describeHistorical,
   historicalTicket,
+  pacingBucket,
   resolveBarSize,
   resolveWhatToShow,
 } from './historical-request';

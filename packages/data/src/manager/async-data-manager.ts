@@ -30,6 +30,7 @@ import {
   type LoadMode,
 } from './load-types';
 import { planSegments } from './plan-segments';
+import { withPacingEta } from './load-eta';
 import { fetchSegments } from './segment-fetcher';
 import { holdProcessOpen } from '../ib/clock';
 import { TtlCache } from '../ib/ttl-cache';
@@ -167,7 +168,18 @@ export class AsyncDataManager {
     const failedSegments: FailedSegment[] = [];
     const fetched = new Set<TimeRange>();
     const noDataSegments: TimeRange[] = [];
-    report({
+    // The ETA comes from the IB pacing scheduler's plan of the remaining segments (see load-eta).
+    const fetchProgress = withPacingEta(report, {
+      // Wall time: `this.now` may be a test's market clock.
+      now: Date.now,
+      estimate: (remaining) =>
+        this.adapter.estimateFetchMs(sym, tf, {
+          requests: remaining,
+          concurrency: this.concurrency,
+          instrumentType: info.asset_type,
+        }),
+    });
+    fetchProgress.report({
       percentage: 10,
       current_step: 'fetch',
       steps_completed: 0,
@@ -223,7 +235,7 @@ export class AsyncDataManager {
             code: outcome.error.code,
           });
         }
-        report({
+        fetchProgress.report({
           percentage: 10 + (86 * completed) / Math.max(1, segments.length),
           current_step: 'fetch',
           steps_completed: completed,
@@ -233,6 +245,7 @@ export class AsyncDataManager {
         });
       },
     });
+    fetchProgress.stop();
     const answered = await this.noData.remember(sym, tf, simulated, noDataSegments);
     const failures = outcomes.filter((o) => !o.ok).map((o) => (o as { error: KtrdrError }).error);
 

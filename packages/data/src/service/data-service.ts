@@ -11,7 +11,8 @@ import { type AsyncDataAdapter, createDataAdapter } from '../adapter/async-data-
 import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
 import { type InstrumentType, parseInstrumentType, parseSymbol } from '../domain/symbols';
 import { TIMEFRAMES, TIMEFRAME_SPECS, type Timeframe, parseTimeframe } from '../domain/timeframes';
-import { createIbDataSource } from '../host-service/ib-data-source';
+import { type IbDataSourceOptions, createIbDataSource } from '../host-service/ib-data-source';
+import { type PacingLedger, createPacingLedger } from '../ib/pacing-ledger';
 import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
 import { partialLoadOf } from '../manager/load-outcome';
 import { LOAD_MODES, type LoadDataResult, type LoadMode } from '../manager/load-types';
@@ -35,6 +36,12 @@ export interface DataServiceOptions {
   operations?: OperationRegistry;
   /** Tuning of the manager (concurrency, retries). */
   manager?: Omit<AsyncDataManagerOptions, 'adapter' | 'store'>;
+  /**
+   * More options of the default direct-IB source, over those from the configuration: for example
+   * `{ pacing: { timeScale: 60 } }` against a simulator started with `--time-scale 60`. Its pacing
+   * ledger defaults to the one under `config.dataDir` (see {@link createPacingLedger}).
+   */
+  ibSource?: Omit<IbDataSourceOptions, 'host' | 'port' | 'clientId'>;
 }
 
 /** A data load request, as the Python API takes it. */
@@ -77,6 +84,15 @@ export interface DataRange {
   end: string;
   rows: number;
   simulated: boolean;
+}
+
+/**
+ * The pacing ledger every process with this configuration's data folder shares for its gateway
+ * (`<dataDir>/.ktrdr/pacing/<host>_<port>.jsonl`), so that parallel loads, the API and the IB host
+ * service on one gateway pace together.
+ */
+export function defaultPacingLedger(config: KtrdrConfig): PacingLedger {
+  return createPacingLedger({ dataDir: config.dataDir, host: config.ib.host, port: config.ib.port });
 }
 
 /** Summary of a finished load, as `result_summary` of its operation. */
@@ -133,10 +149,12 @@ export class DataService implements AsyncDisposable {
         config: this.config,
         createIbSource: (config) =>
           createIbDataSource({
+            requestTimeoutMs: config.ib.timeoutMs,
+            ...options.ibSource,
             host: config.ib.host,
             port: config.ib.port,
             clientId: config.ib.clientId,
-            requestTimeoutMs: config.ib.timeoutMs,
+            pacing: { ledger: defaultPacingLedger(config), ...options.ibSource?.pacing },
           }),
       });
     this.store = options.store ?? new CsvStore({ dataDir: this.config.dataDir });

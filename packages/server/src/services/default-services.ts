@@ -1,11 +1,18 @@
 import { type KtrdrConfig, OperationRegistry, loadConfig } from '@ktrdr/core';
-import { AsyncDataAdapter, DataService, type HistoricalDataSource, createIbDataSource } from '@ktrdr/data';
+import {
+  AsyncDataAdapter,
+  DataService,
+  type HistoricalDataSource,
+  createIbDataSource,
+  defaultPacingLedger,
+} from '@ktrdr/data';
 import { TrainingAdapter, type TrainingSessions, TrainingService, createLocalTrainer } from '@ktrdr/training';
 import { API_TOKEN_VARIABLE } from '../auth/bearer-auth';
 
 /**
  * The direct-IB data source the configuration describes (`IB_HOST`, `IB_PORT`, `IB_CLIENT_ID`,
- * `IB_TIMEOUT`): what the IB host service serves. It connects on first use.
+ * `IB_TIMEOUT`): what the IB host service serves. It connects on first use, and paces together
+ * with every other process of the same data folder on that gateway (the pacing ledger).
  */
 export function createIbSourceFromConfig(config: KtrdrConfig = loadConfig()): HistoricalDataSource {
   return createIbDataSource({
@@ -13,6 +20,7 @@ export function createIbSourceFromConfig(config: KtrdrConfig = loadConfig()): Hi
     port: config.ib.port,
     clientId: config.ib.clientId,
     requestTimeoutMs: config.ib.timeoutMs,
+    pacing: { ledger: defaultPacingLedger(config) },
   });
 }
 
