@@ -36,6 +36,9 @@ const monthOf = (day: number): number => {
   return year * 12 + month;
 };
 
+/** Whether a bar unit spans several sessions (weekly and monthly bars). */
+const isPeriodUnit = (unit: BarSize['unit']): boolean => unit === 'week' || unit === 'month';
+
 /** Default number of sessions whose minute bars stay memoised (a year and a half of one symbol). */
 const DEFAULT_CACHE_SESSIONS = 400;
 /** Memoised whole-session day bars (a few MB at most). */
@@ -139,11 +142,12 @@ export class BarSource {
     if (!this.supports(instrument, query.barSize)) return [];
     const sessionBars = instrument.fixture ? this.fixtureQuery(query) : this.syntheticQuery(query);
     const wapDecimals = tickRounder(instrument.minTick).decimals + 2;
+    // IB dates weekly and monthly bars by the last trading day they hold (see the README's evidence).
     const grouped =
       query.barSize.unit === 'week'
-        ? aggregateByKey(sessionBars, (bar) => weekOf(bar.day), wapDecimals)
+        ? aggregateByKey(sessionBars, (bar) => weekOf(bar.day), wapDecimals, 'last')
         : query.barSize.unit === 'month'
-          ? aggregateByKey(sessionBars, (bar) => monthOf(bar.day), wapDecimals)
+          ? aggregateByKey(sessionBars, (bar) => monthOf(bar.day), wapDecimals, 'last')
           : sessionBars;
     const rounder = tickRounder(instrument.minTick);
     return grouped.map((bar) => toQuoteSide(bar, query.whatToShow, instrument.price.spreadTicks, rounder));
@@ -158,10 +162,14 @@ export class BarSource {
     for (const session of sessionsOverlapping(instrument.sessionKind, query.start, query.end, useRth)) {
       if (session.day < instrument.headDay) continue;
       const [windowStart, windowEnd] = sessionWindow(session, useRth);
-      // Day (and coarser) bars cover whole sessions: one that began before the range is left out,
-      // while the session in progress at the end yields a partial bar, as from IB.
-      if (barSize.unit !== 'seconds' && windowStart < query.start) continue;
-      const from = Math.max(windowStart, query.start);
+      // Day bars cover whole sessions: one that began before the range is left out, while the
+      // session in progress at the end yields a partial bar, as from IB. Weekly and monthly bars
+      // take every session the range touches, whole, so the first week or month is a partial one
+      // (IB's 5 weekly bars for `1 M` ending Labor Day 2023, the first dated 20230804).
+      const periodBar = isPeriodUnit(barSize.unit);
+      if (barSize.unit !== 'seconds' && !periodBar && windowStart < query.start) continue;
+      if (periodBar && windowEnd <= query.start) continue;
+      const from = periodBar ? windowStart : Math.max(windowStart, query.start);
       const to = Math.min(windowEnd, query.end);
       if (to <= from) continue;
       const minutes = this.minuteSeries(instrument, session);
@@ -248,6 +256,7 @@ export class BarSource {
       (bar) => bar.time >= query.start && bar.time < query.end,
     );
     if (barSize.unit !== 'seconds') {
+      if (isPeriodUnit(barSize.unit)) return inRange;
       const whole = inRange.filter((bar) => {
         const session = sessionOn(instrument.sessionKind, bar.day);
         return !session || sessionWindow(session, query.useRth)[0] >= query.start;
