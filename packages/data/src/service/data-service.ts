@@ -91,6 +91,7 @@ export function summarizeLoad(result: LoadDataResult): Record<string, unknown> {
     segments: result.segments,
     failed_segments: result.failedSegments,
     path: result.path,
+    ...(result.notices === undefined ? {} : { notices: result.notices }),
   };
 }
 
