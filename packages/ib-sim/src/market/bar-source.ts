@@ -6,6 +6,7 @@
 import type { ServedBar } from './bar';
 import { aggregateByKey } from './bar-aggregator';
 import type { BarSize } from './bar-sizes';
+import { parseBarSize } from './bar-sizes';
 import { civilFromDays } from './civil-date';
 import type { Instrument } from './instrument';
 import { generateSessionMinutes, minuteBarAt, summarizeMinutes } from './price-process';
@@ -35,6 +36,8 @@ const monthOf = (day: number): number => {
   const { year, month } = civilFromDays(day);
   return year * 12 + month;
 };
+
+const DAY_BAR = parseBarSize('1 day');
 
 /** Whether a bar unit spans several sessions (weekly and monthly bars). */
 const isPeriodUnit = (unit: BarSize['unit']): boolean => unit === 'week' || unit === 'month';
@@ -111,6 +114,21 @@ export class BarSource {
       if (session) return sessionWindow(session, useRth)[0];
     }
     return undefined;
+  }
+
+  /** Close of the last day bar before `nowSeconds` (within two weeks), e.g. to centre option strikes. */
+  latestClose(instrument: Instrument, nowSeconds: number): number | undefined {
+    const day = DAY_BAR;
+    if (!day) return undefined;
+    const bars = this.bars({
+      instrument,
+      start: nowSeconds - 14 * 86400,
+      end: nowSeconds,
+      barSize: day,
+      whatToShow: 'TRADES',
+      useRth: true,
+    });
+    return bars[bars.length - 1]?.close;
   }
 
   /** Whether the instrument can serve a bar size at all (fixtures cannot be refined). */

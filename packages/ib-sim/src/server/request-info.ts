@@ -11,7 +11,10 @@ export type SimRequestKind =
   | 'contract-details'
   | 'current-time'
   | 'req-ids'
-  | 'managed-accounts';
+  | 'managed-accounts'
+  | 'matching-symbols'
+  | 'historical-ticks'
+  | 'unsupported';
 
 /** What fault rules and latency functions see of a request. */
 export interface SimRequestInfo {
