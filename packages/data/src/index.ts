@@ -21,6 +21,7 @@ export {
   classifyIbError,
   IB_BAR_SIZES,
   toIbDuration,
+  parseSearchPattern,
   type ContractDetailsResult,
   type FetchHistoricalBarsParams,
   type HeadTimestampOptions,
@@ -30,6 +31,7 @@ export {
   type IbClientStatus,
   type IbConnectionStatus,
   type IbContractInfo,
+  type IbSymbolMatch,
   type IbBar,
   type PacingLimits,
   type PacingProfile,
@@ -39,9 +41,11 @@ export {
 export {
   ibHostContract,
   contractInfoSchema,
+  symbolMatchSchema,
   wireBarSchema,
   type ContractInfo,
   type IbHostContract,
+  type SymbolMatch,
 } from './host-service/ib-host-contract';
 export type {
   BarsRequest,
