@@ -162,6 +162,24 @@ describe('contract details beyond stocks, forex and futures', () => {
     expect(Math.max(...strikes)).toBeGreaterThan(close);
   });
 
+  it('answers data requests for these contracts with a labelled simulator error', async () => {
+    const sim = await rig.simulator();
+    const client = await rig.connectApi(sim, 1);
+    const option = {
+      symbol: 'AAPL',
+      secType: SecType.OPT,
+      lastTradeDateOrContractMonth: '20240419',
+      strike: 180,
+      right: OptionType.Call,
+      exchange: 'SMART',
+      currency: 'USD',
+    };
+    client.ib.reqHistoricalData(21, option, '', '1 D', '1 min' as never, 'TRADES' as never, 1, 1, false);
+    const error = await nextError(client, 21);
+    expect(error).toMatchObject({ code: NOT_IMPLEMENTED_CODE });
+    expect(error.message).toContain('[ktrdr IB simulator] data for OPT contracts is not simulated');
+  });
+
   it('describes BTC on PAXOS', async () => {
     const sim = await rig.simulator();
     const { api } = rig.connectNext(sim, 1);
