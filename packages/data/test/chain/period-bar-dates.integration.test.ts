@@ -4,6 +4,8 @@
  * converts a file written under the old first-trading-day convention on the next load, saying so.
  */
 import type { IbSimulator } from '@ktrdr/ib-sim';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { usStockCalendar } from '../../src/calendar/exchange-calendars';
 import { periodTradingDays, redatePeriodBars } from '../../src/calendar/period-bar-dates';
@@ -139,5 +141,46 @@ describe('weekly and monthly bars dated by their last trading day', () => {
     expect(local.notices).toEqual([expect.stringContaining('AAPL 1w: 3 stored bar(s)')]);
     expect(dates(local.frame)).toEqual(['2024-03-08', '2024-03-15', '2024-03-22']);
     expect(Array.from(local.frame.columns().open)).toEqual([10, 11, 12]);
+  });
+
+  it('reads a Python KTRDR weekly file (IB dates: last trading day) as it is', async () => {
+    const sim = await simulator(closer);
+    const dataDir = await tempDir(closer);
+    const data = service(sim, dataDir);
+    await writeFile(
+      join(dataDir, 'AAPL_1w.csv'),
+      'date,open,high,low,close,volume\n' +
+        '2024-03-08T00:00:00Z,170.0,175.5,168.25,172.0,250000000.0\n' +
+        '2024-03-15T00:00:00Z,172.0,174.0,169.0,170.5,240000000.0\n' +
+        '2024-03-28T00:00:00Z,170.5,173.0,167.0,171.25,180000000.0\n',
+    );
+    const local = await data.loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' }).result();
+    expect(local.notices).toBeUndefined();
+    expect(dates(local.frame)).toEqual(['2024-03-08', '2024-03-15', '2024-03-28']);
+  });
+
+  it('converts a half-converted file whole; a moved bar gives way to one already at the new date', async () => {
+    const sim = await simulator(closer);
+    const data = service(sim, await tempDir(closer));
+    const bar = (date: string, open: number) => ({
+      time: Date.parse(`${date}T00:00:00Z`),
+      open,
+      high: open + 2,
+      low: open - 1,
+      close: open + 1,
+      volume: 100,
+    });
+    // 4 March (old) and 15 March (new) are both kept; 11 March (old) lands on 15 March and gives way.
+    const mixed = BarFrame.fromRows([
+      bar('2024-03-04', 1),
+      bar('2024-03-11', 2),
+      bar('2024-03-15', 3),
+      bar('2024-03-22', 4),
+    ]);
+    await data.store.save('AAPL', '1w', mixed, { simulated: false });
+    const local = await data.loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' }).result();
+    expect(local.notices).toEqual([expect.stringContaining('1 of them duplicated a bar already dated so')]);
+    expect(dates(local.frame)).toEqual(['2024-03-08', '2024-03-15', '2024-03-22']);
+    expect(Array.from(local.frame.columns().open)).toEqual([1, 3, 4]);
   });
 });
