@@ -160,6 +160,14 @@ describe('contract details beyond stocks, forex and futures', () => {
     const close = history.at(-1)?.close ?? 0;
     expect(Math.min(...strikes)).toBeLessThan(close);
     expect(Math.max(...strikes)).toBeGreaterThan(close);
+    // reqSecDefOptParams reports the same expiries and strikes, per exchange.
+    const params = await api.getSecDefOptParams('AAPL', '', SecType.STK, stock?.contract.conId ?? 0);
+    expect(params.map((p) => p.exchange)).toEqual(['SMART', 'CBOE']);
+    expect(params[0]).toMatchObject({ tradingClass: 'AAPL', multiplier: 100, expirations: expiries });
+    expect(params[0]?.strikes).toEqual(
+      [...new Set(chain.map((d) => d.contract.strike))].sort((a, b) => (a ?? 0) - (b ?? 0)),
+    );
+    expect(await api.getSecDefOptParams('NOPE', '', SecType.STK, 0)).toEqual([]);
   });
 
   it('answers data requests for these contracts with a labelled simulator error', async () => {

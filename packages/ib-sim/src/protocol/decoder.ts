@@ -106,6 +106,15 @@ export interface MatchingSymbolsRequest {
   readonly pattern: string;
 }
 
+/** REQ_SEC_DEF_OPT_PARAMS (78): `78, reqId, underlyingSymbol, futFopExchange, underlyingSecType, underlyingConId`. */
+export interface SecDefOptParamsRequest {
+  readonly kind: 'sec-def-opt-params';
+  readonly reqId: number;
+  readonly underlyingSymbol: string;
+  readonly underlyingSecType: string;
+  readonly underlyingConId: number;
+}
+
 /** REQ_HISTORICAL_TICKS (96). */
 export interface HistoricalTicksRequest {
   readonly kind: 'historical-ticks';
@@ -150,6 +159,7 @@ export type ClientMessage =
   | SetLogLevelRequest
   | MatchingSymbolsRequest
   | HistoricalTicksRequest
+  | SecDefOptParamsRequest
   | UnknownMessage
   | MalformedMessage;
 
@@ -284,6 +294,14 @@ function decodeKnown(
       return { kind: 'matching-symbols', reqId: reader.int('reqId'), pattern: reader.optionalStr() };
     case IncomingMessageId.REQ_HISTORICAL_TICKS:
       return decodeHistoricalTicks(reader);
+    case IncomingMessageId.REQ_SEC_DEF_OPT_PARAMS: {
+      const reqId = reader.int('reqId');
+      const underlyingSymbol = reader.str('underlyingSymbol');
+      reader.str('futFopExchange');
+      const underlyingSecType = reader.str('underlyingSecType');
+      const underlyingConId = Number(reader.optionalStr('0')) || 0;
+      return { kind: 'sec-def-opt-params', reqId, underlyingSymbol, underlyingSecType, underlyingConId };
+    }
     default:
       return { kind: 'unknown', id, fields: fields.slice(1) };
   }

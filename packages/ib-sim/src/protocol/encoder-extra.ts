@@ -171,6 +171,34 @@ export function bondContractDataFields(
   return fields;
 }
 
+/** `[75, reqId, exchange, underConId, tradingClass, multiplier, n, expiries..., m, strikes...]`. */
+export function optionParameterFields(
+  reqId: number,
+  exchange: string,
+  underConId: number,
+  tradingClass: string,
+  expiries: readonly string[],
+  strikes: readonly number[],
+): WireField[] {
+  return [
+    OutgoingMessageId.SECURITY_DEFINITION_OPTION_PARAMETER,
+    reqId,
+    exchange,
+    underConId,
+    tradingClass,
+    100,
+    expiries.length,
+    ...expiries,
+    strikes.length,
+    ...strikes,
+  ];
+}
+
+/** `[76, reqId]`. */
+export function optionParameterEndFields(reqId: number): WireField[] {
+  return [OutgoingMessageId.SECURITY_DEFINITION_OPTION_PARAMETER_END, reqId];
+}
+
 /** Empty answers to account requests: the simulated account has no orders, positions or fills. */
 export const emptyAccountAnswers = {
   openOrderEnd: (): WireField[] => [OutgoingMessageId.OPEN_ORDER_END, 1],

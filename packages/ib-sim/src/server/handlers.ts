@@ -13,6 +13,7 @@ import { handleCancelHistoricalData, handleHistoricalData } from './historical-h
 import type { SimRequestInfo, SimRequestKind } from './request-info';
 import { produceHistoricalTicks } from './historical-ticks';
 import { responderFor, scheduleReply } from './responder';
+import { optionParameterAnswer } from './option-parameters';
 import { matchingSymbols } from './symbol-search';
 import { answerUnsupported } from './unsupported-requests';
 import type { ClientSession } from './session';
@@ -125,6 +126,11 @@ export function handleClientMessage(
       reply(() => responder.send(symbolSamplesFields(message.reqId, samples, session.serverVersion)));
       return;
     }
+    case 'sec-def-opt-params':
+      reply(() => {
+        for (const fields of optionParameterAnswer(ctx, message)) responder.send(fields);
+      });
+      return;
     case 'historical-ticks':
       reply(() => {
         const result = produceHistoricalTicks(ctx, message, ctx.nowSeconds());

@@ -100,6 +100,18 @@ function parseRight(text: string): 'C' | 'P' | undefined | null {
   return null;
 }
 
+/** The expiries (`yyyyMMdd`) and strikes listed on a stock at `price` (what reqSecDefOptParams reports). */
+export function optionParameters(price: number, today: number): { expiries: string[]; strikes: number[] } {
+  const step = strikeStep(price);
+  const atm = Math.round(price / step) * step;
+  const strikes: number[] = [];
+  for (let i = -STRIKES_EACH_SIDE; i <= STRIKES_EACH_SIDE; i += 1) {
+    const strike = Math.round((atm + i * step) * 100) / 100;
+    if (strike > 0) strikes.push(strike);
+  }
+  return { expiries: optionExpiries(today).map(formatYmd), strikes };
+}
+
 /** The option chain of a stock at `price`, filtered by the expiry, strike and right the request gives. */
 export function optionChain(
   underlying: Instrument,
@@ -109,17 +121,10 @@ export function optionChain(
 ): OptionContract[] {
   const right = parseRight(wire.right);
   if (right === null) return [];
-  const step = strikeStep(price);
-  const atm = Math.round(price / step) * step;
-  const strikes: number[] = [];
-  for (let i = -STRIKES_EACH_SIDE; i <= STRIKES_EACH_SIDE; i += 1) {
-    const strike = Math.round((atm + i * step) * 100) / 100;
-    if (strike > 0) strikes.push(strike);
-  }
+  const { expiries, strikes } = optionParameters(price, today);
   const expiryFilter = wire.lastTradeDateOrContractMonth.trim();
   const out: OptionContract[] = [];
-  for (const day of optionExpiries(today)) {
-    const expiry = formatYmd(day);
+  for (const expiry of expiries) {
     if (expiryFilter !== '' && !expiry.startsWith(expiryFilter)) continue;
     for (const strike of strikes) {
       if (wire.strike > 0 && Math.abs(wire.strike - strike) > 1e-9) continue;

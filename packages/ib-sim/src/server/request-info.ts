@@ -14,6 +14,7 @@ export type SimRequestKind =
   | 'managed-accounts'
   | 'matching-symbols'
   | 'historical-ticks'
+  | 'sec-def-opt-params'
   | 'unsupported';
 
 /** What fault rules and latency functions see of a request. */

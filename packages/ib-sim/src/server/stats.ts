@@ -67,6 +67,7 @@ export function createStats(): IbSimulatorStats {
       'managed-accounts': 0,
       'matching-symbols': 0,
       'historical-ticks': 0,
+      'sec-def-opt-params': 0,
       unsupported: 0,
     },
     historicalResponses: 0,

@@ -69,7 +69,6 @@ const UNSUPPORTED: Readonly<Record<number, Unsupported>> = {
   75: { name: 'CANCEL_POSITIONS_MULTI', answer: 'silent' },
   76: { name: 'REQ_ACCOUNT_UPDATES_MULTI', reqIdAt: 1 },
   77: { name: 'CANCEL_ACCOUNT_UPDATES_MULTI', answer: 'silent' },
-  78: { name: 'REQ_SEC_DEF_OPT_PARAMS', reqIdAt: 0 },
   79: { name: 'REQ_SOFT_DOLLAR_TIERS', reqIdAt: 0 },
   80: { name: 'REQ_FAMILY_CODES' },
   82: { name: 'REQ_MKT_DEPTH_EXCHANGES' },
