@@ -7,7 +7,12 @@ import { EventName, IBApiNextError, OptionType, SecType } from '@stoqey/ib';
 import type { Contract, ContractDescription } from '@stoqey/ib';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NOT_IMPLEMENTED_CODE } from '../src/server/unsupported-requests';
+import { readFileSync } from 'node:fs';
+import {
+  NOT_IMPLEMENTED_CODE,
+  UNSUPPORTED_MESSAGE_IDS,
+  unsupportedName,
+} from '../src/server/unsupported-requests';
 import type { ClientBar } from './helpers/ib-clients';
 import { AAPL, EURUSD, fetchBars, nextError, nextInfo, once, TestRig } from './helpers/ib-clients';
 
@@ -254,5 +259,17 @@ describe('requests the simulator does not implement', () => {
     expect((pnl as IBApiNextError).code).toBe(NOT_IMPLEMENTED_CODE);
     const positions = await firstValueFrom(api.getPositions());
     expect(positions.all.size).toBe(0);
+  });
+});
+
+describe('the README list of unimplemented requests', () => {
+  it('names every message id the simulator answers as unimplemented', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### Unimplemented requests'),
+      readme.indexOf('## Realism knobs'),
+    );
+    const missing = UNSUPPORTED_MESSAGE_IDS.filter((id) => !new RegExp(`\\b${id}\\b`).test(section));
+    expect(missing.map(unsupportedName)).toEqual([]);
   });
 });
