@@ -7,7 +7,7 @@ import type { SecDefOptParamsRequest } from '../protocol/decoder';
 import { optionParameterEndFields, optionParameterFields } from '../protocol/encoder-extra';
 import type { WireField } from '../protocol/framing';
 import type { SimulatorContext } from './context';
-import { optionParameters } from './other-contracts';
+import { optionParameters } from './option-chain';
 
 /** Exchanges listed for every chain (IB lists each exchange the options trade on). */
 const OPTION_PARAMETER_EXCHANGES = ['SMART', 'CBOE'];
