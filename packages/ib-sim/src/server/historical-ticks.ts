@@ -40,7 +40,7 @@ type TickKind = 'TRADES' | 'BID_ASK' | 'MIDPOINT';
 
 /** The reply: one message, or an error. */
 export type TicksResult =
-  | { readonly ok: true; readonly fields: WireField[]; readonly count: number }
+  | { readonly ok: true; readonly fields: WireField[] }
   | { readonly ok: false; readonly code: number; readonly message: string };
 
 const invalid = (why: string): TicksResult => ({
@@ -95,7 +95,7 @@ export function produceHistoricalTicks(
       size: bar.volume,
       exchange,
     }));
-    return { ok: true, fields: historicalTicksLastFields(reqId, ticks, true), count: ticks.length };
+    return { ok: true, fields: historicalTicksLastFields(reqId, ticks, true) };
   }
   const rounder = tickRounder(instrument.minTick);
   const spread = instrument.price.spreadTicks;
@@ -104,11 +104,13 @@ export function produceHistoricalTicks(
       time: bar.time,
       price: toQuoteSide(bar, 'MIDPOINT', spread, rounder).close,
     }));
-    return { ok: true, fields: historicalTicksMidpointFields(reqId, ticks, true), count: ticks.length };
+    return { ok: true, fields: historicalTicksMidpointFields(reqId, ticks, true) };
   }
   const seed = ctx.bars.instrumentSeed(instrument);
   const ticks = bars.map((bar): BidAskTick => {
-    const size = (salt: number): number => 100 * (1 + (mixHash(seed, bar.time, salt) % 10));
+    // Quote sizes are not part of the bars: deterministic round lots (0 with ignoreSize, as IB).
+    const size = (salt: number): number =>
+      request.ignoreSize ? 0 : 100 * (1 + (mixHash(seed, bar.time, salt) % 10));
     return {
       time: bar.time,
       bid: toQuoteSide(bar, 'BID', spread, rounder).close,
@@ -117,7 +119,7 @@ export function produceHistoricalTicks(
       askSize: size(2),
     };
   });
-  return { ok: true, fields: historicalTicksBidAskFields(reqId, ticks, true), count: ticks.length };
+  return { ok: true, fields: historicalTicksBidAskFields(reqId, ticks, true) };
 }
 
 /** Whether a second of the trade path makes a tick of this kind (trades need volume). */
