@@ -270,11 +270,17 @@ export class BarSource {
   private fixtureQuery(query: BarQuery): ServedBar[] {
     const { instrument, barSize } = query;
     const wapDecimals = tickRounder(instrument.minTick).decimals + 2;
-    const inRange = this.fixtureBars(instrument, query.useRth).filter(
-      (bar) => bar.time >= query.start && bar.time < query.end,
-    );
+    const all = this.fixtureBars(instrument, query.useRth);
+    if (isPeriodUnit(barSize.unit)) {
+      // As for synthetic bars: every trading day the range touches counts, whole.
+      return all.filter((bar) => {
+        const session = sessionOn(instrument.sessionKind, bar.day);
+        const dayEnd = session ? sessionWindow(session, query.useRth)[1] : bar.time + 1;
+        return dayEnd > query.start && bar.time < query.end;
+      });
+    }
+    const inRange = all.filter((bar) => bar.time >= query.start && bar.time < query.end);
     if (barSize.unit !== 'seconds') {
-      if (isPeriodUnit(barSize.unit)) return inRange;
       const whole = inRange.filter((bar) => {
         const session = sessionOn(instrument.sessionKind, bar.day);
         return !session || sessionWindow(session, query.useRth)[0] >= query.start;
