@@ -336,6 +336,11 @@ async function main(): Promise<void> {
       { base: 'ib', method: 'GET', path: '/data/head-timestamp?symbol=AAPL&timeframe=1d' },
       { status: 200 },
     );
+    await example(
+      'ib-search',
+      { base: 'ib', method: 'GET', path: '/data/search?pattern=spdr' },
+      { status: 200 },
+    );
 
     // ---- backend API: data and operations -----------------------------------------------------
     await example('api-health', { base: 'api', method: 'GET', path: '/api/v1/health' }, { status: 200 });

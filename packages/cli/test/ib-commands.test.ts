@@ -65,6 +65,24 @@ describe('ib', () => {
     expect(run.stdout).toMatch(/^ {2}error +IB has no instrument 'ZZZZ'/m);
   });
 
+  it('search: finds symbols by symbol or name, labelled SIMULATED; nothing found is exit 3', async () => {
+    const run = await runKtrdr(['ib', 'search', 'meta'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^IB symbols matching 'meta' {2}\[SIMULATED\]$/m);
+    expect(run.stdout).toMatch(
+      /^META +STK +NASDAQ +USD +META PLATFORMS INC-CLASS A +CFD,OPT,IOPT,WAR,BAG +107113386$/m,
+    );
+    const json = JSON.parse((await runKtrdr(['ib', 'search', 'AMC', '-f', 'json'], { env })).stdout) as {
+      matches: { symbol: string; sec_type: string }[];
+      simulated: boolean;
+    };
+    expect(json.simulated).toBe(true);
+    expect(json.matches[0]).toMatchObject({ symbol: 'AMC', sec_type: 'STK', primary_exchange: 'NYSE' });
+    const none = await runKtrdr(['ib', 'search', 'QQQQQQ'], { env });
+    expect(none.code).toBe(EXIT_CODES.notFound);
+    expect(none.stdout).toContain("IB knows no symbol or name matching 'QQQQQQ'.");
+  });
+
   it('head-timestamp: the earliest bar', async () => {
     const run = await runKtrdr(['ib', 'head-timestamp', 'AAPL', '-t', '1d', '-f', 'json'], { env });
     expect(run.code).toBe(0);

@@ -24,6 +24,7 @@ export {
   classifyIbError,
   IB_BAR_SIZES,
   toIbDuration,
+  parseSearchPattern,
   type ContractDetailsResult,
   type FetchHistoricalBarsParams,
   type HeadTimestampOptions,
@@ -34,6 +35,7 @@ export {
   type IbClientStatus,
   type IbConnectionStatus,
   type IbContractInfo,
+  type IbSymbolMatch,
   type IbBar,
   type FilePacingLedgerOptions,
   type PacingLedger,
@@ -48,9 +50,11 @@ export {
 export {
   ibHostContract,
   contractInfoSchema,
+  symbolMatchSchema,
   wireBarSchema,
   type ContractInfo,
   type IbHostContract,
+  type SymbolMatch,
 } from './host-service/ib-host-contract';
 export type {
   BarsRequest,

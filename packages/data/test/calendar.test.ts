@@ -330,18 +330,22 @@ describe('expected bar times', () => {
       '2024-04-01',
       '2024-04-02',
     ]);
+    // Weekly and monthly bars are expected at their last trading day, as IB dates them; the week in
+    // progress at the end of the range by its latest trading day before the end.
     const weekly = expectedBarTimes(stocks, '1w', at('2024-01-01T00:00:00Z'), at('2024-02-01T00:00:00Z'));
     expect(Array.from(weekly, (t) => iso(t).slice(0, 10))).toEqual([
-      '2024-01-06',
-      '2024-01-13',
-      '2024-01-20',
-      '2024-01-27',
+      '2024-01-05',
+      '2024-01-12',
+      '2024-01-19',
+      '2024-01-26',
+      '2024-01-31',
     ]);
     const monthly = expectedBarTimes(stocks, '1M', at('2023-12-15T00:00:00Z'), at('2024-04-01T00:00:00Z'));
     expect(Array.from(monthly, (t) => iso(t).slice(0, 10))).toEqual([
-      '2024-01-01',
-      '2024-02-01',
-      '2024-03-01',
+      '2023-12-29',
+      '2024-01-31',
+      '2024-02-29',
+      '2024-03-28', // Good Friday, 29 March, is a holiday
     ]);
     expect(
       expectedBarTimes(stocks, '1d', at('2024-01-02T00:00:00Z'), at('2024-01-01T00:00:00Z')).length,

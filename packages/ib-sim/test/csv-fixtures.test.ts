@@ -72,7 +72,7 @@ describe('serving fixtures', () => {
     ]);
     const [week] = await fetchBars(client, 2, FIXTURE, { duration: '1 W', barSize: '1 week' });
     expect(week).toMatchObject({
-      time: '20240311',
+      time: '20240315',
       open: 10,
       high: 12.5,
       low: 9.5,

@@ -150,7 +150,7 @@ describe('handshake on the wire', () => {
     expect(await raw.nextFields()).toEqual(['9', '1', '1']);
   });
 
-  it('ignores unknown and malformed messages and keeps serving', async () => {
+  it('answers unknown messages with a labelled error, ignores malformed ones, keeps serving', async () => {
     const sim = await rig.simulator();
     const raw = await open(sim.port);
     await startApi(raw);
@@ -158,6 +158,9 @@ describe('handshake on the wire', () => {
     raw.write(clientFrame([20])); // reqHistoricalData with no fields at all
     raw.write(clientFrame([14, 1, 5])); // setServerLogLevel: accepted, never answered
     raw.write(clientFrame([17, 1]));
+    const unknown = await raw.nextFields();
+    expect(unknown.slice(0, 4)).toEqual(['4', '2', '-1', '10000']);
+    expect(unknown[4]).toContain('[ktrdr IB simulator] message 999 is not implemented');
     expect(await raw.nextFields()).toEqual(['15', '1', IB_SIM_ACCOUNT_ID]);
     expect(sim.messages.map((m) => m.name)).toEqual([
       'HANDSHAKE',

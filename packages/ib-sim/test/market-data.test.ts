@@ -114,7 +114,8 @@ describe('consistency across bar sizes', () => {
       duration: '2 W',
       barSize: '1 week',
     });
-    expect(weeks.map((w) => w.time)).toEqual(['20240304', '20240311']);
+    // Dated by the last trading day of each week, as IB does.
+    expect(weeks.map((w) => w.time)).toEqual(['20240308', '20240315']);
     expect(ohlcv(weeks[1])).toEqual(aggregate(days.slice(5)));
   });
 

@@ -157,12 +157,13 @@ describe('pacing off', () => {
       { ...SPY, symbol: 'NEWCO' },
       { duration: '99999999 Y', barSize: '1 month' },
     );
+    // Monthly bars are dated by their last trading day; March 2024 is in progress on the 15th.
     expect(all.ok && all.bars.map((bar) => bar.time)).toEqual([
-      '20231101',
-      '20231201',
-      '20240102',
-      '20240201',
-      '20240301',
+      '20231130',
+      '20231229',
+      '20240131',
+      '20240229',
+      '20240315',
     ]);
   });
 });

@@ -13,7 +13,12 @@ import type { InstrumentType } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
 import { createIbHostService } from '../host-service/create-ib-host-service';
 import type { HistoricalDataSource, SourceBars } from '../host-service/historical-data-source';
-import { type ContractInfo, type IbHostContract, ibHostContract } from '../host-service/ib-host-contract';
+import {
+  type ContractInfo,
+  type IbHostContract,
+  type SymbolMatch,
+  ibHostContract,
+} from '../host-service/ib-host-contract';
 import { fromWireBars } from '../host-service/wire-bars';
 
 /** How an {@link AsyncDataAdapter} reaches its data. */
@@ -146,6 +151,19 @@ export class AsyncDataAdapter extends AsyncHostService {
     },
   ): Promise<number | undefined> {
     return this.source?.estimateFetchMs?.({ symbol, timeframe, ...options });
+  }
+
+  /**
+   * The broker's symbol search (IB `reqMatchingSymbols`): contracts whose symbol or name matches
+   * `pattern`, best first, labelled real or simulated.
+   * @throws ValidationError for an empty or over-long pattern; NotFoundError when the source has no search.
+   */
+  async searchSymbols(
+    pattern: string,
+    options: Pick<CallOptions, 'signal' | 'timeoutMs'> = {},
+  ): Promise<{ matches: SymbolMatch[]; simulated: boolean }> {
+    const response = await this.client.search({ pattern }, options);
+    return { matches: response.matches, simulated: response.simulated };
   }
 
   /** Health of the service and its gateway connection. */

@@ -1,14 +1,16 @@
 import { ValidationError } from '@ktrdr/core/errors';
-import { DAY_MS, civilFromDays, daysFromCivil, weekdayOfDays } from '../domain/civil-date';
+import { DAY_MS } from '../domain/civil-date';
 import { TIMEFRAME_SPECS, type Timeframe } from '../domain/timeframes';
+import { type PeriodTimeframe, periodBarTime, periodDays } from './period-bar-dates';
 import { sessionsBetween, type TradingCalendar } from './trading-calendar';
 import { localDayNumber, localMidnightUtc } from './time-zone';
 
 /**
  * Receives each expected bar slot `[start, end)` (UTC epoch ms), in increasing order, slots never
- * overlapping.
+ * overlapping, with the time the bar is expected at (`start`, except for weekly and monthly bars,
+ * which IB dates by their last trading day).
  */
-export type SlotVisitor = (start: number, end: number) => void;
+export type SlotVisitor = (start: number, end: number, barTime: number) => void;
 
 /** Refuse to materialise more slots than this in one array (160 MB of Float64); stream instead. */
 export const MAX_MATERIALISED_SLOTS = 10_000_000;
@@ -20,9 +22,9 @@ export const MAX_MATERIALISED_SLOTS = 10_000_000;
  *   (so 4h bars line up with the exchange day across DST), kept when it overlaps a session. IB
  *   labels a session's first bar with the session open (09:30), which lies inside the 09:00 slot;
  * - `1d`: the UTC day of each open trading date, where IB and the Python store put daily bars;
- * - `1w`: Saturday-to-Saturday UTC weeks with an open day, so a week bar labelled Sunday, Monday or
- *   Friday falls in the same slot;
- * - `1M`: UTC calendar months with an open day.
+ * - `1w`: Saturday-to-Saturday UTC weeks, `1M`: UTC calendar months, each expected when the date
+ *   IB gives its bar (its last open date, see `periodBarTime`) lies in `[startMs, endMs)`; the slot
+ *   may then start before `startMs`, since a week or month is fetched whole.
  * Streaming keeps long ranges of 1-minute bars out of memory.
  */
 export function forEachExpectedSlot(
@@ -37,24 +39,24 @@ export function forEachExpectedSlot(
     case '1d':
       return visitDays(calendar, startMs, endMs, visit);
     case '1w':
-      return visitWeeks(calendar, startMs, endMs, visit);
     case '1M':
-      return visitMonths(calendar, startMs, endMs, visit);
+      return visitPeriods(calendar, timeframe, startMs, endMs, visit);
     default:
       return visitIntraday(calendar, TIMEFRAME_SPECS[timeframe].ms, startMs, endMs, visit);
   }
 }
 
-/** The expected slots of {@link forEachExpectedSlot} as arrays of starts and ends. */
+/** The expected slots of {@link forEachExpectedSlot} as arrays of starts, ends and bar times. */
 export function expectedBarSlots(
   calendar: TradingCalendar,
   timeframe: Timeframe,
   startMs: number,
   endMs: number,
-): { starts: Float64Array; ends: Float64Array } {
+): { starts: Float64Array; ends: Float64Array; barTimes: Float64Array } {
   const starts: number[] = [];
   const ends: number[] = [];
-  forEachExpectedSlot(calendar, timeframe, startMs, endMs, (start, end) => {
+  const barTimes: number[] = [];
+  forEachExpectedSlot(calendar, timeframe, startMs, endMs, (start, end, barTime) => {
     if (starts.length >= MAX_MATERIALISED_SLOTS) {
       throw new ValidationError(
         `More than ${MAX_MATERIALISED_SLOTS} ${timeframe} bars expected in the range: use a shorter range or forEachExpectedSlot.`,
@@ -63,18 +65,26 @@ export function expectedBarSlots(
     }
     starts.push(start);
     ends.push(end);
+    barTimes.push(barTime);
   });
-  return { starts: Float64Array.from(starts), ends: Float64Array.from(ends) };
+  return {
+    starts: Float64Array.from(starts),
+    ends: Float64Array.from(ends),
+    barTimes: Float64Array.from(barTimes),
+  };
 }
 
-/** Start times (UTC epoch ms) of the bars `calendar` expects for `timeframe` in `[startMs, endMs)`. */
+/**
+ * Times (UTC epoch ms) of the bars `calendar` expects for `timeframe` in `[startMs, endMs)`: slot
+ * starts, except weekly and monthly bars, dated by their last trading day as IB dates them.
+ */
 export function expectedBarTimes(
   calendar: TradingCalendar,
   timeframe: Timeframe,
   startMs: number,
   endMs: number,
 ): Float64Array {
-  return expectedBarSlots(calendar, timeframe, startMs, endMs).starts;
+  return expectedBarSlots(calendar, timeframe, startMs, endMs).barTimes;
 }
 
 function visitIntraday(
@@ -112,7 +122,7 @@ function visitIntraday(
       }
       const end = Math.min(t + step, nextMidnight);
       if (t > lastStart && t >= startMs && t < endMs) {
-        visit(t, end);
+        visit(t, end, t);
         lastStart = t;
       }
       t = end;
@@ -126,41 +136,27 @@ function isOpen(calendar: TradingCalendar, day: number): boolean {
 
 function visitDays(calendar: TradingCalendar, startMs: number, endMs: number, visit: SlotVisitor): void {
   for (let day = Math.ceil(startMs / DAY_MS); day * DAY_MS < endMs; day++) {
-    if (isOpen(calendar, day)) visit(day * DAY_MS, (day + 1) * DAY_MS);
+    if (isOpen(calendar, day)) visit(day * DAY_MS, (day + 1) * DAY_MS, day * DAY_MS);
   }
 }
 
-function visitWeeks(calendar: TradingCalendar, startMs: number, endMs: number, visit: SlotVisitor): void {
-  let week = Math.ceil(startMs / DAY_MS);
-  week += (6 - weekdayOfDays(week) + 7) % 7; // first Saturday at or after the start
-  for (; week * DAY_MS < endMs; week += 7) {
-    for (let d = week; d < week + 7; d++) {
-      if (isOpen(calendar, d)) {
-        visit(week * DAY_MS, (week + 7) * DAY_MS);
-        break;
-      }
-    }
-  }
-}
-
-function visitMonths(calendar: TradingCalendar, startMs: number, endMs: number, visit: SlotVisitor): void {
-  const first = civilFromDays(Math.floor(startMs / DAY_MS));
-  let year = first.year;
-  let month = first.month;
-  if (daysFromCivil(year, month, 1) * DAY_MS < startMs)
-    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
-  for (;;) {
-    const from = daysFromCivil(year, month, 1);
-    if (from * DAY_MS >= endMs) return;
-    const [nextYear, nextMonth] = month === 12 ? [year + 1, 1] : [year, month + 1];
-    const to = daysFromCivil(nextYear, nextMonth, 1);
-    for (let d = from; d < to; d++) {
-      if (isOpen(calendar, d)) {
-        visit(from * DAY_MS, to * DAY_MS);
-        break;
-      }
-    }
-    year = nextYear;
-    month = nextMonth;
+/**
+ * A week or month is expected when the date IB gives its bar (the last open date, or the latest
+ * before `endMs` for one in progress) lies in the range. Its slot is the whole period, so a bar
+ * dated by any of its days (a file written under the old first-day convention too) is found in it,
+ * and a fetch of the slot asks for the whole period, never a partial one.
+ */
+function visitPeriods(
+  calendar: TradingCalendar,
+  timeframe: PeriodTimeframe,
+  startMs: number,
+  endMs: number,
+  visit: SlotVisitor,
+): void {
+  let period = periodDays(timeframe, Math.floor(startMs / DAY_MS));
+  for (; period.first * DAY_MS < endMs; period = periodDays(timeframe, period.end)) {
+    const barTime = periodBarTime(calendar, timeframe, period.first, endMs);
+    if (barTime !== undefined && barTime >= startMs)
+      visit(period.first * DAY_MS, period.end * DAY_MS, barTime);
   }
 }

@@ -28,3 +28,11 @@ export type { ParsedTradingHours } from './trading-hours';
 export { normaliseIbTimeZone, parseIbTradingHours, calendarFromTradingHours } from './trading-hours';
 export type { SlotVisitor } from './bar-slots';
 export { MAX_MATERIALISED_SLOTS, forEachExpectedSlot, expectedBarSlots, expectedBarTimes } from './bar-slots';
+export type { PeriodTimeframe, PeriodRedating } from './period-bar-dates';
+export {
+  isPeriodTimeframe,
+  periodDays,
+  periodTradingDays,
+  periodBarTime,
+  redatePeriodBars,
+} from './period-bar-dates';

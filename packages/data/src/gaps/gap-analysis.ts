@@ -59,7 +59,9 @@ export function analyzeGaps(times: ArrayLike<number>, options: GapAnalysisOption
   const gaps: Gap[] = [];
   let expectedBars = 0;
   let presentBars = 0;
-  let cursor = firstIndex; // first bar time not yet passed by the slot walk
+  // First bar time not yet passed by the slot walk. A week or month slot may begin up to a bar length
+  // before `start` (it is expected when its bar's date, the last trading day, is in the range).
+  let cursor = lowerBound(times, start - barMs);
   let previousEnd = start;
   let run: { start: number; end: number; count: number } | undefined;
 

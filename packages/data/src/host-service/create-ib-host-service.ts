@@ -1,6 +1,7 @@
 import { NotFoundError, type ServiceImplementation, ValidationError, implementService } from '@ktrdr/core';
 import { formatIsoUtc, toEpochMs } from '../domain/dates';
 import { parseSymbol } from '../domain/symbols';
+import { parseSearchPattern } from '../ib/symbol-search';
 import type { HistoricalDataSource } from './historical-data-source';
 import { type IbHostContract, ibHostContract } from './ib-host-contract';
 import { toWireBars } from './wire-bars';
@@ -92,6 +93,16 @@ export function createIbHostService(source: HistoricalDataSource): ServiceImplem
         signal,
       });
       return { success: true as const, symbol, timestamp: head === undefined ? null : formatIsoUtc(head) };
+    },
+    async search(input, { signal }) {
+      const pattern = parseSearchPattern(input.pattern);
+      if (source.searchSymbols === undefined) {
+        throw new NotFoundError(`The data source '${source.name}' has no symbol search.`, {
+          details: { source: source.name },
+        });
+      }
+      const { matches, simulated } = await source.searchSymbols(pattern, { signal });
+      return { success: true as const, pattern, matches, simulated };
     },
   });
 }

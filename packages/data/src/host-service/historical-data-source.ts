@@ -1,7 +1,7 @@
 import type { BarFrame } from '../domain/bar-frame';
 import type { InstrumentType } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
-import type { ContractInfo } from './ib-host-contract';
+import type { ContractInfo, SymbolMatch } from './ib-host-contract';
 
 /** A request for the bars of one symbol in `[start, end)`. */
 export interface BarsRequest {
@@ -66,6 +66,14 @@ export interface HistoricalDataSource {
    * own plan (the direct IB source: its pacing scheduler). Undefined or absent when it cannot tell.
    */
   estimateFetchMs?(request: FetchEstimateRequest): Promise<number | undefined>;
+  /**
+   * The broker's symbol search (optional: a source without one answers the search route with
+   * `NotFoundError`). Matches in the broker's order, labelled real or simulated.
+   */
+  searchSymbols?(
+    pattern: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ matches: SymbolMatch[]; simulated: boolean }>;
   /** Releases connections. */
   close(): Promise<void>;
 }

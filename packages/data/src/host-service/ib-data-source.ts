@@ -84,6 +84,22 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
       });
       return head.timestamp.getTime();
     },
+    async searchSymbols(pattern, callOptions = {}) {
+      const ib = await clientOf();
+      const { matches, simulated } = await ib.searchSymbols(pattern, { signal: callOptions.signal });
+      return {
+        simulated,
+        matches: matches.map((match) => ({
+          symbol: match.symbol,
+          sec_type: match.secType,
+          primary_exchange: match.primaryExchange,
+          currency: match.currency,
+          con_id: match.conId,
+          description: match.description,
+          derivative_sec_types: match.derivativeSecTypes,
+        })),
+      };
+    },
     async health(): Promise<SourceHealth> {
       const ib = await clientOf();
       await ib.connect().catch(() => undefined);

@@ -36,6 +36,21 @@ export const contractInfoSchema = z.object({
 /** {@link contractInfoSchema} as a type. */
 export type ContractInfo = z.infer<typeof contractInfoSchema>;
 
+/** One contract a symbol search found (IB's SYMBOL_SAMPLES entry). */
+export const symbolMatchSchema = z.object({
+  symbol: z.string(),
+  /** IB security type: `STK`, `CASH`, `FUT`, `CRYPTO` ... */
+  sec_type: z.string(),
+  primary_exchange: z.string(),
+  currency: z.string(),
+  con_id: z.number(),
+  description: z.string(),
+  derivative_sec_types: z.array(z.string()),
+});
+
+/** {@link symbolMatchSchema} as a type. */
+export type SymbolMatch = z.infer<typeof symbolMatchSchema>;
+
 /**
  * The IB host service's routes, as the Python KTRDR IB host service exposed them, except that
  * failures answer with real HTTP status codes and a serialised ktrdr error instead of 200 with
@@ -113,6 +128,18 @@ export const ibHostContract = defineService('IB host service', {
     }),
     output: z.object({ success: z.literal(true), symbol: z.string(), timestamp: z.string().nullable() }),
     description: 'Earliest date the broker has data for.',
+  }),
+  search: defineRoute({
+    method: 'GET',
+    path: '/data/search',
+    input: z.object({ pattern: z.string().trim().min(1).max(64) }),
+    output: z.object({
+      success: z.literal(true),
+      pattern: z.string(),
+      matches: z.array(symbolMatchSchema),
+      simulated: z.boolean(),
+    }),
+    description: "The broker's symbol search: contracts whose symbol or name matches a pattern.",
   }),
 });
 

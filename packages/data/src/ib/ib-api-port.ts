@@ -33,6 +33,7 @@ export interface IbApiPort {
   on(event: 'contractDetailsEnd', listener: (reqId: number) => void): unknown;
   on(event: 'headTimestamp', listener: (reqId: number, headTimestamp: string) => void): unknown;
   on(event: 'currentTime', listener: (time: number) => void): unknown;
+  on(event: 'symbolSamples', listener: (reqId: number, samples: IbContractDescription[]) => void): unknown;
   /** Emitted by `@stoqey/ib` as each message is written to the socket (after its own rate limiter). */
   on(event: 'sent', listener: (tokens: unknown[]) => void): unknown;
   removeAllListeners(event?: string): unknown;
@@ -58,6 +59,22 @@ export interface IbApiPort {
   cancelHeadTimestamp(reqId: number): unknown;
   reqContractDetails(reqId: number, contract: IbContract): unknown;
   reqCurrentTime(): unknown;
+  /** Symbol search (message 81); optional so that fakes written before it need not implement it. */
+  reqMatchingSymbols?(reqId: number, pattern: string): unknown;
+}
+
+/** One entry of IB's SYMBOL_SAMPLES answer to a symbol search. */
+export interface IbContractDescription {
+  contract?: {
+    conId?: number;
+    symbol?: string;
+    secType?: string;
+    primaryExch?: string;
+    currency?: string;
+    description?: string;
+    issuerId?: string;
+  };
+  derivativeSecTypes?: string[];
 }
 
 /** An IB contract as sent on the wire (the fields this transport fills). */

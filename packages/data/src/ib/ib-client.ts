@@ -18,7 +18,8 @@ import {
   pickFrontFuture,
   toContractInfo,
 } from './contracts';
-import type { IbContract, IbContractDetails } from './ib-api-port';
+import type { IbContract, IbContractDescription, IbContractDetails } from './ib-api-port';
+import { type IbSymbolMatch, parseSearchPattern, toSymbolMatches } from './symbol-search';
 import type { IbConnectionStatus } from './ib-connection';
 import {
   type IbBar,
@@ -258,6 +259,30 @@ export class IbClient {
     } finally {
       endUse();
     }
+  }
+
+  /**
+   * IB's symbol search: the contracts whose symbol or name matches `pattern` (stocks, ETFs, forex,
+   * futures, crypto), as IB ranks them; empty when nothing matches.
+   * @throws ValidationError for an empty or over-long pattern.
+   */
+  async searchSymbols(
+    pattern: string,
+    options: IbCallOptions = {},
+  ): Promise<{ matches: IbSymbolMatch[]; simulated: boolean }> {
+    this.assertOpen();
+    const wanted = parseSearchPattern(pattern);
+    const samples = await this.lease.connection.request<IbContractDescription[]>({
+      kind: 'symbolSearch',
+      description: `symbol search '${wanted}'`,
+      timeoutMs: options.timeoutMs ?? this.requestTimeoutMs,
+      signal: options.signal,
+      send: (api, reqId) => api.reqMatchingSymbols?.(reqId, wanted),
+      onEvent: (event, controls) => {
+        if (event.type === 'symbolSamples') controls.resolve(event.samples);
+      },
+    });
+    return { matches: toSymbolMatches(samples), simulated: this.lease.connection.isSimulated };
   }
 
   /** The gateway's current time. */

@@ -392,6 +392,9 @@ export class IbConnection {
     api.on('contractDetailsEnd', (reqId) => {
       if (current()) this.deliver(reqId, { type: 'contractDetailsEnd' });
     });
+    api.on('symbolSamples', (reqId, samples) => {
+      if (current()) this.deliver(reqId, { type: 'symbolSamples', samples });
+    });
     api.on('headTimestamp', (reqId, value) => {
       if (current()) this.deliver(reqId, { type: 'headTimestamp', value });
     });

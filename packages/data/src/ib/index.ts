@@ -34,6 +34,8 @@ export type { FilePacingLedgerOptions, LedgerRecord, LedgerSend, PacingLedger } 
 export { DEFAULT_PACING_RETRY_AFTER_MS, classifyIbError, ibConnectionError } from './error-classifier';
 export type { IbErrorClassification, IbErrorInput, IbErrorKind } from './error-classifier';
 export { RequestTracker } from './request-tracker';
+export { MAX_SEARCH_PATTERN_LENGTH, parseSearchPattern, toSymbolMatches } from './symbol-search';
+export type { IbSymbolMatch } from './symbol-search';
 export type { IbRequestEvent, IbRequestKind, RequestControls, TrackOptions } from './request-tracker';
 export {
   FUTURE_EXCHANGES,

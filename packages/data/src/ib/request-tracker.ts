@@ -1,6 +1,6 @@
 import { ServiceTimeoutError } from '@ktrdr/core';
 import { abortError } from './backoff';
-import type { IbContractDetails } from './ib-api-port';
+import type { IbContractDescription, IbContractDetails } from './ib-api-port';
 import type { Clock } from './clock';
 
 /** The IB replies a pending request can receive, after the connection has decoded them. */
@@ -18,10 +18,12 @@ export type IbRequestEvent =
   | { type: 'contractDetails'; details: IbContractDetails }
   | { type: 'contractDetailsEnd' }
   | { type: 'headTimestamp'; value: string }
-  | { type: 'currentTime'; epochSeconds: number };
+  | { type: 'currentTime'; epochSeconds: number }
+  | { type: 'symbolSamples'; samples: IbContractDescription[] };
 
 /** Kinds of request the tracker knows; `currentTime` replies carry no request id and go to every one of them. */
-export type IbRequestKind = 'historical' | 'contractDetails' | 'headTimestamp' | 'currentTime';
+export type IbRequestKind =
+  'historical' | 'contractDetails' | 'headTimestamp' | 'currentTime' | 'symbolSearch';
 
 /** How a request's handler finishes it. */
 export interface RequestControls<T> {

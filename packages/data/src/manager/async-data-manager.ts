@@ -16,7 +16,7 @@ import { calendarFromTradingHours, parseIbTradingHours } from '../calendar/tradi
 import { BarFrame } from '../domain/bar-frame';
 import { DAY_MS } from '../domain/civil-date';
 import { formatIsoUtc, toEpochMs } from '../domain/dates';
-import { type InstrumentType, parseSymbol } from '../domain/symbols';
+import { type InstrumentType, detectInstrumentType, parseSymbol } from '../domain/symbols';
 import { type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { analyzeGaps } from '../gaps/gap-analysis';
 import type { Gap, GapKind, GapPosition, TimeRange } from '../gaps/gap-types';
@@ -29,6 +29,7 @@ import {
   type LoadDataResult,
   type LoadMode,
 } from './load-types';
+import { migratePeriodDates } from './period-date-migration';
 import { planSegments } from './plan-segments';
 import { withPacingEta } from './load-eta';
 import { fetchSegments } from './segment-fetcher';
@@ -130,10 +131,15 @@ export class AsyncDataManager {
         { details: { field: 'start' } },
       );
     }
-    if (mode === 'local') return this.loadLocal(sym, tf, requestedStart, requestedEnd, report);
+    if (mode === 'local') {
+      const calendar = calendarForInstrument(options.instrumentType ?? detectInstrumentType(sym));
+      const notices = await this.migratePeriodDates(sym, tf, [false, true], calendar);
+      return { ...(await this.loadLocal(sym, tf, requestedStart, requestedEnd, report)), ...notices };
+    }
 
     const info = await this.contractInfo(sym, options.instrumentType, options.signal);
     const simulated = info.simulated;
+    const notices = await this.migratePeriodDates(sym, tf, [simulated], this.calendarFor(info));
     const head = await this.headTimestamp(sym, tf, info.asset_type, options.signal);
     const stored = await this.store.dateRange(sym, tf, { simulated });
     const end = Math.min(requestedEnd ?? this.now(), this.now());
@@ -281,6 +287,7 @@ export class AsyncDataManager {
         ...resumeOf(missing),
         gapsByKind: countByKind(analysis?.gaps ?? []),
         path: this.store.pathOf(sym, tf, { simulated }),
+        ...notices,
       };
     };
     const cancelled = failures.find((error) => error.code === 'cancelled');
@@ -339,6 +346,25 @@ export class AsyncDataManager {
       gapsByKind: {},
       path: loaded.path,
     };
+  }
+
+  /** Converts stored weekly and monthly bars dated under the old convention (issue #20). */
+  private async migratePeriodDates(
+    symbol: string,
+    timeframe: Timeframe,
+    variants: readonly boolean[],
+    calendar: TradingCalendar,
+  ): Promise<{ notices?: string[] }> {
+    const notices: string[] = [];
+    for (const simulated of variants) {
+      const notice = await migratePeriodDates(this.store, symbol, timeframe, {
+        simulated,
+        calendar,
+        nowMs: this.now(),
+      });
+      if (notice !== undefined) notices.push(notice);
+    }
+    return notices.length > 0 ? { notices } : {};
   }
 
   private defaultStart(

@@ -94,4 +94,6 @@ export interface LoadDataResult {
   gapsByKind: Partial<Record<GapKind, number>>;
   /** The file the series lives in. */
   path: string;
+  /** Things the user should know, e.g. that stored weekly bars were converted to IB's dates. */
+  notices?: string[];
 }

@@ -121,6 +121,7 @@ export function summarizeLoad(result: LoadDataResult): Record<string, unknown> {
     missing_ranges: result.missingRanges,
     resume: result.resume ?? null,
     path: result.path,
+    ...(result.notices === undefined ? {} : { notices: result.notices }),
   };
 }
 

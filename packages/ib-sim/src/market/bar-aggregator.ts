@@ -5,12 +5,22 @@
  */
 import type { Bar, ServedBar } from './bar';
 
-/** Combines a non-empty run of bars; the result takes `time` and `day` from the first bar. */
+/**
+ * Which bar of a group names the combined bar's trading date: the first (intraday and day bars), or
+ * the last (IB dates weekly and monthly bars by the last trading day they hold).
+ */
+export type DayLabel = 'first' | 'last';
+
+/**
+ * Combines a non-empty run of bars; the result takes `time` from the first bar and `day` from the
+ * first or last one (`label`).
+ */
 export function combineBars(
   bars: readonly ServedBar[],
   from: number,
   to: number,
   wapDecimals: number,
+  label: DayLabel = 'first',
 ): ServedBar {
   const first = bars[from] as ServedBar;
   const last = bars[to - 1] as ServedBar;
@@ -31,7 +41,7 @@ export function combineBars(
   const wap = volume > 0 ? Math.round((wapVolume / volume) * scale) / scale : last.close;
   return {
     time: first.time,
-    day: first.day,
+    day: label === 'first' ? first.day : last.day,
     open: first.open,
     high,
     low,
@@ -50,6 +60,7 @@ export function aggregateByKey(
   bars: readonly ServedBar[],
   keyOf: (bar: ServedBar) => number,
   wapDecimals: number,
+  label: DayLabel = 'first',
 ): ServedBar[] {
   const out: ServedBar[] = [];
   let start = 0;
@@ -57,7 +68,9 @@ export function aggregateByKey(
     const key = keyOf(bars[start] as ServedBar);
     let end = start + 1;
     while (end < bars.length && keyOf(bars[end] as ServedBar) === key) end += 1;
-    out.push(end - start === 1 ? (bars[start] as ServedBar) : combineBars(bars, start, end, wapDecimals));
+    out.push(
+      end - start === 1 ? (bars[start] as ServedBar) : combineBars(bars, start, end, wapDecimals, label),
+    );
     start = end;
   }
   return out;

@@ -6,6 +6,7 @@
 import type { ServedBar } from './bar';
 import { aggregateByKey } from './bar-aggregator';
 import type { BarSize } from './bar-sizes';
+import { parseBarSize } from './bar-sizes';
 import { civilFromDays } from './civil-date';
 import type { Instrument } from './instrument';
 import { generateSessionMinutes, minuteBarAt, summarizeMinutes } from './price-process';
@@ -35,6 +36,11 @@ const monthOf = (day: number): number => {
   const { year, month } = civilFromDays(day);
   return year * 12 + month;
 };
+
+const DAY_BAR = parseBarSize('1 day');
+
+/** Whether a bar unit spans several sessions (weekly and monthly bars). */
+const isPeriodUnit = (unit: BarSize['unit']): boolean => unit === 'week' || unit === 'month';
 
 /** Default number of sessions whose minute bars stay memoised (a year and a half of one symbol). */
 const DEFAULT_CACHE_SESSIONS = 400;
@@ -110,6 +116,21 @@ export class BarSource {
     return undefined;
   }
 
+  /** Close of the last day bar before `nowSeconds` (within two weeks), e.g. to centre option strikes. */
+  latestClose(instrument: Instrument, nowSeconds: number): number | undefined {
+    const day = DAY_BAR;
+    if (!day) return undefined;
+    const bars = this.bars({
+      instrument,
+      start: nowSeconds - 14 * 86400,
+      end: nowSeconds,
+      barSize: day,
+      whatToShow: 'TRADES',
+      useRth: true,
+    });
+    return bars[bars.length - 1]?.close;
+  }
+
   /** Whether the instrument can serve a bar size at all (fixtures cannot be refined). */
   supports(instrument: Instrument, barSize: BarSize): boolean {
     const fixture = instrument.fixture;
@@ -139,11 +160,12 @@ export class BarSource {
     if (!this.supports(instrument, query.barSize)) return [];
     const sessionBars = instrument.fixture ? this.fixtureQuery(query) : this.syntheticQuery(query);
     const wapDecimals = tickRounder(instrument.minTick).decimals + 2;
+    // IB dates weekly and monthly bars by the last trading day they hold (see the README's evidence).
     const grouped =
       query.barSize.unit === 'week'
-        ? aggregateByKey(sessionBars, (bar) => weekOf(bar.day), wapDecimals)
+        ? aggregateByKey(sessionBars, (bar) => weekOf(bar.day), wapDecimals, 'last')
         : query.barSize.unit === 'month'
-          ? aggregateByKey(sessionBars, (bar) => monthOf(bar.day), wapDecimals)
+          ? aggregateByKey(sessionBars, (bar) => monthOf(bar.day), wapDecimals, 'last')
           : sessionBars;
     const rounder = tickRounder(instrument.minTick);
     return grouped.map((bar) => toQuoteSide(bar, query.whatToShow, instrument.price.spreadTicks, rounder));
@@ -158,10 +180,14 @@ export class BarSource {
     for (const session of sessionsOverlapping(instrument.sessionKind, query.start, query.end, useRth)) {
       if (session.day < instrument.headDay) continue;
       const [windowStart, windowEnd] = sessionWindow(session, useRth);
-      // Day (and coarser) bars cover whole sessions: one that began before the range is left out,
-      // while the session in progress at the end yields a partial bar, as from IB.
-      if (barSize.unit !== 'seconds' && windowStart < query.start) continue;
-      const from = Math.max(windowStart, query.start);
+      // Day bars cover whole sessions: one that began before the range is left out, while the
+      // session in progress at the end yields a partial bar, as from IB. Weekly and monthly bars
+      // take every session the range touches, whole, so the first week or month is a partial one
+      // (IB's 5 weekly bars for `1 M` ending Labor Day 2023, the first dated 20230804).
+      const periodBar = isPeriodUnit(barSize.unit);
+      if (barSize.unit !== 'seconds' && !periodBar && windowStart < query.start) continue;
+      if (periodBar && windowEnd <= query.start) continue;
+      const from = periodBar ? windowStart : Math.max(windowStart, query.start);
       const to = Math.min(windowEnd, query.end);
       if (to <= from) continue;
       const minutes = this.minuteSeries(instrument, session);
@@ -244,9 +270,16 @@ export class BarSource {
   private fixtureQuery(query: BarQuery): ServedBar[] {
     const { instrument, barSize } = query;
     const wapDecimals = tickRounder(instrument.minTick).decimals + 2;
-    const inRange = this.fixtureBars(instrument, query.useRth).filter(
-      (bar) => bar.time >= query.start && bar.time < query.end,
-    );
+    const all = this.fixtureBars(instrument, query.useRth);
+    if (isPeriodUnit(barSize.unit)) {
+      // As for synthetic bars: every trading day the range touches counts, whole.
+      return all.filter((bar) => {
+        const session = sessionOn(instrument.sessionKind, bar.day);
+        const dayEnd = session ? sessionWindow(session, query.useRth)[1] : bar.time + 1;
+        return dayEnd > query.start && bar.time < query.end;
+      });
+    }
+    const inRange = all.filter((bar) => bar.time >= query.start && bar.time < query.end);
     if (barSize.unit !== 'seconds') {
       const whole = inRange.filter((bar) => {
         const session = sessionOn(instrument.sessionKind, bar.day);

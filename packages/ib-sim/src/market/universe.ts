@@ -6,6 +6,7 @@
 import type { FixtureBar } from './csv-fixtures';
 import type { Instrument, InstrumentInput } from './instrument';
 import { createInstrument } from './instrument';
+import { US_LARGE_CAPS_AND_ETFS } from './universe-us-equities';
 
 /** The symbols every simulator starts with unless `defaultUniverse: false` is passed. */
 export const DEFAULT_UNIVERSE: readonly InstrumentInput[] = [
@@ -143,6 +144,7 @@ export const DEFAULT_UNIVERSE: readonly InstrumentInput[] = [
     annualVolatility: 0.17,
     averageDailyVolume: 1_500_000,
   },
+  ...US_LARGE_CAPS_AND_ETFS,
 ];
 
 /** A mutable set of instruments keyed by symbol. */

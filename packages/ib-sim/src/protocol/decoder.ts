@@ -99,10 +99,43 @@ export interface SetLogLevelRequest {
   readonly level: number;
 }
 
-/** Any message id the simulator does not implement: ignored, like a gateway ignores what it can't use. */
+/** REQ_MATCHING_SYMBOLS (81): `81, reqId, pattern`. */
+export interface MatchingSymbolsRequest {
+  readonly kind: 'matching-symbols';
+  readonly reqId: number;
+  readonly pattern: string;
+}
+
+/** REQ_SEC_DEF_OPT_PARAMS (78): `78, reqId, underlyingSymbol, futFopExchange, underlyingSecType, underlyingConId`. */
+export interface SecDefOptParamsRequest {
+  readonly kind: 'sec-def-opt-params';
+  readonly reqId: number;
+  readonly underlyingSymbol: string;
+  readonly underlyingSecType: string;
+  readonly underlyingConId: number;
+}
+
+/** REQ_HISTORICAL_TICKS (96). */
+export interface HistoricalTicksRequest {
+  readonly kind: 'historical-ticks';
+  readonly reqId: number;
+  readonly contract: WireContract;
+  readonly startDateTime: string;
+  readonly endDateTime: string;
+  readonly numberOfTicks: number;
+  readonly whatToShow: string;
+  readonly useRth: boolean;
+  readonly ignoreSize: boolean;
+}
+
+/**
+ * Any message id the simulator does not implement, with its fields after the id, so the session can
+ * still answer it (see `unsupported-requests.ts`) instead of leaving the client waiting.
+ */
 export interface UnknownMessage {
   readonly kind: 'unknown';
   readonly id: number;
+  readonly fields: readonly string[];
 }
 
 /** A known message whose fields did not match its layout. */
@@ -124,6 +157,9 @@ export type ClientMessage =
   | ReqIdsRequest
   | ManagedAccountsRequest
   | SetLogLevelRequest
+  | MatchingSymbolsRequest
+  | HistoricalTicksRequest
+  | SecDefOptParamsRequest
   | UnknownMessage
   | MalformedMessage;
 
@@ -190,7 +226,35 @@ function decodeContractDetails(reader: FieldReader, serverVersion: number): Cont
   return { kind: 'contract-details', reqId, contract, secIdType, secId };
 }
 
-function decodeKnown(id: number, reader: FieldReader, serverVersion: number): ClientMessage {
+function decodeHistoricalTicks(reader: FieldReader): HistoricalTicksRequest {
+  const reqId = reader.int('reqId');
+  const contract = readContract(reader);
+  const startDateTime = reader.str('startDateTime');
+  const endDateTime = reader.str('endDateTime');
+  const numberOfTicks = reader.int('numberOfTicks');
+  const whatToShow = reader.str('whatToShow');
+  const useRth = reader.bool('useRth');
+  const ignoreSize = reader.optionalStr() === '1';
+  reader.optionalStr(); // miscOptions
+  return {
+    kind: 'historical-ticks',
+    reqId,
+    contract,
+    startDateTime,
+    endDateTime,
+    numberOfTicks,
+    whatToShow,
+    useRth,
+    ignoreSize,
+  };
+}
+
+function decodeKnown(
+  id: number,
+  reader: FieldReader,
+  serverVersion: number,
+  fields: readonly string[],
+): ClientMessage {
   switch (id) {
     case IncomingMessageId.START_API:
       reader.int('version');
@@ -226,8 +290,20 @@ function decodeKnown(id: number, reader: FieldReader, serverVersion: number): Cl
     case IncomingMessageId.SET_SERVER_LOGLEVEL:
       reader.int('version');
       return { kind: 'set-log-level', level: reader.int('logLevel') };
+    case IncomingMessageId.REQ_MATCHING_SYMBOLS:
+      return { kind: 'matching-symbols', reqId: reader.int('reqId'), pattern: reader.optionalStr() };
+    case IncomingMessageId.REQ_HISTORICAL_TICKS:
+      return decodeHistoricalTicks(reader);
+    case IncomingMessageId.REQ_SEC_DEF_OPT_PARAMS: {
+      const reqId = reader.int('reqId');
+      const underlyingSymbol = reader.str('underlyingSymbol');
+      reader.str('futFopExchange');
+      const underlyingSecType = reader.str('underlyingSecType');
+      const underlyingConId = Number(reader.optionalStr('0')) || 0;
+      return { kind: 'sec-def-opt-params', reqId, underlyingSymbol, underlyingSecType, underlyingConId };
+    }
     default:
-      return { kind: 'unknown', id };
+      return { kind: 'unknown', id, fields: fields.slice(1) };
   }
 }
 
@@ -240,7 +316,7 @@ export function decodeClientMessage(fields: readonly string[], serverVersion: nu
   let id = -1;
   try {
     id = reader.int('messageId');
-    return decodeKnown(id, reader, serverVersion);
+    return decodeKnown(id, reader, serverVersion, fields);
   } catch (error) {
     if (error instanceof MessageUnderrunError) return { kind: 'malformed', id, reason: error.message };
     throw error;

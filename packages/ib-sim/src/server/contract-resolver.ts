@@ -15,6 +15,7 @@ import {
 import type { Universe } from '../market/universe';
 import type { WireContract } from '../protocol/decoder';
 import { IbErrorCode, IbErrorText } from '../protocol/error-messages';
+import { NOT_IMPLEMENTED_CODE } from './unsupported-requests';
 
 /** A concrete contract the simulator can describe or serve. */
 export interface ResolvedContract {
@@ -114,6 +115,9 @@ function resolveFuture(
   return { ok: true, contracts: listed.map((f) => ({ instrument, future: f, continuous: false })) };
 }
 
+/** Security types with contract details only (see other-contracts.ts): no data is simulated for them. */
+const DETAILS_ONLY = new Set(['OPT', 'CRYPTO', 'BOND']);
+
 /** Looks a wire contract up in the universe. `todayDay` decides which futures are live. */
 export function resolveContract(
   universe: Universe,
@@ -121,6 +125,14 @@ export function resolveContract(
   todayDay: number,
   purpose: ResolvePurpose,
 ): ContractResolution {
+  const secType = wire.secType.toUpperCase();
+  if (purpose === 'data' && DETAILS_ONLY.has(secType)) {
+    return {
+      ok: false,
+      code: NOT_IMPLEMENTED_CODE,
+      message: `[ktrdr IB simulator] data for ${secType} contracts is not simulated (contract details only).`,
+    };
+  }
   if (wire.conId > 0) {
     for (const instrument of universe.list()) {
       if (instrument.secType !== 'FUT' && instrument.conId === wire.conId) {

@@ -4,13 +4,18 @@
  */
 import type { ClientMessage, WireContract } from '../protocol/decoder';
 import { currentTimeFields, managedAccountsFields, nextValidIdFields } from '../protocol/encoder';
+import { symbolSamplesFields } from '../protocol/encoder-extra';
 import { IB_SIM_ACCOUNT_ID } from '../identity';
 import type { SimulatorContext } from './context';
 import { handleContractDetails } from './contract-details-handler';
 import { handleHeadTimestamp } from './head-timestamp-handler';
 import { handleCancelHistoricalData, handleHistoricalData } from './historical-handler';
 import type { SimRequestInfo, SimRequestKind } from './request-info';
+import { produceHistoricalTicks } from './historical-ticks';
 import { responderFor, scheduleReply } from './responder';
+import { optionParameterAnswer } from './option-parameters';
+import { matchingSymbols } from './symbol-search';
+import { answerUnsupported } from './unsupported-requests';
 import type { ClientSession } from './session';
 
 const NO_CONTRACT: WireContract = {
@@ -40,6 +45,7 @@ function isRequest(message: ClientMessage): message is RequestMessage {
 function describe(session: ClientSession, message: RequestMessage): SimRequestInfo {
   const contract = 'contract' in message ? message.contract : NO_CONTRACT;
   const historical = message.kind === 'historical-data' ? message : undefined;
+  const ticks = message.kind === 'historical-ticks' ? message : undefined;
   return {
     kind: message.kind,
     reqId: 'reqId' in message ? message.reqId : -1,
@@ -51,8 +57,11 @@ function describe(session: ClientSession, message: RequestMessage): SimRequestIn
     currency: contract.currency,
     barSize: historical?.barSize ?? '',
     duration: historical?.duration ?? '',
-    whatToShow: historical?.whatToShow ?? (message.kind === 'head-timestamp' ? message.whatToShow : ''),
-    endDateTime: historical?.endDateTime ?? '',
+    whatToShow:
+      historical?.whatToShow ??
+      ticks?.whatToShow ??
+      (message.kind === 'head-timestamp' ? message.whatToShow : ''),
+    endDateTime: historical?.endDateTime ?? ticks?.endDateTime ?? '',
   };
 }
 
@@ -66,6 +75,10 @@ export function handleClientMessage(
     // IBApiNext sends this after every answered head timestamp: harmless, never answered.
     const open = session.open.get(message.reqId);
     if (open?.kind === 'head-timestamp') session.finishRequest(message.reqId);
+    return;
+  }
+  if (message.kind === 'unknown') {
+    answerUnknown(ctx, session, message.id, message.fields);
     return;
   }
   if (!isRequest(message)) return;
@@ -108,5 +121,37 @@ export function handleClientMessage(
     case 'managed-accounts':
       reply(() => responder.send(managedAccountsFields([IB_SIM_ACCOUNT_ID])));
       return;
+    case 'matching-symbols': {
+      const samples = matchingSymbols(ctx.universe, message.pattern);
+      reply(() => responder.send(symbolSamplesFields(message.reqId, samples, session.serverVersion)));
+      return;
+    }
+    case 'sec-def-opt-params':
+      reply(() => {
+        for (const fields of optionParameterAnswer(ctx, message)) responder.send(fields);
+      });
+      return;
+    case 'historical-ticks':
+      reply(() => {
+        const result = produceHistoricalTicks(ctx, message, ctx.nowSeconds());
+        if (result.ok) responder.send(result.fields);
+        else responder.sendError(message.reqId, result.code, result.message);
+      });
+      return;
   }
+}
+
+/** Answers a message the simulator does not implement: never silence (see unsupported-requests.ts). */
+function answerUnknown(
+  ctx: SimulatorContext,
+  session: ClientSession,
+  id: number,
+  fields: readonly string[],
+): void {
+  const answer = answerUnsupported(id, fields);
+  if (answer.type === 'silent') return;
+  ctx.stats.requests += 1;
+  ctx.stats.requestsByKind.unsupported += 1;
+  if (answer.type === 'reply') session.send(answer.fields);
+  else session.sendError(answer.reqId, answer.code, answer.message);
 }

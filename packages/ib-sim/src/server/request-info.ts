@@ -11,7 +11,11 @@ export type SimRequestKind =
   | 'contract-details'
   | 'current-time'
   | 'req-ids'
-  | 'managed-accounts';
+  | 'managed-accounts'
+  | 'matching-symbols'
+  | 'historical-ticks'
+  | 'sec-def-opt-params'
+  | 'unsupported';
 
 /** What fault rules and latency functions see of a request. */
 export interface SimRequestInfo {

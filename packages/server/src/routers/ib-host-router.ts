@@ -17,7 +17,8 @@ export interface IbHostRouterOptions extends RouterSecurityOptions {
 
 /**
  * The IB host service as an Express router: `GET /health`, `POST /data/historical`,
- * `POST /data/validate`, `GET /data/symbol-info/:symbol`, `GET /data/head-timestamp`, relative to
+ * `POST /data/validate`, `GET /data/symbol-info/:symbol`, `GET /data/head-timestamp`,
+ * `GET /data/search` (symbol search), relative to
  * wherever it is mounted. Failures answer with real HTTP statuses and `{ success: false, error }`;
  * a caller that disconnects aborts its IB request (the source receives the request's signal).
  */

@@ -133,3 +133,38 @@ export async function ibHeadTimestamp(context: CliContext, args: IbHeadTimestamp
     json: { symbol, timeframe, timestamp, simulated: info.simulated },
   });
 }
+
+/** Arguments of `ktrdr ib search`. */
+export interface IbSearchArgs {
+  pattern: string;
+}
+
+/** Shows the contracts IB's symbol search finds; exits 3 when there are none. */
+export async function ibSearch(context: CliContext, args: IbSearchArgs): Promise<void> {
+  const { parseSearchPattern } = await import('@ktrdr/data');
+  const pattern = parseSearchPattern(args.pattern);
+  await using ib = await openIbSession(context);
+  const { matches, simulated } = await ib.adapter.searchSymbols(pattern, { signal: context.interrupt });
+  printView(context, {
+    blocks: [
+      {
+        kind: 'table',
+        title: `IB symbols matching '${pattern}'`,
+        columns: [
+          { key: 'symbol', header: 'symbol' },
+          { key: 'sec_type', header: 'type' },
+          { key: 'primary_exchange', header: 'exchange' },
+          { key: 'currency', header: 'currency' },
+          { key: 'description', header: 'description' },
+          { key: 'derivative_sec_types', header: 'derivatives', format: (v) => (v as string[]).join(',') },
+          { key: 'con_id', header: 'conId', align: 'right' },
+        ],
+        rows: matches,
+        empty: `IB knows no symbol or name matching '${pattern}'.`,
+      },
+    ],
+    simulated,
+    json: { pattern, matches, simulated },
+  });
+  if (matches.length === 0) context.exitCode = EXIT_CODES.notFound;
+}

@@ -45,13 +45,26 @@ export function ibHeadTimestampCommand(context: CliContext): CommandDef<ArgsDef>
   });
 }
 
+/** `ktrdr ib search`. */
+export function ibSearchCommand(context: CliContext): CommandDef<ArgsDef> {
+  return leafCommand(context, {
+    path: 'ktrdr ib search',
+    description: "Search IB's symbols by symbol or name, e.g. 'meta' or 'spdr' (exit 3 when nothing matches)",
+    args: {
+      pattern: { type: 'positional', description: 'Start of a symbol, or part of a name', required: true },
+    },
+    run: async (args) => (await import('./ib-actions')).ibSearch(context, args),
+  });
+}
+
 /** `ktrdr ib`: the IB connection itself. */
 export function ibCommand(context: CliContext): CommandDef<ArgsDef> {
   return groupCommand(context, {
     path: 'ktrdr ib',
-    description: 'The IB connection: status, symbol validation, head timestamps',
+    description: 'The IB connection: status, symbol search and validation, head timestamps',
     subCommands: {
       status: async () => ibStatusCommand(context),
+      search: async () => ibSearchCommand(context),
       validate: async () => ibValidateCommand(context),
       'head-timestamp': async () => ibHeadTimestampCommand(context),
     },
