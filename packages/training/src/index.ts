@@ -92,6 +92,7 @@ export {
   type StoredModelInfo,
   type LoadedModel,
   type ModelMetadata,
+  type TrainedOn,
 } from './storage/model-store';
 export type { ModelKey } from './storage/model-names';
 export {
