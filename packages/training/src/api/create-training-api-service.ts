@@ -31,6 +31,9 @@ export function createTrainingApiService(
             : undefined,
         symbol: input.symbol,
         timeframe: input.timeframe,
+        symbols: input.symbols,
+        timeframes: input.timeframes,
+        loadMissing: input.load_missing,
         startDate: input.start_date,
         endDate: input.end_date,
         epochs: input.epochs,
@@ -58,6 +61,7 @@ export function createTrainingApiService(
           timeframe: input.timeframe,
           bars: input.bars,
           runtime: input.runtime,
+          loadMissing: input.load_missing,
         }),
       };
     },
