@@ -133,7 +133,8 @@ describe('multi-timeframe features', () => {
     const column = baseline.columns.indexOf('4h_roc_up');
     const width = baseline.columns.length;
     const at = (f: typeof baseline, time: number) => f.matrix[f.times.indexOf(time) * width + column];
-    for (const hour of [8, 9, 10]) expect(at(changed, day20 + hour * HOUR)).toBe(at(baseline, day20 + hour * HOUR));
+    for (const hour of [8, 9, 10])
+      expect(at(changed, day20 + hour * HOUR)).toBe(at(baseline, day20 + hour * HOUR));
     expect(at(changed, day20 + 11 * HOUR)).not.toBe(at(baseline, day20 + 11 * HOUR));
   });
 

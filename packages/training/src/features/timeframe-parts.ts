@@ -38,7 +38,9 @@ export function timeframeParts(
   const byFrequency = [...series].sort((a, b) => a.barMs - b.barMs);
   const base = byFrequency.find((s) => s.timeframe === requested) ?? byFrequency[0];
   if (base === undefined) {
-    throw new ValidationError('Give at least one timeframe to train on', { details: { field: 'timeframes' } });
+    throw new ValidationError('Give at least one timeframe to train on', {
+      details: { field: 'timeframes' },
+    });
   }
   const ordered = [base, ...byFrequency.filter((s) => s !== base)];
   return ordered.map((s) => ({

@@ -10,7 +10,7 @@ import {
   loadConfig,
   sleep,
 } from '@ktrdr/core';
-import { type DataService, formatIsoUtc, parseSymbol, parseTimeframe } from '@ktrdr/data';
+import { type DataService, TIMEFRAME_SPECS, formatIsoUtc, parseSymbol, parseTimeframe } from '@ktrdr/data';
 import { TrainingAdapter } from '../adapter/training-adapter';
 import type { ModelSummary } from '../api/training-api-contract';
 import { applyFeatureSpec } from '../features/build-features';
@@ -93,9 +93,16 @@ export interface PredictRequest {
   loadMissing?: boolean;
 }
 
-/** History read before the predicted bars, per warm-up bar of the feature spec, and at least. */
+/**
+ * History read before the predicted bars, per warm-up bar of the feature spec, and at least. The
+ * warm-up alone is not enough: recursive indicators (EMA, MACD, Wilder's RSI and ATR) carry their
+ * seed for many bars, so features computed on a short tail differ from the ones training computed
+ * on the full series. Read enough history for them to converge to the same values.
+ */
 const HISTORY_PER_WARMUP_BAR = 20;
 const MIN_HISTORY_BARS = 1000;
+/** Calendar time per bar time when loading for a prediction: a stock trades 6.5 of 24 hours, 5 of 7 days. */
+const CALENDAR_PER_BAR_TIME = 5.5;
 /** How long closing waits for cancelled trainings to report their end before closing the adapter. */
 const CLOSE_GRACE_MS = 15_000;
 
@@ -289,16 +296,19 @@ export class TrainingService implements AsyncDisposable {
     }
     const timeframe = predictionTimeframe(spec, request.timeframe ?? ref.key.timeframe, request.model);
     const others = spec.timeframes?.slice(1) ?? [];
+    const wanted = request.bars ?? 10;
+    const history = Math.max(MIN_HISTORY_BARS, spec.warmupBars * HISTORY_PER_WARMUP_BAR);
+    const baseMs = spec.timeframes?.[0]?.barMs ?? TIMEFRAME_SPECS[parseTimeframe(timeframe)].ms;
     const loaded =
       request.loadMissing === true
-        ? await loadMissingData(this.data, [request.symbol], [timeframe, ...others.map((p) => p.timeframe)])
+        ? await loadMissingData(this.data, [request.symbol], [timeframe, ...others.map((p) => p.timeframe)], {
+            // Enough calendar time for the bars read below, even for a market open a few hours a day.
+            start: new Date(
+              Date.now() - (wanted + spec.warmupBars + history) * baseMs * CALENDAR_PER_BAR_TIME,
+            ).toISOString(),
+          })
         : [];
-    const wanted = request.bars ?? 10;
     const stored = await this.data.loadCachedData(request.symbol, timeframe);
-    // The warm-up alone is not enough: recursive indicators (EMA, MACD, Wilder's RSI and ATR) carry
-    // their seed for many bars, so features computed on a short tail differ from the ones training
-    // computed on the full series. Read enough history for them to converge to the same values.
-    const history = Math.max(MIN_HISTORY_BARS, spec.warmupBars * HISTORY_PER_WARMUP_BAR);
     const frame = stored.frame.tail(wanted + spec.warmupBars + history);
     let input: FeatureInput = frame.columns();
     let simulated = stored.simulated;

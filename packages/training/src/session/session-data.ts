@@ -23,7 +23,9 @@ export function trainingScope(
 ): TrainingScope {
   if (data.symbols.length === 0 || data.timeframes.length === 0) {
     throw new ValidationError('Give at least one symbol and one timeframe to train on', {
-      details: { field: data.symbols.length === 0 ? 'data_configuration.symbols' : 'data_configuration.timeframes' },
+      details: {
+        field: data.symbols.length === 0 ? 'data_configuration.symbols' : 'data_configuration.timeframes',
+      },
     });
   }
   const repeated = data.symbols.find((s, i) => data.symbols.indexOf(s) !== i);

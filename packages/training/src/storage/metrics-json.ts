@@ -43,5 +43,7 @@ export function bySymbolJson(
   byGroup: readonly (ClassificationMetrics | null)[] | undefined,
 ): Record<string, Record<string, unknown> | null> | undefined {
   if (symbols === undefined || symbols.length < 2 || byGroup === undefined) return undefined;
-  return Object.fromEntries(symbols.map((symbol, g) => [symbol, classificationJson(byGroup[g] ?? undefined)]));
+  return Object.fromEntries(
+    symbols.map((symbol, g) => [symbol, classificationJson(byGroup[g] ?? undefined)]),
+  );
 }

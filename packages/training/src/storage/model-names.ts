@@ -52,8 +52,7 @@ export function modelKeyParts(
   timeframes: readonly string[],
 ): Pick<ModelKey, 'symbol' | 'timeframe'> {
   const joined = symbols.join('-');
-  const symbol =
-    joined.length <= MAX_SYMBOL_PART ? joined : `${symbols[0]!}-and-${symbols.length - 1}-more`;
+  const symbol = joined.length <= MAX_SYMBOL_PART ? joined : `${symbols[0]!}-and-${symbols.length - 1}-more`;
   return { symbol, timeframe: timeframes.join('-') };
 }
 

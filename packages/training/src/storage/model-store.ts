@@ -429,7 +429,10 @@ async function readJson<T>(directory: string, file: string): Promise<T> {
 }
 
 /** `metrics.json`, in the reference system's snake_case. */
-function metricsJson(result: TrainingResult, symbols: readonly string[] | undefined): Record<string, unknown> {
+function metricsJson(
+  result: TrainingResult,
+  symbols: readonly string[] | undefined,
+): Record<string, unknown> {
   const bySymbol = bySymbolJson(symbols, result.testByGroup);
   return {
     history: result.history.map(epochMetricsJson),

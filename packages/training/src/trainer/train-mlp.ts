@@ -55,7 +55,8 @@ export async function trainMlp(
     const weights = await engine.getWeights();
     const validationMetrics = validation === undefined ? undefined : await evaluate(engine, validation);
     const testMetrics = test === undefined ? undefined : await evaluate(engine, test);
-    const testByGroup = test?.groups === undefined ? undefined : await evaluateByGroup(engine, test, test.groups);
+    const testByGroup =
+      test?.groups === undefined ? undefined : await evaluateByGroup(engine, test, test.groups);
     cancel.check(loop.history.length, 0);
     return {
       weights,
