@@ -1,11 +1,12 @@
 import { ValidationError } from '@ktrdr/core';
 import { chronologicalSplit, type DataSplit } from '../labels/data-split';
 import type { StrategyConfig } from '../strategy/types';
-import { completeRows, type FeatureMatrix } from './feature-matrix';
+import type { FeatureMatrix } from './feature-matrix';
 import { unfittedSpec, type FeatureSpec, type TimeframeFeatureSpec } from './feature-spec';
 import { barCount, type OhlcvColumns } from './ohlcv';
 import { rawFeatureColumns } from './raw-feature-columns';
-import { applyScaler, fitScaler, type FittedScaler } from './scaler';
+import { type ColumnRows, completeBarIndex, fitScalerOnColumns, packRows } from './pack-rows';
+import type { FittedScaler } from './scaler';
 import { carryForward, lastClosedIndex, type TimeframeSeries } from './timeframe-alignment';
 import { timeframeParts } from './timeframe-parts';
 
@@ -23,10 +24,11 @@ export interface BuiltFeatures extends FeatureMatrix {
  */
 export type FeatureInput = OhlcvColumns | readonly TimeframeSeries[];
 
-/** Unscaled feature rows of one symbol, before any split. @internal */
+/** Unscaled feature columns of one symbol, before any split. @internal */
 export interface UnscaledFeatures {
-  /** Row-major Float64 `rows x spec.columns.length`. */
-  readonly values: Float64Array;
+  /** One column per feature over every base bar, NaN where incomplete. */
+  readonly columns: readonly Float64Array[];
+  /** The base bars with every feature: one row each. */
   readonly barIndex: Int32Array;
   readonly rows: number;
   /** The base timeframe's bars: rows index them, labels are computed on them. */
@@ -46,11 +48,16 @@ export interface UnscaledFeatures {
  */
 export function buildFeatures(input: FeatureInput, strategy: StrategyConfig): BuiltFeatures {
   const unscaled = unscaledFeatures(input, strategy);
-  const { values, barIndex, rows } = unscaled;
+  const { columns, barIndex, rows } = unscaled;
   const split = chronologicalSplit(rows, strategy.training.data_split);
-  const scaler = fitAndApplyScaler(values, unscaled.spec.columns.length, split, strategy);
+  const scaler = fitStrategyScaler(
+    [{ columns, bars: barIndex.subarray(split.train.start, split.train.end) }],
+    strategy,
+  );
+  const matrix = new Float32Array(rows * columns.length);
+  packRows({ columns, bars: barIndex }, scaler, matrix, 0);
   return {
-    matrix: Float32Array.from(values),
+    matrix,
     rows,
     columns: unscaled.spec.columns,
     times: timesOf(unscaled.baseBars, barIndex),
@@ -62,25 +69,22 @@ export function buildFeatures(input: FeatureInput, strategy: StrategyConfig): Bu
 }
 
 /**
- * Fits the strategy's scaler on `split.train` of `values` and applies it in place; null when the
+ * Fits the strategy's scaler on the train rows of `sources` (stacked in order); null when the
  * strategy does not scale features. @internal
+ * @throws ValidationError when there are no train rows.
  */
-export function fitAndApplyScaler(
-  values: Float64Array,
-  width: number,
-  split: DataSplit,
+export function fitStrategyScaler(
+  sources: readonly ColumnRows[],
   strategy: StrategyConfig,
 ): FittedScaler | null {
   if (!strategy.model.features.scale_features) return null;
-  const rows = values.length / Math.max(1, width);
-  if (split.train.end === split.train.start) {
-    throw new ValidationError(`The train split of ${rows} rows is empty; provide more bars`, {
+  const rows = sources.reduce((sum, s) => sum + s.bars.length, 0);
+  if (rows === 0) {
+    throw new ValidationError('The train split is empty; provide more bars', {
       details: { field: 'training.data_split.train', rows },
     });
   }
-  const scaler = fitScaler(values, width, split.train, strategy.model.features.scaling_method);
-  applyScaler(values, width, scaler);
-  return scaler;
+  return fitScalerOnColumns(sources, sources[0]!.columns.length, strategy.model.features.scaling_method);
 }
 
 /** Feature rows before scaling and splitting. @internal */
@@ -94,7 +98,7 @@ export function unscaledFeatures(input: FeatureInput, strategy: StrategyConfig):
     base.timeframes === undefined
       ? rawFeatureColumns(baseBars, base.indicators, base.fuzzySets, base.lookbackPeriods)
       : alignedColumns(base.timeframes, series!, base);
-  const { values, barIndex } = completeRows(columns, barCount(baseBars));
+  const barIndex = completeBarIndex(columns, barCount(baseBars));
   const rows = barIndex.length;
   if (rows === 0) {
     throw new ValidationError(
@@ -102,7 +106,7 @@ export function unscaledFeatures(input: FeatureInput, strategy: StrategyConfig):
       { details: { field: 'bars', bars: barCount(baseBars) } },
     );
   }
-  return { values, barIndex, rows, baseBars, spec: { ...base, warmupBars: barIndex[0]! } };
+  return { columns, barIndex, rows, baseBars, spec: { ...base, warmupBars: barIndex[0]! } };
 }
 
 /**
@@ -136,10 +140,11 @@ export function applyFeatureSpec(spec: FeatureSpec, input: FeatureInput): Featur
       { details: { field: 'columns' } },
     );
   }
-  const { values, barIndex } = completeRows(columns, barCount(baseBars));
-  if (spec.scaler !== null) applyScaler(values, spec.columns.length, spec.scaler);
+  const barIndex = completeBarIndex(columns, barCount(baseBars));
+  const matrix = new Float32Array(barIndex.length * columns.length);
+  packRows({ columns, bars: barIndex }, spec.scaler, matrix, 0);
   return {
-    matrix: Float32Array.from(values),
+    matrix,
     rows: barIndex.length,
     columns: spec.columns,
     times: timesOf(baseBars, barIndex),

@@ -3,7 +3,8 @@ import { chronologicalSplit, type DataSplit, type RowRange } from '../labels/dat
 import { countLabels, type LabelCounts } from '../labels/signals';
 import { zigzagLabels } from '../labels/zigzag-labels';
 import type { StrategyConfig } from '../strategy/types';
-import { type FeatureInput, fitAndApplyScaler, unscaledFeatures } from './build-features';
+import { type FeatureInput, fitStrategyScaler, unscaledFeatures } from './build-features';
+import { packRows } from './pack-rows';
 import type { FeatureSpec } from './feature-spec';
 
 /** Everything a trainer needs: inputs, labels, the chronological split, and the spec to save. */
@@ -105,7 +106,15 @@ export function prepareMultiSymbolData(
     }
   });
   const rows = perSymbol.reduce((sum, p) => sum + p.features.rows, 0);
-  const values = new Float64Array(rows * width);
+  const partRows = (part: (typeof PARTS)[number], p: (typeof perSymbol)[number]) => ({
+    columns: p.features.columns,
+    bars: p.features.barIndex.subarray(p.split[part].start, p.split[part].end),
+  });
+  const scaler = fitStrategyScaler(
+    perSymbol.map((p) => partRows('train', p)),
+    strategy,
+  );
+  const x = new Float32Array(rows * width);
   const y = new Int32Array(rows);
   const times = new Float64Array(rows);
   const barIndex = new Int32Array(rows);
@@ -114,22 +123,22 @@ export function prepareMultiSymbolData(
   let at = 0;
   for (const part of PARTS) {
     const start = at;
-    perSymbol.forEach(({ features, y: labels, split }, s) => {
-      const { start: from, end: to } = split[part];
-      values.set(features.values.subarray(from * width, to * width), at * width);
-      y.set(labels.subarray(from, to), at);
-      barIndex.set(features.barIndex.subarray(from, to), at);
-      for (let r = from; r < to; r++) times[at + r - from] = features.baseBars.time[features.barIndex[r]!]!;
+    perSymbol.forEach((p, s) => {
+      const { start: from, end: to } = p.split[part];
+      const source = partRows(part, p);
+      packRows(source, scaler, x, at);
+      y.set(p.y.subarray(from, to), at);
+      barIndex.set(source.bars, at);
+      source.bars.forEach((bar, r) => (times[at + r] = p.features.baseBars.time[bar]!));
       symbolIndex.fill(s, at, at + to - from);
       at += to - from;
     });
     ranges[part] = { start, end: at };
   }
   const split: DataSplit = ranges;
-  const scaler = fitAndApplyScaler(values, width, split, strategy);
   const warmupBars = Math.max(...perSymbol.map((p) => p.features.spec.warmupBars));
   return {
-    x: Float32Array.from(values),
+    x,
     y,
     rows,
     columns: first.columns,
