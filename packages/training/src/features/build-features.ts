@@ -5,9 +5,15 @@ import type { FeatureMatrix } from './feature-matrix';
 import { unfittedSpec, type FeatureSpec, type TimeframeFeatureSpec } from './feature-spec';
 import { barCount, type OhlcvColumns } from './ohlcv';
 import { rawFeatureColumns } from './raw-feature-columns';
-import { type ColumnRows, completeBarIndex, fitScalerOnColumns, packRows } from './pack-rows';
+import {
+  type ColumnRows,
+  type ColumnView,
+  completeBarIndex,
+  fitScalerOnColumns,
+  packRows,
+} from './pack-rows';
 import type { FittedScaler } from './scaler';
-import { carryForward, lastClosedIndex, type TimeframeSeries } from './timeframe-alignment';
+import { lastClosedIndex, type TimeframeSeries } from './timeframe-alignment';
 import { timeframeParts } from './timeframe-parts';
 
 /** Training features: the matrix, the split its scaler was fitted on, and the spec to reproduce it. */
@@ -26,8 +32,8 @@ export type FeatureInput = OhlcvColumns | readonly TimeframeSeries[];
 
 /** Unscaled feature columns of one symbol, before any split. @internal */
 export interface UnscaledFeatures {
-  /** One column per feature over every base bar, NaN where incomplete. */
-  readonly columns: readonly Float64Array[];
+  /** One column per feature (a view onto its own timeframe's bars for higher timeframes), NaN where incomplete. */
+  readonly columns: readonly ColumnView[];
   /** The base bars with every feature: one row each. */
   readonly barIndex: Int32Array;
   readonly rows: number;
@@ -96,7 +102,7 @@ export function unscaledFeatures(input: FeatureInput, strategy: StrategyConfig):
     series === undefined ? (input as OhlcvColumns) : seriesOf(series, parts![0]!.timeframe).bars;
   const columns =
     base.timeframes === undefined
-      ? rawFeatureColumns(baseBars, base.indicators, base.fuzzySets, base.lookbackPeriods)
+      ? plain(rawFeatureColumns(baseBars, base.indicators, base.fuzzySets, base.lookbackPeriods))
       : alignedColumns(base.timeframes, series!, base);
   const barIndex = completeBarIndex(columns, barCount(baseBars));
   const rows = barIndex.length;
@@ -120,10 +126,10 @@ export function unscaledFeatures(input: FeatureInput, strategy: StrategyConfig):
 export function applyFeatureSpec(spec: FeatureSpec, input: FeatureInput): FeatureMatrix {
   const series = Array.isArray(input) ? (input as readonly TimeframeSeries[]) : undefined;
   let baseBars: OhlcvColumns;
-  let columns: Float64Array[];
+  let columns: ColumnView[];
   if (spec.timeframes === undefined) {
     baseBars = series === undefined ? (input as OhlcvColumns) : onlySeries(series).bars;
-    columns = rawFeatureColumns(baseBars, spec.indicators, spec.fuzzySets, spec.lookbackPeriods);
+    columns = plain(rawFeatureColumns(baseBars, spec.indicators, spec.fuzzySets, spec.lookbackPeriods));
   } else {
     if (series === undefined) {
       throw new ValidationError(
@@ -155,22 +161,27 @@ export function applyFeatureSpec(spec: FeatureSpec, input: FeatureInput): Featur
 
 /**
  * Every part's columns computed on its own timeframe's bars (lags are of that timeframe's bars: the
- * previous 4h bar, not the previous hour), then carried onto the base rows once closed.
+ * previous 4h bar, not the previous hour); a higher timeframe's columns are views that show each
+ * base row the last bar closed by then (see {@link lastClosedIndex}).
  */
 function alignedColumns(
   parts: readonly TimeframeFeatureSpec[],
   series: readonly TimeframeSeries[],
   spec: Pick<FeatureSpec, 'indicators' | 'lookbackPeriods'>,
-): Float64Array[] {
+): ColumnView[] {
   const base = parts[0]!;
   const baseBars = seriesOf(series, base.timeframe).bars;
   return parts.flatMap((part, i) => {
     const own = seriesOf(series, part.timeframe).bars;
     const columns = rawFeatureColumns(own, spec.indicators, part.fuzzySets, spec.lookbackPeriods);
-    if (i === 0) return columns;
+    if (i === 0) return plain(columns);
     const index = lastClosedIndex(baseBars.time, base.barMs, own.time, part.barMs);
-    return columns.map((column) => carryForward(column, index));
+    return columns.map((values) => ({ values, index }));
   });
+}
+
+function plain(columns: Float64Array[]): ColumnView[] {
+  return columns.map((values) => ({ values }));
 }
 
 function seriesOf(series: readonly TimeframeSeries[], timeframe: string): TimeframeSeries {

@@ -11,7 +11,7 @@ export {
 } from './feature-spec';
 export { applyScaler, fitScaler, type FittedScaler } from './scaler';
 export { applyFeatureSpec, buildFeatures, type BuiltFeatures, type FeatureInput } from './build-features';
-export { carryForward, lastClosedIndex, type TimeframeSeries } from './timeframe-alignment';
+export { lastClosedIndex, type TimeframeSeries } from './timeframe-alignment';
 export { timeframeParts } from './timeframe-parts';
 export {
   prepareMultiSymbolData,

@@ -33,13 +33,3 @@ export function lastClosedIndex(
   }
   return out;
 }
-
-/** `column` carried forward onto base rows through {@link lastClosedIndex}'s `index` (NaN before any bar). */
-export function carryForward(column: Float64Array, index: Int32Array): Float64Array {
-  const out = new Float64Array(index.length);
-  for (let i = 0; i < index.length; i++) {
-    const at = index[i]!;
-    out[i] = at < 0 ? NaN : column[at]!;
-  }
-  return out;
-}
