@@ -183,7 +183,12 @@ export class TrainingService implements AsyncDisposable {
     const { symbol, timeframe } = modelKeyParts(symbols, timeframes);
     // Whatever the trainer would refuse is refused now, while no operation exists yet.
     validateMlpConfig(
-      mlpConfigFromStrategy(strategy, { epochs: request.epochs, seed: request.seed }, { yaml, fileName }),
+      mlpConfigFromStrategy(
+        strategy,
+        { epochs: request.epochs, seed: request.seed },
+        { yaml, fileName },
+        symbols.length,
+      ),
     );
     const warnings = [...(strategy.warnings ?? [])];
     const handle = this.operations.start(
@@ -329,9 +334,16 @@ export class TrainingService implements AsyncDisposable {
     const first = Math.max(0, matrix.rows - wanted);
     const width = matrix.columns.length;
     const x = matrix.matrix.subarray(first * width, matrix.rows * width);
+    const rows = matrix.rows - first;
+    const symbolIndex = embeddingRow(model, stored.symbol);
     const result = await predict(
       model,
-      { x, rows: matrix.rows - first, features: width },
+      {
+        x,
+        rows,
+        features: width,
+        ...(symbolIndex === undefined ? {} : { symbols: new Int32Array(rows).fill(symbolIndex) }),
+      },
       { runtime: request.runtime ?? 'onnx' },
     );
     return {
@@ -418,6 +430,24 @@ function predictionTimeframe(spec: FeatureSpec, asked: string, model: string): s
     );
   }
   return base;
+}
+
+/**
+ * The embedding row of `symbol` for a model with a symbol embedding (undefined without one).
+ * @throws ValidationError when the model was not trained on `symbol`: it has no embedding for it.
+ */
+function embeddingRow(model: LoadedModel, symbol: string): number | undefined {
+  const embedding = model.weights.embedding;
+  if (embedding === undefined) return undefined;
+  const symbols = embedding.symbols ?? model.metadata.symbols ?? [];
+  const row = symbols.indexOf(symbol);
+  if (row < 0) {
+    throw new ValidationError(
+      `Model ${formatModelName(model.key, model.version)} embeds its symbols (${symbols.join(', ')}) and cannot predict ${symbol}`,
+      { details: { field: 'symbol', accepted: symbols } },
+    );
+  }
+  return row;
 }
 
 /** `list`, else `[one]`, else undefined (neither given). */

@@ -89,9 +89,11 @@ export class TrainingSessions {
     };
     const strategy = parseStrategy(source.yaml, source.fileName);
     // Refused here, synchronously, rather than by the worker once the session is under way.
-    const config = validateMlpConfig(mlpConfigFromStrategy(strategy, input.training_configuration, source));
-    const backend = backendOf(input.gpu_configuration?.backend);
     const { symbols, timeframes } = trainingScope(input.data_configuration, strategy);
+    const config = validateMlpConfig(
+      mlpConfigFromStrategy(strategy, input.training_configuration, source, symbols.length),
+    );
+    const backend = backendOf(input.gpu_configuration?.backend);
     const { symbol, timeframe } = modelKeyParts(symbols, timeframes);
     const id = input.session_id ?? `train_${randomUUID().slice(0, 8)}`;
     if (this.sessions.has(id)) {
@@ -137,10 +139,12 @@ export class TrainingSessions {
       session.controller.signal.throwIfAborted();
       session.info.simulated = loaded.simulated;
       const prepared = prepareMultiSymbolData(loaded.inputs, strategy);
-      // Symbol groups only when there are several symbols: they balance batches and split test metrics.
+      // Symbol groups when there are several symbols (they balance batches and split test metrics)
+      // or a symbol embedding (it looks each row's symbol up).
+      const grouped = symbols.length > 1 || config.symbolEmbedding !== undefined;
       const part = (range: RowRange) => {
         const { groups, ...rows } = sliceRows(prepared, range);
-        return { ...rows, features: prepared.columns.length, ...(symbols.length > 1 ? { groups } : {}) };
+        return { ...rows, features: prepared.columns.length, ...(grouped ? { groups } : {}) };
       };
       const splits: DatasetSplit = {
         train: part(prepared.split.train),

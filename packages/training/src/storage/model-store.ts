@@ -19,7 +19,7 @@ import {
   versionDirName,
 } from './model-names';
 import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './tfjs-file-handler';
-import { readMlpWeights } from './tfjs-weights-reader';
+import { readMlpWeights, SYMBOL_EMBEDDING_JSON } from './tfjs-weights-reader';
 
 /** File names inside a version directory. */
 export const MODEL_FILES = {
@@ -29,6 +29,8 @@ export const MODEL_FILES = {
   config: 'config.json',
   metrics: 'metrics.json',
   features: 'features.json',
+  /** The symbol embedding table of a "universal" multi-symbol model (absent otherwise). */
+  embedding: SYMBOL_EMBEDDING_JSON,
   /** Written last: a version directory without it is incomplete (being written, or a failed save). */
   metadata: 'metadata.json',
 } as const;
@@ -178,7 +180,7 @@ export class ModelStore {
       } finally {
         model.dispose();
       }
-      const onnx = exportMlpToOnnx(result.weights, {
+      const onnx = exportMlpToOnnx(withSymbols(result.weights, input.trainedOn?.symbols), {
         metadata: {
           strategy: key.strategy,
           symbol: key.symbol,
@@ -187,6 +189,15 @@ export class ModelStore {
         },
       });
       await writeFile(path.join(directory, MODEL_FILES.onnx), onnx);
+      const embedding = result.weights.embedding;
+      if (embedding !== undefined) {
+        // TF.js layers files hold the dense network; the table (and whose symbols it embeds) lives here.
+        await writeJson(directory, MODEL_FILES.embedding, {
+          dim: embedding.dim,
+          symbols: input.trainedOn?.symbols ?? embedding.symbols ?? null,
+          table: Array.from(embedding.table),
+        });
+      }
       await writeJson(directory, MODEL_FILES.config, {
         strategy_config: input.strategyConfig ?? null,
         model_config: result.config,
@@ -429,6 +440,12 @@ async function readJson<T>(directory: string, file: string): Promise<T> {
 }
 
 /** `metrics.json`, in the reference system's snake_case. */
+/** `weights` with its embedding's symbol names set, when it has an embedding. */
+function withSymbols(weights: MlpWeights, symbols: string[] | undefined): MlpWeights {
+  if (weights.embedding === undefined || symbols === undefined) return weights;
+  return { ...weights, embedding: { ...weights.embedding, symbols } };
+}
+
 function metricsJson(
   result: TrainingResult,
   symbols: readonly string[] | undefined,

@@ -41,6 +41,7 @@ export async function trainMlp(
       { details: { field: 'earlyStopping.monitor' } },
     );
   }
+  if (config.symbolEmbedding !== undefined) checkSymbols(data, config.symbolEmbedding.symbols);
   const cancel = cancellation(options);
   cancel.check(0, 0);
 
@@ -202,6 +203,17 @@ async function createEngine(
   options: TrainMlpOptions,
 ): Promise<MlpEngine> {
   const choice = options.engine ?? 'auto';
+  if (config.symbolEmbedding !== undefined) {
+    // Only the TF.js engine learns an embedding (its autodiff does the table's gradient).
+    if (choice === 'cpu-fused') {
+      throw new ValidationError(
+        'The cpu-fused engine does not train symbol embeddings (model.symbol_embedding_dim): use the tfjs engine, or remove symbol_embedding_dim',
+        { details: { field: 'engine' } },
+      );
+    }
+    const selected = await selectTfBackend(options.backend === undefined ? {} : { backend: options.backend });
+    return new TfjsMlpEngine(selected.tf, selected.name, train, config, initial, dropout);
+  }
   if (choice === 'cpu-fused' || (choice === 'auto' && !wantsTfjs(options))) {
     const engine = new FusedMlpEngine(train, config, dropout, options.kernels);
     engine.setWeights(initial);
@@ -219,6 +231,25 @@ async function createEngine(
     return engine;
   }
   return new TfjsMlpEngine(selected.tf, selected.name, train, config, initial, dropout);
+}
+
+/** Every split carries a symbol index per row, below the embedding's symbol count. */
+function checkSymbols(data: TrainingData, symbols: number): void {
+  for (const name of ['train', 'validation', 'test'] as const) {
+    const split = data[name];
+    if (split === undefined || split.rows === 0) continue;
+    if (split.groups === undefined) {
+      throw new ValidationError(
+        `A symbol embedding needs the symbol of every row: ${name}.groups is missing`,
+        { details: { field: `${name}.groups` } },
+      );
+    }
+    if (split.groups.some((g) => g < 0 || g >= symbols)) {
+      throw new ValidationError(`${name}.groups holds a symbol index outside [0, ${symbols})`, {
+        details: { field: `${name}.groups` },
+      });
+    }
+  }
 }
 
 /** A TF.js backend was forced, or a native TF.js package is installed (resolvable, not yet loaded). */
