@@ -140,12 +140,15 @@ export function packRows(
     for (let c = 0; c < width; c++) {
       const { values, index } = columns[c]!;
       const offset = scaler === null ? 0 : scaler.offset[c]!;
-      const scale = scaler === null ? 1 : scaler.scale[c]!;
+      // A multiplication per value rather than a division: the same in Float32 but for rare
+      // last-bit ties, and training and inference both pack through here.
+      const inverse = scaler === null ? 1 : 1 / scaler.scale[c]!;
       let at = (firstRow + block) * width + c;
       if (index === undefined) {
-        for (let r = block; r < end; r++, at += width) out[at] = (values[bars[r]!]! - offset) / scale;
+        for (let r = block; r < end; r++, at += width) out[at] = (values[bars[r]!]! - offset) * inverse;
       } else {
-        for (let r = block; r < end; r++, at += width) out[at] = (values[index[bars[r]!]!]! - offset) / scale;
+        for (let r = block; r < end; r++, at += width)
+          out[at] = (values[index[bars[r]!]!]! - offset) * inverse;
       }
     }
   }
