@@ -29,8 +29,6 @@ export const MODEL_FILES = {
   config: 'config.json',
   metrics: 'metrics.json',
   features: 'features.json',
-  /** The symbol embedding table of a "universal" multi-symbol model (absent otherwise). */
-  embedding: SYMBOL_EMBEDDING_JSON,
   /** Written last: a version directory without it is incomplete (being written, or a failed save). */
   metadata: 'metadata.json',
 } as const;
@@ -191,8 +189,9 @@ export class ModelStore {
       await writeFile(path.join(directory, MODEL_FILES.onnx), onnx);
       const embedding = result.weights.embedding;
       if (embedding !== undefined) {
-        // TF.js layers files hold the dense network; the table (and whose symbols it embeds) lives here.
-        await writeJson(directory, MODEL_FILES.embedding, {
+        // TF.js layers files hold the dense network; the table (and whose symbols it embeds) lives
+        // in one more file, only in the versions that have an embedding.
+        await writeJson(directory, SYMBOL_EMBEDDING_JSON, {
           dim: embedding.dim,
           symbols: input.trainedOn?.symbols ?? embedding.symbols ?? null,
           table: Array.from(embedding.table),

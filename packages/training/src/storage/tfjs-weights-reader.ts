@@ -4,7 +4,7 @@ import { ACTIVATIONS, type Activation } from '../model/mlp-config';
 import { type DenseLayerWeights, type MlpWeights, validateMlpWeights } from '../model/mlp-weights';
 import { MODEL_JSON, WEIGHTS_BIN } from './tfjs-file-handler';
 
-/** File of a model's symbol embedding table (see `MODEL_FILES.embedding`). */
+/** File of a model's symbol embedding table, present only in models that have one. */
 export const SYMBOL_EMBEDDING_JSON = 'symbol-embedding.json';
 
 interface LayerJson {
