@@ -5,6 +5,7 @@ import { ValidationError } from '@ktrdr/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareMultiSymbolData, sliceRows, type TrainingData } from '../src/features/index';
 import type { MlpConfig } from '../src/model/mlp-config';
+import { initMlpWeights } from '../src/model/mlp-weights';
 import { predict, releasePredictor } from '../src/model/predict';
 import { mlpConfigFromStrategy } from '../src/session/strategy-to-mlp';
 import { ModelStore } from '../src/storage/model-store';
@@ -61,22 +62,38 @@ describe('symbol embeddings', () => {
     expect(mlpConfigFromStrategy(strategy).symbolEmbedding).toBeUndefined();
   });
 
-  it('are refused by the fused engine with a clear error, and need every row symbol', async () => {
-    await expect(trainMlp(splits, config, { engine: 'cpu-fused' })).rejects.toThrow(
-      /cpu-fused engine does not train symbol embeddings/,
-    );
+  it('need every row symbol', async () => {
     const { groups: _dropped, ...ungrouped } = splits.train;
-    const error = await trainMlp({ ...splits, train: ungrouped }, config, {
-      engine: 'tfjs',
-      backend: 'cpu',
-    }).catch((caught: unknown) => caught);
+    const error = await trainMlp({ ...splits, train: ungrouped }, config).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/train\.groups is missing/);
   });
 
-  it('are learned by the TF.js engine, saved, exported to ONNX and used at inference with the symbol', async () => {
-    const result = await trainMlp(splits, config, { engine: 'auto', backend: 'cpu' });
-    expect(result.engine).toBe('tfjs');
+  it.each(['adam', 'rmsprop', 'sgd'] as const)(
+    'are learned alike by the fused (WASM SIMD and JS kernels) and TF.js engines (%s, dropout)',
+    async (optimizer) => {
+      const cfg: MlpConfig = {
+        ...config,
+        optimizer,
+        dropout: 0.2,
+        learningRate: optimizer === 'sgd' ? 0.1 : 0.01,
+      };
+      const simd = await trainMlp(splits, cfg, { engine: 'cpu-fused', kernels: 'wasm-simd' });
+      const js = await trainMlp(splits, cfg, { engine: 'cpu-fused', kernels: 'js' });
+      const tfjs = await trainMlp(splits, cfg, { engine: 'tfjs', backend: 'cpu' });
+      const table = (r: typeof simd) => Array.from(r.weights.embedding!.table);
+      const initial = Array.from(initMlpWeights(data.columns.length, cfg).embedding!.table);
+      // The table was trained (it moved), the same way by every engine.
+      expect(Math.max(...table(simd).map((v, i) => Math.abs(v - initial[i]!)))).toBeGreaterThan(1e-3);
+      table(js).forEach((v, i) => expect(v).toBeCloseTo(table(simd)[i]!, 5));
+      table(tfjs).forEach((v, i) => expect(v).toBeCloseTo(table(simd)[i]!, 4));
+      expect(tfjs.history[1]!.loss).toBeCloseTo(simd.history[1]!.loss, 4);
+      expect(tfjs.test!.accuracy).toBeCloseTo(simd.test!.accuracy, 2);
+    },
+  );
+
+  it('are saved, exported to ONNX and used at inference with the symbol', async () => {
+    const result = await trainMlp(splits, config);
     const embedding = result.weights.embedding!;
     expect(embedding.dim).toBe(3);
     expect(result.weights.inputSize).toBe(data.columns.length + 3);

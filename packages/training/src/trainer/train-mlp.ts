@@ -203,17 +203,6 @@ async function createEngine(
   options: TrainMlpOptions,
 ): Promise<MlpEngine> {
   const choice = options.engine ?? 'auto';
-  if (config.symbolEmbedding !== undefined) {
-    // Only the TF.js engine learns an embedding (its autodiff does the table's gradient).
-    if (choice === 'cpu-fused') {
-      throw new ValidationError(
-        'The cpu-fused engine does not train symbol embeddings (model.symbol_embedding_dim): use the tfjs engine, or remove symbol_embedding_dim',
-        { details: { field: 'engine' } },
-      );
-    }
-    const selected = await selectTfBackend(options.backend === undefined ? {} : { backend: options.backend });
-    return new TfjsMlpEngine(selected.tf, selected.name, train, config, initial, dropout);
-  }
   if (choice === 'cpu-fused' || (choice === 'auto' && !wantsTfjs(options))) {
     const engine = new FusedMlpEngine(train, config, dropout, options.kernels);
     engine.setWeights(initial);
