@@ -58,7 +58,10 @@ export interface TrainRequest {
   symbols?: string[];
   /** Default: every timeframe the strategy declares; several make a multi-timeframe model. */
   timeframes?: string[];
-  /** Load series that are not stored yet through the data service before training (default false). */
+  /**
+   * Load series that are not stored yet through the data service before training (default false):
+   * from `startDate`, else the last year.
+   */
   loadMissing?: boolean;
   startDate?: string;
   endDate?: string;
@@ -101,6 +104,8 @@ export interface PredictRequest {
  */
 const HISTORY_PER_WARMUP_BAR = 20;
 const MIN_HISTORY_BARS = 1000;
+/** What `loadMissing` loads for a training given no start date: the last year. */
+const DEFAULT_LOAD_MS = 365 * 24 * 3_600_000;
 /** Calendar time per bar time when loading for a prediction: a stock trades 6.5 of 24 hours, 5 of 7 days. */
 const CALENDAR_PER_BAR_TIME = 5.5;
 /** How long closing waits for cancelled trainings to report their end before closing the adapter. */
@@ -197,7 +202,8 @@ export class TrainingService implements AsyncDisposable {
         const loaded =
           request.loadMissing === true
             ? await loadMissingData(this.data, symbols, timeframes, {
-                start: request.startDate,
+                // Not from the broker's first bar (decades of hourly bars): a year unless told.
+                start: request.startDate ?? new Date(Date.now() - DEFAULT_LOAD_MS).toISOString(),
                 end: request.endDate,
                 signal,
               })
