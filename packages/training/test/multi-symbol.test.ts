@@ -130,6 +130,37 @@ describe('balanced batches', () => {
     }
   });
 
+  it('shape the training epochs of several symbols', async () => {
+    const groups = Int32Array.from({ length: 100 }, (_, i) => (i < 90 ? 0 : 1));
+    const train = {
+      x: Float32Array.from({ length: 200 }, (_, i) => Math.sin(i)),
+      y: Int32Array.from({ length: 100 }, (_, i) => i % 3),
+      rows: 100,
+      features: 2,
+    };
+    const batchesOf = async (split: typeof train & { groups?: Int32Array }) => {
+      const totals: number[] = [];
+      await trainMlp(
+        { train: split },
+        {
+          hiddenLayers: [2],
+          activation: 'relu',
+          dropout: 0,
+          learningRate: 0.01,
+          batchSize: 16,
+          epochs: 1,
+          optimizer: 'adam',
+          seed: 1,
+        },
+        { engine: 'cpu-fused', onProgress: (p) => totals.push(p.totalBatches) },
+      );
+      return totals[0];
+    };
+    // 6 balanced batches of 8 + 8 rows, against ceil(100 / 16) = 7 plain ones.
+    expect(await batchesOf({ ...train, groups })).toBe(6);
+    expect(await batchesOf(train)).toBe(7);
+  });
+
   it('is not used for one symbol', () => {
     expect(BalancedBatches.create(new Int32Array(50), 16)).toBeNull();
   });
