@@ -22,14 +22,22 @@ export {
   featureColumnNames,
   fuzzyColumnName,
   laggedColumnName,
+  timeframeColumnNames,
   type FeatureSpec,
+  type TimeframeFeatureSpec,
   applyScaler,
   fitScaler,
   type FittedScaler,
   applyFeatureSpec,
   buildFeatures,
   type BuiltFeatures,
+  type FeatureInput,
+  lastClosedIndex,
+  type TimeframeSeries,
+  timeframeParts,
+  prepareMultiSymbolData,
   prepareTrainingData,
+  type SymbolInput,
   sliceRows,
   type TrainingData as PreparedTrainingData,
   type TrainingSlice,
@@ -51,7 +59,7 @@ export {
   type EarlyStoppingConfig,
 } from './model/mlp-config';
 export type { DatasetSplit, TrainingData } from './model/dataset';
-export type { DenseLayerWeights, MlpWeights } from './model/mlp-weights';
+export type { DenseLayerWeights, MlpWeights, SymbolEmbeddingWeights } from './model/mlp-weights';
 export type { ClassificationMetrics } from './trainer/classification-metrics';
 export type { EngineName } from './trainer/mlp-engine';
 export type { KernelPreference } from './trainer/fused/fused-mlp-engine';
@@ -77,6 +85,7 @@ export type {
 export {
   exportMlpToOnnx,
   ONNX_INPUT,
+  ONNX_SYMBOL_INPUT,
   ONNX_OUTPUT,
   ONNX_OPSET,
   type OnnxExportOptions,
@@ -92,6 +101,7 @@ export {
   type StoredModelInfo,
   type LoadedModel,
   type ModelMetadata,
+  type TrainedOn,
 } from './storage/model-store';
 export type { ModelKey } from './storage/model-names';
 export {

@@ -36,6 +36,9 @@ export function createTrainingApiService(
             : `${(input.strategy_name ?? 'strategy').replace(/\.ya?ml$/, '')}.yaml`,
         symbol: input.symbol,
         timeframe: input.timeframe,
+        symbols: input.symbols,
+        timeframes: input.timeframes,
+        loadMissing: input.load_missing,
         startDate: input.start_date,
         endDate: input.end_date,
         epochs: input.epochs,
@@ -63,6 +66,7 @@ export function createTrainingApiService(
           timeframe: input.timeframe,
           bars: input.bars,
           runtime: input.runtime,
+          loadMissing: input.load_missing,
         }),
       };
     },

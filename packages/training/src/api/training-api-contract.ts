@@ -35,6 +35,10 @@ export const predictionResultSchema = z.object({
   model: z.string(),
   symbol: z.string(),
   timeframe: z.string(),
+  /** Every timeframe the model read, base first (a multi-timeframe model reads several). */
+  timeframes: z.array(z.string()).optional(),
+  /** Series loaded first (`load_missing`), as `SYMBOL timeframe`. */
+  loaded: z.array(z.string()).optional(),
   simulated: z.boolean(),
   runtime: z.string(),
   predictions: z.array(predictionSchema),
@@ -62,6 +66,11 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
       strategy_file: z.string().min(1).max(4096).optional(),
       symbol: z.string().min(1).optional(),
       timeframe: z.string().min(1).optional(),
+      /** Several symbols / timeframes (default: what the strategy declares). */
+      symbols: z.array(z.string().min(1)).max(64).optional(),
+      timeframes: z.array(z.string().min(1)).max(8).optional(),
+      /** Load series that are not stored yet before training. */
+      load_missing: z.boolean().optional(),
       start_date: optionalDate,
       end_date: optionalDate,
       epochs: z.number().int().positive().optional(),
@@ -106,6 +115,8 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
       /** Predict on the last `bars` bars (default 10). */
       bars: z.number().int().positive().max(100_000).default(10),
       runtime: z.enum(['onnx', 'tfjs']).default('onnx'),
+      /** Load the series the model needs that are not stored yet before predicting. */
+      load_missing: z.boolean().optional(),
     }),
     output: z.object({ success: z.literal(true), data: predictionResultSchema }),
   }),

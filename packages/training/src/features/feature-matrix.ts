@@ -13,24 +13,3 @@ export interface FeatureMatrix {
   /** The scaler applied, or null. */
   readonly scaler: FittedScaler | null;
 }
-
-/**
- * Packs the bars whose every column is finite into a row-major Float64 matrix (scaling happens in
- * double precision before the one conversion to Float32).
- * @internal
- */
-export function completeRows(
-  columns: readonly Float64Array[],
-  bars: number,
-): { values: Float64Array; barIndex: Int32Array } {
-  const keep: number[] = [];
-  for (let i = 0; i < bars; i++) {
-    if (columns.every((column) => Number.isFinite(column[i]!))) keep.push(i);
-  }
-  const width = columns.length;
-  const values = new Float64Array(keep.length * width);
-  keep.forEach((bar, row) => {
-    for (let c = 0; c < width; c++) values[row * width + c] = columns[c]![bar]!;
-  });
-  return { values, barIndex: Int32Array.from(keep) };
-}

@@ -24,6 +24,21 @@ export interface FeatureSpec {
    * least `warmupBars + 1` bars to produce one row.
    */
   readonly warmupBars: number;
+  /**
+   * Multi-timeframe models: each timeframe's part, base timeframe first. Its columns are the part's
+   * fuzzy columns (and lags) prefixed `{timeframe}_`, parts in this order. Absent: one timeframe,
+   * unprefixed columns from `fuzzySets` (every single-timeframe model).
+   */
+  readonly timeframes?: readonly TimeframeFeatureSpec[];
+}
+
+/** One timeframe's part of a multi-timeframe {@link FeatureSpec}. */
+export interface TimeframeFeatureSpec {
+  readonly timeframe: string;
+  /** Bar length in ms: when a bar of this timeframe closes, and so when the base rows may see it. */
+  readonly barMs: number;
+  /** The fuzzy inputs the model reads at this timeframe (v3 `nn_inputs`), in strategy order. */
+  readonly fuzzySets: readonly FuzzyInputConfig[];
 }
 
 /**
@@ -57,14 +72,37 @@ export function featureColumnNames(
   return names;
 }
 
-/** The parts of a {@link FeatureSpec} that come from the strategy alone (before any data is seen). */
-export function unfittedSpec(strategy: StrategyConfig): Omit<FeatureSpec, 'scaler' | 'warmupBars'> {
+/**
+ * Column names of a multi-timeframe spec: each part's {@link featureColumnNames} prefixed
+ * `{timeframe}_` (`4h_rsi_oversold`, `4h_rsi_oversold_lag1`), parts in order.
+ */
+export function timeframeColumnNames(
+  parts: readonly TimeframeFeatureSpec[],
+  lookbackPeriods: number,
+): string[] {
+  return parts.flatMap((part) =>
+    featureColumnNames(part.fuzzySets, lookbackPeriods).map((name) => `${part.timeframe}_${name}`),
+  );
+}
+
+/**
+ * The parts of a {@link FeatureSpec} that come from the strategy alone (before any data is seen);
+ * `timeframes` (base first) for a multi-timeframe model, none for a single-timeframe one.
+ */
+export function unfittedSpec(
+  strategy: StrategyConfig,
+  timeframes?: readonly TimeframeFeatureSpec[],
+): Omit<FeatureSpec, 'scaler' | 'warmupBars'> {
   const lookbackPeriods = strategy.model.features.lookback_periods;
+  const multi = timeframes !== undefined && timeframes.length > 1;
   return {
     format: FEATURE_SPEC_FORMAT,
     indicators: strategy.indicators,
-    fuzzySets: strategy.fuzzy_sets,
+    fuzzySets: multi ? strategy.fuzzy_sets : (timeframes?.[0]?.fuzzySets ?? strategy.fuzzy_sets),
     lookbackPeriods,
-    columns: featureColumnNames(strategy.fuzzy_sets, lookbackPeriods),
+    columns: multi
+      ? timeframeColumnNames(timeframes, lookbackPeriods)
+      : featureColumnNames(timeframes?.[0]?.fuzzySets ?? strategy.fuzzy_sets, lookbackPeriods),
+    ...(multi ? { timeframes } : {}),
   };
 }

@@ -5,8 +5,19 @@ export {
   featureColumnNames,
   fuzzyColumnName,
   laggedColumnName,
+  timeframeColumnNames,
   type FeatureSpec,
+  type TimeframeFeatureSpec,
 } from './feature-spec';
 export { applyScaler, fitScaler, type FittedScaler } from './scaler';
-export { applyFeatureSpec, buildFeatures, type BuiltFeatures } from './build-features';
-export { prepareTrainingData, sliceRows, type TrainingData, type TrainingSlice } from './training-data';
+export { applyFeatureSpec, buildFeatures, type BuiltFeatures, type FeatureInput } from './build-features';
+export { lastClosedIndex, type TimeframeSeries } from './timeframe-alignment';
+export { timeframeParts } from './timeframe-parts';
+export {
+  prepareMultiSymbolData,
+  prepareTrainingData,
+  sliceRows,
+  type SymbolInput,
+  type TrainingData,
+  type TrainingSlice,
+} from './training-data';

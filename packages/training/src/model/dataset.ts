@@ -9,6 +9,11 @@ export interface DatasetSplit {
   y: Int32Array;
   rows: number;
   features: number;
+  /**
+   * Symbol index of each row, for multi-symbol data: training batches are balanced across symbols
+   * and test metrics are also reported per symbol.
+   */
+  groups?: Int32Array;
 }
 
 /** The chronological splits a model is trained on; `validation` and `test` are optional. */
@@ -51,6 +56,9 @@ export function validateSplit(split: DatasetSplit, name: string, expectedFeature
     fail(`${name}.x`, `has ${x.length} values, expected rows * features = ${rows * features}`);
   }
   if (y.length !== rows) fail(`${name}.y`, `has ${y.length} labels, expected ${rows}`);
+  if (split.groups !== undefined && split.groups.length !== rows) {
+    fail(`${name}.groups`, `has ${split.groups.length} entries, expected ${rows}`);
+  }
   for (let i = 0; i < rows; i++) {
     const label = y[i]!;
     if (label < 0 || label >= OUTPUT_UNITS) {

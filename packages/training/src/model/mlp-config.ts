@@ -50,6 +50,11 @@ export interface MlpConfig {
   lrSchedule?: LearningRateSchedule;
   /** Seed of weight initialisation, shuffling and dropout: the same seed gives the same model. */
   seed: number;
+  /**
+   * A learned embedding of each row's symbol, `dim` values appended to the features (multi-symbol
+   * "universal" models); the rows must carry their symbol (`DatasetSplit.groups`).
+   */
+  symbolEmbedding?: { dim: number; symbols: number };
 }
 
 /** Number of output classes: BUY, HOLD, SELL. */
@@ -86,6 +91,10 @@ export function validateMlpConfig(config: MlpConfig): MlpConfig {
     fail('optimizer', `must be one of ${OPTIMIZERS.join(', ')} (got ${String(config.optimizer)})`);
   }
   checkNumber('seed', config.seed, 0, 0xffffffff, true);
+  if (config.symbolEmbedding !== undefined) {
+    checkNumber('symbolEmbedding.dim', config.symbolEmbedding.dim, 1, 1024, true);
+    checkNumber('symbolEmbedding.symbols', config.symbolEmbedding.symbols, 1, 65536, true);
+  }
   const es = config.earlyStopping;
   if (es !== undefined) {
     checkNumber('earlyStopping.patience', es.patience, 0, 100_000, true);

@@ -24,6 +24,26 @@ export interface MlpWeights {
   dropout: number;
   /** Hidden layers in order, then the output layer (3 units, softmax). */
   layers: DenseLayerWeights[];
+  /**
+   * Symbol embedding of a "universal" multi-symbol model: the last `dim` of the `inputSize` inputs
+   * are row `symbol` of `table` (`symbols x dim`, row-major), looked up from each row's symbol
+   * index; the features proper are the first `inputSize - dim`.
+   */
+  embedding?: SymbolEmbeddingWeights;
+}
+
+/** A learned symbol embedding table. */
+export interface SymbolEmbeddingWeights {
+  dim: number;
+  /** `symbols x dim`, row-major. */
+  table: Float32Array;
+  /** Symbol names in table row order, once known (the model store records them). */
+  symbols?: string[];
+}
+
+/** Feature count of a model's inputs, without its symbol embedding. */
+export function featureCount(weights: MlpWeights): number {
+  return weights.inputSize - (weights.embedding?.dim ?? 0);
 }
 
 /** Layer sizes `[input, ...hidden, 3]`. */
@@ -36,10 +56,12 @@ export function layerSizes(inputSize: number, hiddenLayers: readonly number[]): 
  * every engine starts from the very same weights.
  */
 export function initMlpWeights(
-  inputSize: number,
-  config: Pick<MlpConfig, 'hiddenLayers' | 'activation' | 'dropout' | 'seed'>,
+  features: number,
+  config: Pick<MlpConfig, 'hiddenLayers' | 'activation' | 'dropout' | 'seed' | 'symbolEmbedding'>,
 ): MlpWeights {
   const random = new SeededRandom(deriveSeed(config.seed, RANDOM_STREAMS.init));
+  const embedding = config.symbolEmbedding;
+  const inputSize = features + (embedding?.dim ?? 0);
   const sizes = layerSizes(inputSize, config.hiddenLayers);
   const layers: DenseLayerWeights[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -50,7 +72,14 @@ export function initMlpWeights(
     for (let i = 0; i < kernel.length; i++) kernel[i] = (random.nextFloat() * 2 - 1) * limit;
     layers.push({ inputSize: fanIn, units: fanOut, kernel, bias: new Float32Array(fanOut) });
   }
-  return { inputSize, activation: config.activation, dropout: config.dropout, layers };
+  const weights: MlpWeights = { inputSize, activation: config.activation, dropout: config.dropout, layers };
+  if (embedding !== undefined) {
+    // Keras' Embedding default: uniform in [-0.05, 0.05], drawn after the kernels.
+    const table = new Float32Array(embedding.symbols * embedding.dim);
+    for (let i = 0; i < table.length; i++) table[i] = (random.nextFloat() * 2 - 1) * 0.05;
+    weights.embedding = { dim: embedding.dim, table };
+  }
+  return weights;
 }
 
 /** A deep copy (snapshots for early stopping must not alias live buffers). */
@@ -58,6 +87,9 @@ export function cloneMlpWeights(weights: MlpWeights): MlpWeights {
   return {
     ...weights,
     layers: weights.layers.map((l) => ({ ...l, kernel: l.kernel.slice(), bias: l.bias.slice() })),
+    ...(weights.embedding === undefined
+      ? {}
+      : { embedding: { ...weights.embedding, table: weights.embedding.table.slice() } }),
   };
 }
 
@@ -84,6 +116,19 @@ export function validateMlpWeights(weights: MlpWeights): void {
     }
     expected = layer.units;
   });
+  const embedding = weights.embedding;
+  if (
+    embedding !== undefined &&
+    (!(embedding.dim >= 1 && embedding.dim < weights.inputSize) ||
+      embedding.table.length === 0 ||
+      embedding.table.length % embedding.dim !== 0 ||
+      (embedding.symbols !== undefined &&
+        embedding.symbols.length * embedding.dim !== embedding.table.length))
+  ) {
+    throw new ValidationError('Model weights: the symbol embedding table does not match its width', {
+      details: { field: 'embedding' },
+    });
+  }
   if (weights.layers.length < 1 || expected !== OUTPUT_UNITS) {
     throw new ValidationError(`Model weights: the last layer must have ${OUTPUT_UNITS} units`, {
       details: { field: 'layers' },

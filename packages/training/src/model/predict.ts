@@ -5,7 +5,7 @@ import { selectTfBackend, type TfBackendName } from '../backend/tf-backend';
 import { OnnxMlpSession } from '../onnx/onnx-session';
 import { CLASS_LABELS, type ClassLabel } from './class-labels';
 import { OUTPUT_UNITS } from './mlp-config';
-import type { MlpWeights } from './mlp-weights';
+import { featureCount, type MlpWeights } from './mlp-weights';
 import { buildTfjsModel } from './tfjs-mlp';
 
 /** A model to predict with: a loaded model (`ModelStore.load`) or anything carrying weights. */
@@ -20,6 +20,8 @@ export interface PredictInput {
   x: Float32Array;
   rows: number;
   features?: number;
+  /** Each row's symbol index (row of the embedding table): required by a model with a symbol embedding. */
+  symbols?: Int32Array;
 }
 
 /** Options of {@link predict}. */
@@ -66,8 +68,19 @@ export async function predict(
   input: PredictInput | Float32Array,
   options: PredictOptions = {},
 ): Promise<PredictionResult> {
-  const inputSize = model.weights.inputSize;
+  const inputSize = featureCount(model.weights);
   const { x, rows } = input instanceof Float32Array ? { x: input, rows: input.length / inputSize } : input;
+  const symbols = input instanceof Float32Array ? undefined : input.symbols;
+  const embedding = model.weights.embedding;
+  if (embedding !== undefined) {
+    const count = embedding.table.length / embedding.dim;
+    if (symbols === undefined || symbols.length !== rows || symbols.some((s) => s < 0 || s >= count)) {
+      throw new ValidationError(
+        `This model has a symbol embedding: give each row's symbol index (0 to ${count - 1}${embedding.symbols === undefined ? '' : `: ${embedding.symbols.join(', ')}`})`,
+        { details: { field: 'symbols' } },
+      );
+    }
+  }
   const features = input instanceof Float32Array ? inputSize : (input.features ?? inputSize);
   if (features !== inputSize || !Number.isInteger(rows) || x.length !== rows * inputSize) {
     throw new ValidationError(
@@ -80,8 +93,8 @@ export async function predict(
     rows === 0
       ? new Float32Array(0)
       : runtime === 'onnx'
-        ? await runOnnx(model, x, rows)
-        : await runTfjs(model, x, rows, options);
+        ? await runOnnx(model, x, rows, symbols)
+        : await runTfjs(model, withEmbedding(model.weights, x, rows, symbols), rows, options);
   return toResult(probabilities, rows, runtime);
 }
 
@@ -92,7 +105,31 @@ export async function releasePredictor(model: PredictableModel): Promise<void> {
   if (session !== undefined) await (await session).close();
 }
 
-async function runOnnx(model: PredictableModel, x: Float32Array, rows: number): Promise<Float32Array> {
+/** `x` with each row's embedding appended (the dense network's full input), for TF.js. */
+function withEmbedding(
+  weights: MlpWeights,
+  x: Float32Array,
+  rows: number,
+  symbols?: Int32Array,
+): Float32Array {
+  const embedding = weights.embedding;
+  if (embedding === undefined || symbols === undefined) return x;
+  const { dim, table } = embedding;
+  const features = weights.inputSize - dim;
+  const out = new Float32Array(rows * weights.inputSize);
+  for (let r = 0; r < rows; r++) {
+    out.set(x.subarray(r * features, (r + 1) * features), r * weights.inputSize);
+    out.set(table.subarray(symbols[r]! * dim, (symbols[r]! + 1) * dim), r * weights.inputSize + features);
+  }
+  return out;
+}
+
+async function runOnnx(
+  model: PredictableModel,
+  x: Float32Array,
+  rows: number,
+  symbols?: Int32Array,
+): Promise<Float32Array> {
   let session = onnxSessions.get(model);
   if (session === undefined) {
     session =
@@ -102,7 +139,7 @@ async function runOnnx(model: PredictableModel, x: Float32Array, rows: number): 
     onnxSessions.set(model, session);
     session.catch(() => onnxSessions.delete(model));
   }
-  return (await session).run(x, rows, model.weights.inputSize);
+  return (await session).run(x, rows, featureCount(model.weights), model.weights.embedding && symbols);
 }
 
 async function openFromWeights(weights: MlpWeights): Promise<OnnxMlpSession> {

@@ -3,6 +3,11 @@ import { ProtoWriter } from './protobuf-writer';
 
 /** Name of the graph's input: `[batch, features]` float32. */
 export const ONNX_INPUT = 'features';
+/**
+ * Name of the second input of a model with a symbol embedding: `[batch]` int64, each row's symbol
+ * index (its row in the embedding table, in the order of the model's `symbols`).
+ */
+export const ONNX_SYMBOL_INPUT = 'symbol';
 /** Name of the graph's output: `[batch, 3]` softmax probabilities (BUY, HOLD, SELL). */
 export const ONNX_OUTPUT = 'probabilities';
 /** Opset written (opset 13: Gemm, Relu, Tanh, Sigmoid, Elu, Softmax all stable there). */
@@ -26,6 +31,7 @@ const ATTRIBUTE = { name: 1, f: 2, i: 3, type: 20 };
 const ATTRIBUTE_TYPE = { float: 1, int: 2 };
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 };
 const FLOAT = 1;
+const INT64 = 7;
 
 const ACTIVATION_OPS: Record<MlpWeights['activation'], string | null> = {
   relu: 'Relu',
@@ -55,6 +61,33 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
   const initializers: Array<(w: ProtoWriter) => void> = [];
   let current = ONNX_INPUT;
   const last = weights.layers.length - 1;
+  const embedding = weights.embedding;
+  if (embedding !== undefined) {
+    // features ++ table[symbol]: Gather picks each row's embedding, Concat appends it.
+    const table = 'symbol_embedding/table';
+    initializers.push(
+      tensor(table, [embedding.table.length / embedding.dim, embedding.dim], embedding.table),
+    );
+    nodes.push(
+      node(
+        'Gather',
+        'symbol_embedding/gather',
+        [table, ONNX_SYMBOL_INPUT],
+        ['symbol_embedding/output'],
+        [intAttribute('axis', 0)],
+      ),
+    );
+    nodes.push(
+      node(
+        'Concat',
+        'symbol_embedding/concat',
+        [ONNX_INPUT, 'symbol_embedding/output'],
+        ['inputs'],
+        [intAttribute('axis', 1)],
+      ),
+    );
+    current = 'inputs';
+  }
   weights.layers.forEach((layer, i) => {
     const kernel = `dense_${i}/kernel`;
     const bias = `dense_${i}/bias`;
@@ -81,7 +114,8 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
       nodes.forEach((build) => g.message(GRAPH.node, build));
       g.string(GRAPH.name, 'ktrdr_mlp');
       initializers.forEach((build) => g.message(GRAPH.initializer, build));
-      g.message(GRAPH.input, valueInfo(ONNX_INPUT, weights.inputSize));
+      g.message(GRAPH.input, valueInfo(ONNX_INPUT, weights.inputSize - (embedding?.dim ?? 0)));
+      if (embedding !== undefined) g.message(GRAPH.input, valueInfo(ONNX_SYMBOL_INPUT, null, INT64));
       g.message(GRAPH.output, valueInfo(ONNX_OUTPUT, weights.layers[last]!.units));
     })
     .message(MODEL.opsetImport, (o) => o.string(1, '').varint(2, ONNX_OPSET));
@@ -128,14 +162,17 @@ function tensor(name: string, dims: number[], values: Float32Array): (w: ProtoWr
   };
 }
 
-/** `ValueInfoProto` of a float tensor `[batch, width]` with a symbolic batch dimension. */
-function valueInfo(name: string, width: number): (w: ProtoWriter) => void {
+/**
+ * `ValueInfoProto` of a tensor `[batch, width]` (or `[batch]` when `width` is null) with a symbolic
+ * batch dimension.
+ */
+function valueInfo(name: string, width: number | null, elementType = FLOAT): (w: ProtoWriter) => void {
   return (w) =>
     w.string(1, name).message(2, (type) =>
       type.message(1, (tensorType) =>
-        tensorType.varint(1, FLOAT).message(2, (shape) => {
+        tensorType.varint(1, elementType).message(2, (shape) => {
           shape.message(1, (dim) => dim.string(2, 'batch'));
-          shape.message(1, (dim) => dim.varint(1, width));
+          if (width !== null) shape.message(1, (dim) => dim.varint(1, width));
         }),
       ),
     );

@@ -1,7 +1,7 @@
 import { ServiceConfigurationError } from '@ktrdr/core';
 import type * as OrtNamespace from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
-import { ONNX_INPUT, ONNX_OUTPUT } from './onnx-export';
+import { ONNX_INPUT, ONNX_OUTPUT, ONNX_SYMBOL_INPUT } from './onnx-export';
 
 type Ort = typeof OrtNamespace;
 
@@ -50,10 +50,17 @@ export class OnnxMlpSession {
     return new OnnxMlpSession(ort, session);
   }
 
-  /** Class probabilities of `rows` rows of `features` values each, row-major. */
-  async run(x: Float32Array, rows: number, features: number): Promise<Float32Array> {
+  /**
+   * Class probabilities of `rows` rows of `features` values each, row-major; `symbols` (each row's
+   * symbol index) for a model with a symbol embedding.
+   */
+  async run(x: Float32Array, rows: number, features: number, symbols?: Int32Array): Promise<Float32Array> {
     const input = new this.ort.Tensor('float32', x, [rows, features]);
-    const output = await this.session.run({ [ONNX_INPUT]: input });
+    const feeds: Record<string, OrtNamespace.Tensor> = { [ONNX_INPUT]: input };
+    if (symbols !== undefined) {
+      feeds[ONNX_SYMBOL_INPUT] = new this.ort.Tensor('int64', BigInt64Array.from(symbols, BigInt), [rows]);
+    }
+    const output = await this.session.run(feeds);
     const probabilities = output[ONNX_OUTPUT];
     if (probabilities === undefined) throw new Error(`ONNX model has no "${ONNX_OUTPUT}" output`);
     const data = probabilities.data as Float32Array;

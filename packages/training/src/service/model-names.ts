@@ -12,7 +12,7 @@ export interface ModelRef {
  * `{strategy}/{symbol}_{tf}` (also `..._latest`) for the latest.
  */
 export function parseModelName(name: string): ModelRef {
-  const match = /^([^/]+)\/([^_/]+)_([A-Za-z0-9]+)(?:_v(\d+)|_latest)?$/.exec(name.trim());
+  const match = /^([^/]+)\/([^_/]+)_([A-Za-z0-9-]+)(?:_v(\d+)|_latest)?$/.exec(name.trim());
   if (match === null) {
     throw new ValidationError(
       `Invalid model name '${name}': use {strategy}/{symbol}_{timeframe} or {strategy}/{symbol}_{timeframe}_v{N}, as 'models list' shows`,

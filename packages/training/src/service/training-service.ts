@@ -9,11 +9,13 @@ import {
   loadConfig,
   sleep,
 } from '@ktrdr/core';
-import { type DataService, formatIsoUtc, parseSymbol, parseTimeframe } from '@ktrdr/data';
+import { type DataService, TIMEFRAME_SPECS, formatIsoUtc, parseSymbol, parseTimeframe } from '@ktrdr/data';
 import { TrainingAdapter } from '../adapter/training-adapter';
 import type { ModelSummary } from '../api/training-api-contract';
 import { applyFeatureSpec } from '../features/build-features';
+import type { FeatureInput } from '../features/build-features';
 import type { FeatureSpec } from '../features/feature-spec';
+import type { TimeframeSeries } from '../features/timeframe-alignment';
 import { createTrainingHostService } from '../host-service/create-training-host-service';
 import type { TrainingSessionInfo } from '../host-service/training-host-contract';
 import { TrainingManager } from '../manager/training-manager';
@@ -23,6 +25,9 @@ import { mlpConfigFromStrategy } from '../session/strategy-to-mlp';
 import { TrainingSessions } from '../session/training-sessions';
 import { type LoadedModel, type StoredModelInfo, ModelStore } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
+import { trainingScope } from '../session/session-data';
+import { modelKeyParts } from '../storage/model-names';
+import { loadMissingData } from './ensure-data';
 import { TrainingWorkerPool } from '../worker/training-worker-pool';
 import { type ModelRef, formatModelName, parseModelName } from './model-names';
 
@@ -49,10 +54,19 @@ export interface TrainRequest {
    * from. Default: `strategyPath` as given, else `strategy.yaml`.
    */
   strategyFile?: string;
-  /** Default: the strategy's first `data.symbols`. */
+  /** One symbol (shorthand for `symbols: [symbol]`). */
   symbol?: string;
-  /** Default: the strategy's first `data.timeframes`. */
+  /** One timeframe (shorthand for `timeframes: [timeframe]`). */
   timeframe?: string;
+  /** Default: every symbol the strategy declares (`training_data`, else `data`). */
+  symbols?: string[];
+  /** Default: every timeframe the strategy declares; several make a multi-timeframe model. */
+  timeframes?: string[];
+  /**
+   * Load series that are not stored yet through the data service before training (default false):
+   * from `startDate`, else the last year.
+   */
+  loadMissing?: boolean;
   startDate?: string;
   endDate?: string;
   epochs?: number;
@@ -65,6 +79,8 @@ export interface TrainOutcome {
   session: TrainingSessionInfo;
   /** Name of the saved model (`{strategy}/{symbol}_{tf}_v{N}`). */
   model: string | null;
+  /** Series loaded before training (`loadMissing`), as `SYMBOL timeframe`. */
+  loaded: string[];
 }
 
 /** Options of {@link TrainingService.predict}. */
@@ -72,16 +88,30 @@ export interface PredictRequest {
   /** A model name as `listModels` shows it (version optional: latest). */
   model: string;
   symbol: string;
-  /** Default: the model's timeframe. */
+  /**
+   * Default: the model's timeframe. A multi-timeframe model reads every timeframe it was trained on;
+   * naming another one is refused.
+   */
   timeframe?: string;
   /** Predict on the last `bars` bars (default 10). */
   bars?: number;
   runtime?: 'onnx' | 'tfjs';
+  /** Load the series the model needs that are not stored yet, through the data service (default false). */
+  loadMissing?: boolean;
 }
 
-/** History read before the predicted bars, per warm-up bar of the feature spec, and at least. */
+/**
+ * History read before the predicted bars, per warm-up bar of the feature spec, and at least. The
+ * warm-up alone is not enough: recursive indicators (EMA, MACD, Wilder's RSI and ATR) carry their
+ * seed for many bars, so features computed on a short tail differ from the ones training computed
+ * on the full series. Read enough history for them to converge to the same values.
+ */
 const HISTORY_PER_WARMUP_BAR = 20;
 const MIN_HISTORY_BARS = 1000;
+/** What `loadMissing` loads for a training given no start date: the last year. */
+const DEFAULT_LOAD_MS = 365 * 24 * 3_600_000;
+/** Calendar time per bar time when loading for a prediction: a stock trades 6.5 of 24 hours, 5 of 7 days. */
+const CALENDAR_PER_BAR_TIME = 5.5;
 /** How long closing waits for cancelled trainings to report their end before closing the adapter. */
 const CLOSE_GRACE_MS = 15_000;
 
@@ -145,40 +175,57 @@ export class TrainingService implements AsyncDisposable {
   async startTraining(request: TrainRequest): Promise<OperationHandle<TrainOutcome>> {
     const { yaml, fileName } = await this.strategyText(request);
     const strategy = parseStrategy(yaml, fileName);
-    const requestedSymbol = request.symbol ?? strategy.data?.symbols[0];
-    const requestedTimeframe = request.timeframe ?? strategy.data?.timeframes[0];
-    if (requestedSymbol === undefined || requestedTimeframe === undefined) {
+    const declared = strategy.training_data ?? strategy.data;
+    const requestedSymbols = listOf(request.symbols, request.symbol) ?? declared?.symbols ?? [];
+    const requestedTimeframes = listOf(request.timeframes, request.timeframe) ?? declared?.timeframes ?? [];
+    if (requestedSymbols.length === 0 || requestedTimeframes.length === 0) {
       throw new ValidationError(
-        `Give a symbol and a timeframe: ${fileName} has no data section naming them`,
-        {
-          details: { field: requestedSymbol === undefined ? 'symbol' : 'timeframe' },
-        },
+        `Give a symbol and a timeframe: ${fileName} has no training_data or data section naming them`,
+        { details: { field: requestedSymbols.length === 0 ? 'symbol' : 'timeframe' } },
       );
     }
-    // As the data layer spells them, so the model is saved under the name its bars are stored under.
-    const symbol = parseSymbol(requestedSymbol);
-    const timeframe = parseTimeframe(requestedTimeframe);
+    // As the data layer spells them, so the model is saved under the names its bars are stored under.
+    const { symbols, timeframes } = trainingScope(
+      { symbols: requestedSymbols.map(parseSymbol), timeframes: requestedTimeframes.map(parseTimeframe) },
+      strategy,
+    );
+    const { symbol, timeframe } = modelKeyParts(symbols, timeframes);
     // Whatever the trainer would refuse is refused now, while no operation exists yet.
     validateMlpConfig(
-      mlpConfigFromStrategy(strategy, { epochs: request.epochs, seed: request.seed }, { yaml, fileName }),
+      mlpConfigFromStrategy(
+        strategy,
+        { epochs: request.epochs, seed: request.seed },
+        { yaml, fileName },
+        symbols.length,
+      ),
     );
+    const warnings = [...(strategy.warnings ?? [])];
     const handle = this.operations.start(
       'training',
       async ({ signal, reportProgress }) => {
+        const loaded =
+          request.loadMissing === true
+            ? await loadMissingData(this.data, symbols, timeframes, {
+                // Not from the broker's first bar (decades of hourly bars): a year unless told.
+                start: request.startDate ?? new Date(Date.now() - DEFAULT_LOAD_MS).toISOString(),
+                end: request.endDate,
+                signal,
+              })
+            : [];
         const session = await this.manager.runTraining(
           {
             model_configuration: { strategy_yaml: yaml, strategy_name: strategy.name },
             training_configuration: { epochs: request.epochs, seed: request.seed },
             data_configuration: {
-              symbols: [symbol],
-              timeframes: [timeframe],
+              symbols,
+              timeframes,
               start_date: request.startDate,
               end_date: request.endDate,
             },
           },
           { signal, onProgress: reportProgress },
         );
-        return { session, model: session.model?.name ?? null };
+        return { session, model: session.model?.name ?? null, loaded };
       },
       {
         signal: request.signal,
@@ -186,6 +233,10 @@ export class TrainingService implements AsyncDisposable {
           strategy: strategy.name,
           symbol,
           timeframe,
+          symbols,
+          timeframes,
+          base_timeframe: timeframes[0],
+          warnings,
           start_date: request.startDate ?? null,
           end_date: request.endDate ?? null,
         },
@@ -194,9 +245,14 @@ export class TrainingService implements AsyncDisposable {
           strategy: strategy.name,
           symbol,
           timeframe,
+          symbols,
+          timeframes,
+          warnings,
+          loaded: outcome.loaded,
           simulated: outcome.session.simulated,
           backend: outcome.session.gpu_usage?.backend ?? null,
           test: outcome.session.metrics['test'] ?? null,
+          test_by_symbol: outcome.session.metrics['test_by_symbol'] ?? null,
           epochs_run: outcome.session.metrics['epochs_run'] ?? null,
         }),
       },
@@ -249,34 +305,66 @@ export class TrainingService implements AsyncDisposable {
   async predict(request: PredictRequest) {
     const ref = parseModelName(request.model);
     const model = await this.loadedModel(ref);
-    const timeframe = request.timeframe ?? ref.key.timeframe;
     const spec = model.features['spec'] as FeatureSpec | undefined;
     if (spec === undefined) {
       throw new ValidationError(`Model ${request.model} has no feature spec in features.json: retrain it`, {
         details: { field: 'model' },
       });
     }
+    const timeframe = predictionTimeframe(spec, request.timeframe ?? ref.key.timeframe, request.model);
+    const others = spec.timeframes?.slice(1) ?? [];
     const wanted = request.bars ?? 10;
-    const stored = await this.data.loadCachedData(request.symbol, timeframe);
-    // The warm-up alone is not enough: recursive indicators (EMA, MACD, Wilder's RSI and ATR) carry
-    // their seed for many bars, so features computed on a short tail differ from the ones training
-    // computed on the full series. Read enough history for them to converge to the same values.
     const history = Math.max(MIN_HISTORY_BARS, spec.warmupBars * HISTORY_PER_WARMUP_BAR);
+    const baseMs = spec.timeframes?.[0]?.barMs ?? TIMEFRAME_SPECS[parseTimeframe(timeframe)].ms;
+    const loaded =
+      request.loadMissing === true
+        ? await loadMissingData(this.data, [request.symbol], [timeframe, ...others.map((p) => p.timeframe)], {
+            // Enough calendar time for the bars read below, even for a market open a few hours a day.
+            start: new Date(
+              Date.now() - (wanted + spec.warmupBars + history) * baseMs * CALENDAR_PER_BAR_TIME,
+            ).toISOString(),
+          })
+        : [];
+    const stored = await this.data.loadCachedData(request.symbol, timeframe);
     const frame = stored.frame.tail(wanted + spec.warmupBars + history);
-    const matrix = applyFeatureSpec(spec, frame.columns());
+    let input: FeatureInput = frame.columns();
+    let simulated = stored.simulated;
+    if (spec.timeframes !== undefined) {
+      // Every other timeframe from as far back as the same number of its own bars reaches.
+      const from = frame.firstTime ?? 0;
+      const series: TimeframeSeries[] = [{ timeframe, barMs: spec.timeframes[0]!.barMs, bars: input }];
+      for (const part of others) {
+        const bars = await this.data.loadCachedData(request.symbol, part.timeframe, {
+          start: from - history * part.barMs,
+        });
+        simulated ||= bars.simulated;
+        series.push({ timeframe: part.timeframe, barMs: part.barMs, bars: bars.frame.columns() });
+      }
+      input = series;
+    }
+    const matrix = applyFeatureSpec(spec, input);
     const first = Math.max(0, matrix.rows - wanted);
     const width = matrix.columns.length;
     const x = matrix.matrix.subarray(first * width, matrix.rows * width);
+    const rows = matrix.rows - first;
+    const symbolIndex = embeddingRow(model, stored.symbol);
     const result = await predict(
       model,
-      { x, rows: matrix.rows - first, features: width },
+      {
+        x,
+        rows,
+        features: width,
+        ...(symbolIndex === undefined ? {} : { symbols: new Int32Array(rows).fill(symbolIndex) }),
+      },
       { runtime: request.runtime ?? 'onnx' },
     );
     return {
       model: formatModelName(model.key, model.version),
       symbol: stored.symbol,
       timeframe,
-      simulated: stored.simulated,
+      timeframes: [timeframe, ...others.map((p) => p.timeframe)],
+      loaded,
+      simulated,
       runtime: result.runtime,
       predictions: result.predictions.map((row, i) => ({
         date: formatIsoUtc(matrix.times[first + i] as number),
@@ -337,6 +425,47 @@ export class TrainingService implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * The base timeframe bars are predicted on: a multi-timeframe model's own base (asking for another
+ * is refused, its features would not match), else what was asked.
+ */
+function predictionTimeframe(spec: FeatureSpec, asked: string, model: string): string {
+  const base = spec.timeframes?.[0]?.timeframe;
+  if (base === undefined) return asked;
+  const all = spec.timeframes!.map((p) => p.timeframe);
+  if (asked !== base && asked !== all.join('-')) {
+    throw new ValidationError(
+      `Model ${model} predicts on ${base} bars (it reads ${all.join(', ')}); do not name another timeframe`,
+      { details: { field: 'timeframe', accepted: [base] } },
+    );
+  }
+  return base;
+}
+
+/**
+ * The embedding row of `symbol` for a model with a symbol embedding (undefined without one).
+ * @throws ValidationError when the model was not trained on `symbol`: it has no embedding for it.
+ */
+function embeddingRow(model: LoadedModel, symbol: string): number | undefined {
+  const embedding = model.weights.embedding;
+  if (embedding === undefined) return undefined;
+  const symbols = embedding.symbols ?? model.metadata.symbols ?? [];
+  const row = symbols.indexOf(symbol);
+  if (row < 0) {
+    throw new ValidationError(
+      `Model ${formatModelName(model.key, model.version)} embeds its symbols (${symbols.join(', ')}) and cannot predict ${symbol}`,
+      { details: { field: 'symbol', accepted: symbols } },
+    );
+  }
+  return row;
+}
+
+/** `list`, else `[one]`, else undefined (neither given). */
+function listOf(list: readonly string[] | undefined, one: string | undefined): string[] | undefined {
+  if (list !== undefined && list.length > 0) return [...list];
+  return one === undefined ? undefined : [one];
 }
 
 /** The in-process trainer: worker threads, bars from the data service's store. */

@@ -27,6 +27,8 @@ export function mlpConfigFromStrategy(
   strategy: StrategyConfig,
   overrides: TrainingOverrides = {},
   source?: StrategySource,
+  /** Symbols trained on: the rows of a symbol embedding's table (default 1). */
+  symbols = 1,
 ): MlpConfig {
   const { architecture, training } = strategy.model;
   if (!(ACTIVATIONS as readonly string[]).includes(architecture.activation)) {
@@ -57,6 +59,8 @@ export function mlpConfigFromStrategy(
     optimizer: training.optimizer,
     seed: overrides.seed ?? 42,
   };
+  const embeddingDim = strategy.model.symbol_embedding_dim ?? 0;
+  if (embeddingDim > 0) config.symbolEmbedding = { dim: embeddingDim, symbols };
   if (training.early_stopping.enabled) {
     config.earlyStopping = {
       patience: training.early_stopping.patience,

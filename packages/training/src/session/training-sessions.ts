@@ -10,16 +10,19 @@ import {
 } from '@ktrdr/core';
 import { TF_BACKENDS, type TfBackendName } from '../backend/tf-backend';
 import type { OhlcvColumns } from '../features/ohlcv';
-import { prepareTrainingData, sliceRows } from '../features/training-data';
+import { prepareMultiSymbolData, sliceRows } from '../features/training-data';
+import type { RowRange } from '../labels/data-split';
+import { modelKeyParts } from '../storage/model-names';
+import { loadAll, timeRange, trainingScope } from './session-data';
 import type { StartTrainingInput, TrainingSessionInfo } from '../host-service/training-host-contract';
-import type { TrainingData as DatasetSplits } from '../model/dataset';
+import type { TrainingData as DatasetSplit } from '../model/dataset';
 import { validateMlpConfig } from '../model/mlp-config';
 import { MODEL_FILES } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
 import type { TrainingProgress } from '../trainer/training-types';
 import type { TrainingTask, TrainingWorkerPool } from '../worker/training-worker-pool';
 import { mlpConfigFromStrategy } from './strategy-to-mlp';
-import { classificationJson, epochMetricsJson } from '../storage/metrics-json';
+import { bySymbolJson, classificationJson, epochMetricsJson } from '../storage/metrics-json';
 
 /** Bars a session trains on, labelled real or simulated. */
 export interface SessionBars {
@@ -50,6 +53,8 @@ export interface TrainingSessionsOptions {
 
 interface Session {
   info: TrainingSessionInfo;
+  /** Every symbol trained on (per-symbol test metrics are keyed by them). */
+  symbols: string[];
   controller: AbortController;
   task?: TrainingTask;
 }
@@ -84,24 +89,19 @@ export class TrainingSessions {
     };
     const strategy = parseStrategy(source.yaml, source.fileName);
     // Refused here, synchronously, rather than by the worker once the session is under way.
-    const config = validateMlpConfig(mlpConfigFromStrategy(strategy, input.training_configuration, source));
+    const { symbols, timeframes } = trainingScope(input.data_configuration, strategy);
+    const config = validateMlpConfig(
+      mlpConfigFromStrategy(strategy, input.training_configuration, source, symbols.length),
+    );
     const backend = backendOf(input.gpu_configuration?.backend);
-    const symbol = input.data_configuration.symbols[0] as string;
-    const timeframe = input.data_configuration.timeframes[0] as string;
-    if (input.data_configuration.symbols.length > 1 || input.data_configuration.timeframes.length > 1) {
-      throw new ValidationError(
-        'A training session trains one symbol and one timeframe; start one session for each',
-        {
-          details: { field: 'data_configuration.symbols' },
-        },
-      );
-    }
+    const { symbol, timeframe } = modelKeyParts(symbols, timeframes);
     const id = input.session_id ?? `train_${randomUUID().slice(0, 8)}`;
     if (this.sessions.has(id)) {
       throw new ConflictError(`Training session ${id} already exists`, { details: { sessionId: id } });
     }
     this.prune();
     const session: Session = {
+      symbols,
       controller: new AbortController(),
       info: {
         session_id: id,
@@ -130,24 +130,28 @@ export class TrainingSessions {
     };
     this.sessions.set(id, session);
     void this.run(session, async () => {
-      const bars = await this.options.loadBars({
-        symbol,
-        timeframe,
+      const loaded = await loadAll(this.options.loadBars, symbols, timeframes, {
         start: input.data_configuration.start_date,
         end: input.data_configuration.end_date,
         signal: session.controller.signal,
       });
       // A stop during the load ends the session here, before any feature or worker is made.
       session.controller.signal.throwIfAborted();
-      session.info.simulated = bars.simulated;
-      const prepared = prepareTrainingData(bars.columns, strategy);
-      const splits: DatasetSplits = {
-        train: { ...sliceRows(prepared, prepared.split.train), features: prepared.columns.length },
-        validation: { ...sliceRows(prepared, prepared.split.validation), features: prepared.columns.length },
-        test: { ...sliceRows(prepared, prepared.split.test), features: prepared.columns.length },
+      session.info.simulated = loaded.simulated;
+      const prepared = prepareMultiSymbolData(loaded.inputs, strategy);
+      // Symbol groups when there are several symbols (they balance batches and split test metrics)
+      // or a symbol embedding (it looks each row's symbol up).
+      const grouped = symbols.length > 1 || config.symbolEmbedding !== undefined;
+      const part = (range: RowRange) => {
+        const { groups, ...rows } = sliceRows(prepared, range);
+        return { ...rows, features: prepared.columns.length, ...(grouped ? { groups } : {}) };
       };
-      const first = prepared.times[0];
-      const last = prepared.times[prepared.rows - 1];
+      const splits: DatasetSplit = {
+        train: part(prepared.split.train),
+        validation: part(prepared.split.validation),
+        test: part(prepared.split.test),
+      };
+      const [first, last] = timeRange(prepared.times);
       session.task = this.options.pool.submit(
         {
           data: splits,
@@ -164,12 +168,18 @@ export class TrainingSessions {
               label_counts: prepared.labelCounts,
             },
             strategyConfig: strategy,
+            trainedOn: {
+              symbols,
+              timeframes: prepared.spec.timeframes?.map((p) => p.timeframe) ?? timeframes,
+              base_timeframe: prepared.spec.timeframes?.[0]?.timeframe ?? timeframes[0]!,
+              warnings: [...(strategy.warnings ?? [])],
+            },
             dataRange: {
               start: first === undefined ? '' : new Date(first).toISOString(),
               end: last === undefined ? '' : new Date(last).toISOString(),
               bars: prepared.rows,
             },
-            simulated: bars.simulated,
+            simulated: loaded.simulated,
           },
         },
         {
@@ -213,6 +223,7 @@ export class TrainingSessions {
       const outcome = await work();
       const { result, saved } = outcome;
       this.lastBackend = result.backend;
+      const bySymbol = bySymbolJson(session.symbols, result.testByGroup);
       info.metrics = {
         history: result.history.map(epochMetricsJson),
         best_epoch: result.bestEpoch,
@@ -220,6 +231,7 @@ export class TrainingSessions {
         epochs_run: result.epochsRun,
         validation: classificationJson(result.validation),
         test: classificationJson(result.test),
+        ...(bySymbol === undefined ? {} : { test_by_symbol: bySymbol }),
         samples_per_second: result.samplesPerSecond,
         duration_ms: result.durationMs,
       };

@@ -33,3 +33,17 @@ export function classificationJson(
     samples: metrics.samples,
   };
 }
+
+/**
+ * Per-symbol test metrics (`test_by_symbol`), keyed by symbol; undefined unless the model was
+ * trained on several symbols.
+ */
+export function bySymbolJson(
+  symbols: readonly string[] | undefined,
+  byGroup: readonly (ClassificationMetrics | null)[] | undefined,
+): Record<string, Record<string, unknown> | null> | undefined {
+  if (symbols === undefined || symbols.length < 2 || byGroup === undefined) return undefined;
+  return Object.fromEntries(
+    symbols.map((symbol, g) => [symbol, classificationJson(byGroup[g] ?? undefined)]),
+  );
+}

@@ -3,8 +3,11 @@ import { ValidationError } from '@ktrdr/core';
 
 /** Strategy and symbol names: letters, digits, `.`, `_`, `-`; starting with a letter or digit. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** Timeframes (`1m`, `1h`, `1d`...): letters and digits only, so `{symbol}_{tf}_v{N}` parses unambiguously. */
-const TIMEFRAME = /^[A-Za-z0-9]{1,16}$/;
+/**
+ * Timeframes (`1m`, `1h`, `1d`...), or several joined with `-` for a multi-timeframe model
+ * (`1h-4h-1d`, base first): letters, digits and `-` only, so `{symbol}_{tf}_v{N}` parses unambiguously.
+ */
+const TIMEFRAME = /^[A-Za-z0-9]{1,16}(-[A-Za-z0-9]{1,16}){0,7}$/;
 
 /** Which model: strategy, symbol and timeframe. */
 export interface ModelKey {
@@ -29,10 +32,28 @@ export function validateModelKeyPart(field: keyof ModelKey, value: unknown): voi
 function check(field: string, value: unknown, pattern: RegExp): void {
   if (typeof value !== 'string' || !pattern.test(value) || value.includes('..')) {
     throw new ValidationError(
-      `Invalid model ${field} ${JSON.stringify(value)}: use letters, digits${field === 'timeframe' ? '' : ', ".", "_", "-"'} (at most ${field === 'timeframe' ? 16 : 64} characters)`,
+      `Invalid model ${field} ${JSON.stringify(value)}: use letters, digits${field === 'timeframe' ? ' (several timeframes joined with "-")' : ', ".", "_", "-"'} (at most ${field === 'timeframe' ? 16 : 64} characters${field === 'timeframe' ? ' each' : ''})`,
       { details: { field } },
     );
   }
+}
+
+/** Longest symbol part of a model name; a longer list of symbols is abbreviated. */
+const MAX_SYMBOL_PART = 64;
+
+/**
+ * The `symbol` and `timeframe` parts of the key of a model trained on `symbols` and `timeframes`
+ * (base timeframe first): one symbol as is, several joined with `-` (`AAPL-MSFT-GOOGL`, or
+ * `AAPL-and-11-more` past 64 characters); timeframes joined with `-` (`1h-4h-1d`). The full lists
+ * are in the model's metadata.
+ */
+export function modelKeyParts(
+  symbols: readonly string[],
+  timeframes: readonly string[],
+): Pick<ModelKey, 'symbol' | 'timeframe'> {
+  const joined = symbols.join('-');
+  const symbol = joined.length <= MAX_SYMBOL_PART ? joined : `${symbols[0]!}-and-${symbols.length - 1}-more`;
+  return { symbol, timeframe: timeframes.join('-') };
 }
 
 /** `{symbol}_{tf}` */

@@ -8,7 +8,7 @@ import type { MlpWeights } from '../model/mlp-weights';
 import { buildTfjsModel } from '../model/tfjs-mlp';
 import { exportMlpToOnnx, ONNX_OPSET } from '../onnx/onnx-export';
 import type { TrainingResult } from '../trainer/training-types';
-import { classificationJson, epochMetricsJson } from './metrics-json';
+import { bySymbolJson, classificationJson, epochMetricsJson } from './metrics-json';
 import {
   insideRoot,
   latestPointerName,
@@ -19,7 +19,7 @@ import {
   versionDirName,
 } from './model-names';
 import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './tfjs-file-handler';
-import { readMlpWeights } from './tfjs-weights-reader';
+import { readMlpWeights, SYMBOL_EMBEDDING_JSON } from './tfjs-weights-reader';
 
 /** File names inside a version directory. */
 export const MODEL_FILES = {
@@ -54,6 +54,21 @@ export interface SaveModelInput extends ModelKey {
   simulated?: boolean;
   /** Extra metadata fields (snake_case, as the reference system's files). */
   metadata?: Record<string, unknown>;
+  /**
+   * What the model was trained on, kept in `metadata.json`; `symbols` also names the groups of
+   * `result.testByGroup` (per-symbol test metrics in `metrics.json`).
+   */
+  trainedOn?: TrainedOn;
+}
+
+/** The symbols and timeframes a model was trained on, and the strategy's warnings. */
+export interface TrainedOn {
+  symbols: string[];
+  /** Base timeframe first. */
+  timeframes: string[];
+  base_timeframe: string;
+  /** The strategy's warnings (keys Python KTRDR only warns about), so nothing is dropped unseen. */
+  warnings: string[];
 }
 
 /** `metadata.json`. */
@@ -83,6 +98,13 @@ export interface ModelMetadata {
     samples_per_second: number;
   };
   test_accuracy: number | null;
+  /** Every symbol trained on (absent in models saved before multi-symbol training). */
+  symbols?: string[];
+  /** Every timeframe read, base first (absent in older models). */
+  timeframes?: string[];
+  base_timeframe?: string;
+  /** The strategy's warnings. */
+  warnings?: string[];
   [extra: string]: unknown;
 }
 
@@ -156,7 +178,7 @@ export class ModelStore {
       } finally {
         model.dispose();
       }
-      const onnx = exportMlpToOnnx(result.weights, {
+      const onnx = exportMlpToOnnx(withSymbols(result.weights, input.trainedOn?.symbols), {
         metadata: {
           strategy: key.strategy,
           symbol: key.symbol,
@@ -165,6 +187,16 @@ export class ModelStore {
         },
       });
       await writeFile(path.join(directory, MODEL_FILES.onnx), onnx);
+      const embedding = result.weights.embedding;
+      if (embedding !== undefined) {
+        // TF.js layers files hold the dense network; the table (and whose symbols it embeds) lives
+        // in one more file, only in the versions that have an embedding.
+        await writeJson(directory, SYMBOL_EMBEDDING_JSON, {
+          dim: embedding.dim,
+          symbols: input.trainedOn?.symbols ?? embedding.symbols ?? null,
+          table: Array.from(embedding.table),
+        });
+      }
       await writeJson(directory, MODEL_FILES.config, {
         strategy_config: input.strategyConfig ?? null,
         model_config: result.config,
@@ -175,7 +207,7 @@ export class ModelStore {
         feature_count: result.features,
         ...featureExtras,
       });
-      await writeJson(directory, MODEL_FILES.metrics, metricsJson(result));
+      await writeJson(directory, MODEL_FILES.metrics, metricsJson(result, input.trainedOn?.symbols));
       const metadata = metadataJson(input, key, version);
       await writeJson(directory, MODEL_FILES.metadata, metadata);
       await this.updateLatest(key, strategyDir);
@@ -407,11 +439,22 @@ async function readJson<T>(directory: string, file: string): Promise<T> {
 }
 
 /** `metrics.json`, in the reference system's snake_case. */
-function metricsJson(result: TrainingResult): Record<string, unknown> {
+/** `weights` with its embedding's symbol names set, when it has an embedding. */
+function withSymbols(weights: MlpWeights, symbols: string[] | undefined): MlpWeights {
+  if (weights.embedding === undefined || symbols === undefined) return weights;
+  return { ...weights, embedding: { ...weights.embedding, symbols } };
+}
+
+function metricsJson(
+  result: TrainingResult,
+  symbols: readonly string[] | undefined,
+): Record<string, unknown> {
+  const bySymbol = bySymbolJson(symbols, result.testByGroup);
   return {
     history: result.history.map(epochMetricsJson),
     validation: classificationJson(result.validation),
     test: classificationJson(result.test),
+    ...(bySymbol === undefined ? {} : { test_by_symbol: bySymbol }),
     best_epoch: result.bestEpoch,
     stopped_early: result.stoppedEarly,
     epochs_run: result.epochsRun,
@@ -446,5 +489,6 @@ function metadataJson(input: SaveModelInput, key: ModelKey, version: number): Mo
       samples_per_second: result.samplesPerSecond,
     },
     test_accuracy: result.test?.accuracy ?? null,
+    ...input.trainedOn,
   };
 }

@@ -4,6 +4,9 @@ import { ACTIVATIONS, type Activation } from '../model/mlp-config';
 import { type DenseLayerWeights, type MlpWeights, validateMlpWeights } from '../model/mlp-weights';
 import { MODEL_JSON, WEIGHTS_BIN } from './tfjs-file-handler';
 
+/** File of a model's symbol embedding table, present only in models that have one. */
+export const SYMBOL_EMBEDDING_JSON = 'symbol-embedding.json';
+
 interface LayerJson {
   class_name: string;
   config: { units?: number; activation?: string; rate?: number; batch_input_shape?: Array<number | null> };
@@ -71,6 +74,28 @@ export async function readMlpWeights(directory: string): Promise<MlpWeights> {
     dropout,
     layers,
   };
+  const embedding = await readEmbedding(directory);
+  if (embedding !== undefined) weights.embedding = embedding;
   validateMlpWeights(weights);
   return weights;
+}
+
+/** The symbol embedding saved next to the TF.js files, if the model has one. */
+async function readEmbedding(directory: string): Promise<MlpWeights['embedding']> {
+  let text: string;
+  try {
+    text = await readFile(path.join(directory, SYMBOL_EMBEDDING_JSON), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const json = JSON.parse(text) as { dim?: unknown; symbols?: unknown; table?: unknown };
+  if (typeof json.dim !== 'number' || !Array.isArray(json.table)) {
+    throw new Error(`${SYMBOL_EMBEDDING_JSON} has no dim and table`);
+  }
+  return {
+    dim: json.dim,
+    table: Float32Array.from(json.table as number[]),
+    ...(Array.isArray(json.symbols) ? { symbols: json.symbols as string[] } : {}),
+  };
 }

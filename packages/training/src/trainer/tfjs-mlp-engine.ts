@@ -23,8 +23,12 @@ export class TfjsMlpEngine implements MlpEngine {
   readonly details: Record<string, string> = {};
   private readonly kernels: Variable[];
   private readonly biases: Variable[];
+  /** The symbol embedding table (`symbols x dim`), when the model has one. */
+  private readonly embedding: Variable | null;
   private readonly optimizer: Optimizer;
   private xs = new Float32Array(0);
+  /** Symbol index of each row of the epoch, in epoch order (embedding models). */
+  private gs = new Int32Array(0);
   private ys = new Float32Array(0);
   private lossSum: Tensor | null = null;
   private correctSum: Tensor | null = null;
@@ -42,6 +46,11 @@ export class TfjsMlpEngine implements MlpEngine {
     // Unnamed: TF.js variable names are process-wide, and several engines may train at once.
     this.kernels = initial.layers.map((l) => tf.variable(tf.tensor2d(l.kernel, [l.inputSize, l.units])));
     this.biases = initial.layers.map((l) => tf.variable(tf.tensor1d(l.bias)));
+    const table = initial.embedding;
+    this.embedding =
+      table === undefined
+        ? null
+        : tf.variable(tf.tensor2d(table.table, [table.table.length / table.dim, table.dim]));
     const lr = config.learningRate;
     this.optimizer =
       config.optimizer === 'adam'
@@ -71,6 +80,8 @@ export class TfjsMlpEngine implements MlpEngine {
       this.xs.set(x.subarray(r * features, (r + 1) * features), i * features);
       this.ys[i * OUTPUT_UNITS + y[r]!] = 1;
     }
+    const groups = this.train.groups;
+    if (this.embedding !== null && groups !== undefined) this.gs = Int32Array.from(order, (r) => groups[r]!);
     this.resetSums();
   }
 
@@ -83,19 +94,21 @@ export class TfjsMlpEngine implements MlpEngine {
       OUTPUT_UNITS,
     ]);
     const masks = this.drawMasks(count);
+    const g = this.embedding === null ? null : tf.tensor1d(this.gs.subarray(start, start + count), 'int32');
     let correct: Tensor | null = null;
     const loss = this.optimizer.minimize(
       () => {
-        const logits = this.forward(x, masks);
+        const logits = this.forward(x, masks, g);
         correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
         return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
         // Only this engine's variables: minimize() would otherwise differentiate every trainable
         // variable in the process (other engines, models being saved or used for prediction).
       },
       true,
-      [...this.kernels, ...this.biases],
+      [...this.kernels, ...this.biases, ...(this.embedding === null ? [] : [this.embedding])],
     ) as Scalar;
     x.dispose();
+    g?.dispose();
     y.dispose();
     masks.forEach((m) => m.dispose());
     this.accumulate(loss, correct!, count);
@@ -127,7 +140,12 @@ export class TfjsMlpEngine implements MlpEngine {
           count,
           split.features,
         ]);
-        return this.forward(x, []);
+        const groups = split.groups;
+        const g =
+          this.embedding === null || groups === undefined
+            ? null
+            : tf.tensor1d(groups.subarray(start, start + count), 'int32');
+        return this.forward(x, [], g);
       });
       const z = await logits.data();
       logits.dispose();
@@ -150,11 +168,15 @@ export class TfjsMlpEngine implements MlpEngine {
         };
       }),
     );
+    const dim = this.embedding?.shape[1];
     return {
-      inputSize: this.train.features,
+      inputSize: layers[0]!.inputSize,
       activation: this.config.activation,
       dropout: this.config.dropout,
       layers,
+      ...(this.embedding === null || dim === undefined
+        ? {}
+        : { embedding: { dim, table: Float32Array.from(await this.embedding.data()) } }),
     };
   }
 
@@ -166,19 +188,32 @@ export class TfjsMlpEngine implements MlpEngine {
         this.biases[i]!.assign(tf.tensor1d(l.bias));
       });
     });
+    const table = weights.embedding;
+    if (this.embedding !== null && table !== undefined) {
+      tf.tidy(() =>
+        this.embedding!.assign(tf.tensor2d(table.table, this.embedding!.shape as [number, number])),
+      );
+    }
   }
 
   dispose(): void {
     this.resetSums();
     this.kernels.forEach((v) => v.dispose());
     this.biases.forEach((v) => v.dispose());
+    this.embedding?.dispose();
     this.optimizer.dispose();
   }
 
-  /** Logits; `masks` (training) multiply each hidden activation, none at inference. */
-  private forward(x: Tensor2D, masks: Tensor2D[]): Tensor2D {
+  /**
+   * Logits; `masks` (training) multiply each hidden activation, none at inference; `g` holds each
+   * row's symbol index, whose embedding row is appended to the features.
+   */
+  private forward(x: Tensor2D, masks: Tensor2D[], g: Tensor | null = null): Tensor2D {
     const tf = this.tf;
-    let h: Tensor2D = x;
+    let h: Tensor2D =
+      this.embedding === null || g === null
+        ? x
+        : tf.concat([x, tf.gather(this.embedding as Tensor2D, g) as Tensor2D], 1);
     const last = this.kernels.length - 1;
     for (let i = 0; i < last; i++) {
       h = this.activate(tf.add(tf.matMul(h, this.kernels[i]!), this.biases[i]!));

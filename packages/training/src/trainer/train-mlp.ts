@@ -4,7 +4,8 @@ import { selectTfBackend, TF_BACKEND_ENV } from '../backend/tf-backend';
 import { type DatasetSplit, type TrainingData, validateTrainingData } from '../model/dataset';
 import { learningRateForEpoch, type MlpConfig, validateMlpConfig } from '../model/mlp-config';
 import { initMlpWeights, type MlpWeights } from '../model/mlp-weights';
-import { classificationMetrics } from './classification-metrics';
+import { BalancedBatches } from './balanced-batches';
+import { type ClassificationMetrics, classificationMetrics } from './classification-metrics';
 import { DropoutDraws } from './dropout-mask';
 import { EarlyStopping } from './early-stopping';
 import { FusedMlpEngine } from './fused/fused-mlp-engine';
@@ -40,6 +41,7 @@ export async function trainMlp(
       { details: { field: 'earlyStopping.monitor' } },
     );
   }
+  if (config.symbolEmbedding !== undefined) checkSymbols(data, config.symbolEmbedding.symbols);
   const cancel = cancellation(options);
   cancel.check(0, 0);
 
@@ -54,6 +56,8 @@ export async function trainMlp(
     const weights = await engine.getWeights();
     const validationMetrics = validation === undefined ? undefined : await evaluate(engine, validation);
     const testMetrics = test === undefined ? undefined : await evaluate(engine, test);
+    const testByGroup =
+      test?.groups === undefined ? undefined : await evaluateByGroup(engine, test, test.groups);
     cancel.check(loop.history.length, 0);
     return {
       weights,
@@ -62,6 +66,7 @@ export async function trainMlp(
       history: loop.history,
       ...(validationMetrics === undefined ? {} : { validation: validationMetrics }),
       ...(testMetrics === undefined ? {} : { test: testMetrics }),
+      ...(testByGroup === undefined ? {} : { testByGroup }),
       bestEpoch: loop.bestEpoch,
       stoppedEarly: loop.stoppedEarly,
       epochsRun: loop.history.length,
@@ -70,7 +75,7 @@ export async function trainMlp(
       details: engine.details,
       durationMs: performance.now() - started,
       samplesPerSecond:
-        loop.trainMs > 0 ? (data.train.rows * loop.history.length) / (loop.trainMs / 1000) : 0,
+        loop.trainMs > 0 ? (loop.rowsPerEpoch * loop.history.length) / (loop.trainMs / 1000) : 0,
     };
   } finally {
     engine.dispose();
@@ -82,6 +87,7 @@ interface LoopOutcome {
   bestEpoch: number;
   stoppedEarly: boolean;
   trainMs: number;
+  rowsPerEpoch: number;
 }
 
 async function runEpochs(
@@ -93,9 +99,13 @@ async function runEpochs(
   cancel: Cancellation,
 ): Promise<LoopOutcome> {
   const shuffle = new SeededRandom(deriveSeed(config.seed, RANDOM_STREAMS.shuffle));
-  const order = new Uint32Array(train.rows);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  const totalBatches = Math.ceil(train.rows / config.batchSize);
+  const balanced = train.groups === undefined ? null : BalancedBatches.create(train.groups, config.batchSize);
+  const allRows = new Uint32Array(train.rows);
+  for (let i = 0; i < allRows.length; i++) allRows[i] = i;
+  // Several symbols: every batch holds an equal share of each (see BalancedBatches).
+  const order = balanced === null ? allRows : allRows.subarray(0, balanced.length);
+  const batchSize = balanced?.batchSize ?? config.batchSize;
+  const totalBatches = Math.ceil(order.length / batchSize);
   const every = Math.max(1, Math.floor(options.batchProgressEvery ?? 1));
   const yieldMs = options.yieldEveryMs ?? DEFAULT_YIELD_MS;
   const emit = options.onProgress ?? (() => undefined);
@@ -110,7 +120,8 @@ async function runEpochs(
     const epochStart = performance.now();
     const learningRate = learningRateForEpoch(config, epoch);
     engine.setLearningRate(learningRate);
-    shuffle.shuffle(order);
+    if (balanced === null) shuffle.shuffle(order);
+    else balanced.fill(order, shuffle);
     engine.beginEpoch(order);
     const base = {
       epoch: epoch + 1,
@@ -121,9 +132,9 @@ async function runEpochs(
     };
     for (let batch = 0; batch < totalBatches; batch++) {
       cancel.check(epoch + 1, batch + 1);
-      const start = batch * config.batchSize;
+      const start = batch * batchSize;
       const t0 = performance.now();
-      const loss = engine.trainBatch(start, Math.min(config.batchSize, train.rows - start));
+      const loss = engine.trainBatch(start, Math.min(batchSize, order.length - start));
       const now = performance.now();
       trainMs += now - t0;
       if ((batch + 1) % every === 0 || batch + 1 === totalBatches) {
@@ -181,7 +192,7 @@ async function runEpochs(
   // Restore the best epoch's weights whether or not patience ran out (the reference behaviour).
   if (best !== null) engine.setWeights(best);
   const bestEpoch = early !== null && early.bestEpoch >= 0 ? early.bestEpoch + 1 : history.length;
-  return { history, bestEpoch, stoppedEarly, trainMs };
+  return { history, bestEpoch, stoppedEarly, trainMs, rowsPerEpoch: order.length };
 }
 
 async function createEngine(
@@ -211,6 +222,25 @@ async function createEngine(
   return new TfjsMlpEngine(selected.tf, selected.name, train, config, initial, dropout);
 }
 
+/** Every split carries a symbol index per row, below the embedding's symbol count. */
+function checkSymbols(data: TrainingData, symbols: number): void {
+  for (const name of ['train', 'validation', 'test'] as const) {
+    const split = data[name];
+    if (split === undefined || split.rows === 0) continue;
+    if (split.groups === undefined) {
+      throw new ValidationError(
+        `A symbol embedding needs the symbol of every row: ${name}.groups is missing`,
+        { details: { field: `${name}.groups` } },
+      );
+    }
+    if (split.groups.some((g) => g < 0 || g >= symbols)) {
+      throw new ValidationError(`${name}.groups holds a symbol index outside [0, ${symbols})`, {
+        details: { field: `${name}.groups` },
+      });
+    }
+  }
+}
+
 /** A TF.js backend was forced, or a native TF.js package is installed (resolvable, not yet loaded). */
 function wantsTfjs(options: TrainMlpOptions): boolean {
   if (forced(options)) return true;
@@ -236,6 +266,32 @@ function forced(options: TrainMlpOptions): boolean {
 async function evaluate(engine: MlpEngine, split: DatasetSplit) {
   const result = await engine.evaluate(split);
   return classificationMetrics(split.y, result.predictions, result.loss);
+}
+
+/**
+ * Metrics of the rows of each group (symbol) of `split`, indexed by group; a group without rows
+ * gets no entry.
+ */
+async function evaluateByGroup(
+  engine: MlpEngine,
+  split: DatasetSplit,
+  groups: Int32Array,
+): Promise<(ClassificationMetrics | null)[]> {
+  const result = await engine.evaluate(split);
+  let count = 0;
+  for (const g of groups) count = Math.max(count, g + 1);
+  return Array.from({ length: count }, (_, group) => {
+    const rows: number[] = [];
+    groups.forEach((g, row) => {
+      if (g === group) rows.push(row);
+    });
+    if (rows.length === 0) return null;
+    const y = Int32Array.from(rows, (r) => split.y[r]!);
+    const predictions = Int32Array.from(rows, (r) => result.predictions[r]!);
+    let loss = 0;
+    for (const r of rows) loss -= Math.log(Math.max(result.probabilities[r * 3 + split.y[r]!]!, 1e-12));
+    return classificationMetrics(y, predictions, loss / rows.length);
+  });
 }
 
 function monitored(metrics: EpochMetrics, config: MlpConfig): number {

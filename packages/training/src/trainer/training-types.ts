@@ -91,6 +91,11 @@ export interface TrainingResult {
   /** Metrics of the final weights on the validation and test splits, when given. */
   validation?: ClassificationMetrics;
   test?: ClassificationMetrics;
+  /**
+   * Test metrics per group (symbol index) when the test split carries `groups`; null for a group
+   * with no test rows.
+   */
+  testByGroup?: (ClassificationMetrics | null)[];
   /** 1-based epoch whose weights were kept (early stopping), else the last epoch. */
   bestEpoch: number;
   stoppedEarly: boolean;

@@ -299,7 +299,7 @@ describe.each(TRANSPORTS)('TrainingAdapter contract over $name', (transport) => 
     const decayLine = decay.split('\n').indexOf('    weight_decay: 0.01') + 1;
     const cases: [StartTrainingInput, string][] = [
       [startInput({ yaml: decay }), 'model.training.weight_decay'],
-      [startInput({ symbols: ['AAPL', 'MSFT'] }), 'data_configuration.symbols'],
+      [startInput({ symbols: ['AAPL', 'AAPL'] }), 'data_configuration.symbols'],
       [startInput({ seed: -1 }), 'seed'],
       [{ ...startInput({}), gpu_configuration: { backend: 'quantum' } }, 'gpu_configuration.backend'],
     ];

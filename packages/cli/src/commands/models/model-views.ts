@@ -34,6 +34,10 @@ export interface PredictionView {
   model: string;
   symbol: string;
   timeframe: string;
+  /** Every timeframe the model read, base first. */
+  timeframes?: string[];
+  /** Series loaded first (`--load-missing`). */
+  loaded?: string[];
   simulated: boolean;
   runtime: string;
   predictions: { date: string; signal: string; probabilities: Record<string, number> }[];
@@ -65,7 +69,8 @@ export function modelFields(model: ModelDetail): ViewField[] {
       : undefined;
   return [
     { key: 'name', label: 'model', value: model.name },
-    { key: 'symbol', label: 'trained on', value: `${model.symbol} ${model.timeframe}` },
+    { key: 'symbols', label: 'symbols', value: listOf(model.metadata['symbols'], model.symbol) },
+    { key: 'timeframes', label: 'timeframes', value: timeframesText(model) },
     {
       key: 'data_range',
       label: 'data',
@@ -88,7 +93,56 @@ export function modelFields(model: ModelDetail): ViewField[] {
     { key: 'test_f1', label: 'test F1 (weighted)', value: test['f1_score'], format: decimal },
     { key: 'test_samples', label: 'test samples', value: test['samples'], format: countFormat },
     { key: 'onnx', label: 'ONNX file', value: onnx },
+    ...strings(model.metadata['warnings']).map((warning, i) => ({
+      key: `warning_${i + 1}`,
+      label: 'warning',
+      value: warning,
+    })),
   ];
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** `AAPL, MSFT` from the metadata's list, else the name's single symbol. */
+function listOf(value: unknown, fallback: string): string {
+  const items = strings(value);
+  return items.length > 0 ? items.join(', ') : fallback;
+}
+
+/** `1h (base), 4h, 1d` for a multi-timeframe model, else its one timeframe. */
+function timeframesText(model: ModelDetail): string {
+  const timeframes = strings(model.metadata['timeframes']);
+  if (timeframes.length < 2) return timeframes[0] ?? model.timeframe;
+  const base = model.metadata['base_timeframe'];
+  return timeframes.map((tf) => (tf === base ? `${tf} (base)` : tf)).join(', ');
+}
+
+/** Test metrics per symbol of a multi-symbol model (`metrics.json`'s `test_by_symbol`). */
+export function perSymbolTable(model: ModelDetail): TableBlock | undefined {
+  const bySymbol = model.metrics['test_by_symbol'];
+  if (typeof bySymbol !== 'object' || bySymbol === null) return undefined;
+  const rows = Object.entries(bySymbol as Record<string, Record<string, unknown> | null>).map(
+    ([symbol, metrics]) => ({
+      symbol,
+      accuracy: metrics?.['accuracy'],
+      f1: metrics?.['f1_score'],
+      samples: metrics?.['samples'],
+    }),
+  );
+  return {
+    kind: 'table',
+    title: `Test metrics per symbol · ${model.name}`,
+    empty: 'No test rows.',
+    columns: [
+      { key: 'symbol', header: 'symbol' },
+      { key: 'accuracy', header: 'test acc.', align: 'right', format: percent },
+      { key: 'f1', header: 'F1 (weighted)', align: 'right', format: decimal },
+      { key: 'samples', header: 'samples', align: 'right', format: countFormat },
+    ],
+    rows,
+  };
 }
 
 /** Loss and accuracy per epoch, training against validation: the curves of `models show`. */

@@ -8,6 +8,7 @@ import { openSession } from '../../session/cli-session';
 import {
   type ModelDetail,
   modelFields,
+  perSymbolTable,
   predictionTable,
   splitModelName,
   trainingCurves,
@@ -71,9 +72,11 @@ export async function modelsShow(context: CliContext, args: ModelsShowArgs): Pro
   const training = await session.training();
   const { data } = await training.model(path, { signal: context.interrupt });
   const model = data as ModelDetail;
+  const bySymbol = perSymbolTable(model);
   printView(context, {
     blocks: [
       { kind: 'record', title: `Model ${model.name}`, fields: modelFields(model) },
+      ...(bySymbol === undefined ? [] : [bySymbol]),
       ...trainingCurves(model),
     ],
     simulated: model.simulated,
@@ -87,6 +90,7 @@ export interface ModelsPredictArgs {
   symbol: string;
   timeframe?: string;
   rows?: string;
+  'load-missing'?: boolean;
 }
 
 /** Predicts on the latest stored bars of a symbol. */
@@ -97,14 +101,21 @@ export async function modelsPredict(context: CliContext, args: ModelsPredictArgs
   await using session = await openSession(context);
   const training = await session.training();
   const { data } = await training.predict(
-    { model_name: args.name, symbol: args.symbol, timeframe: args.timeframe, bars },
+    {
+      model_name: args.name,
+      symbol: args.symbol,
+      timeframe: args.timeframe,
+      bars,
+      ...(args['load-missing'] === true ? { load_missing: true } : {}),
+    },
     { signal: context.interrupt },
   );
+  for (const series of data.loaded ?? []) context.note(`Loaded ${series} first.`);
   printView(context, {
     blocks: [
       predictionTable(
         data,
-        `${data.model} on ${data.symbol} ${data.timeframe} · ${data.predictions.length} bars · ${data.runtime}`,
+        `${data.model} on ${data.symbol} ${(data.timeframes ?? [data.timeframe]).join('+')} · ${data.predictions.length} bars · ${data.runtime}`,
       ),
     ],
     simulated: data.simulated,

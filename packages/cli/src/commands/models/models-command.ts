@@ -19,11 +19,33 @@ export function modelsTrainCommand(context: CliContext): CommandDef<ArgsDef> {
         description: 'Strategy YAML file, or the name of a strategy the API knows',
         required: true,
       },
-      symbol: { type: 'positional', description: "Symbol (default: the strategy's first)", required: false },
+      symbol: {
+        type: 'positional',
+        description: 'Symbol, or several comma-separated (default: every symbol the strategy declares)',
+        required: false,
+      },
       timeframe: {
         type: 'positional',
-        description: "Timeframe (default: the strategy's first)",
+        description: 'Timeframe, or several comma-separated (default: every timeframe the strategy declares)',
         required: false,
+      },
+      symbols: {
+        type: 'string',
+        alias: 's',
+        description: "Symbols to train on, comma-separated (overrides the strategy's)",
+        valueHint: 'SYM,...',
+      },
+      timeframes: {
+        type: 'string',
+        alias: 't',
+        description:
+          "Timeframes to train on, comma-separated; several make a multi-timeframe model (overrides the strategy's)",
+        valueHint: 'TF,...',
+      },
+      'load-missing': {
+        type: 'boolean',
+        default: false,
+        description: 'Load series that are not stored yet (from IB) before training',
       },
       'start-date': {
         type: 'string',
@@ -72,15 +94,21 @@ export function modelsShowCommand(context: CliContext): CommandDef<ArgsDef> {
 export function modelsPredictCommand(context: CliContext): CommandDef<ArgsDef> {
   return leafCommand(context, {
     path: 'ktrdr models predict',
-    description: 'Predict BUY/HOLD/SELL on the latest stored bars of a symbol (ONNX Runtime)',
+    description:
+      'Predict BUY/HOLD/SELL on the latest stored bars of a symbol (ONNX Runtime); a multi-timeframe model reads every timeframe it was trained on',
     args: {
       name,
       symbol: { type: 'positional', description: 'Symbol whose stored bars to predict on', required: true },
       timeframe: {
         type: 'string',
         alias: 't',
-        description: "Timeframe (default: the model's)",
+        description: "Timeframe (default: the model's; a multi-timeframe model takes only its base)",
         valueHint: 'TF',
+      },
+      'load-missing': {
+        type: 'boolean',
+        default: false,
+        description: 'Load the series the model needs that are not stored yet (from IB) first',
       },
       rows: {
         type: 'string',

@@ -21,6 +21,9 @@ export interface ModelsTrainArgs {
   strategy: string;
   symbol?: string;
   timeframe?: string;
+  symbols?: string;
+  timeframes?: string;
+  'load-missing'?: boolean;
   'start-date'?: string;
   'end-date'?: string;
   epochs?: string;
@@ -47,6 +50,25 @@ async function strategyInput(
   }
 }
 
+/** `AAPL,MSFT` or `AAPL, MSFT` as a list; undefined when not given. */
+function listArg(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return items.length > 0 ? items : undefined;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** A list as `AAPL+MSFT` in the progress label (one item as itself). */
+function listText(value: unknown): string {
+  return Array.isArray(value) ? stringList(value).join('+') : typeof value === 'string' ? value : '';
+}
+
 /** The trained model's detail, when the operation names one and it can be read. */
 export async function trainedModel(
   session: CliSession,
@@ -68,11 +90,14 @@ export async function modelsTrain(context: CliContext, args: ModelsTrainArgs): P
   const strategy = await strategyInput(args.strategy);
   await using session = await openSession(context);
   const training = await session.training();
+  const symbols = listArg(args.symbols ?? args.symbol);
+  const timeframes = listArg(args.timeframes ?? args.timeframe);
   const started = await training.start(
     {
       ...strategy,
-      symbol: args.symbol,
-      timeframe: args.timeframe,
+      ...(symbols === undefined ? {} : { symbols }),
+      ...(timeframes === undefined ? {} : { timeframes }),
+      ...(args['load-missing'] === true ? { load_missing: true } : {}),
       start_date: startDate,
       end_date: endDate,
       epochs,
@@ -82,7 +107,9 @@ export async function modelsTrain(context: CliContext, args: ModelsTrainArgs): P
   );
   const m = started.data.metadata;
   const label =
-    `${String(m['strategy'] ?? 'training')} ${String(m['symbol'] ?? '')} ${String(m['timeframe'] ?? '')}`.trim();
+    `${String(m['strategy'] ?? 'training')} ${listText(m['symbols'] ?? m['symbol'])} ${listText(m['timeframes'] ?? m['timeframe'])}`.trim();
+  // Keys Python KTRDR only warns about: shown, never dropped without a word.
+  for (const warning of stringList(m['warnings'])) context.note(`warning: ${warning}`);
   const { info, interrupted } = await followOperation(context, session, {
     operationId: started.operation_id,
     label,

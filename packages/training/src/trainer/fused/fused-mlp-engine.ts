@@ -50,6 +50,17 @@ interface LayerSlots {
   dz: number;
 }
 
+/** Heap offsets of a symbol embedding table, its gradient and its optimizer state. */
+interface EmbeddingSlots {
+  dim: number;
+  /** Floats in the table: symbols x dim. */
+  size: number;
+  table: number;
+  grad: number;
+  state1: number;
+  state2: number;
+}
+
 /** Bump allocation in floats; every block starts on a 16-byte boundary for aligned SIMD access. */
 class Allocator {
   size = 0;
@@ -89,6 +100,10 @@ export class FusedMlpEngine implements MlpEngine {
   private readonly activation: Activation;
   private readonly optimizer: OptimizerName;
   private readonly rows: number;
+  /** Row stride of the input block and resident data: features, then the symbol embedding, padded. */
+  private readonly inStride: number;
+  /** The symbol embedding (table, gradient, optimizer state in the heap), when the model has one. */
+  private readonly embedding: EmbeddingSlots | null;
   private learningRate: number;
   private step = 0;
   private order: Uint32Array = new Uint32Array(0);
@@ -105,13 +120,27 @@ export class FusedMlpEngine implements MlpEngine {
     this.activation = config.activation;
     this.optimizer = config.optimizer;
     this.learningRate = config.learningRate;
-    const sizes = layerSizes(train.features, config.hiddenLayers);
+    const dim = config.symbolEmbedding?.dim ?? 0;
+    const sizes = layerSizes(train.features + dim, config.hiddenLayers);
     this.rows = pad4(Math.max(config.batchSize, EVAL_ROWS));
+    this.inStride = pad4(sizes[0]!);
     const alloc = new Allocator();
     this.zeros = alloc.take(Math.max(...sizes.map(pad4)));
-    this.input = alloc.take(this.rows * pad4(sizes[0]!));
-    const resident = train.rows * pad4(train.features) * 4 <= RESIDENT_DATA_MAX_BYTES;
-    this.data = resident ? alloc.take(train.rows * pad4(train.features)) : -1;
+    this.input = alloc.take(this.rows * this.inStride);
+    const resident = train.rows * this.inStride * 4 <= RESIDENT_DATA_MAX_BYTES;
+    this.data = resident ? alloc.take(train.rows * this.inStride) : -1;
+    const table = dim * (config.symbolEmbedding?.symbols ?? 0);
+    this.embedding =
+      config.symbolEmbedding === undefined
+        ? null
+        : {
+            dim,
+            size: table,
+            table: alloc.take(table),
+            grad: alloc.take(table),
+            state1: alloc.take(table),
+            state2: alloc.take(table),
+          };
     this.dataOrder = resident ? alloc.take(train.rows) : -1;
     const withDropout = dropout !== null;
     this.layers = sizes.slice(1).map((units, i) => {
@@ -154,7 +183,7 @@ export class FusedMlpEngine implements MlpEngine {
     this.heap = this.k.heap;
     this.details = { kernels: this.k.name };
     if (this.data >= 0) {
-      const stride = pad4(train.features);
+      const stride = this.inStride;
       for (let r = 0; r < train.rows; r++) {
         this.heap.set(train.x.subarray(r * train.features, (r + 1) * train.features), this.data + r * stride);
       }
@@ -176,9 +205,11 @@ export class FusedMlpEngine implements MlpEngine {
   trainBatch(start: number, count: number): number {
     const rows =
       this.data >= 0 ? this.gatherBatch(start, count) : this.loadRows(this.train, this.order, start, count);
+    this.embed(this.train, this.order, start, count);
     this.forward(count, rows, this.dropout);
     const loss = this.outputGradient(count, rows, this.train.y, this.order, start);
     this.backward(count, rows);
+    this.embeddingGradient(this.train, this.order, start, count);
     this.applyGradients();
     this.lossSum += loss * count;
     this.seen += count;
@@ -201,6 +232,7 @@ export class FusedMlpEngine implements MlpEngine {
     for (let start = 0; start < split.rows; start += this.rows) {
       const count = Math.min(this.rows, split.rows - start);
       const rows = this.loadRows(split, null, start, count);
+      this.embed(split, null, start, count);
       this.forward(count, rows, null);
       for (let i = 0; i < count; i++) {
         const o = last.z + i * last.outPad;
@@ -219,11 +251,13 @@ export class FusedMlpEngine implements MlpEngine {
       }
       return { inputSize: l.inputs, units: l.units, kernel, bias: heap.slice(l.bias, l.bias + l.units) };
     });
+    const e = this.embedding;
     return Promise.resolve({
-      inputSize: this.train.features,
+      inputSize: this.layers[0]!.inputs,
       activation: this.activation,
       dropout: this.dropout?.rate ?? 0,
       layers,
+      ...(e === null ? {} : { embedding: { dim: e.dim, table: heap.slice(e.table, e.table + e.size) } }),
     });
   }
 
@@ -237,6 +271,8 @@ export class FusedMlpEngine implements MlpEngine {
       heap.fill(0, l.bias, l.bias + l.outPad);
       heap.set(w.bias, l.bias);
     });
+    if (this.embedding !== null && weights.embedding !== undefined)
+      heap.set(weights.embedding.table, this.embedding.table);
   }
 
   dispose(): void {
@@ -245,7 +281,7 @@ export class FusedMlpEngine implements MlpEngine {
 
   /** Gathers a batch from the resident training data; returns the padded row count. */
   private gatherBatch(start: number, count: number): number {
-    const stride = pad4(this.train.features);
+    const stride = this.inStride;
     this.k.gatherRows(this.data, this.dataOrder, start, count, stride, this.input);
     const rows = pad4(count);
     this.heap.fill(0, this.input + count * stride, this.input + rows * stride);
@@ -257,7 +293,7 @@ export class FusedMlpEngine implements MlpEngine {
     const heap = this.heap;
     const x = split.x;
     const features = split.features;
-    const stride = pad4(features);
+    const stride = this.inStride;
     for (let i = 0; i < count; i++) {
       const src = (order === null ? start + i : order[start + i]!) * features;
       const dst = this.input + i * stride;
@@ -271,7 +307,7 @@ export class FusedMlpEngine implements MlpEngine {
 
   private forward(count: number, rows: number, dropout: DropoutDraws | null): void {
     let a = this.input;
-    let aStride = pad4(this.train.features);
+    let aStride = this.inStride;
     const lastIndex = this.layers.length - 1;
     this.layers.forEach((l, index) => {
       this.k.gemmAB(a, aStride, 1, l.kernel, l.z, l.bias, rows, l.outPad, l.inPad);
@@ -401,9 +437,62 @@ export class FusedMlpEngine implements MlpEngine {
     }
   }
 
+  /**
+   * Writes each batch row's symbol embedding after its features in the input block (the rows'
+   * symbols are `split.groups`, in `order` when given).
+   */
+  private embed(split: DatasetSplit, order: Uint32Array | null, start: number, count: number): void {
+    const e = this.embedding;
+    if (e === null) return;
+    const heap = this.heap;
+    const groups = split.groups!;
+    const at = this.input + split.features;
+    for (let i = 0; i < count; i++) {
+      const g = groups[order === null ? start + i : order[start + i]!]!;
+      heap.copyWithin(at + i * this.inStride, e.table + g * e.dim, e.table + (g + 1) * e.dim);
+    }
+  }
+
+  /**
+   * The embedding table's gradient: each row's input gradient over its embedding columns,
+   * `dZ₀ · K₀ᵀ` restricted to them, summed into its symbol's row (dZ₀ is already a batch mean).
+   * Runs after `backward` and before the kernels are updated, as autodiff would.
+   */
+  private embeddingGradient(split: DatasetSplit, order: Uint32Array, start: number, count: number): void {
+    const e = this.embedding;
+    if (e === null) return;
+    const heap = this.heap;
+    const first = this.layers[0]!;
+    const features = split.features;
+    heap.fill(0, e.grad, e.grad + e.size);
+    for (let i = 0; i < count; i++) {
+      const g = split.groups![order[start + i]!]!;
+      const dz = first.dz + i * first.outPad;
+      for (let j = 0; j < e.dim; j++) {
+        const k = first.kernel + (features + j) * first.outPad;
+        let sum = 0;
+        for (let u = 0; u < first.units; u++) sum += heap[dz + u]! * heap[k + u]!;
+        const at = e.grad + g * e.dim + j;
+        heap[at] = heap[at]! + sum;
+      }
+    }
+  }
+
   private applyGradients(): void {
     this.step++;
     const lr = this.learningRate;
+    const e = this.embedding;
+    if (e !== null) {
+      if (this.optimizer === 'adam') {
+        const c1 = 1 - BETA1 ** this.step;
+        const c2 = 1 - BETA2 ** this.step;
+        this.adam(e.table, e.grad, e.state1, e.state2, e.size, lr, c1, c2);
+      } else if (this.optimizer === 'rmsprop') {
+        this.rmsprop(e.table, e.grad, e.state1, e.size, lr);
+      } else {
+        this.sgd(e.table, e.grad, e.size, lr);
+      }
+    }
     for (const l of this.layers) {
       const nk = l.inPad * l.outPad;
       if (this.optimizer === 'adam') {

@@ -5,6 +5,10 @@ export interface SmallStrategyOptions {
   batchSize?: number;
   /** Early stopping on val_loss with this patience; off when undefined. */
   patience?: number;
+  /** `data.symbols` (default `[AAPL]`). */
+  symbols?: string[];
+  /** `data.timeframes` (default `[1h]`). */
+  timeframes?: string[];
 }
 
 /**
@@ -20,8 +24,8 @@ export function smallStrategyYaml(options: SmallStrategyOptions = {}): string {
 description: Small strategy for the training chain tests
 version: '1.0'
 data:
-  symbols: [AAPL]
-  timeframes: [1h]
+  symbols: [${(options.symbols ?? ['AAPL']).join(', ')}]
+  timeframes: [${(options.timeframes ?? ['1h']).join(', ')}]
 indicators:
   - name: rsi
     period: 14
