@@ -1,12 +1,15 @@
 import {
   AsyncHostService,
+  CONFIG_DEFAULTS,
   type CallOptions,
   type HealthStatus,
   type KtrdrConfig,
+  RateLimitedError,
   type ServiceClient,
   type Transport,
   createHttpTransport,
   createInProcessTransport,
+  sleep,
 } from '@ktrdr/core';
 import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
 import type { InstrumentType } from '../domain/symbols';
@@ -19,7 +22,20 @@ import { fromWireBars } from '../host-service/wire-bars';
 /** How an {@link AsyncDataAdapter} reaches its data. */
 export type DataAdapterTransportOptions =
   /** An IB host service over HTTP (another process or machine). */
-  | { kind: 'http'; url: string; token?: string; timeoutMs?: number; urlVariable?: string }
+  | {
+      kind: 'http';
+      url: string;
+      token?: string;
+      /** Per-attempt timeout, ms (default: `deadlineMs`). */
+      timeoutMs?: number;
+      /**
+       * Total deadline of one call, retries included, ms (default 30 000; `IB_HOST_SERVICE_TIMEOUT`
+       * through {@link createDataAdapter}). A wait for IB's pacing is not a failure: the service
+       * answers "still waiting" within half of it, and the adapter asks again.
+       */
+      deadlineMs?: number;
+      urlVariable?: string;
+    }
   /** The host-service routes in this process, over any data source (the direct IB connection, or yours). */
   | { kind: 'in-process'; source: HistoricalDataSource; transportKind?: string }
   /** Any transport speaking the IB host service contract. */
@@ -30,6 +46,8 @@ export interface FetchHistoricalOptions extends Pick<CallOptions, 'signal' | 'ti
   start: DateInput;
   end: DateInput;
   instrumentType?: InstrumentType;
+  /** Called each time the IB host service says it is still waiting (for a pacing slot or for IB). */
+  onWaiting?: (waiting: { waitedMs: number }) => void;
 }
 
 /** Answer of {@link AsyncDataAdapter.validateSymbol}. */
@@ -43,14 +61,18 @@ export interface SymbolValidation {
 
 function transportFor(options: DataAdapterTransportOptions): Transport {
   switch (options.kind) {
-    case 'http':
+    case 'http': {
+      const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
       return createHttpTransport({
         baseUrl: options.url,
         serviceName: ibHostContract.name,
         urlVariable: options.urlVariable ?? 'IB_HOST_SERVICE_URL',
-        timeoutMs: options.timeoutMs,
+        timeoutMs: options.timeoutMs ?? deadlineMs,
+        deadlineMs,
+        deadlineVariable: 'IB_HOST_SERVICE_TIMEOUT',
         token: options.token,
       });
+    }
     case 'in-process':
       return createInProcessTransport(createIbHostService(options.source), { kind: options.transportKind });
     case 'transport':
@@ -58,18 +80,37 @@ function transportFor(options: DataAdapterTransportOptions): Transport {
   }
 }
 
+/** A "still waiting" answer of the IB host service: not a failure, ask again with its fetch id. */
+function pendingFetchId(error: unknown): string | undefined {
+  if (!(error instanceof RateLimitedError) || error.details['pending'] !== true) return undefined;
+  const id = error.details['fetchId'];
+  return typeof id === 'string' ? id : undefined;
+}
+
 /**
  * The data path's communication layer (the seed's AsyncDataAdapter): fetches bars, validates symbols
  * and reads head timestamps through one transport: http to an IB host service, or the same routes
  * in-process over the direct IB connection or a source of your own.
+ *
+ * Over HTTP, every call has one total deadline with the transport's retries inside it, except bar
+ * fetches: their retries belong to the data manager's segment fetcher, so the transport makes one
+ * attempt. A bar fetch asks the service to answer within half the deadline; while the service is
+ * waiting for IB's pacing it says so, keeps the request's place, and the adapter asks again: a
+ * pacing wait of any length is never a timeout.
  */
 export class AsyncDataAdapter extends AsyncHostService {
   private readonly client: ServiceClient<IbHostContract>;
   private readonly source: HistoricalDataSource | undefined;
+  /** Longest hold asked of the service per bar fetch, ms; undefined: wait for the answer. */
+  private readonly holdMs: number | undefined;
 
   constructor(options: DataAdapterTransportOptions) {
     super(ibHostContract.name, { transport: transportFor(options) });
     this.source = options.kind === 'in-process' ? options.source : undefined;
+    this.holdMs =
+      options.kind === 'http'
+        ? Math.max(1, Math.floor((options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs) / 2))
+        : undefined;
     this.client = this.clientFor(ibHostContract);
   }
 
@@ -79,17 +120,28 @@ export class AsyncDataAdapter extends AsyncHostService {
     timeframe: Timeframe,
     options: FetchHistoricalOptions,
   ): Promise<SourceBars> {
-    const response = await this.client.historical(
-      {
-        symbol,
-        timeframe,
-        start: formatIsoUtc(toEpochMs(options.start, 'start')),
-        end: formatIsoUtc(toEpochMs(options.end, 'end')),
-        instrument_type: options.instrumentType,
-      },
-      { signal: options.signal, timeoutMs: options.timeoutMs },
-    );
-    return { frame: fromWireBars(response.data), simulated: response.simulated };
+    const input = {
+      symbol,
+      timeframe,
+      start: formatIsoUtc(toEpochMs(options.start, 'start')),
+      end: formatIsoUtc(toEpochMs(options.end, 'end')),
+      instrument_type: options.instrumentType,
+      wait_ms: this.holdMs,
+    };
+    const call = { signal: options.signal, timeoutMs: options.timeoutMs, retries: 0 };
+    for (let fetchId: string | undefined; ; ) {
+      try {
+        const response = await this.client.historical({ ...input, fetch_id: fetchId }, call);
+        return { frame: fromWireBars(response.data), simulated: response.simulated };
+      } catch (error) {
+        fetchId = pendingFetchId(error);
+        if (fetchId === undefined) throw error;
+        const pending = error as RateLimitedError;
+        const waitedMs = pending.details['waitedMs'];
+        options.onWaiting?.({ waitedMs: typeof waitedMs === 'number' ? waitedMs : 0 });
+        await sleep(pending.retryAfterMs ?? 0, options.signal);
+      }
+    }
   }
 
   /** Whether the broker knows `symbol`, with its contract info and head timestamps. */
@@ -156,6 +208,10 @@ export interface CreateDataAdapterOptions {
  */
 export function createDataAdapter({ config, createIbSource }: CreateDataAdapterOptions): AsyncDataAdapter {
   return config.ib.useHostService
-    ? new AsyncDataAdapter({ kind: 'http', url: config.ib.hostServiceUrl })
+    ? new AsyncDataAdapter({
+        kind: 'http',
+        url: config.ib.hostServiceUrl,
+        deadlineMs: config.ib.hostServiceTimeoutMs,
+      })
     : new AsyncDataAdapter({ kind: 'in-process', source: createIbSource(config), transportKind: 'ib' });
 }

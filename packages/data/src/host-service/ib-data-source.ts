@@ -12,6 +12,8 @@ export interface IbDataSourceOptions extends IbClientOptions {
    * so gap analysis finds only real holes), false for forex and futures (their whole sessions).
    */
   useRTH?: boolean;
+  /** Longest wait for the gateway in `health()`, ms (default 2000): a down gateway answers "down", not never. */
+  healthTimeoutMs?: number;
 }
 
 /**
@@ -35,7 +37,13 @@ function durationDaysFor(start: number, end: number): number {
 export function createIbDataSource(options: IbDataSourceOptions = {}): HistoricalDataSource {
   let client: Promise<IbClient> | undefined;
   const clientOf = () => {
-    client ??= import('../ib/ib-client').then(({ createIbClient }) => createIbClient(options));
+    // One attempt per fetch here: a pacing violation IB reports anyway (the scheduler already paces
+    // every send) surfaces as a RateLimitedError with its wait, and the data manager's segment
+    // fetcher, the one layer that retries a segment, tries again after it. Retrying here as well
+    // multiplied the IB requests of a failing segment (segment attempts x pacing attempts).
+    client ??= import('../ib/ib-client').then(({ createIbClient }) =>
+      createIbClient({ maxPacingAttempts: 1, ...options }),
+    );
     return client;
   };
   const useRthFor = (type: InstrumentType | undefined) =>
@@ -86,7 +94,7 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
     },
     async health(): Promise<SourceHealth> {
       const ib = await clientOf();
-      await ib.connect().catch(() => undefined);
+      await ib.connect({ signal: AbortSignal.timeout(options.healthTimeoutMs ?? 2_000) }).catch(() => undefined);
       const status = ib.status();
       return {
         connected: status.connected,

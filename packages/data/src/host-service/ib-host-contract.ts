@@ -48,6 +48,10 @@ export const ibHostContract = defineService('IB host service', {
     input: z.object({}),
     output: z.object({
       healthy: z.boolean(),
+      /** `degraded` while the gateway is down (optional: Python hosts do not send it). */
+      status: z.enum(['ok', 'degraded']).optional(),
+      /** Whether the service reaches its gateway (optional: Python hosts do not send it). */
+      gateway: z.enum(['up', 'down']).optional(),
       service: z.string(),
       timestamp: z.string(),
       source: z.string(),
@@ -67,6 +71,14 @@ export const ibHostContract = defineService('IB host service', {
       start: isoDateString,
       end: isoDateString,
       instrument_type: instrumentType.optional(),
+      /**
+       * Longest wait for the answer, ms. Past it the service answers 429 with `details.pending`
+       * and a `fetchId` instead: it is still waiting (for IB's pacing or IB's answer) and keeps the
+       * request's place. Without it the call waits until the bars are in (the Python behaviour).
+       */
+      wait_ms: z.number().int().positive().max(600_000).optional(),
+      /** Collects the fetch an earlier "still waiting" answer named. */
+      fetch_id: z.string().min(1).max(64).optional(),
     }),
     output: z.object({
       success: z.literal(true),
