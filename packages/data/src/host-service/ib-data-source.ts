@@ -37,13 +37,7 @@ function durationDaysFor(start: number, end: number): number {
 export function createIbDataSource(options: IbDataSourceOptions = {}): HistoricalDataSource {
   let client: Promise<IbClient> | undefined;
   const clientOf = () => {
-    // One attempt per fetch here: a pacing violation IB reports anyway (the scheduler already paces
-    // every send) surfaces as a RateLimitedError with its wait, and the data manager's segment
-    // fetcher, the one layer that retries a segment, tries again after it. Retrying here as well
-    // multiplied the IB requests of a failing segment (segment attempts x pacing attempts).
-    client ??= import('../ib/ib-client').then(({ createIbClient }) =>
-      createIbClient({ maxPacingAttempts: 1, ...options }),
-    );
+    client ??= import('../ib/ib-client').then(({ createIbClient }) => createIbClient(options));
     return client;
   };
   const useRthFor = (type: InstrumentType | undefined) =>
