@@ -41,9 +41,9 @@ async function hostConfig(url: string, deadlineMs: number): Promise<KtrdrConfig>
   );
 }
 
-/** A data service built from the configuration alone, as the CLI and the API build theirs. */
-function dataService(config: KtrdrConfig, manager: { maxConcurrentSegments?: number } = {}): DataService {
-  return closer.add(new DataService({ config, manager: { retryBaseMs: 20, ...manager } }), (s) => s.close());
+/** A data service built from the configuration, as the CLI and the API build theirs, unless given an adapter. */
+function dataService(config: KtrdrConfig, adapter?: AsyncDataAdapter): DataService {
+  return closer.add(new DataService({ config, adapter, manager: { retryBaseMs: 20 } }), (s) => s.close());
 }
 
 function historicalRequests(sim: IbSimulator): number {
@@ -121,7 +121,9 @@ describe('data loads through the IB host service', () => {
     const scale = 100;
     const sim = await simulator(closer, { pacing: 'strict', timeScale: scale });
     const url = await hostService(sim, { clientId: 51, pacing: { timeScale: scale } });
-    const data = dataService(await hostConfig(url, 1_500));
+    // Attempt timeout and deadline both 1.5 s: before the fix, each wait past it was a failed attempt.
+    const adapter = new AsyncDataAdapter({ kind: 'http', url, timeoutMs: 1_500, deadlineMs: 1_500 });
+    const data = dataService(await hostConfig(url, 1_500), adapter);
     const result = await data
       .loadData({ symbol: 'AAPL', timeframe: '1m', mode: 'full', start: '2024-02-01', end: '2024-05-10' })
       .result();
@@ -131,8 +133,11 @@ describe('data loads through the IB host service', () => {
     expect(result.failedSegments).toEqual([]);
     expect(sim.stats.pacingViolations).toBe(0);
     expect(historicalRequests(sim)).toBe(result.segments.total);
-    // The host really did say "still waiting" (counted as rate_limited answers by the client).
-    expect(data.adapter.stats().errorsByCode.rate_limited ?? 0).toBeGreaterThan(0);
+    // No call ran into its deadline (before the fix each wait past it was a timed-out attempt), and
+    // the host really did say "still waiting" (counted as rate_limited answers by the client).
+    expect(adapter.stats().retries).toBe(0);
+    expect(adapter.stats().errorsByCode.timeout).toBeUndefined();
+    expect(adapter.stats().errorsByCode.rate_limited ?? 0).toBeGreaterThan(0);
     expect(result.frame.length).toBe(result.fetchedBars);
   });
 
