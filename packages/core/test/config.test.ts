@@ -105,9 +105,9 @@ describe('loadConfig', () => {
   it('bounds calls to the IB host service by IB_TIMEOUT unless IB_HOST_SERVICE_TIMEOUT says otherwise', () => {
     expect(loadConfig({}, { IB_TIMEOUT: '5' }).ib.hostServiceTimeoutMs).toBe(5_000);
     expect(loadConfig({ ib: { timeoutMs: 1500 } }, {}).ib.hostServiceTimeoutMs).toBe(1_500);
-    expect(
-      loadConfig({}, { IB_TIMEOUT: '5', IB_HOST_SERVICE_TIMEOUT: '0.5' }).ib.hostServiceTimeoutMs,
-    ).toBe(500);
+    expect(loadConfig({}, { IB_TIMEOUT: '5', IB_HOST_SERVICE_TIMEOUT: '0.5' }).ib.hostServiceTimeoutMs).toBe(
+      500,
+    );
     expect(loadConfig({ ib: { hostServiceTimeoutMs: 750 } }, {}).ib.hostServiceTimeoutMs).toBe(750);
     expect(() => loadConfig({}, { IB_HOST_SERVICE_TIMEOUT: '0' })).toThrow(/IB_HOST_SERVICE_TIMEOUT/);
   });

@@ -50,9 +50,9 @@ describe('HTTP transport against a real server', () => {
   it('makes one attempt when the call says a layer above owns its retries', async () => {
     const url = await refusedUrl();
     await using transport = httpTransportTo(url, { retry: { limit: 2, maxDelayMs: 1 } });
-    await expect(
-      transport.call({ method: 'GET', path: '/items/1' }, { retries: 0 }),
-    ).rejects.toBeInstanceOf(ServiceConnectionError);
+    await expect(transport.call({ method: 'GET', path: '/items/1' }, { retries: 0 })).rejects.toBeInstanceOf(
+      ServiceConnectionError,
+    );
     expect(transport.counters()).toMatchObject({ attempts: 1, retries: 0 });
   });
 

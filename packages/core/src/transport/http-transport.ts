@@ -140,7 +140,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           ? callOptions.signal && { signal: callOptions.signal, dispose: () => undefined }
           : linkedSignal([callOptions.signal], {
               ms: deadlineMs,
-              message: deadlineMessage(serviceName, `${request.method} ${path}`, deadlineMs, options.deadlineVariable),
+              message: deadlineMessage(
+                serviceName,
+                `${request.method} ${path}`,
+                deadlineMs,
+                options.deadlineVariable,
+              ),
               details: { service: serviceName, url: path, deadlineMs },
             });
       const signal = call?.signal;

@@ -80,6 +80,15 @@ function transportFor(options: DataAdapterTransportOptions): Transport {
   }
 }
 
+/**
+ * How long the service may hold a bar fetch before saying "still waiting": half of what one attempt
+ * may last, so the answer always arrives inside the attempt's timeout and the call's deadline.
+ */
+function holdFor(options: { timeoutMs?: number; deadlineMs?: number }): number {
+  const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
+  return Math.max(1, Math.floor(Math.min(options.timeoutMs ?? deadlineMs, deadlineMs) / 2));
+}
+
 /** A "still waiting" answer of the IB host service: not a failure, ask again with its fetch id. */
 function pendingFetchId(error: unknown): string | undefined {
   if (!(error instanceof RateLimitedError) || error.details['pending'] !== true) return undefined;
@@ -107,10 +116,7 @@ export class AsyncDataAdapter extends AsyncHostService {
   constructor(options: DataAdapterTransportOptions) {
     super(ibHostContract.name, { transport: transportFor(options) });
     this.source = options.kind === 'in-process' ? options.source : undefined;
-    this.holdMs =
-      options.kind === 'http'
-        ? Math.max(1, Math.floor((options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs) / 2))
-        : undefined;
+    this.holdMs = options.kind === 'http' ? holdFor(options) : undefined;
     this.client = this.clientFor(ibHostContract);
   }
 
@@ -129,7 +135,7 @@ export class AsyncDataAdapter extends AsyncHostService {
       wait_ms: this.holdMs,
     };
     const call = { signal: options.signal, timeoutMs: options.timeoutMs, retries: 0 };
-    for (let fetchId: string | undefined; ; ) {
+    for (let fetchId: string | undefined; ;) {
       try {
         const response = await this.client.historical({ ...input, fetch_id: fetchId }, call);
         return { frame: fromWireBars(response.data), simulated: response.simulated };

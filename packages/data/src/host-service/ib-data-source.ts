@@ -88,7 +88,9 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
     },
     async health(): Promise<SourceHealth> {
       const ib = await clientOf();
-      await ib.connect({ signal: AbortSignal.timeout(options.healthTimeoutMs ?? 2_000) }).catch(() => undefined);
+      await ib
+        .connect({ signal: AbortSignal.timeout(options.healthTimeoutMs ?? 2_000) })
+        .catch(() => undefined);
       const status = ib.status();
       return {
         connected: status.connected,

@@ -11,8 +11,7 @@ import {
   serveService,
 } from '@ktrdr/core';
 import { type IbSimulator, IbErrorText, type SimRequestInfo } from '@ktrdr/ib-sim';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncDataAdapter } from '../../src/adapter/async-data-adapter';
@@ -61,7 +60,7 @@ async function refusedUrl(): Promise<string> {
 
 /** A host that accepts connections and reads requests, and never answers. */
 async function hungUrl(): Promise<string> {
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -191,5 +190,24 @@ describe('data loads through the IB host service', () => {
     expect(result.failedSegments[0]?.code).toBe(code);
     // Every other segment went once; the failing one exactly as often as its one retrying layer says.
     expect(sent.length - (result.segments.total - 1)).toBe(attempts);
+  });
+
+  it('reports the gateway down on /health: healthy false, status degraded, gateway down, answered at once', async () => {
+    const sim = await simulator(closer);
+    const url = await hostService(sim, { clientId: 54, healthTimeoutMs: 500 });
+    const adapter = closer.add(new AsyncDataAdapter({ kind: 'http', url, deadlineMs: 5_000 }), (a) =>
+      a.close(),
+    );
+    expect(await adapter.healthCheck()).toMatchObject({ healthy: true, status: 'ok', gateway: 'up' });
+
+    await sim.close();
+    const response = await fetch(`${url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ healthy: false, status: 'degraded', gateway: 'down' });
+    expect(await adapter.healthCheck()).toMatchObject({
+      healthy: false,
+      status: 'degraded',
+      gateway: 'down',
+    });
   });
 });
