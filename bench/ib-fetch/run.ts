@@ -13,9 +13,12 @@
  *   latency-bound (pacing never binds it at this scale), so it is measured on a sample of segments
  *   and projected linearly to the year, which keeps the benchmark under two minutes.
  * - pacing violations the simulator counted (target 0).
+ * - host service, all at once: the same segments, each through the IB host service over HTTP
+ *   (`AsyncDataAdapter` -> `createIbHostService` on a real server, as `ktrdr-ib-host` serves it ->
+ *   `IbClient`), against the same floor; failed fetches counted (target 0).
  * - the whole data path, twice, on the same year: `AsyncDataManager.loadData` (gap analysis, segments,
  *   retries, CSV store) over direct IB in-process, and over HTTP through the IB host service
- *   (`createIbHostService` on a real server, as `ktrdr-ib-host` serves it). The host-service client's
+ *   (`createIbHostService` on a real server, as `ktrdr-ib-host` serves it). The host-service rows'
  *   call deadline is IB_FETCH_HOST_DEADLINE_MS (default 2000, scaled down like the windows), far
  *   shorter than the pacing waits (the 10-minute window lasts 6 s at x100): every wait past it is a
  *   "still waiting" answer, never a failure. Each row against its own floor (its request count).
@@ -208,6 +211,62 @@ async function concurrentRun(ends: Date[]): Promise<RunResult> {
   });
 }
 
+/**
+ * Every one-day segment at once, as `concurrentRun`, but each through the IB host service over HTTP
+ * (`AsyncDataAdapter` -> `createIbHostService` on a real server here -> `IbClient`): what
+ * `ktrdr-ib-host` adds to direct IB. A fetch that fails counts, apart from "no data" (a holiday).
+ */
+async function hostServiceRun(ends: Date[]): Promise<LoadRunResult> {
+  const sim = await SimProcess.start();
+  const registry = new IbConnectionRegistry();
+  const source = createIbDataSource({
+    host: sim.host,
+    port: sim.port,
+    clientId: 3,
+    registry,
+    idleCloseMs: false,
+    useRTH: false,
+    pacing: { timeScale: TIME_SCALE },
+  });
+  const server = await serveService(createIbHostService(source));
+  const adapter = new AsyncDataAdapter({ kind: 'http', url: server.url, deadlineMs: HOST_DEADLINE_MS });
+  const fetchDay = async (end: Date): Promise<number> => {
+    const start = new Date(end.getTime() - DAY_MS);
+    try {
+      return (await adapter.fetchHistoricalData(SYMBOL, '1m', { start, end, instrumentType: 'STK' })).frame
+        .length;
+    } catch (error) {
+      if (error instanceof DataUnavailableError) return 0;
+      return -1;
+    }
+  };
+  try {
+    // Warm-up outside the measured year, as in `withSimulator`.
+    await fetchDay(new Date(SIM_NOW.getTime() - 400 * DAY_MS));
+    await sim.resetStats();
+    const start = performance.now();
+    const counts = await Promise.all(ends.map(fetchDay));
+    const wallMs = performance.now() - start;
+    const stats = await sim.stats();
+    return {
+      wallMs,
+      bars: counts.filter((n) => n > 0).reduce((a, b) => a + b, 0),
+      violations: stats.pacingViolations,
+      rules: describeViolations(stats),
+      requests: stats.requestsByKind['historical-data'],
+      segments: ends.length,
+      failed: counts.filter((n) => n < 0).length,
+      waits: adapter.stats().errorsByCode.rate_limited ?? 0,
+    };
+  } finally {
+    await adapter.close();
+    await server.close();
+    await source.close();
+    registry.closeAll();
+    await sim.close();
+  }
+}
+
 async function sequentialRun(ends: Date[]): Promise<RunResult> {
   return withSimulator(async (sim, client) => {
     const start = performance.now();
@@ -317,6 +376,7 @@ async function main(): Promise<void> {
 
   const concurrent: RunResult[] = [];
   const sequential: RunResult[] = [];
+  const hostAtOnce: LoadRunResult[] = [];
   const direct: LoadRunResult[] = [];
   const host: LoadRunResult[] = [];
   const describeLoad = (r: LoadRunResult) =>
@@ -326,6 +386,7 @@ async function main(): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     concurrent.push(await concurrentRun(ends));
     sequential.push(await sequentialRun(ends.slice(0, SEQUENTIAL_SAMPLE)));
+    hostAtOnce.push(await hostServiceRun(ends));
     direct.push(await loadRun('direct'));
     host.push(await loadRun('host-service'));
     const c = concurrent[run] as RunResult;
@@ -335,6 +396,7 @@ async function main(): Promise<void> {
         `max ${c.maxOpen} in flight); one-at-a-time ${seconds(s.wallMs)} for ${SEQUENTIAL_SAMPLE} segments ` +
         `(${s.violations} violations)`,
     );
+    console.log(`         host service, all at once:   ${describeLoad(hostAtOnce[run] as LoadRunResult)}`);
     console.log(`         loadData direct IB:          ${describeLoad(direct[run] as LoadRunResult)}`);
     console.log(`         loadData via host service:   ${describeLoad(host[run] as LoadRunResult)}`);
   }
@@ -342,11 +404,11 @@ async function main(): Promise<void> {
   const ours = median(concurrent.map((r) => r.wallMs));
   const perSegment = median(sequential.map((r) => r.wallMs / SEQUENTIAL_SAMPLE));
   const oneAtATime = perSegment * n;
-  const violations = [...concurrent, ...sequential, ...direct, ...host].reduce(
+  const violations = [...concurrent, ...sequential, ...hostAtOnce, ...direct, ...host].reduce(
     (sum, r) => sum + r.violations,
     0,
   );
-  const failed = [...direct, ...host].reduce((sum, r) => sum + r.failed, 0);
+  const failed = [...hostAtOnce, ...direct, ...host].reduce((sum, r) => sum + r.failed, 0);
   const loadRatio = (rows: LoadRunResult[]) =>
     median(rows.map((r) => r.wallMs / pacingFloorMs(r.requests, TIME_SCALE, LATENCY_MS)));
   console.log(`ours (all segments at once, paced):      ${seconds(ours)} (median)`);
@@ -357,6 +419,10 @@ async function main(): Promise<void> {
   console.log(`ratio ours / floor:                       ${(ours / floorMs).toFixed(3)}`);
   console.log(`speed-up vs one-at-a-time:                ${(oneAtATime / ours).toFixed(2)}x`);
   console.log(
+    `host service, all at once (HTTP):        ${seconds(median(hostAtOnce.map((r) => r.wallMs)))} (median), ` +
+      `${loadRatio(hostAtOnce).toFixed(3)}x the floor, deadline ${HOST_DEADLINE_MS} ms per call`,
+  );
+  console.log(
     `loadData direct IB (data path, in-process): ${seconds(median(direct.map((r) => r.wallMs)))} (median), ` +
       `${loadRatio(direct).toFixed(3)}x its floor`,
   );
@@ -364,7 +430,7 @@ async function main(): Promise<void> {
     `loadData via IB host service (HTTP):       ${seconds(median(host.map((r) => r.wallMs)))} (median), ` +
       `${loadRatio(host).toFixed(3)}x its floor, deadline ${HOST_DEADLINE_MS} ms per call`,
   );
-  console.log(`failed segments (both data-path rows, all runs): ${failed}`);
+  console.log(`failed segments or fetches (host and data-path rows, all runs): ${failed}`);
   console.log(`pacing violations (all runs):             ${violations}`);
   // At real speed the 60-per-10-minutes rule dominates both ways of fetching one symbol.
   console.log(

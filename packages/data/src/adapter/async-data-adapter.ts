@@ -70,6 +70,9 @@ function transportFor(options: DataAdapterTransportOptions): Transport {
         timeoutMs: options.timeoutMs ?? deadlineMs,
         deadlineMs,
         deadlineVariable: 'IB_HOST_SERVICE_TIMEOUT',
+        // The service may hold each bar fetch for half the deadline: up to IB's 50 open requests
+        // each need a socket of their own, or a fetch queued for one would spend its deadline there.
+        connections: 64,
         token: options.token,
       });
     }
