@@ -18,6 +18,7 @@ import { createIbHostService } from '../host-service/create-ib-host-service';
 import type { HistoricalDataSource, SourceBars } from '../host-service/historical-data-source';
 import { type ContractInfo, type IbHostContract, ibHostContract } from '../host-service/ib-host-contract';
 import { fromWireBars } from '../host-service/wire-bars';
+import { CallSlots } from './call-slots';
 
 /** How an {@link AsyncDataAdapter} reaches its data. */
 export type DataAdapterTransportOptions =
@@ -70,9 +71,7 @@ function transportFor(options: DataAdapterTransportOptions): Transport {
         timeoutMs: options.timeoutMs ?? deadlineMs,
         deadlineMs,
         deadlineVariable: 'IB_HOST_SERVICE_TIMEOUT',
-        // The service may hold each bar fetch for half the deadline: up to IB's 50 open requests
-        // each need a socket of their own, or a fetch queued for one would spend its deadline there.
-        connections: 64,
+        connections: HTTP_CONNECTIONS,
         token: options.token,
       });
     }
@@ -82,6 +81,15 @@ function transportFor(options: DataAdapterTransportOptions): Transport {
       return options.transport;
   }
 }
+
+/**
+ * Sockets to the IB host service, and bar fetches at once over them. The service may hold each bar
+ * fetch for half the deadline, so a fetch queued for a socket would spend its deadline there: bar
+ * fetches beyond {@link HTTP_BAR_FETCHES} wait in the adapter instead, before their deadline starts.
+ * 48 is about IB's 50 open requests; the other sockets stay free for validation and health.
+ */
+const HTTP_CONNECTIONS = 64;
+const HTTP_BAR_FETCHES = 48;
 
 /**
  * How long the service may hold a bar fetch before saying "still waiting": half of what one attempt
@@ -115,11 +123,14 @@ export class AsyncDataAdapter extends AsyncHostService {
   private readonly source: HistoricalDataSource | undefined;
   /** Longest hold asked of the service per bar fetch, ms; undefined: wait for the answer. */
   private readonly holdMs: number | undefined;
+  /** Bar fetches at once over HTTP (see {@link HTTP_BAR_FETCHES}); none in-process. */
+  private readonly barFetches: CallSlots | undefined;
 
   constructor(options: DataAdapterTransportOptions) {
     super(ibHostContract.name, { transport: transportFor(options) });
     this.source = options.kind === 'in-process' ? options.source : undefined;
     this.holdMs = options.kind === 'http' ? holdFor(options) : undefined;
+    this.barFetches = options.kind === 'http' ? new CallSlots(HTTP_BAR_FETCHES) : undefined;
     this.client = this.clientFor(ibHostContract);
   }
 
@@ -138,19 +149,22 @@ export class AsyncDataAdapter extends AsyncHostService {
       wait_ms: this.holdMs,
     };
     const call = { signal: options.signal, timeoutMs: options.timeoutMs, retries: 0 };
-    for (let fetchId: string | undefined; ;) {
-      try {
-        const response = await this.client.historical({ ...input, fetch_id: fetchId }, call);
-        return { frame: fromWireBars(response.data), simulated: response.simulated };
-      } catch (error) {
-        fetchId = pendingFetchId(error);
-        if (fetchId === undefined) throw error;
-        const pending = error as RateLimitedError;
-        const waitedMs = pending.details['waitedMs'];
-        options.onWaiting?.({ waitedMs: typeof waitedMs === 'number' ? waitedMs : 0 });
-        await sleep(pending.retryAfterMs ?? 0, options.signal);
+    const fetch = async (): Promise<SourceBars> => {
+      for (let fetchId: string | undefined; ;) {
+        try {
+          const response = await this.client.historical({ ...input, fetch_id: fetchId }, call);
+          return { frame: fromWireBars(response.data), simulated: response.simulated };
+        } catch (error) {
+          fetchId = pendingFetchId(error);
+          if (fetchId === undefined) throw error;
+          const pending = error as RateLimitedError;
+          const waitedMs = pending.details['waitedMs'];
+          options.onWaiting?.({ waitedMs: typeof waitedMs === 'number' ? waitedMs : 0 });
+          await sleep(pending.retryAfterMs ?? 0, options.signal);
+        }
       }
-    }
+    };
+    return this.barFetches === undefined ? fetch() : this.barFetches.run(fetch, options.signal);
   }
 
   /** Whether the broker knows `symbol`, with its contract info and head timestamps. */
