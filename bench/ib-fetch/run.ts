@@ -19,12 +19,12 @@
  * - the whole data path, twice, on the same year: `AsyncDataManager.loadData` (gap analysis, segments,
  *   retries, CSV store) over direct IB in-process, and over HTTP through the IB host service
  *   (`createIbHostService` on a real server, as `ktrdr-ib-host` serves it). The host-service rows'
- *   call deadline is IB_FETCH_HOST_DEADLINE_MS (default 2000, scaled down like the windows), far
+ *   call deadline is IB_FETCH_HOST_DEADLINE_MS (default 4000, scaled down like the windows), far
  *   shorter than the pacing waits (the 10-minute window lasts 6 s at x100): every wait past it is a
  *   "still waiting" answer, never a failure. Each row against its own floor (its request count).
  *
  * Env: IB_FETCH_TIME_SCALE (default 100), IB_FETCH_RUNS (default 3), IB_FETCH_SAMPLE (default 16),
- * IB_FETCH_HOST_DEADLINE_MS (default 2000).
+ * IB_FETCH_HOST_DEADLINE_MS (default 4000).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -48,7 +48,7 @@ import type { SimCommand, SimReply } from './sim-process';
 const TIME_SCALE = Number(process.env['IB_FETCH_TIME_SCALE'] ?? 100);
 const RUNS = Number(process.env['IB_FETCH_RUNS'] ?? 3);
 const SEQUENTIAL_SAMPLE = Number(process.env['IB_FETCH_SAMPLE'] ?? 16);
-const HOST_DEADLINE_MS = Number(process.env['IB_FETCH_HOST_DEADLINE_MS'] ?? 2_000);
+const HOST_DEADLINE_MS = Number(process.env['IB_FETCH_HOST_DEADLINE_MS'] ?? 4_000);
 const LATENCY_MS = 500;
 const SYMBOL = 'AAPL';
 /** The simulated market's clock, and the end of the year fetched. */
@@ -230,6 +230,7 @@ async function hostServiceRun(ends: Date[]): Promise<LoadRunResult> {
   });
   const server = await serveService(createIbHostService(source));
   const adapter = new AsyncDataAdapter({ kind: 'http', url: server.url, deadlineMs: HOST_DEADLINE_MS });
+  const failures = new Map<string, number>();
   const fetchDay = async (end: Date): Promise<number> => {
     const start = new Date(end.getTime() - DAY_MS);
     try {
@@ -237,6 +238,8 @@ async function hostServiceRun(ends: Date[]): Promise<LoadRunResult> {
         .length;
     } catch (error) {
       if (error instanceof DataUnavailableError) return 0;
+      const message = error instanceof Error ? error.message : String(error);
+      failures.set(message, (failures.get(message) ?? 0) + 1);
       return -1;
     }
   };
@@ -248,6 +251,7 @@ async function hostServiceRun(ends: Date[]): Promise<LoadRunResult> {
     const counts = await Promise.all(ends.map(fetchDay));
     const wallMs = performance.now() - start;
     const stats = await sim.stats();
+    for (const [message, count] of failures) console.log(`    failed ${count}x: ${message}`);
     return {
       wallMs,
       bars: counts.filter((n) => n > 0).reduce((a, b) => a + b, 0),

@@ -32,7 +32,7 @@ export type DataAdapterTransportOptions =
       /**
        * Total deadline of one call, retries included, ms (default 30 000; `IB_HOST_SERVICE_TIMEOUT`
        * through {@link createDataAdapter}). A wait for IB's pacing is not a failure: the service
-       * answers "still waiting" within half of it, and the adapter asks again.
+       * answers "still waiting" within a third of it, and the adapter asks again.
        */
       deadlineMs?: number;
       urlVariable?: string;
@@ -84,7 +84,7 @@ function transportFor(options: DataAdapterTransportOptions): Transport {
 
 /**
  * Sockets to the IB host service, and bar fetches at once over them. The service may hold each bar
- * fetch for half the deadline, so a fetch queued for a socket would spend its deadline there: bar
+ * fetch for a third of the deadline, so a fetch queued for a socket would spend its deadline there: bar
  * fetches beyond {@link HTTP_BAR_FETCHES} wait in the adapter instead, before their deadline starts.
  * 48 is about IB's 50 open requests; the other sockets stay free for validation and health.
  */
@@ -92,12 +92,13 @@ const HTTP_CONNECTIONS = 64;
 const HTTP_BAR_FETCHES = 48;
 
 /**
- * How long the service may hold a bar fetch before saying "still waiting": half of what one attempt
- * may last, so the answer always arrives inside the attempt's timeout and the call's deadline.
+ * How long the service may hold a bar fetch before saying "still waiting": a third of what one
+ * attempt may last, so that the answer (bars to encode, send and decode, on a busy machine) still
+ * arrives well inside the attempt's timeout and the call's deadline.
  */
 function holdFor(options: { timeoutMs?: number; deadlineMs?: number }): number {
   const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
-  return Math.max(1, Math.floor(Math.min(options.timeoutMs ?? deadlineMs, deadlineMs) / 2));
+  return Math.max(1, Math.floor(Math.min(options.timeoutMs ?? deadlineMs, deadlineMs) / 3));
 }
 
 /** A "still waiting" answer of the IB host service: not a failure, ask again with its fetch id. */
@@ -114,7 +115,7 @@ function pendingFetchId(error: unknown): string | undefined {
  *
  * Over HTTP, every call has one total deadline with the transport's retries inside it, except bar
  * fetches: their retries belong to the data manager's segment fetcher, so the transport makes one
- * attempt. A bar fetch asks the service to answer within half the deadline; while the service is
+ * attempt. A bar fetch asks the service to answer within a third of the deadline; while the service is
  * waiting for IB's pacing it says so, keeps the request's place, and the adapter asks again: a
  * pacing wait of any length is never a timeout.
  */
