@@ -147,7 +147,11 @@ export class AsyncDataAdapter extends AsyncHostService {
       start: formatIsoUtc(toEpochMs(options.start, 'start')),
       end: formatIsoUtc(toEpochMs(options.end, 'end')),
       instrument_type: options.instrumentType,
-      wait_ms: this.holdMs,
+      // A tighter per-call timeout asks for a shorter hold, in the same proportion.
+      wait_ms:
+        this.holdMs === undefined || options.timeoutMs === undefined
+          ? this.holdMs
+          : Math.max(1, Math.min(this.holdMs, Math.floor(options.timeoutMs / 3))),
     };
     const call = { signal: options.signal, timeoutMs: options.timeoutMs, retries: 0 };
     const fetch = async (): Promise<SourceBars> => {
