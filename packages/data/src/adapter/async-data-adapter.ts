@@ -16,7 +16,12 @@ import type { InstrumentType } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
 import { createIbHostService } from '../host-service/create-ib-host-service';
 import type { HistoricalDataSource, SourceBars } from '../host-service/historical-data-source';
-import { type ContractInfo, type IbHostContract, ibHostContract } from '../host-service/ib-host-contract';
+import {
+  type ContractInfo,
+  type IbHostContract,
+  MAX_HISTORICAL_WAIT_MS,
+  ibHostContract,
+} from '../host-service/ib-host-contract';
 import { fromWireBars } from '../host-service/wire-bars';
 import { CallSlots } from './call-slots';
 
@@ -98,7 +103,8 @@ const HTTP_BAR_FETCHES = 48;
  */
 function holdFor(options: { timeoutMs?: number; deadlineMs?: number }): number {
   const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
-  return Math.max(1, Math.floor(Math.min(options.timeoutMs ?? deadlineMs, deadlineMs) / 3));
+  const third = Math.floor(Math.min(options.timeoutMs ?? deadlineMs, deadlineMs) / 3);
+  return Math.max(1, Math.min(third, MAX_HISTORICAL_WAIT_MS));
 }
 
 /** A "still waiting" answer of the IB host service: not a failure, ask again with its fetch id. */
