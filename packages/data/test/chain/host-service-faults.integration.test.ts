@@ -145,7 +145,7 @@ describe('data loads through the IB host service', () => {
   });
 
   it('coalesces identical concurrent requests into one IB request, every caller getting the bars', async () => {
-    const sim = await simulator(closer, { latencyMs: 150 });
+    const sim = await simulator(closer, { latencyMs: 400 });
     const url = await hostService(sim, { clientId: 52 });
     const adapters = [0, 1, 2].map(() =>
       closer.add(new AsyncDataAdapter({ kind: 'http', url, deadlineMs: 5_000 }), (a) => a.close()),
