@@ -29,6 +29,7 @@ describe('loadConfig', () => {
         port: 4002,
         clientId: 1,
         timeoutMs: 30_000,
+        hostServiceTimeoutMs: 30_000,
       },
       training: { useHostService: false, hostServiceUrl: 'http://localhost:8002' },
       apiUrl: 'http://localhost:8000/api/v1',
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
         IB_PORT: ' 7497 ',
         IB_CLIENT_ID: '0',
         IB_TIMEOUT: '2.5',
+        IB_HOST_SERVICE_TIMEOUT: '4',
         KTRDR_API_URL: 'http://backend:8000/api/v1',
         KTRDR_DATA_DIR: '/srv/bars',
         KTRDR_MODELS_DIR: 'trained',
@@ -63,6 +65,7 @@ describe('loadConfig', () => {
         port: 7497,
         clientId: 0,
         timeoutMs: 2500,
+        hostServiceTimeoutMs: 4000,
       },
       training: { useHostService: true, hostServiceUrl: 'https://gpu.example.com:8443' },
       apiUrl: 'http://backend:8000/api/v1',
@@ -79,6 +82,7 @@ describe('loadConfig', () => {
         'IB_PORT',
         'IB_CLIENT_ID',
         'IB_TIMEOUT',
+        'IB_HOST_SERVICE_TIMEOUT',
         'KTRDR_API_URL',
         'KTRDR_DATA_DIR',
         'KTRDR_MODELS_DIR',
@@ -96,6 +100,16 @@ describe('loadConfig', () => {
     ['OFF', false],
   ])('reads USE_IB_HOST_SERVICE=%s as %s', (raw, expected) => {
     expect(loadConfig({}, { USE_IB_HOST_SERVICE: raw }).ib.useHostService).toBe(expected);
+  });
+
+  it('bounds calls to the IB host service by IB_TIMEOUT unless IB_HOST_SERVICE_TIMEOUT says otherwise', () => {
+    expect(loadConfig({}, { IB_TIMEOUT: '5' }).ib.hostServiceTimeoutMs).toBe(5_000);
+    expect(loadConfig({ ib: { timeoutMs: 1500 } }, {}).ib.hostServiceTimeoutMs).toBe(1_500);
+    expect(loadConfig({}, { IB_TIMEOUT: '5', IB_HOST_SERVICE_TIMEOUT: '0.5' }).ib.hostServiceTimeoutMs).toBe(
+      500,
+    );
+    expect(loadConfig({ ib: { hostServiceTimeoutMs: 750 } }, {}).ib.hostServiceTimeoutMs).toBe(750);
+    expect(() => loadConfig({}, { IB_HOST_SERVICE_TIMEOUT: '0' })).toThrow(/IB_HOST_SERVICE_TIMEOUT/);
   });
 
   it('treats an empty or blank variable as unset', () => {

@@ -241,7 +241,7 @@ describe('HTTP transport edge cases (msw)', () => {
     const error = await t.call({ method: 'GET', path: '/busy' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceTimeoutError);
     expect((error as ServiceTimeoutError).message).toBe(
-      `svc did not complete GET ${BASE}/busy within its 50 ms deadline`,
+      `svc did not complete GET ${BASE}/busy within its 50 ms deadline. Is it hung or overloaded? Check or restart it, or raise its deadline.`,
     );
     expect(t.counters()).toMatchObject({ attempts: 1, retries: 1 });
   });

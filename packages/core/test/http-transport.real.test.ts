@@ -47,6 +47,29 @@ describe('HTTP transport against a real server', () => {
     expect(transport.counters()).toMatchObject({ attempts: 4, retries: 2 });
   });
 
+  it('makes one attempt when the call says a layer above owns its retries', async () => {
+    const url = await refusedUrl();
+    await using transport = httpTransportTo(url, { retry: { limit: 2, maxDelayMs: 1 } });
+    await expect(transport.call({ method: 'GET', path: '/items/1' }, { retries: 0 })).rejects.toBeInstanceOf(
+      ServiceConnectionError,
+    );
+    expect(transport.counters()).toMatchObject({ attempts: 1, retries: 0 });
+  });
+
+  it('names the setting to raise when a call outlives its deadline', async () => {
+    await using service = await startTestServer();
+    await using transport = httpTransportTo(service.url, {
+      deadlineMs: 100,
+      deadlineVariable: 'IB_HOST_SERVICE_TIMEOUT',
+    });
+    const error = await transport
+      .call({ method: 'POST', path: '/slow', body: { ms: 60_000 } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceTimeoutError);
+    expect((error as ServiceTimeoutError).message).toContain('within its 100 ms deadline');
+    expect((error as ServiceTimeoutError).message).toContain('raise IB_HOST_SERVICE_TIMEOUT');
+  });
+
   it('sends N sequential calls over exactly one socket', async () => {
     await using service = await startTestServer();
     await using transport = httpTransportTo(service.url);

@@ -63,7 +63,8 @@ export type {
   SourceBars,
   SourceHealth,
 } from './host-service/historical-data-source';
-export { createIbHostService } from './host-service/create-ib-host-service';
+export { createIbHostService, type IbHostServiceOptions } from './host-service/create-ib-host-service';
+export type { CoalescedFetchesOptions } from './host-service/coalesced-fetches';
 export { createIbDataSource, type IbDataSourceOptions } from './host-service/ib-data-source';
 export {
   AsyncDataAdapter,

@@ -24,6 +24,12 @@ export interface IbConfig {
   clientId: number;
   /** Per-request timeout of the direct connection (`IB_TIMEOUT`, seconds in the environment). */
   timeoutMs: number;
+  /**
+   * Total deadline of one call to the IB host service, retries included (`IB_HOST_SERVICE_TIMEOUT`,
+   * seconds in the environment; default: `IB_TIMEOUT`). Waiting for IB's pacing does not count: the
+   * host answers "still waiting" within it, and each such answer starts a new call.
+   */
+  hostServiceTimeoutMs: number;
 }
 
 /** Settings of the training path. */
@@ -67,6 +73,7 @@ export const CONFIG_DEFAULTS: Readonly<KtrdrConfig> = Object.freeze({
     port: 4002,
     clientId: 1,
     timeoutMs: 30_000,
+    hostServiceTimeoutMs: 30_000,
   }),
   training: Object.freeze({ useHostService: false, hostServiceUrl: 'http://localhost:8002' }),
   apiUrl: 'http://localhost:8000/api/v1',
@@ -84,6 +91,8 @@ export const ENVIRONMENT_VARIABLES = {
   IB_PORT: `IB Gateway/TWS API port (default ${CONFIG_DEFAULTS.ib.port}).`,
   IB_CLIENT_ID: `IB API client id (default ${CONFIG_DEFAULTS.ib.clientId}).`,
   IB_TIMEOUT: `IB request timeout in seconds (default ${CONFIG_DEFAULTS.ib.timeoutMs / 1000}).`,
+  IB_HOST_SERVICE_TIMEOUT:
+    'Total deadline of one call to the IB host service, retries included, in seconds (default: IB_TIMEOUT).',
   KTRDR_API_URL: `Backend API URL for the CLI's --url mode (default ${CONFIG_DEFAULTS.apiUrl}).`,
   KTRDR_DATA_DIR: `Folder of the bar store (default ./${CONFIG_DEFAULTS.dataDir}).`,
   KTRDR_MODELS_DIR: `Folder of trained models (default ./${CONFIG_DEFAULTS.modelsDir}).`,
@@ -116,6 +125,14 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
   const training = options.training ?? {};
   const port: Parser<number> = (s) => parseInteger(s, 1, 65_535);
   const clientId: Parser<number> = (s) => parseInteger(s, 0, 2_147_483_647);
+  const ibTimeoutMs = pick(
+    ib.timeoutMs,
+    'ib.timeoutMs',
+    'IB_TIMEOUT',
+    parseSecondsAsMs,
+    d.ib.timeoutMs,
+    parsePositiveMs,
+  );
   return {
     ib: {
       useHostService: pick(
@@ -135,12 +152,13 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
       host: pick(ib.host, 'ib.host', 'IB_HOST', parseHost, d.ib.host),
       port: pick(ib.port, 'ib.port', 'IB_PORT', port, d.ib.port),
       clientId: pick(ib.clientId, 'ib.clientId', 'IB_CLIENT_ID', clientId, d.ib.clientId),
-      timeoutMs: pick(
-        ib.timeoutMs,
-        'ib.timeoutMs',
-        'IB_TIMEOUT',
+      timeoutMs: ibTimeoutMs,
+      hostServiceTimeoutMs: pick(
+        ib.hostServiceTimeoutMs,
+        'ib.hostServiceTimeoutMs',
+        'IB_HOST_SERVICE_TIMEOUT',
         parseSecondsAsMs,
-        d.ib.timeoutMs,
+        ibTimeoutMs,
         parsePositiveMs,
       ),
     },

@@ -27,6 +27,8 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   /** Default total deadline across retries, in ms (none by default). */
   deadlineMs?: number;
+  /** Setting that sets `deadlineMs` (e.g. `IB_HOST_SERVICE_TIMEOUT`), named in deadline errors. */
+  deadlineVariable?: string;
   /** Retry policy, or `false` for none. */
   retry?: HttpRetryOptions | false;
   /** Bearer token sent as `Authorization` (the server's `KTRDR_API_TOKEN`). */
@@ -63,6 +65,12 @@ function headerSets(
     })),
   );
   return (body, progress) => sets[Number(body)]![Number(progress)]!;
+}
+
+/** What a call that ran out of time says: where it went, how long it had, and what to do. */
+function deadlineMessage(service: string, call: string, deadlineMs: number, variable?: string): string {
+  const raise = variable === undefined ? 'raise its deadline' : `raise ${variable}`;
+  return `${service} did not complete ${call} within its ${deadlineMs} ms deadline. Is it hung or overloaded? Check or restart it, or ${raise}.`;
 }
 
 let kyModule: Promise<KyInstance> | undefined;
@@ -132,7 +140,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           ? callOptions.signal && { signal: callOptions.signal, dispose: () => undefined }
           : linkedSignal([callOptions.signal], {
               ms: deadlineMs,
-              message: `${serviceName} did not complete ${request.method} ${path} within its ${deadlineMs} ms deadline`,
+              message: deadlineMessage(
+                serviceName,
+                `${request.method} ${path}`,
+                deadlineMs,
+                options.deadlineVariable,
+              ),
               details: { service: serviceName, url: path, deadlineMs },
             });
       const signal = call?.signal;
@@ -148,7 +161,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           timeout: site.timeoutMs,
           signal,
           retry: {
-            limit: idempotent ? policy.limit : 0,
+            limit: idempotent ? Math.max(0, callOptions.retries ?? policy.limit) : 0,
             // Counted here rather than in a beforeRetry hook, which runs only after the wait: a
             // retry the deadline or the caller cut short while waiting still counts.
             shouldRetry: ({ error }) => {

@@ -12,6 +12,11 @@ export interface CallOptions {
   onProgress?: (progress: unknown) => void;
   /** The call is safe to retry. Defaults to true for GET. */
   idempotent?: boolean;
+  /**
+   * Most retries after the first attempt, for this call (the transport's policy otherwise). Pass 0
+   * when a layer above owns the retries of this call, so that retries never multiply.
+   */
+  retries?: number;
 }
 
 /** Byte and call counters a transport keeps. */

@@ -1,12 +1,15 @@
 import {
   AsyncHostService,
+  CONFIG_DEFAULTS,
   type CallOptions,
   type HealthStatus,
   type KtrdrConfig,
+  RateLimitedError,
   type ServiceClient,
   type Transport,
   createHttpTransport,
   createInProcessTransport,
+  sleep,
 } from '@ktrdr/core';
 import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
 import type { InstrumentType } from '../domain/symbols';
@@ -17,14 +20,29 @@ import {
   type ContractInfo,
   type IbHostContract,
   type SymbolMatch,
+  MAX_HISTORICAL_WAIT_MS,
   ibHostContract,
 } from '../host-service/ib-host-contract';
 import { fromWireBars } from '../host-service/wire-bars';
+import { CallSlots } from './call-slots';
 
 /** How an {@link AsyncDataAdapter} reaches its data. */
 export type DataAdapterTransportOptions =
   /** An IB host service over HTTP (another process or machine). */
-  | { kind: 'http'; url: string; token?: string; timeoutMs?: number; urlVariable?: string }
+  | {
+      kind: 'http';
+      url: string;
+      token?: string;
+      /** Per-attempt timeout, ms (default: `deadlineMs`). */
+      timeoutMs?: number;
+      /**
+       * Total deadline of one call, retries included, ms (default 30 000; `IB_HOST_SERVICE_TIMEOUT`
+       * through {@link createDataAdapter}). A wait for IB's pacing is not a failure: the service
+       * answers "still waiting" within a third of it, and the adapter asks again.
+       */
+      deadlineMs?: number;
+      urlVariable?: string;
+    }
   /** The host-service routes in this process, over any data source (the direct IB connection, or yours). */
   | { kind: 'in-process'; source: HistoricalDataSource; transportKind?: string }
   /** Any transport speaking the IB host service contract. */
@@ -35,6 +53,8 @@ export interface FetchHistoricalOptions extends Pick<CallOptions, 'signal' | 'ti
   start: DateInput;
   end: DateInput;
   instrumentType?: InstrumentType;
+  /** Called each time the IB host service says it is still waiting (for a pacing slot or for IB). */
+  onWaiting?: (waiting: { waitedMs: number }) => void;
 }
 
 /** Answer of {@link AsyncDataAdapter.validateSymbol}. */
@@ -48,14 +68,19 @@ export interface SymbolValidation {
 
 function transportFor(options: DataAdapterTransportOptions): Transport {
   switch (options.kind) {
-    case 'http':
+    case 'http': {
+      const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
       return createHttpTransport({
         baseUrl: options.url,
         serviceName: ibHostContract.name,
         urlVariable: options.urlVariable ?? 'IB_HOST_SERVICE_URL',
-        timeoutMs: options.timeoutMs,
+        timeoutMs: options.timeoutMs ?? deadlineMs,
+        deadlineMs,
+        deadlineVariable: 'IB_HOST_SERVICE_TIMEOUT',
+        connections: HTTP_CONNECTIONS,
         token: options.token,
       });
+    }
     case 'in-process':
       return createInProcessTransport(createIbHostService(options.source), { kind: options.transportKind });
     case 'transport':
@@ -64,17 +89,56 @@ function transportFor(options: DataAdapterTransportOptions): Transport {
 }
 
 /**
+ * Sockets to the IB host service, and bar fetches at once over them. The service may hold each bar
+ * fetch for a third of the deadline, so a fetch queued for a socket would spend its deadline there: bar
+ * fetches beyond {@link HTTP_BAR_FETCHES} wait in the adapter instead, before their deadline starts.
+ * 48 is about IB's 50 open requests; the other sockets stay free for validation and health.
+ */
+const HTTP_CONNECTIONS = 64;
+const HTTP_BAR_FETCHES = 48;
+
+/**
+ * How long the service may hold a bar fetch before saying "still waiting": a third of what one
+ * attempt may last, so that the answer (bars to encode, send and decode, on a busy machine) still
+ * arrives well inside the attempt's timeout and the call's deadline.
+ */
+function holdFor(options: { timeoutMs?: number; deadlineMs?: number }): number {
+  const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
+  const third = Math.floor(Math.min(options.timeoutMs ?? deadlineMs, deadlineMs) / 3);
+  return Math.max(1, Math.min(third, MAX_HISTORICAL_WAIT_MS));
+}
+
+/** A "still waiting" answer of the IB host service: not a failure, ask again with its fetch id. */
+function pendingFetchId(error: unknown): string | undefined {
+  if (!(error instanceof RateLimitedError) || error.details['pending'] !== true) return undefined;
+  const id = error.details['fetchId'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
  * The data path's communication layer (the seed's AsyncDataAdapter): fetches bars, validates symbols
  * and reads head timestamps through one transport: http to an IB host service, or the same routes
  * in-process over the direct IB connection or a source of your own.
+ *
+ * Over HTTP, every call has one total deadline with the transport's retries inside it, except bar
+ * fetches: their retries belong to the data manager's segment fetcher, so the transport makes one
+ * attempt. A bar fetch asks the service to answer within a third of the deadline; while the service is
+ * waiting for IB's pacing it says so, keeps the request's place, and the adapter asks again: a
+ * pacing wait of any length is never a timeout.
  */
 export class AsyncDataAdapter extends AsyncHostService {
   private readonly client: ServiceClient<IbHostContract>;
   private readonly source: HistoricalDataSource | undefined;
+  /** Longest hold asked of the service per bar fetch, ms; undefined: wait for the answer. */
+  private readonly holdMs: number | undefined;
+  /** Bar fetches at once over HTTP (see {@link HTTP_BAR_FETCHES}); none in-process. */
+  private readonly barFetches: CallSlots | undefined;
 
   constructor(options: DataAdapterTransportOptions) {
     super(ibHostContract.name, { transport: transportFor(options) });
     this.source = options.kind === 'in-process' ? options.source : undefined;
+    this.holdMs = options.kind === 'http' ? holdFor(options) : undefined;
+    this.barFetches = options.kind === 'http' ? new CallSlots(HTTP_BAR_FETCHES) : undefined;
     this.client = this.clientFor(ibHostContract);
   }
 
@@ -84,17 +148,35 @@ export class AsyncDataAdapter extends AsyncHostService {
     timeframe: Timeframe,
     options: FetchHistoricalOptions,
   ): Promise<SourceBars> {
-    const response = await this.client.historical(
-      {
-        symbol,
-        timeframe,
-        start: formatIsoUtc(toEpochMs(options.start, 'start')),
-        end: formatIsoUtc(toEpochMs(options.end, 'end')),
-        instrument_type: options.instrumentType,
-      },
-      { signal: options.signal, timeoutMs: options.timeoutMs },
-    );
-    return { frame: fromWireBars(response.data), simulated: response.simulated };
+    const input = {
+      symbol,
+      timeframe,
+      start: formatIsoUtc(toEpochMs(options.start, 'start')),
+      end: formatIsoUtc(toEpochMs(options.end, 'end')),
+      instrument_type: options.instrumentType,
+      // A tighter per-call timeout asks for a shorter hold, in the same proportion.
+      wait_ms:
+        this.holdMs === undefined || options.timeoutMs === undefined
+          ? this.holdMs
+          : Math.max(1, Math.min(this.holdMs, Math.floor(options.timeoutMs / 3))),
+    };
+    const call = { signal: options.signal, timeoutMs: options.timeoutMs, retries: 0 };
+    const fetch = async (): Promise<SourceBars> => {
+      for (let fetchId: string | undefined; ;) {
+        try {
+          const response = await this.client.historical({ ...input, fetch_id: fetchId }, call);
+          return { frame: fromWireBars(response.data), simulated: response.simulated };
+        } catch (error) {
+          fetchId = pendingFetchId(error);
+          if (fetchId === undefined) throw error;
+          const pending = error as RateLimitedError;
+          const waitedMs = pending.details['waitedMs'];
+          options.onWaiting?.({ waitedMs: typeof waitedMs === 'number' ? waitedMs : 0 });
+          await sleep(pending.retryAfterMs ?? 0, options.signal);
+        }
+      }
+    };
+    return this.barFetches === undefined ? fetch() : this.barFetches.run(fetch, options.signal);
   }
 
   /** Whether the broker knows `symbol`, with its contract info and head timestamps. */
@@ -192,6 +274,10 @@ export interface CreateDataAdapterOptions {
  */
 export function createDataAdapter({ config, createIbSource }: CreateDataAdapterOptions): AsyncDataAdapter {
   return config.ib.useHostService
-    ? new AsyncDataAdapter({ kind: 'http', url: config.ib.hostServiceUrl })
+    ? new AsyncDataAdapter({
+        kind: 'http',
+        url: config.ib.hostServiceUrl,
+        deadlineMs: config.ib.hostServiceTimeoutMs,
+      })
     : new AsyncDataAdapter({ kind: 'in-process', source: createIbSource(config), transportKind: 'ib' });
 }

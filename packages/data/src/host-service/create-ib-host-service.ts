@@ -2,20 +2,33 @@ import { NotFoundError, type ServiceImplementation, ValidationError, implementSe
 import { formatIsoUtc, toEpochMs } from '../domain/dates';
 import { parseSymbol } from '../domain/symbols';
 import { parseSearchPattern } from '../ib/symbol-search';
+import { CoalescedFetches, type CoalescedFetchesOptions } from './coalesced-fetches';
 import type { HistoricalDataSource } from './historical-data-source';
 import { type IbHostContract, ibHostContract } from './ib-host-contract';
 import { toWireBars } from './wire-bars';
 
+/** Options of {@link createIbHostService}. */
+export type IbHostServiceOptions = CoalescedFetchesOptions;
+
 /**
  * The IB host service's routes over a data source: what `@ktrdr/server` mounts on port 8001 and what
  * the in-process transport calls. All checks live here, so every transport validates the same way.
+ * Identical concurrent historical requests share one fetch, and a caller that sends `wait_ms` is
+ * told "still waiting" (429, `details.pending`) rather than held past it (see {@link CoalescedFetches}).
  */
-export function createIbHostService(source: HistoricalDataSource): ServiceImplementation<IbHostContract> {
+export function createIbHostService(
+  source: HistoricalDataSource,
+  options: IbHostServiceOptions = {},
+): ServiceImplementation<IbHostContract> {
+  const fetches = new CoalescedFetches(source, options);
   return implementService(ibHostContract, {
     async health() {
       const status = await source.health();
       return {
         healthy: status.connected,
+        // Up means the service can fetch: with its gateway down it serves nothing but errors.
+        status: status.connected ? ('ok' as const) : ('degraded' as const),
+        gateway: status.connected ? ('up' as const) : ('down' as const),
         service: ibHostContract.name,
         timestamp: new Date().toISOString(),
         source: source.name,
@@ -32,14 +45,10 @@ export function createIbHostService(source: HistoricalDataSource): ServiceImplem
           details: { field: 'start' },
         });
       }
-      const { frame, simulated } = await source.fetchBars({
-        symbol,
-        timeframe: input.timeframe,
-        start,
-        end,
-        instrumentType: input.instrument_type,
-        signal,
-      });
+      const { frame, simulated } = await fetches.fetch(
+        { symbol, timeframe: input.timeframe, start, end, instrumentType: input.instrument_type },
+        { signal, waitMs: input.wait_ms, fetchId: input.fetch_id },
+      );
       const data = toWireBars(frame);
       return { success: true as const, data, rows: data.length, error: null, simulated };
     },

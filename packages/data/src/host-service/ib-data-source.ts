@@ -12,6 +12,8 @@ export interface IbDataSourceOptions extends IbClientOptions {
    * so gap analysis finds only real holes), false for forex and futures (their whole sessions).
    */
   useRTH?: boolean;
+  /** Longest wait for the gateway in `health()`, ms (default 2000): a down gateway answers "down", not never. */
+  healthTimeoutMs?: number;
 }
 
 /**
@@ -102,7 +104,9 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
     },
     async health(): Promise<SourceHealth> {
       const ib = await clientOf();
-      await ib.connect().catch(() => undefined);
+      await ib
+        .connect({ signal: AbortSignal.timeout(options.healthTimeoutMs ?? 2_000) })
+        .catch(() => undefined);
       const status = ib.status();
       return {
         connected: status.connected,

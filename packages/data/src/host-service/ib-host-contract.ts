@@ -5,6 +5,9 @@ import { INSTRUMENT_TYPES } from '../domain/symbols';
 import type { WireBar } from './wire-bars';
 
 const timeframe = z.enum(TIMEFRAMES);
+
+/** Longest hold a caller may ask of `POST /data/historical` (`wait_ms`): 10 minutes. */
+export const MAX_HISTORICAL_WAIT_MS = 600_000;
 const instrumentType = z.enum(INSTRUMENT_TYPES);
 
 /** Schema of a {@link WireBar}: the CSV store's columns, ISO UTC date. */
@@ -63,6 +66,10 @@ export const ibHostContract = defineService('IB host service', {
     input: z.object({}),
     output: z.object({
       healthy: z.boolean(),
+      /** `degraded` while the gateway is down (optional: Python hosts do not send it). */
+      status: z.enum(['ok', 'degraded']).optional(),
+      /** Whether the service reaches its gateway (optional: Python hosts do not send it). */
+      gateway: z.enum(['up', 'down']).optional(),
       service: z.string(),
       timestamp: z.string(),
       source: z.string(),
@@ -82,6 +89,14 @@ export const ibHostContract = defineService('IB host service', {
       start: isoDateString,
       end: isoDateString,
       instrument_type: instrumentType.optional(),
+      /**
+       * Longest wait for the answer, ms. Past it the service answers 429 with `details.pending`
+       * and a `fetchId` instead: it is still waiting (for IB's pacing or IB's answer) and keeps the
+       * request's place. Without it the call waits until the bars are in (the Python behaviour).
+       */
+      wait_ms: z.number().int().positive().max(MAX_HISTORICAL_WAIT_MS).optional(),
+      /** Collects the fetch an earlier "still waiting" answer named. */
+      fetch_id: z.string().min(1).max(64).optional(),
     }),
     output: z.object({
       success: z.literal(true),

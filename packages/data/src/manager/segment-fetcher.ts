@@ -27,11 +27,21 @@ export interface FetchSegmentsOptions<T> {
 /** The outcome of one segment. */
 export type SegmentOutcome<T> = { ok: true; value: T } | { ok: false; error: KtrdrError };
 
-/** Errors that a retry cannot fix. */
+/**
+ * Errors not retried here: those a retry cannot fix, and `rate_limited`, which the IB client has
+ * already retried with growing pauses (its pacing-violation attempts): retrying it here too would
+ * multiply the IB requests of one segment. Each kind of failure is retried by one layer only.
+ */
 function isPermanent(error: KtrdrError): boolean {
-  return ['validation', 'unknown_symbol', 'not_found', 'cancelled', 'unauthorized', 'configuration'].includes(
-    error.code,
-  );
+  return [
+    'validation',
+    'unknown_symbol',
+    'not_found',
+    'cancelled',
+    'unauthorized',
+    'configuration',
+    'rate_limited',
+  ].includes(error.code);
 }
 
 /**

@@ -69,7 +69,12 @@ export function createApiServices(options: ApiServicesOptions = {}): ApiServices
   // The SDK's default adapters send no token: build the http ones here when the hosts need one.
   const dataAdapter =
     config.ib.useHostService && token !== undefined
-      ? new AsyncDataAdapter({ kind: 'http', url: config.ib.hostServiceUrl, token })
+      ? new AsyncDataAdapter({
+          kind: 'http',
+          url: config.ib.hostServiceUrl,
+          token,
+          deadlineMs: config.ib.hostServiceTimeoutMs,
+        })
       : undefined;
   const data = new DataService({ config, operations, adapter: dataAdapter });
   const trainingAdapter =
