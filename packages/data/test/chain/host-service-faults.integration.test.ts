@@ -17,6 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AsyncDataAdapter } from '../../src/adapter/async-data-adapter';
 import { createIbHostService } from '../../src/host-service/create-ib-host-service';
 import type { IbDataSourceOptions } from '../../src/host-service/ib-data-source';
+import { partialLoadOf } from '../../src/manager/load-outcome';
 import { DataService, type LoadRequest } from '../../src/service/data-service';
 import { Closer, ibSource, simulator, tempDir } from './chain-fixtures';
 
@@ -175,9 +176,14 @@ describe('data loads through the IB host service', () => {
     const sim = await simulator(closer);
     // The first historical request picks the failing segment: every request for it fails.
     let failing: string | undefined;
+    let failingSent = 0;
     sim.addScriptedFault({
-      match: (request: SimRequestInfo) =>
-        request.kind === 'historical-data' && (failing ??= request.endDateTime) === request.endDateTime,
+      match: (request: SimRequestInfo) => {
+        if (request.kind !== 'historical-data') return false;
+        const hit = (failing ??= request.endDateTime) === request.endDateTime;
+        if (hit) failingSent++;
+        return hit;
+      },
       action:
         code === 'timeout'
           ? { type: 'never-answer' }
@@ -185,15 +191,28 @@ describe('data loads through the IB host service', () => {
     });
     const url = await hostService(sim, { clientId: 53, ...ib });
     const data = dataService(await hostConfig(url, 4_000));
-    const result = await data.loadData(THREE_DAYS).result();
+    const outcome = await data
+      .loadData(THREE_DAYS)
+      .result()
+      .then(
+        (result) => ({ result, error: undefined }),
+        (error: unknown) => ({ result: partialLoadOf(error), error }),
+      );
 
-    const sent = sim.messages.filter((m) => m.name === 'REQ_HISTORICAL_DATA');
-    expect(result.segments.total).toBeGreaterThan(1);
-    expect(result.segments.failed).toBe(1);
-    expect(result.failedSegments).toHaveLength(1);
-    expect(result.failedSegments[0]?.code).toBe(code);
-    // Every other segment went once; the failing one exactly as often as its one retrying layer says.
-    expect(sent.length - (result.segments.total - 1)).toBe(attempts);
+    if (code === 'timeout') {
+      // A segment that times out on every attempt means the gateway is silent: the load stops
+      // loudly, with what it kept and the one range it is missing.
+      expect(outcome.error).toBeInstanceOf(ServiceConnectionError);
+      expect(outcome.result?.missingRanges).toHaveLength(1);
+    } else {
+      // Any other failure fails just its segment; the load completes and reports it.
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.result?.segments.total).toBeGreaterThan(1);
+      expect(outcome.result?.segments.failed).toBe(1);
+      expect(outcome.result?.failedSegments[0]?.code).toBe(code);
+    }
+    // The failing segment went exactly as often as its one retrying layer says.
+    expect(failingSent).toBe(attempts);
   });
 
   it('reports the gateway down on /health: healthy false, status degraded, gateway down, answered at once', async () => {
