@@ -1,6 +1,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** What only `@ktrdr/client` constructs: the services, their managers, adapters, IB sources and trainers. */
+const SERVICE_CLASSES = [
+  'DataService',
+  'TrainingService',
+  'AsyncDataManager',
+  'TrainingManager',
+  'AsyncDataAdapter',
+  'TrainingAdapter',
+  'OperationRegistry',
+  'IbClient',
+  'IbConnection',
+];
+/** Factories that build the same things. */
+const SERVICE_FACTORIES = [
+  'createIbDataSource',
+  'createLocalTrainer',
+  'createInProcessTransport',
+  'createHttpTransport',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -91,13 +111,66 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ['@ktrdr/core', '@ktrdr/data', '@ktrdr/training', '@ktrdr/server', '@ktrdr/ib-sim'].map(
-            (name) => ({
-              name,
-              allowTypeImports: true,
-              message: `Import ${name} with await import() where it is used, or a zod-free subpath.`,
-            }),
-          ),
+          paths: [
+            '@ktrdr/core',
+            '@ktrdr/data',
+            '@ktrdr/training',
+            '@ktrdr/client',
+            '@ktrdr/server',
+            '@ktrdr/ib-sim',
+          ].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: `Import ${name} with await import() where it is used, or a zod-free subpath.`,
+          })),
+        },
+      ],
+    },
+  },
+  {
+    // The client is the layer above the services: it composes core, data and training, never a
+    // server or the CLI.
+    files: ['packages/client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/ib-sim'],
+              message: 'The client imports core, data and training only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The servers route and the CLI renders: every service, adapter and IB source is built by
+    // `@ktrdr/client` (`createKtrdrClient`, `@ktrdr/client/services`), the one place they are assembled.
+    files: ['packages/cli/src/**/*.ts', 'packages/server/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `NewExpression[callee.name=/^(${SERVICE_CLASSES.join('|')})$/]`,
+          message:
+            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
+        },
+        {
+          selector: `NewExpression[callee.property.name=/^(${SERVICE_CLASSES.join('|')})$/]`,
+          message:
+            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
+        },
+        {
+          selector: `CallExpression[callee.name=/^(${SERVICE_FACTORIES.join('|')})$/]`,
+          message:
+            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
+        },
+        {
+          selector: `CallExpression[callee.property.name=/^(${SERVICE_FACTORIES.join('|')})$/]`,
+          message:
+            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
         },
       ],
     },
