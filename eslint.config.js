@@ -99,8 +99,14 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI, examples and benchmarks compose the whole SDK, servers included.
-    files: ['packages/cli/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    // The CLI, the client's tests, examples and benchmarks compose the whole SDK, servers included.
+    files: [
+      'packages/cli/**/*.ts',
+      'packages/client/test/**/*.ts',
+      'examples/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

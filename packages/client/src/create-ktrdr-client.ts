@@ -3,7 +3,7 @@ import type { TrainingApiContract } from '@ktrdr/training';
 import { apiBaseUrl } from './api-url';
 import type { ClientConnection } from './client-connection';
 import type { KtrdrClient, TrainingClient } from './client-types';
-import { embeddedConnection } from './embedded-connection';
+import { type EmbeddedServices, embeddedConnection } from './embedded-connection';
 import { KtrdrOperationHandle } from './operation-handle';
 import { remoteConnection } from './remote-connection';
 import { API_TOKEN_VARIABLE, tokenFrom } from './services/host-service-token';
@@ -29,6 +29,11 @@ export interface KtrdrClientOptions {
   config?: KtrdrConfig;
   /** Environment the defaults come from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Embedded only: run over these services instead of building them (e.g. the ones a server
+   * mounts, or another client's). They stay open when the client closes.
+   */
+  services?: EmbeddedServices;
   /** The setting the API URL came from, named in connection errors (default `KTRDR_API_URL`). */
   urlVariable?: string;
 }
@@ -91,7 +96,10 @@ export async function createKtrdrClient(options: KtrdrClientOptions = {}): Promi
   const mode = options.mode ?? (url === undefined || url.trim() === '' ? 'embedded' : 'remote');
   const token = tokenFrom(options.token, env);
   if (mode === 'embedded') {
-    return clientOver(embeddedConnection(options.config ?? loadConfig({}, env), env, token));
+    const config = options.config ?? options.services?.data.config ?? loadConfig({}, env);
+    return clientOver(
+      embeddedConnection({ config, env, hostServiceToken: token, services: options.services }),
+    );
   }
   // The configuration check names the setting the URL came from, in the form it accepts.
   const config = options.config ?? loadConfig(url === undefined ? {} : { apiUrl: apiBaseUrl(url) }, env);

@@ -8,9 +8,27 @@ import {
   operationsContract,
 } from '@ktrdr/core';
 import { createDataApiService, dataApiContract } from '@ktrdr/data';
-import type { TrainingApiContract } from '@ktrdr/training';
+import type { TrainingApiContract, TrainingService } from '@ktrdr/training';
 import type { ClientConnection } from './client-connection';
-import { createDataServices } from './services/data-services';
+import { type DataServices, createDataServices } from './services/data-services';
+
+/**
+ * Services an embedded client runs over instead of building its own: clients over the same
+ * services share one operation registry, so each can follow and cancel what the others started.
+ * The caller owns them: closing the client leaves them open.
+ */
+export interface EmbeddedServices extends DataServices {
+  /** The training path (default: built over `data` on first use). */
+  training?: TrainingService;
+}
+
+/** Options of {@link embeddedConnection}. @internal */
+export interface EmbeddedConnectionOptions {
+  config: KtrdrConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  hostServiceToken?: string;
+  services?: EmbeddedServices;
+}
 
 interface LoadedTraining {
   client: ServiceClient<TrainingApiContract>;
@@ -23,13 +41,12 @@ interface LoadedTraining {
  * process's registry: they end with it.
  * @internal
  */
-export function embeddedConnection(
-  config: KtrdrConfig,
-  env: Readonly<Record<string, string | undefined>>,
-  hostServiceToken?: string,
-): ClientConnection {
+export function embeddedConnection(options: EmbeddedConnectionOptions): ClientConnection {
+  const { env, hostServiceToken, services } = options;
   // One registry for loads and trainings, so `wait` and `cancel` see every operation of this client.
-  const { data, operations } = createDataServices({ config, hostServiceToken, env });
+  const { data, operations } =
+    services ?? createDataServices({ config: options.config, hostServiceToken, env });
+  const config = services === undefined ? options.config : data.config;
   const dataTransport = createInProcessTransport(createDataApiService(data));
   const operationsTransport = createInProcessTransport(createOperationsService(operations));
   const operationsClient = createServiceClient(operationsContract, operationsTransport);
@@ -40,13 +57,13 @@ export function embeddedConnection(
       import('./services/training-services'),
       import('@ktrdr/training'),
     ]);
-    const service = createTrainingService(data, operations, { hostServiceToken, env });
+    const service = services?.training ?? createTrainingService(data, operations, { hostServiceToken, env });
     const transport = createInProcessTransport(createTrainingApiService(service));
     return {
       client: createServiceClient(trainingApiContract, transport),
       async close() {
         await transport.close();
-        await service.close();
+        if (services?.training === undefined) await service.close();
       },
     };
   };
@@ -76,8 +93,8 @@ export function embeddedConnection(
         // Training reads bars through the data service: stop it first.
         if (training !== undefined) await (await training.catch(() => undefined))?.close();
         await Promise.all([dataTransport.close(), operationsTransport.close()]);
-        // Cancels what still runs: an embedded operation cannot outlive its client.
-        await data.close();
+        // Cancels what still runs: an embedded operation cannot outlive the services it runs in.
+        if (services === undefined) await data.close();
       })()),
   };
 }

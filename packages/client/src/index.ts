@@ -13,6 +13,7 @@ export {
 export type { DataClient, KtrdrClient, OperationsClient, TrainingClient } from './client-types';
 export type { FollowOptions, KtrdrApi } from './client-connection';
 export { KtrdrOperationHandle } from './operation-handle';
+export type { EmbeddedServices } from './embedded-connection';
 export { operationError } from './operation-error';
 export { apiBaseUrl } from './api-url';
 export { createDataServices, type DataServices, type DataServicesOptions } from './services/data-services';
