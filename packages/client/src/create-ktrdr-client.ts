@@ -1,3 +1,4 @@
+import type { CallOptions } from '@ktrdr/core';
 import { type KtrdrConfig, loadConfig } from '@ktrdr/core/config';
 import type { TrainingApiContract } from '@ktrdr/training';
 import { apiBaseUrl } from './api-url';
@@ -6,7 +7,7 @@ import type { KtrdrClient, TrainingClient } from './client-types';
 import { type EmbeddedServices, embeddedConnection } from './embedded-connection';
 import { KtrdrOperationHandle } from './operation-handle';
 import { remoteConnection } from './remote-connection';
-import { API_TOKEN_VARIABLE, tokenFrom } from './services/host-service-token';
+import { tokenFrom } from './services/host-service-token';
 
 /** The variable naming the API a client in remote mode talks to. */
 export const API_URL_VARIABLE = 'KTRDR_API_URL';
@@ -45,18 +46,18 @@ const TRAINING_ROUTES: Record<Exclude<keyof TrainingApiContract['routes'], 'star
   predict: true,
 };
 
+type RouteCall = (input: unknown, options?: CallOptions) => Promise<unknown>;
+
 function clientOver(connection: ClientConnection): KtrdrClient {
   const handle = <S>(id: string) => new KtrdrOperationHandle<S>(id, connection);
   const { api } = connection;
+  // Each training route loads the training stack on its first call, not when the client is built.
+  const lazyTrainingRoute =
+    (name: string): RouteCall =>
+    async (input, options) =>
+      ((await api.training()) as unknown as Record<string, RouteCall>)[name]?.(input, options);
   const training = Object.fromEntries(
-    Object.keys(TRAINING_ROUTES).map((name) => [
-      name,
-      async (input: unknown, options?: object) =>
-        ((await api.training()) as unknown as Record<string, (i: unknown, o?: object) => unknown>)[name]?.(
-          input,
-          options,
-        ),
-    ]),
+    Object.keys(TRAINING_ROUTES).map((name) => [name, lazyTrainingRoute(name)]),
   ) as unknown as TrainingClient;
   training.start = async (input, options) =>
     handle((await (await api.training()).start(input, options)).operation_id);
@@ -112,5 +113,3 @@ export async function createKtrdrClient(options: KtrdrClientOptions = {}): Promi
     }),
   );
 }
-
-export { API_TOKEN_VARIABLE };

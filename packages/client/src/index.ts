@@ -4,12 +4,8 @@
  * and error classes, and re-attaches to any operation by id. Everything exported here is supported
  * API; anything else is internal. The services themselves are assembled in `@ktrdr/client/services`.
  */
-export {
-  API_TOKEN_VARIABLE,
-  API_URL_VARIABLE,
-  createKtrdrClient,
-  type KtrdrClientOptions,
-} from './create-ktrdr-client';
+export { API_TOKEN_VARIABLE } from './services/host-service-token';
+export { API_URL_VARIABLE, createKtrdrClient, type KtrdrClientOptions } from './create-ktrdr-client';
 export type { DataClient, KtrdrClient, OperationsClient, TrainingClient } from './client-types';
 export type { FollowOptions, KtrdrApi } from './client-connection';
 export { KtrdrOperationHandle } from './operation-handle';

@@ -114,7 +114,11 @@ describe.each(['embedded', 'remote'] as const)('operation handles, %s', (mode) =
     const loaded = await load.result();
     expect(loaded.bars).toBe(report.load.summary['bars']);
     expect(loaded.bars).toBeGreaterThan(0);
-    expect((await training.result()).model).toBe(report.training.summary['model']);
+    const { model } = await training.result();
+    expect(model).toBe(report.training.summary['model']);
+    // The other training routes load the training stack on first use, in either mode.
+    const [strategy, name] = String(model).split('/') as [string, string];
+    expect((await starter.training.model({ strategy, model: name })).data).toMatchObject({ strategy });
     await expect(slow.result()).rejects.toBeInstanceOf(CancelledError);
     expect((await slow.status()).status).toBe('cancelled');
   });
