@@ -59,6 +59,8 @@ async function readStream(
   const url = `${endpoint.baseUrl}/operations/${encodeURIComponent(id)}/events`;
   let response: Response;
   try {
+    // Over fetch, not the client's transport: the transport's calls each answer one JSON body and
+    // retry, while this stream stays open as long as the operation runs (hours, for a training).
     response = await fetch(url, { headers: { ...endpoint.headers, accept: 'text/event-stream' }, signal });
   } catch (error) {
     if (signal?.aborted === true) throw stopped(signal, id, error);
