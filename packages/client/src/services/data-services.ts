@@ -1,6 +1,7 @@
 import { type KtrdrConfig, OperationRegistry, loadConfig } from '@ktrdr/core';
 import { AsyncDataAdapter, DataService } from '@ktrdr/data';
 import { tokenFrom } from './host-service-token';
+import { createIbSourceFromConfig } from './ib-source';
 
 /** Options of {@link createDataServices}. */
 export interface DataServicesOptions {
@@ -25,18 +26,23 @@ export interface DataServices {
 
 /**
  * Builds the {@link DataService} the configuration describes: over the adapter `USE_IB_HOST_SERVICE`
- * asks for (http to `IB_HOST_SERVICE_URL` with the deployment's token, or direct IB in-process),
- * with its CSV store in `KTRDR_DATA_DIR`. The one place the data path is assembled: the embedded
- * client, the API and the `ib` commands all stand on it.
+ * asks for (http to `IB_HOST_SERVICE_URL` with the deployment's token, or direct IB in-process over
+ * {@link createIbSourceFromConfig}), with its CSV store in `KTRDR_DATA_DIR`. The one place the data
+ * path is assembled: the embedded client, the API and the `ib` commands all stand on it.
  */
 export function createDataServices(options: DataServicesOptions = {}): DataServices {
   const config = options.config ?? loadConfig();
   const operations = options.operations ?? new OperationRegistry();
   const token = tokenFrom(options.hostServiceToken, options.env);
-  // The SDK's default adapter sends no token: build the http one here when the host needs one.
-  const adapter =
-    config.ib.useHostService && token !== undefined
-      ? new AsyncDataAdapter({ kind: 'http', url: config.ib.hostServiceUrl, token })
-      : undefined;
+  // Built here rather than by DataService's own default, so that the direct-IB source comes from
+  // the one place that maps the configuration to it (the IB host service serves the same source),
+  // and the host service gets the deployment's token.
+  const adapter = config.ib.useHostService
+    ? new AsyncDataAdapter({ kind: 'http', url: config.ib.hostServiceUrl, token })
+    : new AsyncDataAdapter({
+        kind: 'in-process',
+        source: createIbSourceFromConfig(config),
+        transportKind: 'ib',
+      });
   return { data: new DataService({ config, operations, adapter }), operations };
 }
