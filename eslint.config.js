@@ -1,8 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** What only `@ktrdr/client` constructs: the services, their managers, adapters, IB sources and trainers. */
-const SERVICE_CLASSES = [
+/**
+ * What only `@ktrdr/client` constructs: the services, their managers, adapters, IB sources and
+ * trainers. Not `CsvStore`: the CLI's cached `data show` reads the store directly, bundled in the
+ * bin, so that it starts without loading the SDK (bench/cli-latency).
+ */
+const SERVICE_CLASS_NAMES = [
   'DataService',
   'TrainingService',
   'AsyncDataManager',
@@ -14,12 +18,16 @@ const SERVICE_CLASSES = [
   'IbConnection',
 ];
 /** Factories that build the same things. */
-const SERVICE_FACTORIES = [
+const SERVICE_FACTORY_NAMES = [
   'createIbDataSource',
   'createLocalTrainer',
   'createInProcessTransport',
   'createHttpTransport',
 ];
+/** An esquery regex matching any of `names` exactly. */
+const anyOf = (names) => `/^(${names.join('|')})$/`;
+const SERVICE_CLASSES = anyOf(SERVICE_CLASS_NAMES);
+const SERVICE_FACTORIES = anyOf(SERVICE_FACTORY_NAMES);
 
 export default tseslint.config(
   {
@@ -158,26 +166,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        {
-          selector: `NewExpression[callee.name=/^(${SERVICE_CLASSES.join('|')})$/]`,
+        // `new DataService()`, `new data.DataService()`, `createIbDataSource()`, `core.createHttpTransport()`.
+        ...[
+          `NewExpression[callee.name=${SERVICE_CLASSES}]`,
+          `NewExpression[callee.property.name=${SERVICE_CLASSES}]`,
+          `CallExpression[callee.name=${SERVICE_FACTORIES}]`,
+          `CallExpression[callee.property.name=${SERVICE_FACTORIES}]`,
+        ].map((selector) => ({
+          selector,
           message:
             'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
-        },
-        {
-          selector: `NewExpression[callee.property.name=/^(${SERVICE_CLASSES.join('|')})$/]`,
-          message:
-            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
-        },
-        {
-          selector: `CallExpression[callee.name=/^(${SERVICE_FACTORIES.join('|')})$/]`,
-          message:
-            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
-        },
-        {
-          selector: `CallExpression[callee.property.name=/^(${SERVICE_FACTORIES.join('|')})$/]`,
-          message:
-            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
-        },
+        })),
       ],
     },
   },
