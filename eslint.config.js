@@ -1,6 +1,34 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * What only `@ktrdr/client` constructs: the services, their managers, adapters, IB sources and
+ * trainers. Not `CsvStore`: the CLI's cached `data show` reads the store directly, bundled in the
+ * bin, so that it starts without loading the SDK (bench/cli-latency).
+ */
+const SERVICE_CLASS_NAMES = [
+  'DataService',
+  'TrainingService',
+  'AsyncDataManager',
+  'TrainingManager',
+  'AsyncDataAdapter',
+  'TrainingAdapter',
+  'OperationRegistry',
+  'IbClient',
+  'IbConnection',
+];
+/** Factories that build the same things. */
+const SERVICE_FACTORY_NAMES = [
+  'createIbDataSource',
+  'createLocalTrainer',
+  'createInProcessTransport',
+  'createHttpTransport',
+];
+/** An esquery regex matching any of `names` exactly. */
+const anyOf = (names) => `/^(${names.join('|')})$/`;
+const SERVICE_CLASSES = anyOf(SERVICE_CLASS_NAMES);
+const SERVICE_FACTORIES = anyOf(SERVICE_FACTORY_NAMES);
+
 export default tseslint.config(
   {
     ignores: [
@@ -79,8 +107,14 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI, examples and benchmarks compose the whole SDK, servers included.
-    files: ['packages/cli/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    // The CLI, the client's tests, examples and benchmarks compose the whole SDK, servers included.
+    files: [
+      'packages/cli/**/*.ts',
+      'packages/client/test/**/*.ts',
+      'examples/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -91,14 +125,58 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ['@ktrdr/core', '@ktrdr/data', '@ktrdr/training', '@ktrdr/server', '@ktrdr/ib-sim'].map(
-            (name) => ({
-              name,
-              allowTypeImports: true,
-              message: `Import ${name} with await import() where it is used, or a zod-free subpath.`,
-            }),
-          ),
+          paths: [
+            '@ktrdr/core',
+            '@ktrdr/data',
+            '@ktrdr/training',
+            '@ktrdr/client',
+            '@ktrdr/server',
+            '@ktrdr/ib-sim',
+          ].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: `Import ${name} with await import() where it is used, or a zod-free subpath.`,
+          })),
         },
+      ],
+    },
+  },
+  {
+    // The client is the layer above the services: it composes core, data and training, never a
+    // server or the CLI.
+    files: ['packages/client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/ib-sim'],
+              message: 'The client imports core, data and training only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The servers route and the CLI renders: every service, adapter and IB source is built by
+    // `@ktrdr/client` (`createKtrdrClient`, `@ktrdr/client/services`), the one place they are assembled.
+    files: ['packages/cli/src/**/*.ts', 'packages/server/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        // `new DataService()`, `new data.DataService()`, `createIbDataSource()`, `core.createHttpTransport()`.
+        ...[
+          `NewExpression[callee.name=${SERVICE_CLASSES}]`,
+          `NewExpression[callee.property.name=${SERVICE_CLASSES}]`,
+          `CallExpression[callee.name=${SERVICE_FACTORIES}]`,
+          `CallExpression[callee.property.name=${SERVICE_FACTORIES}]`,
+        ].map((selector) => ({
+          selector,
+          message:
+            'Services are assembled in @ktrdr/client only: get them from createKtrdrClient or @ktrdr/client/services.',
+        })),
       ],
     },
   },

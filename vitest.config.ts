@@ -1,13 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['core', 'ib-sim', 'data', 'training', 'server', 'cli'] as const;
+const packages = ['core', 'ib-sim', 'data', 'training', 'client', 'server', 'cli'] as const;
 
 /** The packages' subpath entries, by specifier: the source each one is built from. */
 const subpaths: Record<string, string> = {
   '@ktrdr/core/errors': 'core/src/errors/index.ts',
   '@ktrdr/core/config': 'core/src/config/index.ts',
   '@ktrdr/data/store': 'data/src/store/index.ts',
+  '@ktrdr/client/services': 'client/src/services/index.ts',
+  '@ktrdr/client/errors': 'client/src/operation-error.ts',
 };
 
 const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));

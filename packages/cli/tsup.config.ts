@@ -13,6 +13,7 @@ const BUNDLED_SDK_SOURCES: Readonly<Record<string, string>> = {
   '@ktrdr/core/errors': '../core/src/errors/index.ts',
   '@ktrdr/core/config': '../core/src/config/index.ts',
   '@ktrdr/data/store': '../data/src/store/index.ts',
+  '@ktrdr/client/errors': '../client/src/operation-error.ts',
 };
 
 /** Resolves the bundled subpaths to their sources, so that the bin does not re-bundle their dist chunks. */

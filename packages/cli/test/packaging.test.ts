@@ -19,9 +19,15 @@ const run = promisify(execFile);
  * dependencies have been installed on this machine.
  */
 const enabled = process.env['KTRDR_PACK_TEST'] === '1' || process.env['CI'] === 'true';
-const PACKAGES = ['core', 'ib-sim', 'data', 'training', 'server', 'cli'] as const;
-/** The packages' subpath entries (the zod-free parts the CLI's fast paths stand on). */
-const SUBPATHS = ['@ktrdr/core/errors', '@ktrdr/core/config', '@ktrdr/data/store'];
+const PACKAGES = ['core', 'ib-sim', 'data', 'training', 'client', 'server', 'cli'] as const;
+/** The packages' subpath entries: the zod-free parts the CLI's fast paths stand on, the client's service assembly. */
+const SUBPATHS = [
+  '@ktrdr/core/errors',
+  '@ktrdr/core/config',
+  '@ktrdr/data/store',
+  '@ktrdr/client/errors',
+  '@ktrdr/client/services',
+];
 const MINUTES = 60_000;
 
 describe.skipIf(!enabled)('packed packages in an empty project', () => {

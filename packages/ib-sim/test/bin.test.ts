@@ -43,6 +43,7 @@ describe('parseCliArgs', () => {
       options: { latencyMs: 50, seed: 'demo' },
     });
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--port', '0', '--version'])).toEqual({ kind: 'version' });
   });
 
   it('explains bad arguments', () => {

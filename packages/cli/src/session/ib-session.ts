@@ -12,13 +12,13 @@ export interface IbSession extends AsyncDisposable {
 }
 
 /**
- * Opens the adapter the `ib` commands talk through. It is the data service's own adapter, built from
- * the configuration by the SDK, so `ktrdr ib status` checks exactly the path `ktrdr data load` uses.
+ * Opens the adapter the `ib` commands talk through. It is the data service's own adapter, assembled
+ * by `@ktrdr/client` as for every client, so `ktrdr ib status` checks exactly the path `ktrdr data load` uses.
  */
 export async function openIbSession(context: CliContext): Promise<IbSession> {
   const config = loadCliConfig(context);
-  const { DataService } = await import('@ktrdr/data');
-  const service = new DataService({ config });
-  const close = () => service.close();
-  return { config, adapter: service.adapter, close, [Symbol.asyncDispose]: close };
+  const { createDataServices } = await import('@ktrdr/client');
+  const { data } = createDataServices({ config, env: context.io.env });
+  const close = () => data.close();
+  return { config, adapter: data.adapter, close, [Symbol.asyncDispose]: close };
 }

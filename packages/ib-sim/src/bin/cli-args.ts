@@ -20,12 +20,14 @@ Options:
   --time-scale <n>      speed-up of pacing windows, e.g. 60 = 10 minutes in 10 s (default 1)
   --server-version <n>  highest server version to announce, 164-193 (default 193)
   --help                show this help
+  --version             print the version
 `;
 
-/** Result of parsing: options to start with, or a request for help, or an error message. */
+/** Result of parsing: options to start with, a request for help or the version, or an error message. */
 export type CliParseResult =
   | { readonly kind: 'run'; readonly options: IbSimulatorOptions }
   | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
   | { readonly kind: 'error'; readonly message: string };
 
 const PACING_MODES: readonly PacingMode[] = ['strict', 'practical', 'off'];
@@ -36,6 +38,7 @@ export function parseCliArgs(argv: readonly string[]): CliParseResult {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '--version') return { kind: 'version' };
     const [flag, inline] = arg.includes('=')
       ? (arg.split(/=(.*)/s, 2) as [string, string])
       : [arg, undefined];

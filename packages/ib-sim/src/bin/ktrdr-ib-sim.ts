@@ -1,6 +1,7 @@
 /**
  * `ktrdr-ib-sim`: runs the IB Gateway simulator until SIGINT/SIGTERM, printing where it listens.
  */
+import packageJson from '../../package.json';
 import { startIbSimulator } from '../simulator';
 import { parseCliArgs, USAGE } from './cli-args';
 
@@ -8,6 +9,11 @@ async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
   if (parsed.kind === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (parsed.kind === 'version') {
+    // Inlined at build time, like `ktrdr --version`.
+    process.stdout.write(`${packageJson.version}\n`);
     return;
   }
   if (parsed.kind === 'error') {

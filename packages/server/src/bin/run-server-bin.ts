@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import packageJson from '../../package.json';
 import { ENVIRONMENT_VARIABLES, isKtrdrError } from '@ktrdr/core';
 import { API_TOKEN_VARIABLE } from '../auth/bearer-auth';
 import { DEFAULT_BIND_HOST } from '../auth/bind-policy';
@@ -30,6 +31,7 @@ function usage(bin: string, kind: ServerKind): string {
     `  --host HOST   interface to bind (default ${DEFAULT_BIND_HOST}; any other needs ${API_TOKEN_VARIABLE})`,
     `  --port PORT   port to listen on (default ${DEFAULT_PORTS[kind]}; 0 picks a free one)`,
     '  -h, --help    show this help',
+    '  --version     print the version',
     '',
     'Environment:',
     variables,
@@ -64,11 +66,17 @@ export async function runServerBin(
         host: { type: 'string' },
         port: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
       strict: true,
     });
     if (values.help === true) {
       process.stdout.write(`${usage(bin, kind)}\n`);
+      return undefined;
+    }
+    if (values.version === true) {
+      // Inlined at build time, like `ktrdr --version`.
+      process.stdout.write(`${packageJson.version}\n`);
       return undefined;
     }
     const host = values.host ?? DEFAULT_BIND_HOST;

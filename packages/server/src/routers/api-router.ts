@@ -10,7 +10,7 @@ import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
 import { serviceMiddleware } from '../http/service-middleware';
-import { createApiServices } from '../services/default-services';
+import { createApiServices } from '@ktrdr/client/services';
 import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
 
 /** Options of {@link createApiRouter}. */

@@ -1,12 +1,12 @@
 import type { Router } from 'express';
-import { createApiRouter } from '../routers/api-router';
-import { createIbHostRouter } from '../routers/ib-host-router';
-import { createTrainingHostRouter } from '../routers/training-host-router';
 import {
   createApiServices,
   createIbSourceFromConfig,
   createTrainingHostServices,
-} from '../services/default-services';
+} from '@ktrdr/client/services';
+import { createApiRouter } from '../routers/api-router';
+import { createIbHostRouter } from '../routers/ib-host-router';
+import { createTrainingHostRouter } from '../routers/training-host-router';
 import { DEFAULT_API_BASE_PATH } from './server-kinds';
 import type { StartServerOptions } from './start-server-options';
 
