@@ -77,7 +77,8 @@ describe('every strategy of strategies/ trains on simulator data and predicts', 
       const symbols = declared!.symbols.map(parseSymbol);
       const timeframes = baseFirst(declared!.timeframes);
 
-      // Nothing is stored up front: the training loads what the strategy declares, as `--load-missing`.
+      // Nothing is stored up front: the training loads each series not stored yet (`--load-missing`);
+      // one range for every file, so a series an earlier file loaded serves the later ones as it is.
       const handle = await training.startTraining({
         strategyPath,
         epochs: 2,
