@@ -43,7 +43,7 @@ fuzzy_sets:
     negative: { type: gaussian, parameters: [-1, 0.5] }
     neutral: { type: gaussian, parameters: [0, 0.3] }
     positive: { type: gaussian, parameters: [1, 0.5] }
-  sma:
+  sma.value: # the average itself, in price units
     low: [0, 50, 100]
     mid: [80, 100, 120]
     high: [100, 150, 1000]

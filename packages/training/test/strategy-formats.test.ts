@@ -241,6 +241,35 @@ describe('the v3 layout', () => {
     );
   });
 
+  it('reads a moving average as close / average, as v2 does; price-level sets are refused, .value reads the average', () => {
+    const text = `name: sma_v3
+version: "3.0"
+indicators:
+  sma_20: {type: sma, period: 20}
+fuzzy_sets:
+  trend:
+    indicator: sma_20
+    below: [0.9, 0.97, 1.0]
+    above: [1.0, 1.03, 1.1]
+`;
+    expect(parseStrategy(text).fuzzy_sets[0]).toMatchObject({ indicatorKey: 'sma_20', output: 'ratio' });
+    const prices = text
+      .replace('[0.9, 0.97, 1.0]', '[150, 170, 190]')
+      .replace('[1.0, 1.03, 1.1]', '[180, 200, 220]');
+    expect(errorOf(prices).message).toContain(
+      "probe.yaml:7:5 fuzzy_sets.trend: reads sma_20's ratio (source / average, about 1.0), but no set has a parameter between 0.5 and 2: for the average itself, write sma_20.value",
+    );
+    const value = parseStrategy(prices.replace('indicator: sma_20', 'indicator: sma_20.value'));
+    expect(value.fuzzy_sets[0]).toMatchObject({ indicatorKey: 'sma_20', output: 'value' });
+  });
+
+  it('matches fuzzy sets to indicator ids case-sensitively, with a did-you-mean', () => {
+    const { message } = errorOf(V3.replace('indicator: rsi_14\n', 'indicator: RSI_14\n'));
+    expect(message).toContain(
+      'fuzzy_sets.rsi_momentum.indicator: refers to no indicator named "RSI_14"; keys are case-sensitive, did you mean "rsi_14"?',
+    );
+  });
+
   it('rejects an indicator without a type, and names Python indicators this SDK lacks', () => {
     const { message } = errorOf(
       V3.replace('rsi_14: {type: rsi, period: 14, source: close}', 'rsi_14: {period: 14}').replace(

@@ -90,6 +90,27 @@ describe('trainMlp', () => {
     },
   );
 
+  it.each(['adam', 'sgd'] as const)(
+    'applies weight decay as PyTorch does (g += decay * w), the same on every engine (%s)',
+    async (optimizer) => {
+      const cfg: MlpConfig = {
+        ...config,
+        optimizer,
+        learningRate: optimizer === 'sgd' ? 0.1 : 0.01,
+        epochs: 2,
+        weightDecay: 0.05,
+      };
+      const plain = await trainMlp({ train }, { ...cfg, weightDecay: 0 });
+      const simd = await trainMlp({ train }, cfg, { engine: 'cpu-fused', kernels: 'wasm-simd' });
+      const tfjs = await trainMlp({ train }, cfg, { engine: 'tfjs', backend: 'cpu' });
+      expect(maxWeightDifference(simd.weights, tfjs.weights)).toBeLessThan(1e-4);
+      const squares = (w: typeof plain.weights) =>
+        w.layers.reduce((sum, l) => sum + l.kernel.reduce((s, v) => s + v * v, 0), 0);
+      // The decay pulls every weight towards zero: a clearly smaller norm than without it.
+      expect(squares(simd.weights)).toBeLessThan(squares(plain.weights) * 0.97);
+    },
+  );
+
   it('applies a step learning-rate schedule per epoch', async () => {
     const result = await trainMlp(
       { train },

@@ -46,6 +46,11 @@ export interface MlpConfig {
   batchSize: number;
   epochs: number;
   optimizer: OptimizerName;
+  /**
+   * L2 weight decay as PyTorch's optimizers apply it (Python KTRDR's `weight_decay`): `decay * w` is
+   * added to every parameter's gradient before the optimizer step. Default 0.
+   */
+  weightDecay?: number;
   earlyStopping?: EarlyStoppingConfig;
   lrSchedule?: LearningRateSchedule;
   /** Seed of weight initialisation, shuffling and dropout: the same seed gives the same model. */
@@ -90,6 +95,7 @@ export function validateMlpConfig(config: MlpConfig): MlpConfig {
   if (!(OPTIMIZERS as readonly string[]).includes(config.optimizer)) {
     fail('optimizer', `must be one of ${OPTIMIZERS.join(', ')} (got ${String(config.optimizer)})`);
   }
+  if (config.weightDecay !== undefined) checkNumber('weightDecay', config.weightDecay, 0, 1, false);
   checkNumber('seed', config.seed, 0, 0xffffffff, true);
   if (config.symbolEmbedding !== undefined) {
     checkNumber('symbolEmbedding.dim', config.symbolEmbedding.dim, 1, 1024, true);

@@ -38,9 +38,6 @@ export function mlpConfigFromStrategy(
       `'${architecture.activation}' is not supported by the trainer: use one of ${ACTIVATIONS.join(', ')}`,
     );
   }
-  if (training.weight_decay > 0) {
-    refuse(source, 'model.training.weight_decay', 'is not supported by the trainer yet: set it to 0');
-  }
   const schedule = training.lr_scheduler;
   if (schedule?.type === 'reduce_on_plateau') {
     refuse(
@@ -57,6 +54,7 @@ export function mlpConfigFromStrategy(
     batchSize: overrides.batch_size ?? training.batch_size,
     epochs: overrides.epochs ?? training.epochs,
     optimizer: training.optimizer,
+    ...(training.weight_decay > 0 ? { weightDecay: training.weight_decay } : {}),
     seed: overrides.seed ?? 42,
   };
   const embeddingDim = strategy.model.symbol_embedding_dim ?? 0;

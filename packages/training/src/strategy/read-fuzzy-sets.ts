@@ -18,6 +18,16 @@ const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Keys of a fuzzy set entry that are not membership functions. */
 const ENTRY_KEYS = ['indicator', 'input_transform'];
 
+/**
+ * Where a fuzzy set over a moving average's ratio (source / average) must have a parameter: the
+ * ratio stays near 1 (a close 50% off its average is already extreme).
+ */
+const RATIO_RANGE = [0.5, 2] as const;
+
+function nearOne(parameter: number): boolean {
+  return parameter >= RATIO_RANGE[0] && parameter <= RATIO_RANGE[1];
+}
+
 /** Output names Python KTRDR uses that our registry spells otherwise (`macd_12_26_9.line`). */
 const OUTPUT_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   MACD: { line: 'macd', macd_line: 'macd', signal_line: 'signal', hist: 'histogram' },
@@ -49,6 +59,13 @@ export function readFuzzySets(cursor: YamlCursor, declared: IndicatorsRead, v3 =
     const target = resolveEntry(cursor, input, setsCursor, declared, v3);
     const sets = readSets(setsCursor);
     if (target === undefined || sets === undefined) continue;
+    if (target.output === 'ratio' && !sets.some((set) => set.parameters.some(nearOne))) {
+      // Price levels here would give memberships of 0 on every bar: a feature that never fires.
+      setsCursor.report(
+        `reads ${target.indicatorKey}'s ratio (source / average, about 1.0), but no set has a parameter between ${RATIO_RANGE[0]} and ${RATIO_RANGE[1]}: for the average itself, write ${target.indicatorKey}.value`,
+      );
+      continue;
+    }
     // `macd.histogram` + `x` and an indicator keyed `macd_histogram` + `x` would both be `macd_histogram_x`.
     const clash = sets.find((set) => columnOwners.has(fuzzyColumnName(input, set.name)));
     if (clash !== undefined) {

@@ -96,17 +96,25 @@ export class TfjsMlpEngine implements MlpEngine {
     const masks = this.drawMasks(count);
     const g = this.embedding === null ? null : tf.tensor1d(this.gs.subarray(start, start + count), 'int32');
     let correct: Tensor | null = null;
-    const loss = this.optimizer.minimize(
-      () => {
-        const logits = this.forward(x, masks, g);
-        correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
-        return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
-        // Only this engine's variables: minimize() would otherwise differentiate every trainable
-        // variable in the process (other engines, models being saved or used for prediction).
-      },
-      true,
-      [...this.kernels, ...this.biases, ...(this.embedding === null ? [] : [this.embedding])],
-    ) as Scalar;
+    // Only this engine's variables: the optimizer would otherwise differentiate every trainable
+    // variable in the process (other engines, models being saved or used for prediction).
+    const variables = [...this.kernels, ...this.biases, ...(this.embedding === null ? [] : [this.embedding])];
+    const { value: loss, grads } = this.optimizer.computeGradients(() => {
+      const logits = this.forward(x, masks, g);
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
+      return tf.losses.softmaxCrossEntropy(y, logits) as Scalar;
+    }, variables);
+    const decay = this.config.weightDecay ?? 0;
+    if (decay > 0) {
+      // PyTorch's weight decay (what Python KTRDR's `weight_decay` means): `g += decay * w`.
+      for (const variable of variables) {
+        const grad = grads[variable.name]!;
+        grads[variable.name] = tf.tidy(() => grad.add(variable.mul(decay)));
+        grad.dispose();
+      }
+    }
+    this.optimizer.applyGradients(grads);
+    tf.dispose(grads);
     x.dispose();
     g?.dispose();
     y.dispose();

@@ -292,13 +292,13 @@ describe.each(TRANSPORTS)('TrainingAdapter contract over $name', (transport) => 
 
   it('refuses what the trainer could not run before a session exists, naming the field', async () => {
     const { adapter } = await rig();
-    const decay = smallStrategyYaml().replace(
+    const plateau = smallStrategyYaml().replace(
       '    optimizer: adam\n',
-      '    optimizer: adam\n    weight_decay: 0.01\n',
+      '    optimizer: adam\n    lr_scheduler: { type: reduce_on_plateau }\n',
     );
-    const decayLine = decay.split('\n').indexOf('    weight_decay: 0.01') + 1;
+    const plateauLine = plateau.split('\n').indexOf('    lr_scheduler: { type: reduce_on_plateau }') + 1;
     const cases: [StartTrainingInput, string][] = [
-      [startInput({ yaml: decay }), 'model.training.weight_decay'],
+      [startInput({ yaml: plateau }), 'model.training.lr_scheduler.type'],
       [startInput({ symbols: ['AAPL', 'AAPL'] }), 'data_configuration.symbols'],
       [startInput({ seed: -1 }), 'seed'],
       [{ ...startInput({}), gpu_configuration: { backend: 'quantum' } }, 'gpu_configuration.backend'],
@@ -308,8 +308,8 @@ describe.each(TRANSPORTS)('TrainingAdapter contract over $name', (transport) => 
       expect(error, field).toBeInstanceOf(ValidationError);
       expect(isKtrdrError(error) && error.details['field'], field).toBe(field);
     }
-    const located = await errorOf(() => adapter.startTraining(startInput({ yaml: decay })));
-    expect(located.message).toContain(`chain_test.yaml:${decayLine}:`);
+    const located = await errorOf(() => adapter.startTraining(startInput({ yaml: plateau })));
+    expect(located.message).toContain(`chain_test.yaml:${plateauLine}:`);
     expect(await adapter.listSessions()).toEqual([]);
   });
 

@@ -207,15 +207,15 @@ describe('TrainingService: bad strategy files fail before any operation exists',
     const { training, dir } = await rig();
     const yaml = smallStrategyYaml().replace(
       '    optimizer: adam\n',
-      '    optimizer: adam\n    weight_decay: 0.01\n',
+      '    optimizer: adam\n    lr_scheduler: { type: reduce_on_plateau }\n',
     );
-    const line = yaml.split('\n').indexOf('    weight_decay: 0.01') + 1;
-    const file = path.join(dir, 'decay.yaml');
+    const line = yaml.split('\n').indexOf('    lr_scheduler: { type: reduce_on_plateau }') + 1;
+    const file = path.join(dir, 'plateau.yaml');
     await writeFile(file, yaml);
     const error = await rejectionOf(training.startTraining({ strategyPath: file }));
     expect(error).toBeInstanceOf(ValidationError);
-    expect(isKtrdrError(error) && error.details['field']).toBe('model.training.weight_decay');
-    expect(error.message).toContain(`decay.yaml:${line}:`);
+    expect(isKtrdrError(error) && error.details['field']).toBe('model.training.lr_scheduler.type');
+    expect(error.message).toContain(`plateau.yaml:${line}:`);
     await expectNoOperation(training);
   });
 

@@ -99,6 +99,7 @@ export class FusedMlpEngine implements MlpEngine {
   private readonly zeros: number;
   private readonly activation: Activation;
   private readonly optimizer: OptimizerName;
+  private readonly weightDecay: number;
   private readonly rows: number;
   /** Row stride of the input block and resident data: features, then the symbol embedding, padded. */
   private readonly inStride: number;
@@ -119,6 +120,7 @@ export class FusedMlpEngine implements MlpEngine {
   ) {
     this.activation = config.activation;
     this.optimizer = config.optimizer;
+    this.weightDecay = config.weightDecay ?? 0;
     this.learningRate = config.learningRate;
     const dim = config.symbolEmbedding?.dim ?? 0;
     const sizes = layerSizes(train.features + dim, config.hiddenLayers);
@@ -480,33 +482,29 @@ export class FusedMlpEngine implements MlpEngine {
 
   private applyGradients(): void {
     this.step++;
-    const lr = this.learningRate;
     const e = this.embedding;
-    if (e !== null) {
-      if (this.optimizer === 'adam') {
-        const c1 = 1 - BETA1 ** this.step;
-        const c2 = 1 - BETA2 ** this.step;
-        this.adam(e.table, e.grad, e.state1, e.state2, e.size, lr, c1, c2);
-      } else if (this.optimizer === 'rmsprop') {
-        this.rmsprop(e.table, e.grad, e.state1, e.size, lr);
-      } else {
-        this.sgd(e.table, e.grad, e.size, lr);
-      }
-    }
+    if (e !== null) this.update(e.table, e.grad, e.state1, e.state2, e.size);
     for (const l of this.layers) {
-      const nk = l.inPad * l.outPad;
-      if (this.optimizer === 'adam') {
-        const c1 = 1 - BETA1 ** this.step;
-        const c2 = 1 - BETA2 ** this.step;
-        this.adam(l.kernel, l.gradKernel, l.state1Kernel, l.state2Kernel, nk, lr, c1, c2);
-        this.adam(l.bias, l.gradBias, l.state1Bias, l.state2Bias, l.outPad, lr, c1, c2);
-      } else if (this.optimizer === 'rmsprop') {
-        this.rmsprop(l.kernel, l.gradKernel, l.state1Kernel, nk, lr);
-        this.rmsprop(l.bias, l.gradBias, l.state1Bias, l.outPad, lr);
-      } else {
-        this.sgd(l.kernel, l.gradKernel, nk, lr);
-        this.sgd(l.bias, l.gradBias, l.outPad, lr);
-      }
+      this.update(l.kernel, l.gradKernel, l.state1Kernel, l.state2Kernel, l.inPad * l.outPad);
+      this.update(l.bias, l.gradBias, l.state1Bias, l.state2Bias, l.outPad);
+    }
+  }
+
+  /**
+   * One optimizer step on `n` parameters at `w`, gradients at `g`, optimizer state at `s1`/`s2`.
+   * Weight decay first, as PyTorch applies it: `g += decay * w` (padding stays zero: its w is zero).
+   */
+  private update(w: number, g: number, s1: number, s2: number, n: number): void {
+    const heap = this.heap;
+    const decay = this.weightDecay;
+    if (decay > 0) for (let i = 0; i < n; i++) heap[g + i] = heap[g + i]! + decay * heap[w + i]!;
+    const lr = this.learningRate;
+    if (this.optimizer === 'adam') {
+      this.adam(w, g, s1, s2, n, lr, 1 - BETA1 ** this.step, 1 - BETA2 ** this.step);
+    } else if (this.optimizer === 'rmsprop') {
+      this.rmsprop(w, g, s1, n, lr);
+    } else {
+      this.sgd(w, g, n, lr);
     }
   }
 
