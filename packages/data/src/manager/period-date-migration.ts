@@ -9,9 +9,11 @@ import type { CsvStore } from '../store/csv-store';
 /**
  * Converts a stored weekly or monthly series written under the old convention (bars dated by the
  * first trading day of their week or month) to IB's (the last trading day), before a load reads or
- * extends it, so that old and new bars never mix in one file. The file is rewritten whole, in one
- * atomic save; a bar whose new date collides with a bar already dated so keeps the latter (fetched
- * under the new convention, so the newer one), and the message counts it.
+ * extends it, so that old and new bars never mix in one file. A lock-free read first checks whether
+ * anything needs converting (nearly always not); the conversion itself re-reads and rewrites the file
+ * under the series' lock ({@link CsvStore.rewriteUnderLock}), so a load writing the series from
+ * another process meanwhile loses no bar. A bar whose new date collides with a bar already dated so
+ * keeps the latter (fetched under the new convention, so the newer one), and the message counts it.
  * @returns the message to show the user, or undefined when nothing needed converting.
  */
 export async function migratePeriodDates(
@@ -22,10 +24,50 @@ export async function migratePeriodDates(
 ): Promise<string | undefined> {
   if (!isPeriodTimeframe(timeframe)) return undefined;
   const loaded = await store.loadIfExists(symbol, timeframe, { simulated: options.simulated });
-  if (loaded === undefined || loaded.frame.length === 0) return undefined;
-  const rows = loaded.frame.toRows();
+  if (loaded === undefined || redate(loaded.frame, timeframe, options) === undefined) return undefined;
+  let converted: Redated | undefined;
+  let firstTime: number | undefined;
+  await store.rewriteUnderLock(
+    symbol,
+    timeframe,
+    (frame) => {
+      converted = redate(frame, timeframe, options);
+      firstTime = frame.firstTime;
+      return converted?.frame;
+    },
+    { simulated: options.simulated },
+  );
+  if (converted === undefined) return undefined; // another process converted it meanwhile
+  const unit = timeframe === '1w' ? 'week' : 'month';
+  const first = firstTime === undefined ? '' : ` from ${formatIsoUtc(firstTime)}`;
+  return (
+    `${symbol} ${timeframe}: ${converted.redated} stored bar(s)${first} were dated by the first trading day of their ${unit} ` +
+    `(the old convention); they now carry the last trading day of the ${unit}, as IB dates them. ` +
+    (converted.merged > 0
+      ? `${converted.merged} of them duplicated a bar already dated so, which was kept. `
+      : '') +
+    'The file was rewritten whole; its prices are unchanged.'
+  );
+}
+
+interface Redated {
+  frame: BarFrame;
+  /** Bars whose date moved. */
+  redated: number;
+  /** Moved bars dropped because a bar already carried their new date. */
+  merged: number;
+}
+
+/** `frame` with every bar at IB's date for its period; undefined when no bar moves. */
+function redate(
+  frame: BarFrame,
+  timeframe: Timeframe,
+  options: { calendar: TradingCalendar; nowMs: number },
+): Redated | undefined {
+  if (frame.length === 0) return undefined;
+  const rows = frame.toRows();
   const { times, redated } = redatePeriodBars(
-    loaded.frame.columns().time,
+    frame.columns().time,
     timeframe,
     options.calendar,
     options.nowMs,
@@ -37,16 +79,5 @@ export async function migratePeriodDates(
     // A bar that kept its date wins over one moved onto it.
     if (time === row.time || !byTime.has(time)) byTime.set(time, { ...row, time });
   });
-  const merged = rows.length - byTime.size;
-  await store.save(symbol, timeframe, BarFrame.fromRows([...byTime.values()]), {
-    simulated: options.simulated,
-  });
-  const unit = timeframe === '1w' ? 'week' : 'month';
-  const first = loaded.frame.firstTime === undefined ? '' : ` from ${formatIsoUtc(loaded.frame.firstTime)}`;
-  return (
-    `${symbol} ${timeframe}: ${redated} stored bar(s)${first} were dated by the first trading day of their ${unit} ` +
-    `(the old convention); they now carry the last trading day of the ${unit}, as IB dates them. ` +
-    (merged > 0 ? `${merged} of them duplicated a bar already dated so, which was kept. ` : '') +
-    'The file was rewritten whole; its prices are unchanged.'
-  );
+  return { frame: BarFrame.fromRows([...byTime.values()]), redated, merged: rows.length - byTime.size };
 }

@@ -272,6 +272,38 @@ export class CsvStore {
     });
   }
 
+  /**
+   * Rewrites a stored series whole under the series' lock: re-reads the file there, gives its bars to
+   * `transform`, and saves what it returns, so no other writer (in any process) can slip a write in
+   * between the read and the save and lose its bars. `transform` returns `undefined` to leave the
+   * file as it is. Used to convert a stored file to a new convention.
+   * @returns the save's outcome, or `undefined` when the series is not stored or `transform` left it.
+   */
+  async rewriteUnderLock(
+    symbol: string,
+    timeframe: Timeframe | string,
+    transform: (frame: BarFrame) => BarFrame | undefined,
+    options: SeriesOptions = {},
+  ): Promise<SavedSeries | undefined> {
+    const paths = this.#paths(symbol, timeframe, options);
+    return this.#locked(paths, async (assertHeld) => {
+      const read = await this.#read(paths);
+      if (read === undefined) return undefined;
+      const next = transform(read.frame);
+      if (next === undefined) return undefined;
+      assertFrame(next);
+      await this.#write(paths, next, assertHeld);
+      return {
+        ...describe(paths),
+        path: paths.csv,
+        rows: next.length,
+        added: Math.max(0, next.length - read.frame.length),
+        written: true,
+        warnings: read.warnings,
+      };
+    });
+  }
+
   /** First and last bar time of a series; `undefined` when it is not stored or empty. */
   async dateRange(
     symbol: string,
