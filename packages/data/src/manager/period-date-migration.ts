@@ -2,9 +2,10 @@ import type { Bar } from '../domain/bars';
 import { BarFrame } from '../domain/bar-frame';
 import { formatIsoUtc } from '../domain/dates';
 import type { Timeframe } from '../domain/timeframes';
-import { isPeriodTimeframe, redatePeriodBars } from '../calendar/period-bar-dates';
+import { isPeriodTimeframe, type PeriodTimeframe, redatePeriodBars } from '../calendar/period-bar-dates';
 import type { TradingCalendar } from '../calendar/trading-calendar';
 import type { CsvStore } from '../store/csv-store';
+import type { StoreWarning } from '../store/store-warning';
 
 /**
  * Converts a stored weekly or monthly series written under the old convention (bars dated by the
@@ -20,10 +21,18 @@ export async function migratePeriodDates(
   store: CsvStore,
   symbol: string,
   timeframe: Timeframe,
-  options: { simulated: boolean; calendar: TradingCalendar; nowMs: number },
+  options: {
+    simulated: boolean;
+    calendar: TradingCalendar;
+    nowMs: number;
+    /** Receives the store's warnings (then not emitted as process warnings); default: the store's `onWarning`. */
+    warnings?: StoreWarning[];
+  },
 ): Promise<string | undefined> {
   if (!isPeriodTimeframe(timeframe)) return undefined;
-  const loaded = await store.loadIfExists(symbol, timeframe, { simulated: options.simulated });
+  const series = { simulated: options.simulated, returnWarnings: options.warnings !== undefined };
+  const loaded = await store.loadIfExists(symbol, timeframe, series);
+  options.warnings?.push(...(loaded?.warnings ?? []));
   if (loaded === undefined || redate(loaded.frame, timeframe, options) === undefined) return undefined;
   let converted: Redated | undefined;
   let firstTime: number | undefined;
@@ -35,7 +44,7 @@ export async function migratePeriodDates(
       firstTime = frame.firstTime;
       return converted?.frame;
     },
-    { simulated: options.simulated },
+    series,
   );
   if (converted === undefined) return undefined; // another process converted it meanwhile
   const unit = timeframe === '1w' ? 'week' : 'month';
@@ -61,7 +70,7 @@ interface Redated {
 /** `frame` with every bar at IB's date for its period; undefined when no bar moves. */
 function redate(
   frame: BarFrame,
-  timeframe: Timeframe,
+  timeframe: PeriodTimeframe,
   options: { calendar: TradingCalendar; nowMs: number },
 ): Redated | undefined {
   if (frame.length === 0) return undefined;
