@@ -118,6 +118,7 @@ export class NoDataMemory {
     // Nothing to forget (the usual case): no lock taken.
     if (!(await this.read(path, warnings)).some((old) => old.end > range.start && old.start < range.end))
       return;
+    // The read above already reported a damaged file; the re-read under the lock need not again.
     await this.update(path, [], (entries) => {
       const kept = entries.filter((old) => old.end <= range.start || old.start >= range.end);
       return kept.length === entries.length ? undefined : kept;
