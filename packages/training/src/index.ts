@@ -104,6 +104,7 @@ export {
   type TrainedOn,
 } from './storage/model-store';
 export type { ModelKey } from './storage/model-names';
+export { ModelCorruptError } from './storage/model-corrupt-error';
 export {
   TrainingWorkerPool,
   type TrainingWorkerPoolOptions,

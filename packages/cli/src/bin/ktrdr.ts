@@ -14,7 +14,7 @@ let interrupts = 0;
 const onSignal = (signal: NodeJS.Signals) => {
   interrupts++;
   // A second Ctrl+C means "now": do not wait for a cancelled operation to wind down.
-  if (interrupts > 1) process.exit(130);
+  if (interrupts > 1) process.exit(signal === 'SIGTERM' ? 143 : 130);
   interrupt.abort(new Error(`Interrupted by ${signal}`));
 };
 process.on('SIGINT', onSignal);

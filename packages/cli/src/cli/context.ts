@@ -16,7 +16,10 @@ export interface CliIo {
   stderr: CliWriter;
   /** Environment variables (configuration, `KTRDR_API_URL`). */
   env: Readonly<Record<string, string | undefined>>;
-  /** Aborts on Ctrl+C: the bin links it to SIGINT. Running operations are cancelled, then exit 130. */
+  /**
+   * Aborts on Ctrl+C or SIGTERM (the bin links both). Running operations are cancelled, then the run
+   * exits 130, or 143 after SIGTERM (see settleExitCode).
+   */
   interrupt: AbortSignal;
 }
 

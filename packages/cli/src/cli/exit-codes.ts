@@ -46,6 +46,16 @@ export function interruptExitCode(interrupt: AbortSignal): ExitCode {
     : EXIT_CODES.interrupted;
 }
 
+/**
+ * The one rule for how every command exits after an interrupt: a command reports "interrupted" with
+ * {@link EXIT_CODES.interrupted} (or `terminated`), and `runCli` turns either into the code of the
+ * signal that aborted `interrupt` (143 for SIGTERM, 130 for Ctrl+C), so no command decides it alone.
+ */
+export function settleExitCode(code: number, interrupt: AbortSignal): number {
+  const interruptCode = code === EXIT_CODES.interrupted || code === EXIT_CODES.terminated;
+  return interrupt.aborted && interruptCode ? interruptExitCode(interrupt) : code;
+}
+
 /** The exit code for a ktrdr error code (`KtrdrError.code`, or an operation's `error_code`). */
 export function exitCodeForErrorCode(code: string | undefined, interrupted: boolean): ExitCode {
   if (code === 'cancelled') return interrupted ? EXIT_CODES.interrupted : EXIT_CODES.error;

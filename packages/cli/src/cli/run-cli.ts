@@ -1,7 +1,7 @@
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from 'citty';
 import { CliUsageError, isCittyUsageError, isKtrdrErrorLike } from './cli-errors';
 import { CliContext, type CliIo } from './context';
-import { EXIT_CODES, exitCodeForErrorCode, interruptExitCode } from './exit-codes';
+import { EXIT_CODES, exitCodeForErrorCode, interruptExitCode, settleExitCode } from './exit-codes';
 import { type ResolvedCommand, checkArguments, resolveCommand } from './resolve-command';
 import { createRootCommand } from './root-command';
 import { stripAnsi } from '../render/text-width';
@@ -99,7 +99,7 @@ export async function runCli(rawArgs: readonly string[], io: Partial<CliIo> = {}
     }
     await checkArguments(resolved, rawArgs);
     await runCommand(root, { rawArgs: [...rawArgs] });
-    return context.exitCode;
+    return settleExitCode(context.exitCode, context.interrupt);
   } catch (error) {
     return report(context, error, path, verbose || context.verbose);
   }

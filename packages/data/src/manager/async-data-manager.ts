@@ -44,6 +44,7 @@ import {
   withPartialLoad,
 } from './load-outcome';
 import { NoDataMemory, subtractRanges } from './no-data-memory';
+import type { StoreWarning } from '../store/store-warning';
 
 /** Options of {@link AsyncDataManager}. */
 export interface AsyncDataManagerOptions {
@@ -131,17 +132,23 @@ export class AsyncDataManager {
         { details: { field: 'start' } },
       );
     }
+    // What the store worked around during this load (a torn last row, an unreadable "no data"
+    // memory): carried into the result, never only a process warning.
+    const warnings: StoreWarning[] = [];
     if (mode === 'local') {
       const calendar = calendarForInstrument(options.instrumentType ?? detectInstrumentType(sym));
-      const notices = await this.migratePeriodDates(sym, tf, [false, true], calendar);
-      return { ...(await this.loadLocal(sym, tf, requestedStart, requestedEnd, report)), ...notices };
+      const notices = await this.migratePeriodDates(sym, tf, [false, true], calendar, warnings);
+      const result = await this.loadLocal(sym, tf, requestedStart, requestedEnd, report, warnings);
+      return { ...result, ...notices, ...warningsOf(warnings) };
     }
 
     const info = await this.contractInfo(sym, options.instrumentType, options.signal);
     const simulated = info.simulated;
-    const notices = await this.migratePeriodDates(sym, tf, [simulated], this.calendarFor(info));
+    // Every store call below returns its warnings to this load instead of emitting them.
+    const series = { simulated, returnWarnings: true };
+    const notices = await this.migratePeriodDates(sym, tf, [simulated], this.calendarFor(info), warnings);
     const head = await this.headTimestamp(sym, tf, info.asset_type, options.signal);
-    const stored = await this.store.dateRange(sym, tf, { simulated });
+    const stored = await this.store.dateRange(sym, tf, series);
     const end = Math.min(requestedEnd ?? this.now(), this.now());
     let start = requestedStart ?? this.defaultStart(mode, end, head, stored?.end);
     if (head !== undefined) start = Math.max(start, head);
@@ -149,7 +156,10 @@ export class AsyncDataManager {
 
     const existing = empty
       ? BarFrame.empty()
-      : ((await this.store.loadIfExists(sym, tf, { simulated, start, end }))?.frame ?? BarFrame.empty());
+      : await this.store.loadIfExists(sym, tf, { ...series, start, end }).then((loaded) => {
+          warnings.push(...(loaded?.warnings ?? []));
+          return loaded?.frame ?? BarFrame.empty();
+        });
     const analysis = empty
       ? undefined
       : analyzeGaps(existing.columns().time, { start, end, timeframe: tf, calendar: this.calendarFor(info) });
@@ -160,11 +170,11 @@ export class AsyncDataManager {
     );
     const planned = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first');
     const range = { start, end };
-    if (options.refetchEmpty === true) await this.noData.forget(sym, tf, simulated, range);
+    if (options.refetchEmpty === true) await this.noData.forget(sym, tf, simulated, range, warnings);
     const remembered =
       options.refetchEmpty === true || planned.length === 0
         ? []
-        : (await this.noData.recall(sym, tf, simulated)).filter((r) => overlaps(r, range));
+        : (await this.noData.recall(sym, tf, simulated, warnings)).filter((r) => overlaps(r, range));
     const segments = subtractRanges(planned, remembered);
     const skipped = remembered.filter((r) => planned.some((segment) => overlaps(segment, r)));
 
@@ -221,7 +231,8 @@ export class AsyncDataManager {
         }
         if (frame.length === 0) return NO_DATA;
         // Saved at once: a crash or a cancel after this point keeps the segment.
-        const saved = await this.store.mergeAndSave(sym, tf, frame, { simulated });
+        const saved = await this.store.mergeAndSave(sym, tf, frame, series);
+        warnings.push(...saved.warnings);
         return { fetched: frame.length, added: saved.added, noData: false };
       },
       onSegmentDone: (segment, outcome) => {
@@ -252,17 +263,18 @@ export class AsyncDataManager {
       },
     });
     fetchProgress.stop();
-    const answered = await this.noData.remember(sym, tf, simulated, noDataSegments);
+    const answered = await this.noData.remember(sym, tf, simulated, noDataSegments, warnings);
     const failures = outcomes.filter((o) => !o.ok).map((o) => (o as { error: KtrdrError }).error);
 
     // Everything below also describes a load that ends early, so the caller learns what was kept.
     const finalStart = requestedStart ?? Math.min(start, stored?.start ?? start);
     const finish = async (): Promise<LoadDataResult> => {
       const loaded = await this.store.loadIfExists(sym, tf, {
-        simulated,
+        ...series,
         start: finalStart,
         end: requestedEnd ?? Number.POSITIVE_INFINITY,
       });
+      warnings.push(...(loaded?.warnings ?? []));
       const missing = segments.filter((segment) => !fetched.has(segment));
       return {
         symbol: sym,
@@ -288,6 +300,7 @@ export class AsyncDataManager {
         gapsByKind: countByKind(analysis?.gaps ?? []),
         path: this.store.pathOf(sym, tf, { simulated }),
         ...notices,
+        ...warningsOf(warnings),
       };
     };
     const cancelled = failures.find((error) => error.code === 'cancelled');
@@ -316,12 +329,14 @@ export class AsyncDataManager {
     start: number | undefined,
     end: number | undefined,
     report: (progress: OperationProgress) => void,
+    warnings: StoreWarning[],
   ): Promise<LoadDataResult> {
-    const range = { start, end };
+    const range = { start, end, returnWarnings: true };
     // Real data first; simulated data only when no real series exists (and it stays labelled).
     const loaded =
       (await this.store.loadIfExists(symbol, timeframe, { ...range, simulated: false })) ??
       (await this.store.loadIfExists(symbol, timeframe, { ...range, simulated: true }));
+    warnings.push(...(loaded?.warnings ?? []));
     if (loaded === undefined) {
       throw new NotFoundError(
         `No ${timeframe} data stored for ${symbol}: load it first (mode tail, backfill or full).`,
@@ -354,6 +369,7 @@ export class AsyncDataManager {
     timeframe: Timeframe,
     variants: readonly boolean[],
     calendar: TradingCalendar,
+    warnings: StoreWarning[],
   ): Promise<{ notices?: string[] }> {
     const notices: string[] = [];
     for (const simulated of variants) {
@@ -361,6 +377,7 @@ export class AsyncDataManager {
         simulated,
         calendar,
         nowMs: this.now(),
+        warnings,
       });
       if (notice !== undefined) notices.push(notice);
     }
@@ -437,4 +454,13 @@ function countByKind(gaps: readonly Gap[]): Partial<Record<GapKind, number>> {
   const counts: Partial<Record<GapKind, number>> = {};
   for (const gap of gaps) counts[gap.kind] = (counts[gap.kind] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * `warnings` once each (one torn row is seen by several reads of a load), as the result's
+ * `warnings` field: absent when there are none.
+ */
+function warningsOf(warnings: readonly StoreWarning[]): { warnings?: StoreWarning[] } {
+  const seen = new Map(warnings.map((w) => [`${w.code} ${w.file}:${w.line ?? ''}`, w]));
+  return seen.size > 0 ? { warnings: [...seen.values()] } : {};
 }

@@ -4,6 +4,7 @@ import type { DateInput } from '../domain/dates';
 import type { InstrumentType } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
 import type { GapKind } from '../gaps/gap-types';
+import type { StoreWarning } from '../store/store-warning';
 
 /**
  * How a load decides what to fetch:
@@ -96,4 +97,10 @@ export interface LoadDataResult {
   path: string;
   /** Things the user should know, e.g. that stored weekly bars were converted to IB's dates. */
   notices?: string[];
+  /**
+   * What the store worked around during the load, once each: a torn last row left out (and dropped
+   * from the file at the next write), an unreadable "no data" memory counted as empty. Absent when
+   * nothing. They are not also emitted as process warnings.
+   */
+  warnings?: StoreWarning[];
 }

@@ -6,6 +6,8 @@ import type { Timeframe } from '../domain/timeframes';
 import type { TimeRange } from '../gaps/gap-types';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { CsvStore } from '../store/csv-store';
+import { withSeriesLock } from '../store/series-lock';
+import { relativeFile, type StoreWarning, unreadableNoDataMemoryWarning } from '../store/store-warning';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -41,11 +43,21 @@ interface MemoryFile {
   ranges: { start: string; end: string; until: string }[];
 }
 
+/** How long an update waits for the memory file's lock before giving up (the answer is then not remembered). */
+const MEMORY_LOCK_TIMEOUT_MS = 10_000;
+
 /**
  * Ranges IB said hold no data, per series, persisted beside the series' CSV as
- * `.{SYMBOL}_{tf}.no-data.json` so every process that shares the data folder sees them. It is a
- * cache: a lost update between two processes only costs one more request, so a rename-atomic write
- * is enough and no lock is taken. An unreadable file counts as empty.
+ * `.{SYMBOL}_{tf}.no-data.json` so every process that shares the data folder sees them.
+ * - Updates read, change and write the file under its own lock (`.{SYMBOL}_{tf}.no-data.lock`, the
+ *   store's {@link withSeriesLock}: in-process and across processes), so two loads never lose each
+ *   other's answers; writes are atomic (the store's {@link writeFileAtomic}).
+ * - It is a cache: a torn or corrupt file never fails a load. It counts as empty (those ranges are
+ *   asked for again) with a {@link StoreWarning}, and the next update rewrites it. A data folder
+ *   that cannot be written (or a lock held too long) only means the answer is not remembered.
+ *
+ * Warnings go to the `warnings` array a caller passes (the data manager carries them into its load
+ * result); without one they go to `process.emitWarning`, so none is dropped unseen.
  */
 export class NoDataMemory {
   constructor(
@@ -60,9 +72,15 @@ export class NoDataMemory {
   }
 
   /** Remembered ranges that have not expired, in time order. */
-  async recall(symbol: string, timeframe: Timeframe, simulated: boolean): Promise<RememberedNoData[]> {
+  async recall(
+    symbol: string,
+    timeframe: Timeframe,
+    simulated: boolean,
+    warnings?: StoreWarning[],
+  ): Promise<RememberedNoData[]> {
     const now = this.now();
-    return (await this.read(this.pathOf(symbol, timeframe, simulated))).filter((range) => range.until > now);
+    const entries = await this.read(this.pathOf(symbol, timeframe, simulated), warnings);
+    return entries.filter((range) => range.until > now);
   }
 
   /**
@@ -74,28 +92,73 @@ export class NoDataMemory {
     timeframe: Timeframe,
     simulated: boolean,
     ranges: readonly TimeRange[],
+    warnings?: StoreWarning[],
   ): Promise<RememberedNoData[]> {
     const now = this.now();
     const fresh = ranges.map((range) => ({ ...range, until: now + noDataLifetimeMs(range, now) }));
     if (fresh.length === 0) return fresh;
-    const path = this.pathOf(symbol, timeframe, simulated);
-    const kept = (await this.read(path)).filter(
-      (old) => old.until > now && !fresh.some((range) => range.start < old.end && old.start < range.end),
-    );
-    await this.write(path, [...kept, ...fresh]);
+    await this.update(this.pathOf(symbol, timeframe, simulated), warnings, (entries) => [
+      ...entries.filter(
+        (old) => old.until > now && !fresh.some((range) => range.start < old.end && old.start < range.end),
+      ),
+      ...fresh,
+    ]);
     return fresh;
   }
 
   /** Forgets the series' answers inside `range` (a forced refetch asks again, whatever it gets). */
-  async forget(symbol: string, timeframe: Timeframe, simulated: boolean, range: TimeRange): Promise<void> {
+  async forget(
+    symbol: string,
+    timeframe: Timeframe,
+    simulated: boolean,
+    range: TimeRange,
+    warnings?: StoreWarning[],
+  ): Promise<void> {
     const path = this.pathOf(symbol, timeframe, simulated);
-    const entries = await this.read(path);
-    const kept = entries.filter((old) => old.end <= range.start || old.start >= range.end);
-    if (kept.length === entries.length) return;
-    await this.write(path, kept);
+    // Nothing to forget (the usual case): no lock taken.
+    if (!(await this.read(path, warnings)).some((old) => old.end > range.start && old.start < range.end))
+      return;
+    // The read above already reported a damaged file; the re-read under the lock need not again.
+    await this.update(path, [], (entries) => {
+      const kept = entries.filter((old) => old.end <= range.start || old.start >= range.end);
+      return kept.length === entries.length ? undefined : kept;
+    });
   }
 
-  private async write(path: string, entries: readonly RememberedNoData[]): Promise<void> {
+  /** Reads, changes (`undefined`: leave as is) and writes the file, all under its lock. */
+  private async update(
+    path: string,
+    warnings: StoreWarning[] | undefined,
+    change: (entries: RememberedNoData[]) => RememberedNoData[] | undefined,
+  ): Promise<void> {
+    const label = relativeFile(this.store.dataDir, path);
+    try {
+      await fsp.mkdir(dirname(path), { recursive: true });
+      await withSeriesLock(
+        { file: path, lockPath: path.replace(/\.json$/, '.lock'), label },
+        async (assertHeld) => {
+          const next = change(await this.read(path, warnings));
+          if (next !== undefined) await this.write(path, next, assertHeld);
+        },
+        { timeoutMs: MEMORY_LOCK_TIMEOUT_MS },
+      );
+    } catch {
+      // A read-only data folder or a lock held too long: the answer is simply not remembered, and
+      // asked again next time.
+    }
+  }
+
+  /** Caller holds the file's lock. */
+  private async write(
+    path: string,
+    entries: readonly RememberedNoData[],
+    assertHeld: () => void,
+  ): Promise<void> {
+    if (entries.length === 0) {
+      assertHeld();
+      await fsp.rm(path, { force: true });
+      return;
+    }
     const file: MemoryFile = {
       note: 'Ranges IB answered with no data (error 162 or an empty reply): ktrdr does not ask for them again before "until". Load with --refetch-empty, or delete this file, to ask again.',
       ranges: [...entries]
@@ -106,33 +169,43 @@ export class NoDataMemory {
           until: formatIsoUtc(r.until),
         })),
     };
-    try {
-      if (file.ranges.length === 0) {
-        await fsp.rm(path, { force: true });
-        return;
-      }
-      await fsp.mkdir(dirname(path), { recursive: true });
-      await writeFileAtomic(path, Buffer.from(`${JSON.stringify(file, null, 2)}\n`, 'utf8'));
-    } catch {
-      // A read-only data folder: the answer is simply not remembered, and asked again next time.
-    }
+    await writeFileAtomic(path, Buffer.from(`${JSON.stringify(file, null, 2)}\n`, 'utf8'), {
+      beforeCommit: assertHeld,
+    });
   }
 
-  private async read(path: string): Promise<RememberedNoData[]> {
+  /** The file's entries; an absent file is empty, an unreadable one too, with a warning. */
+  private async read(path: string, warnings: StoreWarning[] | undefined): Promise<RememberedNoData[]> {
     let text: string;
     try {
       text = await fsp.readFile(path, 'utf8');
-    } catch {
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') this.warn(path, code ?? 'read error', warnings);
       return [];
     }
     try {
-      const file = JSON.parse(text) as Partial<MemoryFile>;
-      return (file.ranges ?? [])
+      const file = JSON.parse(text) as Partial<MemoryFile> | null;
+      if (file === null || typeof file !== 'object' || !Array.isArray(file.ranges)) {
+        throw new Error('no "ranges" list');
+      }
+      return file.ranges
         .map((r) => ({ start: Date.parse(r.start), end: Date.parse(r.end), until: Date.parse(r.until) }))
         .filter((r) => Number.isFinite(r.start) && Number.isFinite(r.end) && Number.isFinite(r.until));
-    } catch {
+    } catch (error) {
+      this.warn(path, error instanceof Error ? error.message : String(error), warnings);
       return [];
     }
+  }
+
+  private warn(path: string, reason: string, warnings: StoreWarning[] | undefined): void {
+    const warning = unreadableNoDataMemoryWarning(this.store.dataDir, path, reason);
+    if (warnings !== undefined) warnings.push(warning);
+    else
+      process.emitWarning(warning.message, {
+        type: 'KtrdrStoreWarning',
+        code: 'KTRDR_UNREADABLE_NO_DATA_MEMORY',
+      });
   }
 }
 

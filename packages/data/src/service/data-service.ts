@@ -122,6 +122,12 @@ export function summarizeLoad(result: LoadDataResult): Record<string, unknown> {
     resume: result.resume ?? null,
     path: result.path,
     ...(result.notices === undefined ? {} : { notices: result.notices }),
+    // Without `path`: a summary goes over HTTP, which never carries an absolute server path.
+    ...(result.warnings === undefined
+      ? {}
+      : {
+          warnings: result.warnings.map(({ code, file, line, message }) => ({ code, file, line, message })),
+        }),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   parseSeriesFileName,
   resolveSeriesPaths,
 } from './series-paths';
-import { type StoreWarning, tornRowWarning } from './store-warning';
+import { type StoreWarning, type TornRowWarning, tornRowWarning } from './store-warning';
 
 /** Options of {@link CsvStore}. */
 export interface CsvStoreOptions {
@@ -39,6 +39,11 @@ export interface CsvStoreOptions {
 /** Chooses real (`false`, the default) or simulated series: the two never mix. */
 export interface SeriesOptions {
   simulated?: boolean;
+  /**
+   * The caller shows the `warnings` this call returns itself (the data manager carries them into
+   * its load result), so the store does not also pass them to {@link CsvStoreOptions.onWarning}.
+   */
+  returnWarnings?: boolean;
 }
 
 /** Options of {@link CsvStore.load}. */
@@ -60,7 +65,7 @@ export interface LoadedSeries {
   /** True when the columnar cache served the read. */
   fromCache: boolean;
   /** What the read worked around, such as a torn last row left out; empty when nothing. */
-  warnings: StoreWarning[];
+  warnings: TornRowWarning[];
 }
 
 /** The outcome of a write. */
@@ -76,7 +81,7 @@ export interface SavedSeries {
   /** False when nothing needed writing (merging an empty frame into a sound file). */
   written: boolean;
   /** What the write repaired, such as a torn last row dropped from the file; empty when nothing. */
-  warnings: StoreWarning[];
+  warnings: TornRowWarning[];
 }
 
 /** First and last bar time of a stored series. */
@@ -190,7 +195,7 @@ export class CsvStore {
     options: LoadOptions = {},
   ): Promise<LoadedSeries | undefined> {
     const paths = this.#paths(symbol, timeframe, options);
-    const read = await this.#read(paths);
+    const read = await this.#read(paths, options);
     if (read === undefined) return undefined;
     const frame =
       options.start === undefined && options.end === undefined
@@ -245,7 +250,7 @@ export class CsvStore {
     const paths = this.#paths(symbol, timeframe, options);
     assertFrame(frame);
     return this.#locked(paths, async (assertHeld) => {
-      const read = await this.#read(paths);
+      const read = await this.#read(paths, options);
       const existing = read?.frame ?? BarFrame.empty();
       const warnings = read?.warnings ?? [];
       if (frame.length === 0 && warnings.length === 0) {
@@ -272,6 +277,38 @@ export class CsvStore {
     });
   }
 
+  /**
+   * Rewrites a stored series whole under the series' lock: re-reads the file there, gives its bars to
+   * `transform`, and saves what it returns, so no other writer (in any process) can slip a write in
+   * between the read and the save and lose its bars. `transform` returns `undefined` to leave the
+   * file as it is. Used to convert a stored file to a new convention.
+   * @returns the save's outcome, or `undefined` when the series is not stored or `transform` left it.
+   */
+  async rewriteUnderLock(
+    symbol: string,
+    timeframe: Timeframe | string,
+    transform: (frame: BarFrame) => BarFrame | undefined,
+    options: SeriesOptions = {},
+  ): Promise<SavedSeries | undefined> {
+    const paths = this.#paths(symbol, timeframe, options);
+    return this.#locked(paths, async (assertHeld) => {
+      const read = await this.#read(paths, options);
+      if (read === undefined) return undefined;
+      const next = transform(read.frame);
+      if (next === undefined) return undefined;
+      assertFrame(next);
+      await this.#write(paths, next, assertHeld);
+      return {
+        ...describe(paths),
+        path: paths.csv,
+        rows: next.length,
+        added: Math.max(0, next.length - read.frame.length),
+        written: true,
+        warnings: read.warnings,
+      };
+    });
+  }
+
   /** First and last bar time of a series; `undefined` when it is not stored or empty. */
   async dateRange(
     symbol: string,
@@ -279,7 +316,7 @@ export class CsvStore {
     options: SeriesOptions = {},
   ): Promise<SeriesRange | undefined> {
     const paths = this.#paths(symbol, timeframe, options);
-    const summary = await this.#summary(paths);
+    const summary = await this.#summary(paths, options);
     if (summary === undefined || summary.rows === 0) return undefined;
     return { start: summary.start as number, end: summary.end as number, rows: summary.rows };
   }
@@ -378,7 +415,8 @@ export class CsvStore {
    */
   async #read(
     paths: SeriesPaths,
-  ): Promise<{ frame: BarFrame; fromCache: boolean; warnings: StoreWarning[] } | undefined> {
+    options: SeriesOptions = {},
+  ): Promise<{ frame: BarFrame; fromCache: boolean; warnings: TornRowWarning[] } | undefined> {
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(paths.csv, 'r');
@@ -405,7 +443,7 @@ export class CsvStore {
       // Not cached: every read of the torn file warns, until a write repairs it.
       const warning = tornRowWarning(this.dataDir, paths.csv, parsed.torn);
       const key = `${paths.csv}:${stamp.size}:${stamp.mtimeMs}:${stamp.ino}`;
-      if (!this.#warned.has(key)) {
+      if (options.returnWarnings !== true && !this.#warned.has(key)) {
         this.#warned.add(key);
         this.#onWarning(warning);
       }
@@ -415,7 +453,10 @@ export class CsvStore {
     return { frame: parsed.frame, fromCache: false, warnings: [] };
   }
 
-  async #summary(paths: SeriesPaths): Promise<{ rows: number; start?: number; end?: number } | undefined> {
+  async #summary(
+    paths: SeriesPaths,
+    options: SeriesOptions = {},
+  ): Promise<{ rows: number; start?: number; end?: number } | undefined> {
     if (this.#cache) {
       try {
         const summary = await readCacheSummary(paths.cache, stampOf(await fsp.stat(paths.csv)));
@@ -425,7 +466,7 @@ export class CsvStore {
         return undefined; // the CSV is gone
       }
     }
-    const read = await this.#read(paths);
+    const read = await this.#read(paths, options);
     if (read === undefined) return undefined;
     return { rows: read.frame.length, start: read.frame.firstTime, end: read.frame.lastTime };
   }

@@ -14,7 +14,12 @@ export type {
   SeriesInfo,
 } from './csv-store';
 export { CSV_HEADER, parseBarsCsv, parseBarsCsvFile, type ParsedBarsCsv, type TornLine } from './csv-parse';
-export type { StoreWarning, StoreWarningCode } from './store-warning';
+export type {
+  StoreWarning,
+  StoreWarningCode,
+  TornRowWarning,
+  UnreadableNoDataMemoryWarning,
+} from './store-warning';
 export { DEFAULT_LOCK_STALE_MS, DEFAULT_LOCK_TIMEOUT_MS, type SeriesLockOptions } from './series-lock';
 export { formatBarsCsv } from './csv-format';
 export type { CsvStamp, CacheSummary } from './column-cache';

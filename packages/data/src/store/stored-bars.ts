@@ -4,7 +4,7 @@ import { parseSymbol } from '../domain/symbols';
 import { parseTimeframe } from '../domain/timeframes';
 import { type WireBar, toWireBars } from '../host-service/wire-bars';
 import type { CsvStore, LoadedSeries } from './csv-store';
-import type { StoreWarning } from './store-warning';
+import type { TornRowWarning } from './store-warning';
 
 /** Which stored bars to read. */
 export interface StoredBarsQuery {
@@ -35,7 +35,7 @@ export interface StoredBarsAnswer {
 }
 
 /** A {@link StoreWarning} as {@link StoredBarsAnswer} carries it. */
-export type StoredBarsWarning = Pick<StoreWarning, 'code' | 'file' | 'line' | 'message'>;
+export type StoredBarsWarning = Pick<TornRowWarning, 'code' | 'file' | 'line' | 'message'>;
 
 /**
  * Reads a stored series without fetching: the real series first, the simulated one when no real

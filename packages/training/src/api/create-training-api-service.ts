@@ -52,7 +52,8 @@ export function createTrainingApiService(
       };
     },
     async models() {
-      return { success: true as const, data: await training.listModels() };
+      const { models, problems } = await training.surveyModels();
+      return { success: true as const, data: models, ...(problems.length > 0 ? { problems } : {}) };
     },
     async model({ strategy, model }) {
       return { success: true as const, data: await training.getModel(`${strategy}/${model}`) };

@@ -88,7 +88,12 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
     method: 'GET',
     path: '/models',
     input: z.object({}),
-    output: z.object({ success: z.literal(true), data: z.array(modelSummarySchema) }),
+    output: z.object({
+      success: z.literal(true),
+      data: z.array(modelSummarySchema),
+      /** Versions left out because their metadata is damaged; absent when none. */
+      problems: z.array(z.object({ model: z.string(), file: z.string(), message: z.string() })).optional(),
+    }),
   }),
   model: defineRoute({
     method: 'GET',

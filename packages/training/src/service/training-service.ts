@@ -289,6 +289,21 @@ export class TrainingService implements AsyncDisposable {
     return (await this.models.list()).map(summaryOf);
   }
 
+  /**
+   * Every stored model version, and the versions left out because their metadata is damaged (named
+   * relative to the models folder), so a listing reports them rather than dropping them unseen.
+   */
+  async surveyModels(): Promise<{
+    models: ModelSummary[];
+    problems: { model: string; file: string; message: string }[];
+  }> {
+    const { models, corrupt } = await this.models.survey();
+    return {
+      models: models.map(summaryOf),
+      problems: corrupt.map(({ model, file, message }) => ({ model, file, message })),
+    };
+  }
+
   /** One model with its metrics history, feature names and metadata. */
   async getModel(name: string) {
     const ref = parseModelName(name);

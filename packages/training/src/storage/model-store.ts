@@ -9,6 +9,7 @@ import { buildTfjsModel } from '../model/tfjs-mlp';
 import { exportMlpToOnnx, ONNX_OPSET } from '../onnx/onnx-export';
 import type { TrainingResult } from '../trainer/training-types';
 import { bySymbolJson, classificationJson, epochMetricsJson } from './metrics-json';
+import { fileProblem, ModelCorruptError } from './model-corrupt-error';
 import {
   insideRoot,
   latestPointerName,
@@ -235,10 +236,12 @@ export class ModelStore {
         details: { field: 'version' },
       });
     }
+    const model = `${key.strategy}/${versionDirName(key, resolved)}`;
     const directory = insideRoot(this.root, key.strategy, versionDirName(key, resolved));
-    const metadata = await readJson<ModelMetadata>(directory, MODEL_FILES.metadata).catch(
+    const metadata = await readModelJson<ModelMetadata>(directory, model, MODEL_FILES.metadata).catch(
       (error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // No metadata.json: no such version, or one still being saved (it is written last).
+        if (isMissing(error)) {
           throw new NotFoundError(
             `Model ${describe(key)} version ${resolved} does not exist (or is incomplete) in ${this.root}`,
             {
@@ -250,10 +253,15 @@ export class ModelStore {
       },
     );
     const [weights, features, config, metrics, latest] = await Promise.all([
-      readMlpWeights(directory),
-      readJson<Record<string, unknown>>(directory, MODEL_FILES.features),
-      readJson<Record<string, unknown>>(directory, MODEL_FILES.config),
-      readJson<Record<string, unknown>>(directory, MODEL_FILES.metrics),
+      readMlpWeights(directory).catch((error: unknown) => {
+        // A torn model.json; other failures (a missing weights file) keep their own message.
+        throw error instanceof SyntaxError
+          ? new ModelCorruptError(model, `${model}/${MODEL_JSON}`, fileProblem(error), error)
+          : error;
+      }),
+      readModelJson<Record<string, unknown>>(directory, model, MODEL_FILES.features),
+      readModelJson<Record<string, unknown>>(directory, model, MODEL_FILES.config),
+      readModelJson<Record<string, unknown>>(directory, model, MODEL_FILES.metrics),
       this.latestVersion(key),
     ]);
     const featureNames = Array.isArray(features['feature_names'])
@@ -273,19 +281,40 @@ export class ModelStore {
     };
   }
 
-  /** Complete versions of every model, optionally filtered, sorted by strategy, symbol, timeframe, version. */
+  /**
+   * Complete versions of every model, optionally filtered, sorted by strategy, symbol, timeframe,
+   * version. A version whose `metadata.json` is damaged is left out; {@link ModelStore.survey}
+   * also says which.
+   */
   async list(filter: Partial<ModelKey> = {}): Promise<StoredModelInfo[]> {
+    return (await this.survey(filter)).models;
+  }
+
+  /**
+   * {@link ModelStore.list}, and the versions left out because their `metadata.json` cannot be read
+   * (one {@link ModelCorruptError} each, in folder order), so a listing reports them instead of
+   * failing whole or dropping them unseen. A version folder without `metadata.json` is a save in
+   * progress (it is written last), not damage.
+   */
+  async survey(
+    filter: Partial<ModelKey> = {},
+  ): Promise<{ models: StoredModelInfo[]; corrupt: ModelCorruptError[] }> {
     if (filter.strategy !== undefined) validateModelKeyPart('strategy', filter.strategy);
     const strategies =
       filter.strategy !== undefined ? [filter.strategy] : (await listDirs(this.root)).filter(isValidStrategy);
     const out: StoredModelInfo[] = [];
+    const corrupt: ModelCorruptError[] = [];
     for (const strategy of strategies) {
       const strategyDir = insideRoot(this.root, strategy);
       for (const name of await listDirs(strategyDir)) {
-        const metadata = await readJson<ModelMetadata>(
+        const metadata = await readModelJson<ModelMetadata>(
           path.join(strategyDir, name),
+          `${strategy}/${name}`,
           MODEL_FILES.metadata,
-        ).catch(() => null);
+        ).catch((error: unknown) => {
+          if (error instanceof ModelCorruptError && !isMissing(error)) corrupt.push(error);
+          return null;
+        });
         if (metadata === null || metadata.strategy !== strategy) continue;
         const key: ModelKey = { strategy, symbol: metadata.symbol, timeframe: metadata.timeframe };
         if (filter.symbol !== undefined && key.symbol !== filter.symbol) continue;
@@ -306,13 +335,14 @@ export class ModelStore {
       if (!latestByModel.has(id)) latestByModel.set(id, await this.latestVersion(info.key));
       info.latest = latestByModel.get(id) === info.version;
     }
-    return out.sort(
+    const models = out.sort(
       (a, b) =>
         a.key.strategy.localeCompare(b.key.strategy) ||
         a.key.symbol.localeCompare(b.key.symbol) ||
         a.key.timeframe.localeCompare(b.key.timeframe) ||
         a.version - b.version,
     );
+    return { models, corrupt };
   }
 
   /** Complete version numbers of one model, ascending. */
@@ -434,8 +464,27 @@ async function writeJson(directory: string, file: string, value: unknown): Promi
   await writeFile(path.join(directory, file), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function readJson<T>(directory: string, file: string): Promise<T> {
-  return JSON.parse(await readFile(path.join(directory, file), 'utf8')) as T;
+/** True for the {@link ModelCorruptError} of a file that does not exist. */
+function isMissing(error: unknown): boolean {
+  return ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+/**
+ * Reads `file` of the version folder `directory` (`model` relative to the models folder).
+ * @throws ModelCorruptError when it is missing, unreadable or not a JSON object; its `cause` is the
+ * original error (ENOENT for a missing file).
+ */
+async function readModelJson<T>(directory: string, model: string, file: string): Promise<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path.join(directory, file), 'utf8'));
+  } catch (error) {
+    throw new ModelCorruptError(model, `${model}/${file}`, fileProblem(error), error);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ModelCorruptError(model, `${model}/${file}`, 'does not hold a JSON object');
+  }
+  return value as T;
 }
 
 /** `metrics.json`, in the reference system's snake_case. */

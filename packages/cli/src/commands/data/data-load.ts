@@ -55,12 +55,16 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
   });
 
   const simulated = info.result_summary?.['simulated'] === true;
-  const show = (title: string) =>
+  const show = (title: string) => {
     printView(context, {
       blocks: loadSummaryBlocks(context, info, title, symbol, timeframe),
       simulated,
       json: { ...info, simulated },
     });
+    // What the store worked around (a torn last row, an unreadable "no data" memory), as the store reported it.
+    for (const warning of (info.result_summary?.['warnings'] as { message?: unknown }[] | undefined) ?? [])
+      context.note(`warning: ${String(warning.message)}`);
+  };
 
   if (info.status === 'completed') {
     show(`Loaded ${symbol} ${timeframe} (${mode})`);

@@ -30,7 +30,7 @@ export function modelPath(name: string, command: string): { strategy: string; mo
 export async function modelsList(context: CliContext): Promise<void> {
   await using session = await openSession(context);
   const training = await session.training();
-  const { data } = await training.models({}, { signal: context.interrupt });
+  const { data, problems } = await training.models({}, { signal: context.interrupt });
   printView(context, {
     blocks: [
       {
@@ -58,6 +58,8 @@ export async function modelsList(context: CliContext): Promise<void> {
     ],
     json: data,
   });
+  // Damaged versions are left out of the table, never dropped unseen.
+  for (const problem of problems ?? []) context.note(`warning: ${problem.message} (left out of this list)`);
 }
 
 /** Arguments of `ktrdr models show`. */
