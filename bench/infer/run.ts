@@ -8,8 +8,8 @@
  */
 import type { Tensor } from '@tensorflow/tfjs';
 import { selectTfBackend } from '../../packages/training/src/backend/tf-backend';
-import { initMlpWeights } from '../../packages/training/src/model/mlp-weights';
-import { predict } from '../../packages/training/src/model/predict';
+import { initMlpWeights } from '../../packages/training/src/trainer/init-mlp-weights';
+import { predict } from '../../packages/training/src/onnx/predict';
 import { buildTfjsModel } from '../../packages/training/src/model/tfjs-mlp';
 import { exportMlpToOnnx } from '../../packages/training/src/onnx/onnx-export';
 import { OnnxMlpSession } from '../../packages/training/src/onnx/onnx-session';

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EventName, IBApi } from '@stoqey/ib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../src/bin/cli-args';
+import { IB_SIM_ARGS, parseCliArgs, usage } from '../src/bin/cli-args';
 import { IB_SIM_ACCOUNT_ID } from '../src/index';
 import { once } from './helpers/ib-clients';
 
@@ -91,5 +91,46 @@ describe('ktrdr-ib-sim process', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('ktrdr-ib-sim arguments through citty', () => {
+  it('refuses what citty alone would let through', () => {
+    // citty would take the next flag as the port, or an empty string as one.
+    expect(parseCliArgs(['--port', '--pacing', 'off'])).toEqual({
+      kind: 'error',
+      message: '--port needs a value',
+    });
+    expect(parseCliArgs(['--port='])).toEqual({ kind: 'error', message: '--port needs a value' });
+    expect(parseCliArgs(['--port', '0', 'extra'])).toEqual({
+      kind: 'error',
+      message: "Unexpected argument 'extra'",
+    });
+    expect(parseCliArgs(['-x'])).toEqual({ kind: 'error', message: 'Unknown option -x' });
+    expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--server-version', '176', '--time-scale=60'])).toEqual({
+      kind: 'run',
+      options: { port: 4002, serverVersion: 176, timeScale: 60 },
+    });
+  });
+
+  it('--help lists every option, without colours outside a terminal', async () => {
+    const text = await usage(false);
+    for (const name of Object.keys(IB_SIM_ARGS)) expect(text).toContain(`--${name}`);
+    expect(text).not.toContain('\u001b[');
+    expect(text).not.toMatch(/[ \t]$/m);
+  });
+
+  it('exits 2 with one line naming the problem on a usage error, like ktrdr', async () => {
+    const bin = fileURLToPath(new URL('../src/bin/ktrdr-ib-sim.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--prot', '0'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toBe("ktrdr-ib-sim: Unknown option --prot. Run 'ktrdr-ib-sim --help' for usage.\n");
   });
 });

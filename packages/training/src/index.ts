@@ -72,7 +72,7 @@ export {
   type PredictOptions,
   type PredictionResult,
   type RowPrediction,
-} from './model/predict';
+} from './onnx/predict';
 export { trainMlp } from './trainer/train-mlp';
 export type {
   EpochMetrics,
@@ -123,7 +123,7 @@ export {
   type TrainingProgress,
   type TrainingSessionInfo,
   type TrainingSessionStatus,
-} from './host-service/training-host-contract';
+} from './contract/training-host-contract';
 export { createTrainingHostService } from './host-service/create-training-host-service';
 export {
   TrainingSessions,
@@ -151,7 +151,7 @@ export {
   type TrainRequest,
   type TrainingServiceOptions,
 } from './service/training-service';
-export { formatModelName, parseModelName, type ModelRef } from './service/model-names';
+export { formatModelName, parseModelName, type ModelRef } from './storage/model-names';
 export {
   trainingApiContract,
   modelSummarySchema,
@@ -159,5 +159,5 @@ export {
   type BarPredictions,
   type ModelSummary,
   type TrainingApiContract,
-} from './api/training-api-contract';
+} from './contract/training-api-contract';
 export { createTrainingApiService, type TrainingApiServiceOptions } from './api/create-training-api-service';

@@ -1,7 +1,7 @@
 import { CancelledError, type ServiceConnectionError, ServiceTimeoutError } from '@ktrdr/core';
-import { abortError, backoffDelay } from './backoff';
 import { type Clock, systemClock } from './clock';
-import { classifyIbError, ibConnectionError } from './error-classifier';
+import { ConnectionStateMachine, type IbConnectionState } from './connection-state-machine';
+import { ibConnectionError } from './error-classifier';
 import { createStoqeyIbApi, type IbApiFactory, type IbApiPort } from './ib-api-port';
 import {
   IB_CONNECTION_DEFAULTS,
@@ -9,14 +9,10 @@ import {
   type IbLogger,
   resolveEndpoint,
 } from './ib-config';
+import { dispatchIbMessages } from './ib-message-dispatch';
 import { RequestTracker, type TrackOptions } from './request-tracker';
 
-/**
- * Lifecycle of a connection:
- * `idle` (no socket) -> `connecting` -> `ready` (synchronised: next valid id received);
- * after a drop `reconnecting` (backoff, then attempts); `closed` is final.
- */
-export type IbConnectionState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
+export type { IbConnectionState } from './connection-state-machine';
 
 /** Managed-account ids of the ktrdr IB simulator start with this. */
 export const SIMULATED_ACCOUNT_PREFIX = 'KTRDRSIM';
@@ -60,21 +56,13 @@ export interface IbRequestSpec<T> extends Omit<TrackOptions<T>, 'onCancel' | 'on
   noProbe?: boolean;
 }
 
-interface ReadyWaiter {
-  resolve(): void;
-  reject(error: Error): void;
-}
-
 const noop = (): void => undefined;
 
-/** Outgoing message id of reqHistoricalData. */
-const REQ_HISTORICAL_DATA = 20;
-
 /**
- * One connection to IB Gateway/TWS over `@stoqey/ib`'s raw `IBApi`, with its full lifecycle:
- * connect timeout, nothing sent before next-valid-id, client-id conflict (326) moving to the next
- * id, reconnect with exponential backoff and jitter, every pending request failed at once on a drop
- * or on 1100, a probe that drops silent sockets, idle close, explicit close.
+ * One connection to IB Gateway/TWS over `@stoqey/ib`'s raw `IBApi`: nothing sent before
+ * next-valid-id, every pending request failed at once on a drop or on 1100, a probe that drops
+ * silent sockets, idle close, explicit close. Connect/reconnect decisions are the
+ * {@link ConnectionStateMachine}'s; routing IB's messages is {@link dispatchIbMessages}'s.
  *
  * Each connection attempt gets a fresh `IBApi`: a discarded one may still hold queued commands
  * that must never reach a later socket, and its late events are ignored by generation.
@@ -87,39 +75,23 @@ export class IbConnection {
   /** Correlates replies with requests. */
   readonly tracker: RequestTracker;
 
-  private clientId: number;
-  private state: IbConnectionState = 'idle';
+  private readonly machine: ConnectionStateMachine;
   private api: IbApiPort | undefined;
   private generation = 0;
-  private readonly waiters = new Set<ReadyWaiter>();
   private readonly clock: Clock;
   private readonly logger: IbLogger;
   private readonly createApi: IbApiFactory;
-  private readonly random: () => number;
-  private readonly connectTimeoutMs: number;
-  private readonly maxClientIdAttempts: number;
-  private readonly reconnect: false | Required<NonNullable<Exclude<IbConnectionOptions['reconnect'], false>>>;
   private readonly idleCloseMs: number | false;
   private readonly probeTimeoutMs: number | false;
   private readonly accountsGraceMs: number;
 
-  private connectTimer: unknown;
-  private reconnectTimer: unknown;
   private idleTimer: unknown;
   private accountsTimer: unknown;
-  private attempt = {
-    clientIdTries: 0,
-    conflict: false,
-    lastError: undefined as string | undefined,
-    gotNextId: false,
-    gotAccounts: false,
-  };
-  private reconnectAttempt = 0;
+  /** Handshake of the current attempt: ready once next-valid-id came (and accounts, or their grace ran out). */
+  private handshake = { gotNextId: false, gotAccounts: false };
   private accounts: string[] = [];
   private serverVersion = 0;
   private connectivityLost = false;
-  private connects = 0;
-  private drops = 0;
   private users = 0;
   private probing = false;
   /** Write hooks of historical requests by request id (see {@link IbRequestSpec.onWritten}). */
@@ -130,26 +102,37 @@ export class IbConnection {
     this.host = host;
     this.port = port;
     this.requestedClientId = clientId;
-    this.clientId = clientId;
     this.endpoint = `${host}:${port}`;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? {};
     this.createApi = options.createApi ?? createStoqeyIbApi;
-    this.random = options.random ?? Math.random;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? IB_CONNECTION_DEFAULTS.connectTimeoutMs;
-    this.maxClientIdAttempts = options.maxClientIdAttempts ?? IB_CONNECTION_DEFAULTS.maxClientIdAttempts;
-    this.reconnect =
-      options.reconnect === false ? false : { ...IB_CONNECTION_DEFAULTS.reconnect, ...options.reconnect };
     this.idleCloseMs = options.idleCloseMs ?? IB_CONNECTION_DEFAULTS.idleCloseMs;
     this.probeTimeoutMs = options.probeTimeoutMs ?? IB_CONNECTION_DEFAULTS.probeTimeoutMs;
     this.accountsGraceMs = options.accountsGraceMs ?? IB_CONNECTION_DEFAULTS.accountsGraceMs;
     this.tracker = new RequestTracker(this.clock, this.endpoint);
     this.tracker.onSizeChange(() => this.updateIdleTimer());
+    this.machine = new ConnectionStateMachine({
+      endpoint: this.endpoint,
+      clientId,
+      connectTimeoutMs: options.connectTimeoutMs ?? IB_CONNECTION_DEFAULTS.connectTimeoutMs,
+      maxClientIdAttempts: options.maxClientIdAttempts ?? IB_CONNECTION_DEFAULTS.maxClientIdAttempts,
+      reconnect:
+        options.reconnect === false ? false : { ...IB_CONNECTION_DEFAULTS.reconnect, ...options.reconnect },
+      clock: this.clock,
+      logger: this.logger,
+      random: options.random ?? Math.random,
+      hooks: {
+        open: (id) => this.openSocket(id),
+        teardown: () => this.teardown(),
+        failPending: (error) => this.tracker.rejectAll(error),
+        onReady: (wasReconnect) => this.onReady(wasReconnect),
+      },
+    });
   }
 
   /** True while synchronised and IB reports its servers reachable: a request sent now is answered. */
   get isReady(): boolean {
-    return this.state === 'ready' && !this.connectivityLost;
+    return this.machine.state === 'ready' && !this.connectivityLost;
   }
 
   /** True when the gateway is the ktrdr simulator. */
@@ -160,20 +143,20 @@ export class IbConnection {
   /** A snapshot of the connection. */
   status(): IbConnectionStatus {
     return {
-      state: this.state,
-      connected: this.state === 'ready',
+      state: this.machine.state,
+      connected: this.machine.state === 'ready',
       host: this.host,
       port: this.port,
-      clientId: this.clientId,
+      clientId: this.machine.clientId,
       requestedClientId: this.requestedClientId,
       serverVersion: this.serverVersion,
       simulated: this.isSimulated,
       accounts: [...this.accounts],
       pendingRequests: this.tracker.size,
       connectivityLost: this.connectivityLost,
-      connects: this.connects,
-      drops: this.drops,
-      reconnectAttempt: this.reconnectAttempt,
+      connects: this.machine.connects,
+      drops: this.machine.drops,
+      reconnectAttempt: this.machine.reconnectAttempt,
     };
   }
 
@@ -184,30 +167,12 @@ export class IbConnection {
    * `signal` aborts.
    */
   ready(signal?: AbortSignal): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(this.closedError());
-    if (this.state === 'ready') {
+    const state = this.machine.state;
+    if (state === 'closed') return Promise.reject(this.closedError());
+    if (state === 'ready') {
       return this.connectivityLost ? Promise.reject(this.connectivityLostError()) : Promise.resolve();
     }
-    if (signal?.aborted) return Promise.reject(abortError(signal, `Connecting to IB at ${this.endpoint}`));
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.waiters.delete(waiter);
-        reject(abortError(signal, `Connecting to IB at ${this.endpoint}`));
-      };
-      const waiter: ReadyWaiter = {
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.add(waiter);
-      if (this.state === 'idle') this.startAttempt();
-    });
+    return this.machine.waitReady(signal);
   }
 
   /**
@@ -243,6 +208,7 @@ export class IbConnection {
     if (!this.isReady || api === undefined) {
       return Promise.reject(this.connectivityLost ? this.connectivityLostError() : this.notConnectedError());
     }
+    const live = (): boolean => this.api === api && this.machine.state === 'ready';
     const { reqId, promise } = this.tracker.track<T>({
       kind: spec.kind,
       description: spec.description,
@@ -251,7 +217,7 @@ export class IbConnection {
       onEvent: spec.onEvent,
       onCancel: (id, reason) => {
         // Only the socket the request went out on knows it; after a reconnect there is nothing to cancel.
-        if (spec.cancel === undefined || this.api !== api || this.state !== 'ready') return;
+        if (spec.cancel === undefined || !live()) return;
         this.logger.debug?.(`IB: cancelling request ${id} after ${reason}`, { reqId: id, reason });
         spec.cancel(api, id);
       },
@@ -268,7 +234,7 @@ export class IbConnection {
     if (spec.finish === undefined) return promise;
     const finish = spec.finish;
     return promise.then((value) => {
-      if (this.api === api && this.state === 'ready') finish(api, reqId);
+      if (live()) finish(api, reqId);
       return value;
     });
   }
@@ -278,62 +244,39 @@ export class IbConnection {
    * waiter (rejected with {@link CancelledError}).
    */
   close(): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
-    this.clearTimers();
+    if (this.machine.state === 'closed') return;
     this.clock.clearTimeout(this.idleTimer);
-    this.teardown();
-    const error = new CancelledError(`IB connection to ${this.endpoint} was closed by its owner.`, {
-      details: { service: 'ib', endpoint: this.endpoint },
-    });
-    this.tracker.rejectAll(error);
-    this.rejectWaiters(error);
+    this.machine.close(
+      new CancelledError(`IB connection to ${this.endpoint} was closed by its owner.`, {
+        details: { service: 'ib', endpoint: this.endpoint },
+      }),
+    );
   }
 
-  // ---- connection attempts -------------------------------------------------------------------
+  // ---- the socket of one attempt ---------------------------------------------------------------
 
-  private startAttempt(): void {
-    if (this.state === 'closed') return;
-    if (this.state !== 'reconnecting') this.state = 'connecting';
+  private openSocket(clientId: number): void {
     const generation = ++this.generation;
-    this.attempt = {
-      ...this.attempt,
-      conflict: false,
-      lastError: undefined,
-      gotNextId: false,
-      gotAccounts: false,
-    };
-    this.clearTimers();
-    this.connectTimer = this.clock.setTimeout(() => {
-      if (generation !== this.generation) return;
-      this.failAttempt(
-        ibConnectionError(
-          this.endpoint,
-          `Connecting to IB timed out after ${this.connectTimeoutMs} ms without the connection being synchronised`,
-          { reason: 'connect_timeout', clientId: this.clientId, timeoutMs: this.connectTimeoutMs },
-          new ServiceTimeoutError(`connect timed out after ${this.connectTimeoutMs} ms`),
-        ),
-      );
-    }, this.connectTimeoutMs);
-    this.logger.debug?.(`IB: connecting to ${this.endpoint} as client ${this.clientId}`, {
+    this.handshake = { gotNextId: false, gotAccounts: false };
+    this.logger.debug?.(`IB: connecting to ${this.endpoint} as client ${clientId}`, {
       endpoint: this.endpoint,
-      clientId: this.clientId,
+      clientId,
     });
     Promise.resolve()
-      .then(() => this.createApi({ host: this.host, port: this.port, clientId: this.clientId }))
+      .then(() => this.createApi({ host: this.host, port: this.port, clientId }))
       .then(
         (api) => {
-          if (generation !== this.generation || this.state === 'closed') {
+          if (generation !== this.generation || this.machine.state === 'closed') {
             safeDisconnect(api);
             return;
           }
           this.api = api;
           this.attach(api, generation);
-          api.connect(this.clientId);
+          api.connect(clientId);
         },
         (error: unknown) => {
           if (generation !== this.generation) return;
-          this.failAttempt(
+          this.machine.failAttempt(
             ibConnectionError(
               this.endpoint,
               'Could not create the IB API client',
@@ -347,254 +290,55 @@ export class IbConnection {
 
   private attach(api: IbApiPort, generation: number): void {
     const current = (): boolean => generation === this.generation && this.api === api;
-    api.on('error', (error, code, reqId) => {
-      if (current()) this.onIbError(error?.message ?? String(error), code, reqId);
-    });
-    api.on('info', (message, code) => {
-      if (current()) this.onIbInfo(message, code);
-    });
-    api.on('server', (version) => {
-      if (current()) this.serverVersion = version;
-    });
-    api.on('managedAccounts', (list) => {
-      if (!current()) return;
-      this.accounts = String(list)
-        .split(',')
-        .map((account) => account.trim())
-        .filter((account) => account !== '');
-      this.attempt.gotAccounts = true;
-      if (this.attempt.gotNextId) this.becomeReady();
-    });
-    api.on('nextValidId', () => {
-      if (!current() || this.state === 'ready' || this.attempt.gotNextId) return;
-      this.attempt.gotNextId = true;
-      // A real gateway sends managed accounts first; give a late one a moment, since it decides
-      // whether this is a simulated session, then go ready regardless.
-      if (this.attempt.gotAccounts) this.becomeReady();
-      else
-        this.accountsTimer = this.clock.setTimeout(() => {
-          if (current()) this.becomeReady();
-        }, this.accountsGraceMs);
-    });
-    api.on('disconnected', () => {
-      if (current()) this.onSocketClosed();
-    });
-    api.on('historicalData', (reqId, time, open, high, low, close, volume) => {
-      if (!current()) return;
-      const event = String(time).startsWith('finished')
-        ? ({ type: 'historicalEnd' } as const)
-        : ({ type: 'historicalBar', time, open, high, low, close, volume } as const);
-      this.deliver(reqId, event);
-    });
-    api.on('contractDetails', (reqId, details) => {
-      if (current()) this.deliver(reqId, { type: 'contractDetails', details });
-    });
-    api.on('contractDetailsEnd', (reqId) => {
-      if (current()) this.deliver(reqId, { type: 'contractDetailsEnd' });
-    });
-    api.on('symbolSamples', (reqId, samples) => {
-      if (current()) this.deliver(reqId, { type: 'symbolSamples', samples });
-    });
-    api.on('headTimestamp', (reqId, value) => {
-      if (current()) this.deliver(reqId, { type: 'headTimestamp', value });
-    });
-    api.on('currentTime', (time) => {
-      if (current()) this.tracker.broadcast('currentTime', { type: 'currentTime', epochSeconds: time });
-    });
-    api.on('sent', (tokens) => {
-      // REQ_HISTORICAL_DATA (20) carries its request id right after the message id at server version 193.
-      if (!current() || Number(tokens[0]) !== REQ_HISTORICAL_DATA || this.writeHooks.size === 0) return;
-      const reqId = Number(tokens[1]);
-      const hook = this.writeHooks.get(reqId);
-      this.writeHooks.delete(reqId);
-      hook?.();
-    });
-  }
-
-  private deliver(reqId: number, event: Parameters<RequestTracker['dispatch']>[1]): void {
-    if (!this.tracker.dispatch(reqId, event)) {
-      // A reply for a request that already ended (timed out, aborted): safe to drop.
-      this.logger.debug?.(`IB: ignoring late ${event.type} for finished request ${reqId}`, { reqId });
-    }
-  }
-
-  private becomeReady(): void {
-    if (this.state !== 'connecting' && this.state !== 'reconnecting') return;
-    this.clearTimers();
-    const wasReconnect = this.state === 'reconnecting';
-    this.state = 'ready';
-    this.connectivityLost = false;
-    this.reconnectAttempt = 0;
-    this.attempt.clientIdTries = 0;
-    this.connects += 1;
-    this.logger.info?.(
-      `IB: ${wasReconnect ? 'reconnected' : 'connected'} to ${this.endpoint} as client ${this.clientId}`,
-      {
-        endpoint: this.endpoint,
-        clientId: this.clientId,
-        serverVersion: this.serverVersion,
-        simulated: this.isSimulated,
+    dispatchIbMessages(api, {
+      endpoint: this.endpoint,
+      tracker: this.tracker,
+      logger: this.logger,
+      writeHooks: this.writeHooks,
+      isCurrent: current,
+      handlers: {
+        serverVersion: (version) => {
+          this.serverVersion = version;
+        },
+        managedAccounts: (accounts) => {
+          this.accounts = accounts;
+          this.handshake.gotAccounts = true;
+          if (this.handshake.gotNextId) this.machine.synchronised();
+        },
+        nextValidId: () => {
+          if (this.machine.state === 'ready' || this.handshake.gotNextId) return;
+          this.handshake.gotNextId = true;
+          // A real gateway sends managed accounts first; give a late one a moment, since it decides
+          // whether this is a simulated session, then go ready regardless.
+          if (this.handshake.gotAccounts) this.machine.synchronised();
+          else
+            this.accountsTimer = this.clock.setTimeout(() => {
+              if (current()) this.machine.synchronised();
+            }, this.accountsGraceMs);
+        },
+        disconnected: () => this.machine.socketClosed(),
+        clientIdConflict: (detail) => this.machine.noteClientIdConflict(detail),
+        connectionError: (detail) => this.machine.noteAttemptError(detail),
+        connectivityLost: (error) => {
+          this.connectivityLost = true;
+          return this.tracker.rejectAll(error ?? this.connectivityLostError(), { cancelAtIb: true });
+        },
+        connectivityRestored: () => {
+          this.connectivityLost = false;
+        },
       },
+    });
+  }
+
+  private onReady(wasReconnect: boolean): void {
+    this.clock.clearTimeout(this.accountsTimer);
+    this.connectivityLost = false;
+    const clientId = this.machine.clientId;
+    this.logger.info?.(
+      `IB: ${wasReconnect ? 'reconnected' : 'connected'} to ${this.endpoint} as client ${clientId}`,
+      { endpoint: this.endpoint, clientId, serverVersion: this.serverVersion, simulated: this.isSimulated },
     );
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const waiter of waiters) waiter.resolve();
     this.updateIdleTimer();
-  }
-
-  private failAttempt(error: ServiceConnectionError): void {
-    this.clearTimers();
-    this.teardown();
-    this.rejectWaiters(error);
-    this.logger.warn?.(`IB: ${error.message}`, { endpoint: this.endpoint, clientId: this.clientId });
-    if (this.state === 'reconnecting') this.scheduleReconnect();
-    else if (this.state !== 'closed') this.state = 'idle';
-  }
-
-  private onSocketClosed(): void {
-    if (this.state === 'connecting' || this.state === 'reconnecting') {
-      if (this.attempt.conflict && this.attempt.clientIdTries + 1 < this.maxClientIdAttempts) {
-        // 326: the id is taken (often our own ghost session); the gateway closes the socket. Move on.
-        this.attempt.clientIdTries += 1;
-        const taken = this.clientId;
-        this.clientId += 1;
-        this.logger.warn?.(`IB: client id ${taken} is in use at ${this.endpoint}; trying ${this.clientId}`, {
-          endpoint: this.endpoint,
-          clientId: this.clientId,
-        });
-        this.teardown();
-        this.startAttempt();
-        return;
-      }
-      const conflict = this.attempt.conflict;
-      this.failAttempt(
-        conflict
-          ? ibConnectionError(
-              this.endpoint,
-              `IB client ids ${this.clientId - this.attempt.clientIdTries}..${this.clientId} are all in use; ` +
-                'close other API sessions or set another IB_CLIENT_ID',
-              { reason: 'client_id_in_use', clientId: this.clientId },
-            )
-          : ibConnectionError(
-              this.endpoint,
-              `Could not connect to IB as client ${this.clientId}${this.attempt.lastError ? `: ${this.attempt.lastError}` : ''}`,
-              { reason: 'connect_failed', clientId: this.clientId },
-            ),
-      );
-      return;
-    }
-    if (this.state === 'ready') this.onDrop('the connection to IB dropped');
-  }
-
-  /** An established connection was lost: fail everything pending at once, then reconnect. */
-  private onDrop(what: string): void {
-    this.teardown();
-    this.drops += 1;
-    const error = ibConnectionError(this.endpoint, `Request failed: ${what}`, { reason: 'disconnected' });
-    const failed = this.tracker.rejectAll(error);
-    this.logger.warn?.(`IB: ${what} (${this.endpoint}); ${failed} pending request(s) failed`, {
-      endpoint: this.endpoint,
-      failed,
-    });
-    if (this.reconnect === false) {
-      this.state = 'idle';
-      return;
-    }
-    this.state = 'reconnecting';
-    this.reconnectAttempt = 0;
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.reconnect === false || this.state === 'closed') return;
-    this.reconnectAttempt += 1;
-    if (this.reconnectAttempt > this.reconnect.maxAttempts) {
-      this.state = 'idle';
-      this.logger.error?.(
-        `IB: gave up reconnecting to ${this.endpoint} after ${this.reconnect.maxAttempts} attempts; the next request will try again`,
-        { endpoint: this.endpoint },
-      );
-      this.rejectWaiters(
-        ibConnectionError(this.endpoint, `Reconnecting to IB failed ${this.reconnect.maxAttempts} times`, {
-          reason: 'reconnect_exhausted',
-        }),
-      );
-      return;
-    }
-    const delay = backoffDelay(this.reconnectAttempt, this.reconnect, this.random);
-    this.logger.info?.(`IB: reconnect attempt ${this.reconnectAttempt} to ${this.endpoint} in ${delay} ms`, {
-      endpoint: this.endpoint,
-      attempt: this.reconnectAttempt,
-      delayMs: delay,
-    });
-    this.state = 'reconnecting';
-    this.clock.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = this.clock.setTimeout(() => this.startAttempt(), delay);
-  }
-
-  // ---- IB messages -----------------------------------------------------------------------------
-
-  private onIbError(message: string, code: number, reqId: number): void {
-    const pending = reqId >= 0 && this.tracker.has(reqId);
-    const description = pending
-      ? this.tracker.describe().find((entry) => entry.reqId === reqId)?.description
-      : undefined;
-    const verdict = classifyIbError({ code, message, reqId, endpoint: this.endpoint, request: description });
-    if (verdict.scope === 'info') {
-      this.logInfo(verdict.kind, code, message);
-      return;
-    }
-    if (pending) {
-      this.tracker.fail(reqId, verdict.error);
-      return;
-    }
-    if (verdict.scope === 'connection') {
-      // 502 while connecting: remembered for the error that ends the attempt (the socket closes next).
-      this.attempt.lastError = `${code} ${message}`;
-      this.logger.warn?.(`IB: ${code} ${message}`, { endpoint: this.endpoint, code });
-      return;
-    }
-    // An error for a request that already ended: IB's "query cancelled" (162) or "no such query"
-    // (366) after our own cancel. Nothing is waiting for it.
-    this.logger.debug?.(`IB: ignoring ${code} for finished request ${reqId}: ${message}`, { reqId, code });
-  }
-
-  private onIbInfo(message: string, code: number): void {
-    const verdict = classifyIbError({ code, message, reqId: -1, endpoint: this.endpoint });
-    switch (verdict.kind) {
-      case 'client-id-conflict':
-        this.attempt.conflict = true;
-        this.attempt.lastError = `${code} ${message}`;
-        return;
-      case 'connectivity-lost': {
-        this.connectivityLost = true;
-        const failed = this.tracker.rejectAll(
-          verdict.scope === 'info' ? this.connectivityLostError() : verdict.error,
-          { cancelAtIb: true },
-        );
-        this.logger.warn?.(`IB: ${code} ${message}; ${failed} pending request(s) failed`, {
-          endpoint: this.endpoint,
-          code,
-        });
-        return;
-      }
-      case 'connectivity-restored':
-        this.connectivityLost = false;
-        this.logger.info?.(`IB: ${code} ${message}`, { endpoint: this.endpoint, code });
-        return;
-      default:
-        if (verdict.scope === 'connection') {
-          this.attempt.lastError = `${code} ${message}`;
-          this.logger.warn?.(`IB: ${code} ${message}`, { endpoint: this.endpoint, code });
-        } else {
-          this.logInfo(verdict.kind, code, message);
-        }
-    }
-  }
-
-  private logInfo(kind: string, code: number, message: string): void {
-    const log = kind === 'protocol' ? this.logger.warn : this.logger.debug;
-    log?.(`IB: ${code} ${message}`, { endpoint: this.endpoint, code });
   }
 
   // ---- silent sockets and idleness -------------------------------------------------------------
@@ -604,7 +348,7 @@ export class IbConnection {
    * current time, is dropped and reconnected, instead of timing out request after request.
    */
   private probe(): void {
-    if (this.probeTimeoutMs === false || this.probing || this.state !== 'ready') return;
+    if (this.probeTimeoutMs === false || this.probing || this.machine.state !== 'ready') return;
     this.probing = true;
     const api = this.api;
     this.send<number>({
@@ -622,8 +366,10 @@ export class IbConnection {
       },
       (error: unknown) => {
         this.probing = false;
-        if (error instanceof ServiceTimeoutError && this.api === api && this.state === 'ready') {
-          this.onDrop(`IB at ${this.endpoint} did not answer a current-time probe: the connection is silent`);
+        if (error instanceof ServiceTimeoutError && this.api === api && this.machine.state === 'ready') {
+          this.machine.drop(
+            `IB at ${this.endpoint} did not answer a current-time probe: the connection is silent`,
+          );
         }
       },
     );
@@ -632,16 +378,15 @@ export class IbConnection {
   private updateIdleTimer(): void {
     this.clock.clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
-    if (this.idleCloseMs === false || this.state !== 'ready' || this.tracker.size > 0 || this.users > 0)
-      return;
+    const busy = (): boolean => this.machine.state !== 'ready' || this.tracker.size > 0 || this.users > 0;
+    if (this.idleCloseMs === false || busy()) return;
     this.idleTimer = this.clock.setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.state !== 'ready' || this.tracker.size > 0 || this.users > 0) return;
+      if (busy()) return;
       this.logger.info?.(`IB: closing idle connection to ${this.endpoint}; the next request reconnects`, {
         endpoint: this.endpoint,
       });
-      this.teardown();
-      this.state = 'idle';
+      this.machine.closeIdle();
     }, this.idleCloseMs);
   }
 
@@ -656,29 +401,15 @@ export class IbConnection {
     if (api !== undefined) safeDisconnect(api);
   }
 
-  private clearTimers(): void {
-    this.clock.clearTimeout(this.connectTimer);
-    this.clock.clearTimeout(this.reconnectTimer);
-    this.clock.clearTimeout(this.accountsTimer);
-  }
-
-  private rejectWaiters(error: Error): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const waiter of waiters) waiter.reject(error);
-  }
-
   private closedError(): CancelledError {
     return new CancelledError(
       `IB connection to ${this.endpoint} is closed; create a new client to connect again.`,
-      {
-        details: { service: 'ib', endpoint: this.endpoint },
-      },
+      { details: { service: 'ib', endpoint: this.endpoint } },
     );
   }
 
   private notConnectedError(): ServiceConnectionError {
-    return ibConnectionError(this.endpoint, `Not connected to IB (state ${this.state})`, {
+    return ibConnectionError(this.endpoint, `Not connected to IB (state ${this.machine.state})`, {
       reason: 'not_connected',
     });
   }

@@ -3,12 +3,12 @@
  */
 import packageJson from '../../package.json';
 import { startIbSimulator } from '../simulator';
-import { parseCliArgs, USAGE } from './cli-args';
+import { parseCliArgs, usage } from './cli-args';
 
 async function main(): Promise<void> {
   const parsed = parseCliArgs(process.argv.slice(2));
   if (parsed.kind === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(`${await usage(process.stdout.isTTY)}\n`);
     return;
   }
   if (parsed.kind === 'version') {
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     return;
   }
   if (parsed.kind === 'error') {
-    process.stderr.write(`ktrdr-ib-sim: ${parsed.message}\n\n${USAGE}`);
+    // Exit 2 with one line, like `ktrdr` for a usage error.
+    process.stderr.write(`ktrdr-ib-sim: ${parsed.message}. Run 'ktrdr-ib-sim --help' for usage.\n`);
     process.exitCode = 2;
     return;
   }

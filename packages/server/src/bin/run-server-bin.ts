@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ArgsDef, defineCommand, parseArgs, renderUsage } from 'citty';
 import packageJson from '../../package.json';
 import { ENVIRONMENT_VARIABLES, isKtrdrError } from '@ktrdr/core';
 import { API_TOKEN_VARIABLE } from '../auth/bearer-auth';
@@ -8,6 +8,7 @@ import { DEFAULT_PORTS, SERVER_NAMES, type ServerKind } from '../server/server-k
 import { installShutdownHandlers } from '../server/shutdown-signals';
 import { type RunningServer, startServer } from '../server/start-server';
 import type { StartServerOptions } from '../server/start-server-options';
+import { findUsageProblem, plainUsage } from './usage-problems';
 
 /** What a bin adds to the command-line options: the services of its kind. @internal */
 export type BinServices = (base: {
@@ -15,7 +16,30 @@ export type BinServices = (base: {
   port: number;
 }) => Promise<StartServerOptions> | StartServerOptions;
 
-function usage(bin: string, kind: ServerKind): string {
+/** The options of a server bin, as citty declares them; the default port is the kind's. */
+function serverArgs(kind: ServerKind) {
+  return {
+    host: {
+      type: 'string',
+      valueHint: 'HOST',
+      description: `Interface to bind (default ${DEFAULT_BIND_HOST}; any other needs ${API_TOKEN_VARIABLE})`,
+    },
+    port: {
+      type: 'string',
+      valueHint: 'PORT',
+      description: `Port to listen on (default ${DEFAULT_PORTS[kind]}; 0 picks a free one)`,
+    },
+    help: { type: 'boolean', alias: 'h', description: 'Show this help' },
+    version: { type: 'boolean', description: 'Print the version' },
+  } as const satisfies ArgsDef;
+}
+
+async function usage(bin: string, kind: ServerKind): Promise<string> {
+  const command = defineCommand({
+    // The version is inlined at build time, like `ktrdr --version`.
+    meta: { name: bin, version: packageJson.version, description: `Starts the ${SERVER_NAMES[kind]}.` },
+    args: serverArgs(kind),
+  });
   const variables = Object.entries({
     ...ENVIRONMENT_VARIABLES,
     [API_TOKEN_VARIABLE]: 'Bearer token every request must carry (required to bind a non-loopback host).',
@@ -23,34 +47,30 @@ function usage(bin: string, kind: ServerKind): string {
     .map(([name, meaning]) => `  ${name.padEnd(27)} ${meaning}`)
     .join('\n');
   return [
-    `Usage: ${bin} [--host HOST] [--port PORT]`,
+    plainUsage(await renderUsage(command), process.stdout.isTTY === true),
+    'ENVIRONMENT',
     '',
-    `Starts the ${SERVER_NAMES[kind]}.`,
-    '',
-    'Options:',
-    `  --host HOST   interface to bind (default ${DEFAULT_BIND_HOST}; any other needs ${API_TOKEN_VARIABLE})`,
-    `  --port PORT   port to listen on (default ${DEFAULT_PORTS[kind]}; 0 picks a free one)`,
-    '  -h, --help    show this help',
-    '  --version     print the version',
-    '',
-    'Environment:',
     variables,
     '',
     'SIGTERM or SIGINT (Ctrl+C) shuts down gracefully; a second one exits at once.',
   ].join('\n');
 }
 
+/** A bad command line: exit 2 with one line, like `ktrdr`. */
+class BinUsageError extends Error {}
+
 function parsePort(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(port) || port > 65_535)
-    throw new Error(`--port must be an integer from 0 to 65535, got '${raw}'.`);
+    throw new BinUsageError(`--port must be an integer from 0 to 65535, got '${raw}'`);
   return port;
 }
 
 /**
- * The whole life of a server bin: parse `--host`/`--port`, build the services, start, print the URL,
- * shut down gracefully on SIGTERM/SIGINT. Errors print their message (never a stack) and exit 1.
+ * The whole life of a server bin: parse `--host`/`--port` with citty (like `ktrdr`), build the
+ * services, start, print the URL, shut down gracefully on SIGTERM/SIGINT. A bad command line exits 2;
+ * other errors print their message (never a stack) and exit 1.
  * @internal
  */
 export async function runServerBin(
@@ -60,25 +80,18 @@ export async function runServerBin(
   argv: readonly string[] = process.argv.slice(2),
 ): Promise<RunningServer | undefined> {
   try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-      strict: true,
-    });
+    const args = serverArgs(kind);
+    const values = parseArgs<typeof args>([...argv], args);
     if (values.help === true) {
-      process.stdout.write(`${usage(bin, kind)}\n`);
+      process.stdout.write(`${await usage(bin, kind)}\n`);
       return undefined;
     }
     if (values.version === true) {
-      // Inlined at build time, like `ktrdr --version`.
       process.stdout.write(`${packageJson.version}\n`);
       return undefined;
     }
+    const problem = findUsageProblem(argv, args);
+    if (problem !== undefined) throw new BinUsageError(problem);
     const host = values.host ?? DEFAULT_BIND_HOST;
     const port = parsePort(values.port, DEFAULT_PORTS[kind]);
     const server = await startServer(await services({ host, port }));
@@ -88,10 +101,14 @@ export async function runServerBin(
     );
     return server;
   } catch (error) {
+    if (error instanceof BinUsageError) {
+      process.stderr.write(`${bin}: ${error.message}. Run '${bin} --help' for usage.\n`);
+      process.exitCode = 2;
+      return undefined;
+    }
     const message = isKtrdrError(error) || error instanceof Error ? error.message : String(error);
     // Logs carry no absolute server path: a folder is shown by its label (`<home>/...`).
     process.stderr.write(`${bin}: ${createPathRedactor()(message)}\n`);
-    if (!isKtrdrError(error)) process.stderr.write(`Run ${bin} --help for usage.\n`);
     process.exitCode = 1;
     return undefined;
   }

@@ -13,7 +13,7 @@ import {
   type TrainingHostContract,
   type TrainingSessionInfo,
   trainingHostContract,
-} from '../host-service/training-host-contract';
+} from '../contract/training-host-contract';
 
 /** How a {@link TrainingAdapter} reaches the trainer. */
 export type TrainingAdapterTransportOptions =

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type ServiceImplementation, implementService } from '@ktrdr/core';
 import type { TrainingService } from '../service/training-service';
 import { bundledStrategiesDir } from '../strategy/bundled-strategies';
-import { type TrainingApiContract, trainingApiContract } from './training-api-contract';
+import { type TrainingApiContract, trainingApiContract } from '../contract/training-api-contract';
 
 /** Options of {@link createTrainingApiService}. */
 export interface TrainingApiServiceOptions {

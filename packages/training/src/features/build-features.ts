@@ -3,7 +3,7 @@ import { chronologicalSplit, type DataSplit } from '../labels/data-split';
 import type { StrategyConfig } from '../strategy/types';
 import type { FeatureMatrix } from './feature-matrix';
 import { unfittedSpec, type FeatureSpec, type TimeframeFeatureSpec } from './feature-spec';
-import { barCount, type OhlcvColumns } from './ohlcv';
+import { barCount, type OhlcvColumns } from '../indicators/ohlcv';
 import { rawFeatureColumns } from './raw-feature-columns';
 import {
   type ColumnRows,

@@ -1,3 +1,4 @@
+import { fuzzyColumnName } from '../strategy/fuzzy-column-name';
 import type { FuzzyInputConfig, IndicatorConfig, StrategyConfig } from '../strategy/types';
 import type { FittedScaler } from './scaler';
 
@@ -39,17 +40,6 @@ export interface TimeframeFeatureSpec {
   readonly barMs: number;
   /** The fuzzy inputs the model reads at this timeframe (v3 `nn_inputs`), in strategy order. */
   readonly fuzzySets: readonly FuzzyInputConfig[];
-}
-
-/**
- * Feature column name for `set` over fuzzy input `input`: `{input}_{set}`, with the `.` of a
- * `key.output` input written as `_`. The key is the indicator's `feature_id`, or its `name` exactly as
- * written in the strategy, so a Python KTRDR v2 strategy with `name: rsi` and a set `oversold` gets the
- * column `rsi_oversold` as it did there; `macd.histogram` with `positive` gives
- * `macd_histogram_positive`.
- */
-export function fuzzyColumnName(input: string, set: string): string {
-  return `${input.replace('.', '_')}_${set}`;
 }
 
 /** Name of the `lag`-th lagged copy of `column` (`rsi_oversold_lag2`). */

@@ -1,9 +1,15 @@
-export { barCount, PRICE_SOURCES, priceSeries, type OhlcvColumns, type PriceSource } from './ohlcv';
+export {
+  barCount,
+  PRICE_SOURCES,
+  priceSeries,
+  type OhlcvColumns,
+  type PriceSource,
+} from '../indicators/ohlcv';
 export type { FeatureMatrix } from './feature-matrix';
+export { fuzzyColumnName } from '../strategy/fuzzy-column-name';
 export {
   FEATURE_SPEC_FORMAT,
   featureColumnNames,
-  fuzzyColumnName,
   laggedColumnName,
   timeframeColumnNames,
   type FeatureSpec,

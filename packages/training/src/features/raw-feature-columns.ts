@@ -2,7 +2,7 @@ import { evaluateMembership } from '../fuzzy/membership';
 import { computeIndicator } from '../indicators/registry';
 import type { IndicatorOutputs } from '../indicators/types';
 import type { FuzzyInputConfig, IndicatorConfig } from '../strategy/types';
-import type { OhlcvColumns } from './ohlcv';
+import type { OhlcvColumns } from '../indicators/ohlcv';
 
 /**
  * Unscaled feature columns, one Float64Array per column in {@link featureColumnNames} order: fuzzy

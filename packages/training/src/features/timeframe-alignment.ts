@@ -1,4 +1,4 @@
-import type { OhlcvColumns } from './ohlcv';
+import type { OhlcvColumns } from '../indicators/ohlcv';
 
 /** One timeframe's bars, with the bar length that says when each bar closes. */
 export interface TimeframeSeries {

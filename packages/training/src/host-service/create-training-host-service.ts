@@ -1,6 +1,6 @@
 import { type ServiceImplementation, implementService } from '@ktrdr/core';
 import type { TrainingSessions } from '../session/training-sessions';
-import { type TrainingHostContract, trainingHostContract } from './training-host-contract';
+import { type TrainingHostContract, trainingHostContract } from '../contract/training-host-contract';
 
 /**
  * The training host service's routes over a {@link TrainingSessions} trainer: what

@@ -1,4 +1,4 @@
-import type { PriceSource } from '../features/ohlcv';
+import type { PriceSource } from './ohlcv';
 import type { IndicatorParams } from './types';
 
 /**

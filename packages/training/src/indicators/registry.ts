@@ -1,4 +1,4 @@
-import type { OhlcvColumns } from '../features/ohlcv';
+import type { OhlcvColumns } from './ohlcv';
 import { ADX_DEFINITION } from './adx';
 import { ATR_DEFINITION } from './atr';
 import { BOLLINGER_BAND_WIDTH_DEFINITION, BOLLINGER_BANDS_DEFINITION } from './bollinger-bands';

@@ -1,4 +1,4 @@
-import { priceSeries } from '../features/ohlcv';
+import { priceSeries } from './ohlcv';
 import { numberParam, sourceParam } from './param-values';
 import { periodSpec, SOURCE_SPEC } from './param-specs';
 import { wilderAverage } from './smoothing';

@@ -1,4 +1,4 @@
-import type { OhlcvColumns } from '../features/ohlcv';
+import type { OhlcvColumns } from './ohlcv';
 
 /** The kind of value a parameter takes; `source` is one of the {@link PriceSource} names. */
 export type ParamKind = 'integer' | 'number' | 'boolean' | 'source';

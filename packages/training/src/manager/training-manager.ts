@@ -10,7 +10,7 @@ import {
   sleep,
 } from '@ktrdr/core';
 import type { TrainingAdapter } from '../adapter/training-adapter';
-import type { StartTrainingInput, TrainingSessionInfo } from '../host-service/training-host-contract';
+import type { StartTrainingInput, TrainingSessionInfo } from '../contract/training-host-contract';
 
 /** Options of {@link TrainingManager}. */
 export interface TrainingManagerOptions {

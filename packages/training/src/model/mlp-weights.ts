@@ -1,6 +1,5 @@
 import { ValidationError } from '@ktrdr/core';
-import { deriveSeed, RANDOM_STREAMS, SeededRandom } from '../trainer/seeded-random';
-import { type Activation, type MlpConfig, OUTPUT_UNITS } from './mlp-config';
+import { type Activation, OUTPUT_UNITS } from './mlp-config';
 
 /** Weights of one dense layer, in the TF.js/Keras layout. */
 export interface DenseLayerWeights {
@@ -49,37 +48,6 @@ export function featureCount(weights: MlpWeights): number {
 /** Layer sizes `[input, ...hidden, 3]`. */
 export function layerSizes(inputSize: number, hiddenLayers: readonly number[]): number[] {
   return [inputSize, ...hiddenLayers, OUTPUT_UNITS];
-}
-
-/**
- * Glorot-uniform kernels and zero biases (the Keras defaults), drawn from the config's seed so
- * every engine starts from the very same weights.
- */
-export function initMlpWeights(
-  features: number,
-  config: Pick<MlpConfig, 'hiddenLayers' | 'activation' | 'dropout' | 'seed' | 'symbolEmbedding'>,
-): MlpWeights {
-  const random = new SeededRandom(deriveSeed(config.seed, RANDOM_STREAMS.init));
-  const embedding = config.symbolEmbedding;
-  const inputSize = features + (embedding?.dim ?? 0);
-  const sizes = layerSizes(inputSize, config.hiddenLayers);
-  const layers: DenseLayerWeights[] = [];
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    const fanIn = sizes[l]!;
-    const fanOut = sizes[l + 1]!;
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    const kernel = new Float32Array(fanIn * fanOut);
-    for (let i = 0; i < kernel.length; i++) kernel[i] = (random.nextFloat() * 2 - 1) * limit;
-    layers.push({ inputSize: fanIn, units: fanOut, kernel, bias: new Float32Array(fanOut) });
-  }
-  const weights: MlpWeights = { inputSize, activation: config.activation, dropout: config.dropout, layers };
-  if (embedding !== undefined) {
-    // Keras' Embedding default: uniform in [-0.05, 0.05], drawn after the kernels.
-    const table = new Float32Array(embedding.symbols * embedding.dim);
-    for (let i = 0; i < table.length; i++) table[i] = (random.nextFloat() * 2 - 1) * 0.05;
-    weights.embedding = { dim: embedding.dim, table };
-  }
-  return weights;
 }
 
 /** A deep copy (snapshots for early stopping must not alias live buffers). */

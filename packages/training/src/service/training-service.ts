@@ -11,25 +11,24 @@ import {
 } from '@ktrdr/core';
 import { type DataService, TIMEFRAME_SPECS, formatIsoUtc, parseSymbol, parseTimeframe } from '@ktrdr/data';
 import { TrainingAdapter } from '../adapter/training-adapter';
-import type { ModelSummary } from '../api/training-api-contract';
+import type { ModelSummary } from '../contract/training-api-contract';
 import { applyFeatureSpec } from '../features/build-features';
 import type { FeatureInput } from '../features/build-features';
 import type { FeatureSpec } from '../features/feature-spec';
 import type { TimeframeSeries } from '../features/timeframe-alignment';
 import { createTrainingHostService } from '../host-service/create-training-host-service';
-import type { TrainingSessionInfo } from '../host-service/training-host-contract';
+import type { TrainingSessionInfo } from '../contract/training-host-contract';
 import { TrainingManager } from '../manager/training-manager';
 import { validateMlpConfig } from '../model/mlp-config';
-import { predict, releasePredictor } from '../model/predict';
+import { predict, releasePredictor } from '../onnx/predict';
 import { mlpConfigFromStrategy } from '../session/strategy-to-mlp';
 import { TrainingSessions } from '../session/training-sessions';
 import { type LoadedModel, type StoredModelInfo, ModelStore } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
 import { trainingScope } from '../session/session-data';
-import { modelKeyParts } from '../storage/model-names';
+import { type ModelRef, formatModelName, modelKeyParts, parseModelName } from '../storage/model-names';
 import { loadMissingData } from './ensure-data';
 import { TrainingWorkerPool } from '../worker/training-worker-pool';
-import { type ModelRef, formatModelName, parseModelName } from './model-names';
 
 /** Options of {@link TrainingService}. */
 export interface TrainingServiceOptions {

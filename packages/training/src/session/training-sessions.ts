@@ -9,12 +9,12 @@ import {
   toKtrdrError,
 } from '@ktrdr/core';
 import { TF_BACKENDS, type TfBackendName } from '../backend/tf-backend';
-import type { OhlcvColumns } from '../features/ohlcv';
+import type { OhlcvColumns } from '../indicators/ohlcv';
 import { prepareMultiSymbolData, sliceRows } from '../features/training-data';
 import type { RowRange } from '../labels/data-split';
 import { modelKeyParts } from '../storage/model-names';
 import { loadAll, timeRange, trainingScope } from './session-data';
-import type { StartTrainingInput, TrainingSessionInfo } from '../host-service/training-host-contract';
+import type { StartTrainingInput, TrainingSessionInfo } from '../contract/training-host-contract';
 import type { TrainingData as DatasetSplit } from '../model/dataset';
 import { validateMlpConfig } from '../model/mlp-config';
 import { MODEL_FILES } from '../storage/model-store';

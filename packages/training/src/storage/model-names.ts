@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { ValidationError } from '@ktrdr/core';
+import { STRATEGY_NAME_PATTERN } from '../strategy/strategy-name';
 
-/** Strategy and symbol names: letters, digits, `.`, `_`, `-`; starting with a letter or digit. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Strategy and symbol names: the strategy-name rule (letters, digits, `.`, `_`, `-`). */
+const NAME = STRATEGY_NAME_PATTERN;
 /**
  * Timeframes (`1m`, `1h`, `1d`...), or several joined with `-` for a multi-timeframe model
  * (`1h-4h-1d`, base first): letters, digits and `-` only, so `{symbol}_{tf}_v{N}` parses unambiguously.
@@ -29,13 +30,49 @@ export function validateModelKeyPart(field: keyof ModelKey, value: unknown): voi
   check(field, value, field === 'timeframe' ? TIMEFRAME : NAME);
 }
 
+function isValidPart(value: unknown, pattern: RegExp): value is string {
+  return typeof value === 'string' && pattern.test(value) && !value.includes('..');
+}
+
 function check(field: string, value: unknown, pattern: RegExp): void {
-  if (typeof value !== 'string' || !pattern.test(value) || value.includes('..')) {
+  if (!isValidPart(value, pattern)) {
     throw new ValidationError(
       `Invalid model ${field} ${JSON.stringify(value)}: use letters, digits${field === 'timeframe' ? ' (several timeframes joined with "-")' : ', ".", "_", "-"'} (at most ${field === 'timeframe' ? 16 : 64} characters${field === 'timeframe' ? ' each' : ''})`,
       { details: { field } },
     );
   }
+}
+
+/** A model reference: which model, and which version (`latest` when none is named). */
+export interface ModelRef {
+  key: ModelKey;
+  version: number | 'latest';
+}
+
+/**
+ * Parses a model name as users write it: `{strategy}/{symbol}_{tf}_v{N}` for one version, or
+ * `{strategy}/{symbol}_{tf}` (also `..._latest`) for the latest. Each part follows the same rule as
+ * {@link validateModelKey}, so a name that parses names a key the store accepts.
+ * @throws ValidationError (`details.field` `model`) for anything else.
+ */
+export function parseModelName(name: string): ModelRef {
+  const match = /^([^/]+)\/([^_/]+)_([A-Za-z0-9-]+)(?:_v(\d+)|_latest)?$/.exec(name.trim());
+  const [, strategy, symbol, timeframe, version] = match ?? [];
+  if (!isValidPart(strategy, NAME) || !isValidPart(symbol, NAME) || !isValidPart(timeframe, TIMEFRAME)) {
+    throw new ValidationError(
+      `Invalid model name '${name}': use {strategy}/{symbol}_{timeframe} or {strategy}/{symbol}_{timeframe}_v{N}, as 'models list' shows`,
+      { details: { field: 'model' } },
+    );
+  }
+  return {
+    key: { strategy, symbol, timeframe },
+    version: version === undefined ? 'latest' : Number(version),
+  };
+}
+
+/** The name of one stored version: `{strategy}/{symbol}_{tf}_v{N}`. */
+export function formatModelName(key: ModelKey, version: number): string {
+  return `${key.strategy}/${versionDirName(key, version)}`;
 }
 
 /** Longest symbol part of a model name; a longer list of symbols is abbreviated. */

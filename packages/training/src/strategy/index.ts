@@ -12,3 +12,4 @@ export type {
 export type { StrategyProblem } from './problems';
 export { DEFAULT_MODEL, DEFAULT_TRAINING } from './defaults';
 export { loadStrategyFile, parseStrategy } from './parse-strategy';
+export { STRATEGY_NAME_PATTERN } from './strategy-name';

@@ -1,4 +1,4 @@
-import { fuzzyColumnName } from '../features/feature-spec';
+import { fuzzyColumnName } from './fuzzy-column-name';
 import { MEMBERSHIP_TYPES, membershipParameterProblem } from '../fuzzy/membership';
 import type { FuzzySetDefinition, MembershipType } from '../fuzzy/types';
 import { findIndicator } from '../indicators/registry';

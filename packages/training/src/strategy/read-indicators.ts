@@ -1,4 +1,4 @@
-import { PRICE_SOURCES } from '../features/ohlcv';
+import { PRICE_SOURCES } from '../indicators/ohlcv';
 import { findIndicator, indicatorNames } from '../indicators/registry';
 import type { IndicatorDefinition, ParamSpec, ParamValue } from '../indicators/types';
 import { numberProblem } from './field-readers';

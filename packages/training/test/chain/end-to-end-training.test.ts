@@ -5,7 +5,7 @@ import { DataService } from '@ktrdr/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareTrainingData, sliceRows } from '../../src/features/training-data';
 import type { LabelCounts } from '../../src/labels/signals';
-import { predict } from '../../src/model/predict';
+import { predict } from '../../src/onnx/predict';
 import { type TrainOutcome, TrainingService } from '../../src/service/training-service';
 import { sampleStrategyPath } from '../../src/strategy/bundled-strategies';
 import { loadStrategyFile } from '../../src/strategy/parse-strategy';

@@ -4,7 +4,7 @@ import { ValidationError, createInProcessTransport, createServiceClient, loadCon
 import { DataService } from '@ktrdr/data';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTrainingApiService } from '../../src/api/create-training-api-service';
-import { trainingApiContract } from '../../src/api/training-api-contract';
+import { trainingApiContract } from '../../src/contract/training-api-contract';
 import { TrainingService } from '../../src/service/training-service';
 import { Cleanup, rejectionOf } from './support/harness';
 import { badDropoutStrategy } from './support/strategies';

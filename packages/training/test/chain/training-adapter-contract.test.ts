@@ -9,10 +9,10 @@ import {
   serveService,
 } from '@ktrdr/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OhlcvColumns } from '../../src/features/ohlcv';
+import type { OhlcvColumns } from '../../src/indicators/ohlcv';
 import { TrainingAdapter } from '../../src/adapter/training-adapter';
 import { createTrainingHostService } from '../../src/host-service/create-training-host-service';
-import type { StartTrainingInput, TrainingSessionInfo } from '../../src/host-service/training-host-contract';
+import type { StartTrainingInput, TrainingSessionInfo } from '../../src/contract/training-host-contract';
 import { type LoadBars, TrainingSessions } from '../../src/session/training-sessions';
 import { MODEL_FILES } from '../../src/storage/model-store';
 import { TrainingWorkerPool } from '../../src/worker/training-worker-pool';

@@ -11,7 +11,7 @@ import {
 import { DataService } from '@ktrdr/data';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTrainingApiService } from '../../src/api/create-training-api-service';
-import { trainingApiContract } from '../../src/api/training-api-contract';
+import { trainingApiContract } from '../../src/contract/training-api-contract';
 import { TrainingService } from '../../src/service/training-service';
 import { regimeBars, storeSimulatedBars } from './support/fixture-bars';
 import { Cleanup, rejectionOf } from './support/harness';

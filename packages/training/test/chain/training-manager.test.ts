@@ -16,7 +16,7 @@ import {
   type StartTrainingInput,
   type TrainingSessionInfo,
   trainingHostContract,
-} from '../../src/host-service/training-host-contract';
+} from '../../src/contract/training-host-contract';
 import { TrainingManager, operationProgressOf } from '../../src/manager/training-manager';
 import { TrainingSessions } from '../../src/session/training-sessions';
 import { TrainingWorkerPool } from '../../src/worker/training-worker-pool';

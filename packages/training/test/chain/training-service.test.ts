@@ -10,7 +10,7 @@ import {
 } from '@ktrdr/core';
 import { DataService } from '@ktrdr/data';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TrainingSessionInfo } from '../../src/host-service/training-host-contract';
+import type { TrainingSessionInfo } from '../../src/contract/training-host-contract';
 import { TrainingService } from '../../src/service/training-service';
 import { regimeBars, storeSimulatedBars } from './support/fixture-bars';
 import { Cleanup, pollUntil, rejectionOf } from './support/harness';

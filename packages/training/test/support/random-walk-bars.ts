@@ -1,4 +1,4 @@
-import type { OhlcvColumns } from '../../src/features/ohlcv';
+import type { OhlcvColumns } from '../../src/indicators/ohlcv';
 
 /**
  * Deterministic pseudo-random numbers (mulberry32): the same seed gives the same series on every

@@ -1,4 +1,4 @@
-import type { OhlcvColumns } from '../../src/features/ohlcv';
+import type { OhlcvColumns } from '../../src/indicators/ohlcv';
 
 /**
  * Aggregates bars into bars of `barMs` (aligned to multiples of `barMs` since the epoch), stamped at

@@ -13,8 +13,12 @@ import { modelPath } from './models-actions';
 import { type ModelDetail, modelFields, trainingCurves } from './model-views';
 
 const COMMAND = 'ktrdr models train';
-/** A strategy the server knows by name (its bundled or configured strategies). */
-const STRATEGY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/**
+ * Not a path: a strategy the server knows by name (its bundled or configured strategies). The
+ * server checks the name against the one strategy-name rule (`STRATEGY_NAME_PATTERN` of
+ * `@ktrdr/training`, not loaded here so that the CLI starts fast).
+ */
+const NOT_A_PATH = /^[^/\\]+$/;
 
 /** Arguments of `ktrdr models train`. */
 export interface ModelsTrainArgs {
@@ -42,7 +46,7 @@ async function strategyInput(
     // strategy_file: the server's problems then name this file (`my/strat.yaml:12:5 ...`).
     return { strategy_yaml: await readFile(spec, 'utf8'), strategy_file: spec };
   } catch (error) {
-    if (STRATEGY_NAME.test(spec) && (error as NodeJS.ErrnoException).code === 'ENOENT')
+    if (NOT_A_PATH.test(spec) && (error as NodeJS.ErrnoException).code === 'ENOENT')
       return { strategy_name: spec };
     throw new NotFoundError(`Strategy file ${spec} cannot be read: ${(error as Error).message}`, {
       details: { field: 'strategy', path: spec },

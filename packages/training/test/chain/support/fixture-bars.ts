@@ -1,5 +1,5 @@
 import { BarFrame, CsvStore } from '@ktrdr/data';
-import type { OhlcvColumns } from '../../../src/features/ohlcv';
+import type { OhlcvColumns } from '../../../src/indicators/ohlcv';
 import { seededRandom } from '../../support/random-walk-bars';
 
 /** Options of {@link regimeBars}. */

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { ValidationError } from '@ktrdr/core';
 import type { Tensor } from '@tensorflow/tfjs';
 import { selectTfBackend, type TfBackendName } from '../backend/tf-backend';
-import { OnnxMlpSession } from '../onnx/onnx-session';
-import { CLASS_LABELS, type ClassLabel } from './class-labels';
-import { OUTPUT_UNITS } from './mlp-config';
-import { featureCount, type MlpWeights } from './mlp-weights';
-import { buildTfjsModel } from './tfjs-mlp';
+import { OnnxMlpSession } from './onnx-session';
+import { CLASS_LABELS, type ClassLabel } from '../model/class-labels';
+import { OUTPUT_UNITS } from '../model/mlp-config';
+import { featureCount, type MlpWeights } from '../model/mlp-weights';
+import { buildTfjsModel } from '../model/tfjs-mlp';
 
 /** A model to predict with: a loaded model (`ModelStore.load`) or anything carrying weights. */
 export interface PredictableModel {
@@ -143,7 +143,7 @@ async function runOnnx(
 }
 
 async function openFromWeights(weights: MlpWeights): Promise<OnnxMlpSession> {
-  const { exportMlpToOnnx } = await import('../onnx/onnx-export');
+  const { exportMlpToOnnx } = await import('./onnx-export');
   return OnnxMlpSession.create(exportMlpToOnnx(weights));
 }
 

@@ -1,5 +1,6 @@
 import { defineRoute, defineService, isoDateString, operationInfoSchema } from '@ktrdr/core';
 import { z } from 'zod';
+import { STRATEGY_NAME_PATTERN } from '../strategy/strategy-name';
 
 const optionalDate = isoDateString.optional();
 
@@ -58,10 +59,7 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
     input: z.object({
       /** The strategy's YAML text, or the name of a strategy file in the server's strategies folder. */
       strategy_yaml: z.string().min(1).optional(),
-      strategy_name: z
-        .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
-        .optional(),
+      strategy_name: z.string().regex(STRATEGY_NAME_PATTERN).optional(),
       /** The file `strategy_yaml` was read from, as the client names it: problems are located in it. */
       strategy_file: z.string().min(1).max(4096).optional(),
       symbol: z.string().min(1).optional(),
