@@ -71,6 +71,11 @@ export interface TrainRequest {
   endDate?: string;
   epochs?: number;
   seed?: number;
+  /**
+   * Epoch checkpoints (kept under the trainer's models folder by `id`), and resuming from the
+   * latest one: see docs/guides/training.md, "Checkpoints and resume".
+   */
+  checkpoint?: { id: string; every?: number; resume?: boolean };
   signal?: AbortSignal;
 }
 
@@ -222,6 +227,15 @@ export class TrainingService implements AsyncDisposable {
               start_date: request.startDate,
               end_date: request.endDate,
             },
+            ...(request.checkpoint === undefined
+              ? {}
+              : {
+                  checkpoint_configuration: {
+                    checkpoint_id: request.checkpoint.id,
+                    every_epochs: request.checkpoint.every,
+                    resume: request.checkpoint.resume,
+                  },
+                }),
           },
           { signal, onProgress: reportProgress },
         );

@@ -24,6 +24,17 @@ import type { TrainingTask, TrainingWorkerPool } from '../worker/training-worker
 import { mlpConfigFromStrategy } from './strategy-to-mlp';
 import { bySymbolJson, classificationJson, epochMetricsJson } from '../storage/metrics-json';
 
+/** The folder under the models folder that holds the training checkpoints, one subfolder per id. */
+export const CHECKPOINTS_FOLDER = '.checkpoints';
+
+/** The checkpoint folder of `id` (validated by the contract: letters, digits, `_ . -`). */
+export function checkpointDir(modelsDir: string, id: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,80}$/.test(id) || id === '.' || id === '..') {
+    throw new ValidationError(`Invalid checkpoint id '${id}'`, { details: { field: 'checkpoint_id' } });
+  }
+  return path.join(modelsDir, CHECKPOINTS_FOLDER, id);
+}
+
 /** Bars a session trains on, labelled real or simulated. */
 export interface SessionBars {
   columns: OhlcvColumns;
@@ -152,10 +163,20 @@ export class TrainingSessions {
         test: part(prepared.split.test),
       };
       const [first, last] = timeRange(prepared.times);
+      const checkpoint = input.checkpoint_configuration;
       session.task = this.options.pool.submit(
         {
           data: splits,
           config,
+          ...(checkpoint === undefined
+            ? {}
+            : {
+                checkpoint: {
+                  dir: checkpointDir(this.options.modelsDir, checkpoint.checkpoint_id),
+                  ...(checkpoint.every_epochs === undefined ? {} : { every: checkpoint.every_epochs }),
+                  resume: checkpoint.resume === true,
+                },
+              }),
           options: backend === undefined ? {} : { backend },
           save: {
             modelsDir: this.options.modelsDir,
@@ -234,6 +255,7 @@ export class TrainingSessions {
         ...(bySymbol === undefined ? {} : { test_by_symbol: bySymbol }),
         samples_per_second: result.samplesPerSecond,
         duration_ms: result.durationMs,
+        ...(outcome.resumedFromEpoch === undefined ? {} : { resumed_from_epoch: outcome.resumedFromEpoch }),
       };
       if (saved !== undefined) {
         info.model = {
