@@ -106,6 +106,9 @@ export class TrainingSessions {
     );
     const backend = backendOf(input.gpu_configuration?.backend);
     const { symbol, timeframe } = modelKeyParts(symbols, timeframes);
+    const checkpoint = input.checkpoint_configuration;
+    const checkpointFolder =
+      checkpoint === undefined ? undefined : checkpointDir(this.options.modelsDir, checkpoint.checkpoint_id);
     const id = input.session_id ?? `train_${randomUUID().slice(0, 8)}`;
     if (this.sessions.has(id)) {
       throw new ConflictError(`Training session ${id} already exists`, { details: { sessionId: id } });
@@ -163,16 +166,15 @@ export class TrainingSessions {
         test: part(prepared.split.test),
       };
       const [first, last] = timeRange(prepared.times);
-      const checkpoint = input.checkpoint_configuration;
       session.task = this.options.pool.submit(
         {
           data: splits,
           config,
-          ...(checkpoint === undefined
+          ...(checkpoint === undefined || checkpointFolder === undefined
             ? {}
             : {
                 checkpoint: {
-                  dir: checkpointDir(this.options.modelsDir, checkpoint.checkpoint_id),
+                  dir: checkpointFolder,
                   ...(checkpoint.every_epochs === undefined ? {} : { every: checkpoint.every_epochs }),
                   resume: checkpoint.resume === true,
                 },
