@@ -105,13 +105,35 @@ export {
 } from './storage/model-store';
 export type { ModelKey } from './storage/model-names';
 export {
+  concurrencyFromEnv,
+  TRAINING_CONCURRENCY_ENV,
   TrainingWorkerPool,
   type TrainingWorkerPoolOptions,
   type TrainingTask,
   type TrainingTaskStatus,
   type SubmitOptions,
 } from './worker/training-worker-pool';
-export type { TrainingJob, TrainingJobOutcome, TrainingJobSave } from './worker/worker-protocol';
+export type {
+  TrainingJob,
+  TrainingJobCheckpoint,
+  TrainingJobOutcome,
+  TrainingJobSave,
+} from './worker/worker-protocol';
+export {
+  CHECKPOINT_FILE,
+  deserializeCheckpoint,
+  FileCheckpointStore,
+  serializeCheckpoint,
+} from './trainer/checkpoint-store';
+export {
+  DEFAULT_CHECKPOINT_EVERY,
+  type CheckpointOptions,
+  type CheckpointStore,
+  type LoopState,
+  type OptimizerState,
+  type OptimizerTensor,
+  type TrainingCheckpoint,
+} from './trainer/training-checkpoint';
 export {
   TRAINING_SESSION_STATUSES,
   trainingHostContract,
