@@ -120,6 +120,16 @@ export type {
   TrainingJobSave,
 } from './worker/worker-protocol';
 export {
+  exportModelBundle,
+  importModelBundle,
+  MAX_MODEL_BUNDLE_BYTES,
+  MODEL_BUNDLE_FILES,
+  MODEL_BUNDLE_FORMAT,
+  type ImportModelBundleOptions,
+  type ModelBundle,
+  type ModelBundleFile,
+} from './storage/model-bundle';
+export {
   CHECKPOINT_FILE,
   deserializeCheckpoint,
   FileCheckpointStore,

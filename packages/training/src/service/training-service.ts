@@ -23,6 +23,7 @@ import { validateMlpConfig } from '../model/mlp-config';
 import { predict, releasePredictor } from '../model/predict';
 import { mlpConfigFromStrategy } from '../session/strategy-to-mlp';
 import { TrainingSessions } from '../session/training-sessions';
+import { importModelBundle } from '../storage/model-bundle';
 import { type LoadedModel, type StoredModelInfo, ModelStore } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
 import { trainingScope } from '../session/session-data';
@@ -299,6 +300,16 @@ export class TrainingService implements AsyncDisposable {
   }
 
   /** Every stored model version. */
+  /**
+   * Stores a model bundle (from `exportModelBundle`, e.g. a worker's trained model) as the next
+   * version of its model in this service's models folder.
+   * @throws ValidationError for a malformed, hostile or corrupt bundle (nothing is written);
+   *   PayloadTooLargeError for one over the size limit.
+   */
+  async importModel(bundle: unknown): Promise<ModelSummary> {
+    return summaryOf(await importModelBundle(this.models, bundle));
+  }
+
   async listModels(): Promise<ModelSummary[]> {
     return (await this.models.list()).map(summaryOf);
   }
