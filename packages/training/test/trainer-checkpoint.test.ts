@@ -149,6 +149,10 @@ describe('training checkpoints and resume', () => {
     await expect(
       trainMlp({ train: syntheticSplit(300, 6, 1), validation }, config, { resumeFrom: checkpoint }),
     ).rejects.toBeInstanceOf(ValidationError);
+    // Same shape, other rows: refused too.
+    await expect(
+      trainMlp({ train: syntheticSplit(400, 6, 9), validation }, config, { resumeFrom: checkpoint }),
+    ).rejects.toThrow('other training data');
     await expect(
       trainMlp(data, config, { engine: 'tfjs', backend: 'cpu', resumeFrom: checkpoint }),
     ).rejects.toBeInstanceOf(ValidationError);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CancelledError, ValidationError } from '@ktrdr/core';
 import { selectTfBackend, TF_BACKEND_ENV } from '../backend/tf-backend';
@@ -143,6 +144,7 @@ async function runEpochs(
     if (balanced !== null && resume.loop.balanced !== undefined) balanced.restore(resume.loop.balanced);
     if (early !== null && resume.loop.early !== undefined) early.restore(resume.loop.early);
   }
+  let dataHash = resume?.dataHash;
   const saveEvery = Math.max(1, Math.floor(options.checkpoint?.every ?? DEFAULT_CHECKPOINT_EVERY));
 
   for (let epoch = resume?.epoch ?? 0; epoch < config.epochs; epoch++) {
@@ -222,6 +224,7 @@ async function runEpochs(
         config,
         rows: train.rows,
         features: train.features,
+        dataHash: (dataHash ??= hashSplit(train)),
         weights: await engine.getWeights(),
         optimizer: await engine.getOptimizerState(),
         loop: {
@@ -289,7 +292,17 @@ function checkResume(resume: TrainingCheckpoint, config: MlpConfig, train: Datas
       `it was taken on ${resume.rows} rows x ${resume.features} features, this run has ${train.rows} x ${train.features}`,
     );
   }
+  if (resume.dataHash !== hashSplit(train)) fail('it was taken on other training data');
   if (resume.epoch >= config.epochs) fail(`it is after epoch ${resume.epoch} of ${config.epochs}`);
+}
+
+/** SHA-256 of a split's inputs, labels and symbols (a few ms per million values). */
+function hashSplit(split: DatasetSplit): string {
+  const hash = createHash('sha256');
+  for (const array of [split.x, split.y, split.groups]) {
+    if (array !== undefined) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  }
+  return hash.digest('hex');
 }
 
 /** Every split carries a symbol index per row, below the embedding's symbol count. */

@@ -52,6 +52,8 @@ export interface TrainingCheckpoint {
   /** Training rows and features, checked on resume (the data must be the same). */
   rows: number;
   features: number;
+  /** SHA-256 of the training split (inputs, labels, symbols): a resume on other data is refused. */
+  dataHash: string;
   weights: MlpWeights;
   optimizer: OptimizerState;
   loop: LoopState;
