@@ -40,6 +40,13 @@ describe('ktrdr-training-host concurrency', () => {
     },
   );
 
+  it('lists --concurrency in --help', { timeout: 60_000 }, async () => {
+    const help = spawnSource(resources, BIN, ['--help'], {});
+    expect((await help.exited).code).toBe(0);
+    expect(help.stdoutText()).toContain('--port PORT');
+    expect(help.stdoutText()).toContain('--concurrency N');
+  });
+
   it(
     'refuses a value that is not a positive integer, exiting 1 before it listens',
     { timeout: 60_000 },

@@ -17,6 +17,7 @@ function main(): void {
     process.exitCode = 1;
     return;
   }
+  const help = argv.includes('--help') || argv.includes('-h');
   void runServerBin(
     'ktrdr-training-host',
     'training-host',
@@ -26,7 +27,14 @@ function main(): void {
       return { kind: 'training-host', host, port };
     },
     argv,
-  );
+  ).then(() => {
+    // The shared usage lists the common options; this bin has one more.
+    if (help && process.exitCode !== 1) {
+      process.stdout.write(
+        'Training host options:\n  --concurrency N   sessions trained at once (default KTRDR_TRAINING_CONCURRENCY, else cores - 1)\n',
+      );
+    }
+  });
 }
 
 main();

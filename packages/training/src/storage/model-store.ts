@@ -237,9 +237,16 @@ export class ModelStore {
    */
   async saveFiles(key: ModelKey, files: ReadonlyMap<string, Uint8Array>): Promise<StoredModelInfo> {
     validateModelKey(key);
-    const metadataFile = files.get(MODEL_FILES.metadata);
-    if (metadataFile === undefined) {
-      throw new ValidationError(`A model needs ${MODEL_FILES.metadata}`, { details: { field: 'files' } });
+    let parsed: ModelMetadata;
+    try {
+      parsed = JSON.parse(
+        Buffer.from(files.get(MODEL_FILES.metadata) ?? '').toString('utf8'),
+      ) as ModelMetadata;
+    } catch (cause) {
+      throw new ValidationError(`A model needs a valid ${MODEL_FILES.metadata}`, {
+        details: { field: 'files' },
+        cause,
+      });
     }
     const strategyDir = insideRoot(this.root, key.strategy);
     const created = await mkdir(strategyDir, { recursive: true });
@@ -248,10 +255,7 @@ export class ModelStore {
       for (const [name, data] of files) {
         if (name !== MODEL_FILES.metadata) await writeFile(insideRoot(directory, name), data);
       }
-      const metadata = {
-        ...(JSON.parse(Buffer.from(metadataFile).toString('utf8')) as ModelMetadata),
-        version,
-      };
+      const metadata = { ...parsed, version };
       await writeJson(directory, MODEL_FILES.metadata, metadata);
       try {
         await this.load(key, version);
