@@ -215,6 +215,8 @@ export class TfjsMlpEngine implements MlpEngine {
         data: Float32Array.from(await tensor.data()),
       })),
     );
+    // The step counter is a fresh scalar (the slots are the optimizer's own variables): release it.
+    named[0]?.tensor.dispose();
     const step = tensors.length > 0 ? tensors[0]!.data[0]! : 0;
     return { engine: this.engine, step, tensors };
   }
