@@ -43,6 +43,7 @@ export interface KtrdrClientOptions {
 const TRAINING_ROUTES: Record<Exclude<keyof TrainingApiContract['routes'], 'start'>, true> = {
   models: true,
   model: true,
+  importModel: true,
   predict: true,
 };
 

@@ -106,13 +106,45 @@ export {
 export type { ModelKey } from './storage/model-names';
 export { ModelCorruptError } from './storage/model-corrupt-error';
 export {
+  concurrencyFromEnv,
+  TRAINING_CONCURRENCY_ENV,
   TrainingWorkerPool,
   type TrainingWorkerPoolOptions,
   type TrainingTask,
   type TrainingTaskStatus,
   type SubmitOptions,
 } from './worker/training-worker-pool';
-export type { TrainingJob, TrainingJobOutcome, TrainingJobSave } from './worker/worker-protocol';
+export type {
+  TrainingJob,
+  TrainingJobCheckpoint,
+  TrainingJobOutcome,
+  TrainingJobSave,
+} from './worker/worker-protocol';
+export {
+  exportModelBundle,
+  importModelBundle,
+  MAX_MODEL_BUNDLE_BYTES,
+  MODEL_BUNDLE_FILES,
+  MODEL_BUNDLE_FORMAT,
+  type ImportModelBundleOptions,
+  type ModelBundle,
+  type ModelBundleFile,
+} from './storage/model-bundle';
+export {
+  CHECKPOINT_FILE,
+  deserializeCheckpoint,
+  FileCheckpointStore,
+  serializeCheckpoint,
+} from './trainer/checkpoint-store';
+export {
+  DEFAULT_CHECKPOINT_EVERY,
+  type CheckpointOptions,
+  type CheckpointStore,
+  type LoopState,
+  type OptimizerState,
+  type OptimizerTensor,
+  type TrainingCheckpoint,
+} from './trainer/training-checkpoint';
 export {
   TRAINING_SESSION_STATUSES,
   trainingHostContract,

@@ -43,7 +43,7 @@ export interface ApiRouterOptions extends RouterSecurityOptions {
  * - `GET /operations`, `GET /operations/:id`, `DELETE /operations/:id`, `POST /operations/:id/cancel`,
  *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
  * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
- *   `GET /models/:strategy/:model`, `POST /models/predict`
+ *   `GET /models/:strategy/:model`, `POST /models/predict`, `POST /models/import`
  *
  * Anything else under the router answers 404 JSON. No answer carries an absolute server path: the
  * data, models and strategies folders are shown as `<data dir>`, `<models dir>`, `<strategies dir>`.

@@ -58,6 +58,9 @@ export function createTrainingApiService(
     async model({ strategy, model }) {
       return { success: true as const, data: await training.getModel(`${strategy}/${model}`) };
     },
+    async importModel(bundle) {
+      return { success: true as const, data: await training.importModel(bundle) };
+    },
     async predict(input) {
       return {
         success: true as const,

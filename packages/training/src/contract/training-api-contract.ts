@@ -107,6 +107,20 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
     }),
     description: 'One model; `:model` is `{symbol}_{tf}_v{N}` or `{symbol}_{tf}` for the latest.',
   }),
+  importModel: defineRoute({
+    method: 'POST',
+    path: '/models/import',
+    // The shape only; importModelBundle checks names, checksums, size and contents.
+    input: z.looseObject({
+      format: z.string(),
+      version: z.number(),
+      key: z.looseObject({ strategy: z.string(), symbol: z.string(), timeframe: z.string() }),
+      files: z.array(z.looseObject({ name: z.string(), data: z.string(), sha256: z.string() })).max(16),
+    }),
+    output: z.object({ success: z.literal(true), data: modelSummarySchema }),
+    description:
+      'Stores a model bundle (exportModelBundle) as the next version of its model: how a worker without the models folder hands a trained model back.',
+  }),
   predict: defineRoute({
     method: 'POST',
     path: '/models/predict',

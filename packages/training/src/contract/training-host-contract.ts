@@ -81,6 +81,18 @@ export const startTrainingInputSchema = z.object({
     end_date: isoDateString.optional(),
   }),
   gpu_configuration: z.looseObject({ backend: z.string().optional() }).optional(),
+  /**
+   * Epoch checkpoints under the host's models folder (`.checkpoints/<checkpoint_id>`): taken every
+   * `every_epochs` (default 1); with `resume`, the session continues after the latest one there
+   * (a run a killed host started), or starts from epoch 1 when there is none.
+   */
+  checkpoint_configuration: z
+    .object({
+      checkpoint_id: sessionId,
+      every_epochs: z.number().int().positive().optional(),
+      resume: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** {@link startTrainingInputSchema}'s input type. */

@@ -23,6 +23,7 @@ import { validateMlpConfig } from '../model/mlp-config';
 import { predict, releasePredictor } from '../onnx/predict';
 import { mlpConfigFromStrategy } from '../session/strategy-to-mlp';
 import { TrainingSessions } from '../session/training-sessions';
+import { importModelBundle } from '../storage/model-bundle';
 import { type LoadedModel, type StoredModelInfo, ModelStore } from '../storage/model-store';
 import { parseStrategy } from '../strategy/parse-strategy';
 import { trainingScope } from '../session/session-data';
@@ -70,6 +71,11 @@ export interface TrainRequest {
   endDate?: string;
   epochs?: number;
   seed?: number;
+  /**
+   * Epoch checkpoints (kept under the trainer's models folder by `id`), and resuming from the
+   * latest one: see docs/guides/training.md, "Checkpoints and resume".
+   */
+  checkpoint?: { id: string; every?: number; resume?: boolean };
   signal?: AbortSignal;
 }
 
@@ -221,6 +227,15 @@ export class TrainingService implements AsyncDisposable {
               start_date: request.startDate,
               end_date: request.endDate,
             },
+            ...(request.checkpoint === undefined
+              ? {}
+              : {
+                  checkpoint_configuration: {
+                    checkpoint_id: request.checkpoint.id,
+                    every_epochs: request.checkpoint.every,
+                    resume: request.checkpoint.resume,
+                  },
+                }),
           },
           { signal, onProgress: reportProgress },
         );
@@ -284,6 +299,16 @@ export class TrainingService implements AsyncDisposable {
   }
 
   /** Every stored model version. */
+  /**
+   * Stores a model bundle (from `exportModelBundle`, e.g. a worker's trained model) as the next
+   * version of its model in this service's models folder.
+   * @throws ValidationError for a malformed, hostile or corrupt bundle (nothing is written);
+   *   PayloadTooLargeError for one over the size limit.
+   */
+  async importModel(bundle: unknown): Promise<ModelSummary> {
+    return summaryOf(await importModelBundle(this.models, bundle));
+  }
+
   async listModels(): Promise<ModelSummary[]> {
     return (await this.models.list()).map(summaryOf);
   }

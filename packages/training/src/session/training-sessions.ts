@@ -24,6 +24,17 @@ import type { TrainingTask, TrainingWorkerPool } from '../worker/training-worker
 import { mlpConfigFromStrategy } from './strategy-to-mlp';
 import { bySymbolJson, classificationJson, epochMetricsJson } from '../storage/metrics-json';
 
+/** The folder under the models folder that holds the training checkpoints, one subfolder per id. */
+export const CHECKPOINTS_FOLDER = '.checkpoints';
+
+/** The checkpoint folder of `id` (validated by the contract: letters, digits, `_ . -`). */
+export function checkpointDir(modelsDir: string, id: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,80}$/.test(id) || id === '.' || id === '..') {
+    throw new ValidationError(`Invalid checkpoint id '${id}'`, { details: { field: 'checkpoint_id' } });
+  }
+  return path.join(modelsDir, CHECKPOINTS_FOLDER, id);
+}
+
 /** Bars a session trains on, labelled real or simulated. */
 export interface SessionBars {
   columns: OhlcvColumns;
@@ -95,6 +106,9 @@ export class TrainingSessions {
     );
     const backend = backendOf(input.gpu_configuration?.backend);
     const { symbol, timeframe } = modelKeyParts(symbols, timeframes);
+    const checkpoint = input.checkpoint_configuration;
+    const checkpointFolder =
+      checkpoint === undefined ? undefined : checkpointDir(this.options.modelsDir, checkpoint.checkpoint_id);
     const id = input.session_id ?? `train_${randomUUID().slice(0, 8)}`;
     if (this.sessions.has(id)) {
       throw new ConflictError(`Training session ${id} already exists`, { details: { sessionId: id } });
@@ -156,6 +170,15 @@ export class TrainingSessions {
         {
           data: splits,
           config,
+          ...(checkpoint === undefined || checkpointFolder === undefined
+            ? {}
+            : {
+                checkpoint: {
+                  dir: checkpointFolder,
+                  ...(checkpoint.every_epochs === undefined ? {} : { every: checkpoint.every_epochs }),
+                  resume: checkpoint.resume === true,
+                },
+              }),
           options: backend === undefined ? {} : { backend },
           save: {
             modelsDir: this.options.modelsDir,
@@ -234,6 +257,7 @@ export class TrainingSessions {
         ...(bySymbol === undefined ? {} : { test_by_symbol: bySymbol }),
         samples_per_second: result.samplesPerSecond,
         duration_ms: result.durationMs,
+        ...(outcome.resumedFromEpoch === undefined ? {} : { resumed_from_epoch: outcome.resumedFromEpoch }),
       };
       if (saved !== undefined) {
         info.model = {

@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  rmdir,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, ValidationError } from '@ktrdr/core';
 import { selectTfBackend } from '../backend/tf-backend';
@@ -215,6 +226,55 @@ export class ModelStore {
       return { key, version, directory, metadata, latest: (await this.latestVersion(key)) === version };
     } catch (error) {
       await rm(directory, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Stores ready-made version files (an imported model bundle) as the next version of `key`:
+   * `metadata.json` last, with its `version` set to the new number, then checks the version loads
+   * before `_latest` moves to it. On any failure the version is removed again.
+   * @throws ValidationError when the files do not load as a model.
+   */
+  async saveFiles(key: ModelKey, files: ReadonlyMap<string, Uint8Array>): Promise<StoredModelInfo> {
+    validateModelKey(key);
+    let parsed: ModelMetadata;
+    try {
+      parsed = JSON.parse(
+        Buffer.from(files.get(MODEL_FILES.metadata) ?? '').toString('utf8'),
+      ) as ModelMetadata;
+    } catch (cause) {
+      throw new ValidationError(`A model needs a valid ${MODEL_FILES.metadata}`, {
+        details: { field: 'files' },
+        cause,
+      });
+    }
+    const strategyDir = insideRoot(this.root, key.strategy);
+    const created = await mkdir(strategyDir, { recursive: true });
+    const { version, directory } = await this.claimVersion(key, strategyDir);
+    try {
+      for (const [name, data] of files) {
+        if (name !== MODEL_FILES.metadata) await writeFile(insideRoot(directory, name), data);
+      }
+      const metadata = { ...parsed, version };
+      await writeJson(directory, MODEL_FILES.metadata, metadata);
+      try {
+        await this.load(key, version);
+      } catch (cause) {
+        throw new ValidationError(
+          `The model files of ${describe(key)} do not load: ${(cause as Error).message}`,
+          {
+            details: { field: 'files' },
+            cause,
+          },
+        );
+      }
+      await this.updateLatest(key, strategyDir);
+      return { key, version, directory, metadata, latest: (await this.latestVersion(key)) === version };
+    } catch (error) {
+      await rm(directory, { recursive: true, force: true });
+      // Leave no trace: remove the strategy folder this call created, if nothing else landed in it.
+      if (created !== undefined) await rmdir(strategyDir).catch(() => undefined);
       throw error;
     }
   }
@@ -453,7 +513,8 @@ function describe(key: ModelKey): string {
 async function listDirs(directory: string): Promise<string[]> {
   try {
     const entries = await readdir(directory, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+    // Dot folders are not models (`.checkpoints` holds training checkpoints).
+    return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

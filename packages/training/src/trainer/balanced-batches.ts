@@ -39,6 +39,17 @@ export class BalancedBatches {
     this.length = Math.floor(rows / this.batchSize) * this.batchSize;
   }
 
+  /** Each symbol's current row order and cursor (they carry over from epoch to epoch), for a checkpoint. */
+  snapshot(): { members: Uint32Array[]; cursors: number[] } {
+    return { members: this.members.map((m) => m.slice()), cursors: [...this.cursors] };
+  }
+
+  /** Continues from a {@link snapshot} of the same rows. */
+  restore(state: { members: Uint32Array[]; cursors: number[] }): void {
+    this.members.forEach((rows, g) => rows.set(state.members[g]!));
+    state.cursors.forEach((c, g) => (this.cursors[g] = c));
+  }
+
   /** Writes one epoch's row order into `order[0 .. length)`. */
   fill(order: Uint32Array, random: SeededRandom): void {
     for (let start = 0; start < this.length; start += this.batchSize) {

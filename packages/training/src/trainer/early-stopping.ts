@@ -24,6 +24,18 @@ export class EarlyStopping {
     return this.best;
   }
 
+  /** The state a checkpoint keeps. */
+  snapshot(): { best: number; bestEpoch: number; waited: number } {
+    return { best: this.best, bestEpoch: this.bestEpochIndex, waited: this.waited };
+  }
+
+  /** Continues from a {@link snapshot}. */
+  restore(state: { best: number; bestEpoch: number; waited: number }): void {
+    this.best = state.best;
+    this.bestEpochIndex = state.bestEpoch;
+    this.waited = state.waited;
+  }
+
   /** Records an epoch's value; `improved` means snapshot the weights, `stop` means patience ran out. */
   update(epoch: number, value: number): { improved: boolean; stop: boolean } {
     const delta = this.lowerIsBetter ? this.best - value : value - this.best;

@@ -1,5 +1,6 @@
 import type { DatasetSplit } from '../model/dataset';
 import type { MlpWeights } from '../model/mlp-weights';
+import type { OptimizerState } from './training-checkpoint';
 
 /** The engines an MLP can be trained with. */
 export type EngineName = 'cpu-fused' | 'tfjs';
@@ -40,6 +41,10 @@ export interface MlpEngine {
   evaluate(split: DatasetSplit): Promise<Evaluation>;
   getWeights(): Promise<MlpWeights>;
   setWeights(weights: MlpWeights): void;
+  /** Optimizer state (step count, moments) for a checkpoint. */
+  getOptimizerState(): Promise<OptimizerState>;
+  /** Restores what `getOptimizerState` of an engine of the same kind and shape returned. */
+  setOptimizerState(state: OptimizerState): Promise<void>;
   dispose(): void;
 }
 

@@ -4,8 +4,10 @@ import type { DatasetSplit } from '../model/dataset';
 import type { MlpConfig } from '../model/mlp-config';
 import { OUTPUT_UNITS } from '../model/mlp-config';
 import type { MlpWeights } from '../model/mlp-weights';
+import { ValidationError } from '@ktrdr/core';
 import type { DropoutDraws } from './dropout-mask';
 import { type EpochTrainStats, type Evaluation, type MlpEngine, scoreRow } from './mlp-engine';
+import type { OptimizerState } from './training-checkpoint';
 
 /** Read the loss back from the backend every this many batches: each read is a full sync. */
 const LOSS_SYNC_EVERY = 16;
@@ -201,6 +203,38 @@ export class TfjsMlpEngine implements MlpEngine {
       tf.tidy(() =>
         this.embedding!.assign(tf.tensor2d(table.table, this.embedding!.shape as [number, number])),
       );
+    }
+  }
+
+  async getOptimizerState(): Promise<OptimizerState> {
+    // TF.js lists the step counter first, then the slot variables in the order they were created.
+    const named = await this.optimizer.getWeights();
+    const tensors = await Promise.all(
+      named.map(async ({ tensor }) => ({
+        shape: [...tensor.shape],
+        data: Float32Array.from(await tensor.data()),
+      })),
+    );
+    // The step counter is a fresh scalar (the slots are the optimizer's own variables): release it.
+    named[0]?.tensor.dispose();
+    const step = tensors.length > 0 ? tensors[0]!.data[0]! : 0;
+    return { engine: this.engine, step, tensors };
+  }
+
+  async setOptimizerState(state: OptimizerState): Promise<void> {
+    if (state.engine !== this.engine) {
+      throw new ValidationError('The checkpoint was taken by another engine', {
+        details: { field: 'resumeFrom' },
+      });
+    }
+    const tf = this.tf;
+    // Names are only labels here: TF.js matches slots to variables by position.
+    const named = state.tensors.map((t, i) => ({ name: `slot_${i}`, tensor: tf.tensor(t.data, t.shape) }));
+    try {
+      await this.optimizer.setWeights(named);
+    } finally {
+      // The optimizer copies them into its own variables.
+      named.forEach(({ tensor }) => tensor.dispose());
     }
   }
 

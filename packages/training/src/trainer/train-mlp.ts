@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CancelledError, ValidationError } from '@ktrdr/core';
 import { selectTfBackend, TF_BACKEND_ENV } from '../backend/tf-backend';
@@ -13,6 +14,7 @@ import { FusedMlpEngine } from './fused/fused-mlp-engine';
 import type { MlpEngine } from './mlp-engine';
 import { deriveSeed, RANDOM_STREAMS, SeededRandom } from './seeded-random';
 import { TfjsMlpEngine } from './tfjs-mlp-engine';
+import { DEFAULT_CHECKPOINT_EVERY, type TrainingCheckpoint } from './training-checkpoint';
 import type { EpochMetrics, TrainingResult, TrainMlpOptions } from './training-types';
 
 const DEFAULT_YIELD_MS = 20;
@@ -23,7 +25,12 @@ const DEFAULT_YIELD_MS = 20;
  * validation/test metrics. Runs on the calling thread (yielding to the event loop every
  * `yieldEveryMs`); use `TrainingWorkerPool` to train in a worker thread.
  *
- * @throws ValidationError for a bad config or data (`details.field` names it).
+ * With `options.checkpoint`, the full training state is saved every few epochs; with
+ * `options.resumeFrom`, a run continues after the checkpoint's epoch and ends exactly as the
+ * uninterrupted run would have (the `cpu-fused` engine: bit for bit).
+ *
+ * @throws ValidationError for a bad config or data (`details.field` names it), or a checkpoint of
+ *   another configuration, data or engine.
  * @throws CancelledError when `options.signal` aborts; the run stops at the next batch.
  */
 export async function trainMlp(
@@ -43,6 +50,8 @@ export async function trainMlp(
     );
   }
   if (config.symbolEmbedding !== undefined) checkSymbols(data, config.symbolEmbedding.symbols);
+  const resume = options.resumeFrom;
+  if (resume !== undefined) checkResume(resume, config, data.train);
   const cancel = cancellation(options);
   cancel.check(0, 0);
 
@@ -53,7 +62,19 @@ export async function trainMlp(
       : null;
   const engine = await createEngine(data.train, config, initial, dropout, options);
   try {
-    const loop = await runEpochs(engine, data.train, validation, config, options, cancel);
+    if (resume !== undefined) {
+      if (resume.optimizer.engine !== engine.engine) {
+        throw new ValidationError(
+          `The checkpoint was taken by the ${resume.optimizer.engine} engine; this run uses ${engine.engine}`,
+          { details: { field: 'resumeFrom' } },
+        );
+      }
+      engine.setWeights(resume.weights);
+      await engine.setOptimizerState(resume.optimizer);
+      if (dropout !== null && resume.loop.dropoutState !== undefined)
+        dropout.random.state = resume.loop.dropoutState;
+    }
+    const loop = await runEpochs(engine, data.train, validation, config, options, cancel, dropout);
     const weights = await engine.getWeights();
     const validationMetrics = validation === undefined ? undefined : await evaluate(engine, validation);
     const testMetrics = test === undefined ? undefined : await evaluate(engine, test);
@@ -98,7 +119,9 @@ async function runEpochs(
   config: MlpConfig,
   options: TrainMlpOptions,
   cancel: Cancellation,
+  dropout: DropoutDraws | null,
 ): Promise<LoopOutcome> {
+  const resume = options.resumeFrom;
   const shuffle = new SeededRandom(deriveSeed(config.seed, RANDOM_STREAMS.shuffle));
   const balanced = train.groups === undefined ? null : BalancedBatches.create(train.groups, config.batchSize);
   const allRows = new Uint32Array(train.rows);
@@ -111,13 +134,21 @@ async function runEpochs(
   const yieldMs = options.yieldEveryMs ?? DEFAULT_YIELD_MS;
   const emit = options.onProgress ?? (() => undefined);
   const early = config.earlyStopping === undefined ? null : new EarlyStopping(config.earlyStopping);
-  const history: EpochMetrics[] = [];
-  let best: MlpWeights | null = null;
+  const history: EpochMetrics[] = [...(resume?.history ?? [])];
+  let best: MlpWeights | null = resume?.loop.bestWeights ?? null;
   let stoppedEarly = false;
-  let trainMs = 0;
+  let trainMs = resume?.loop.trainMs ?? 0;
   let lastYield = performance.now();
+  if (resume !== undefined) {
+    shuffle.state = resume.loop.shuffleState;
+    allRows.set(resume.loop.order);
+    if (balanced !== null && resume.loop.balanced !== undefined) balanced.restore(resume.loop.balanced);
+    if (early !== null && resume.loop.early !== undefined) early.restore(resume.loop.early);
+  }
+  let dataHash = resume?.dataHash;
+  const saveEvery = Math.max(1, Math.floor(options.checkpoint?.every ?? DEFAULT_CHECKPOINT_EVERY));
 
-  for (let epoch = 0; epoch < config.epochs; epoch++) {
+  for (let epoch = resume?.epoch ?? 0; epoch < config.epochs; epoch++) {
     const epochStart = performance.now();
     const learningRate = learningRateForEpoch(config, epoch);
     engine.setLearningRate(learningRate);
@@ -187,6 +218,30 @@ async function runEpochs(
         break;
       }
     }
+    if (options.checkpoint !== undefined && (epoch + 1) % saveEvery === 0 && epoch + 1 < config.epochs) {
+      await options.checkpoint.store.save({
+        version: 1,
+        epoch: epoch + 1,
+        config,
+        rows: train.rows,
+        features: train.features,
+        dataHash: (dataHash ??= hashSplit(train)),
+        weights: await engine.getWeights(),
+        optimizer: await engine.getOptimizerState(),
+        loop: {
+          shuffleState: shuffle.state,
+          order: allRows.slice(),
+          ...(balanced === null ? {} : { balanced: balanced.snapshot() }),
+          ...(dropout === null ? {} : { dropoutState: dropout.random.state }),
+          ...(early === null ? {} : { early: early.snapshot() }),
+          ...(best === null ? {} : { bestWeights: best }),
+          trainMs,
+        },
+        history: [...history],
+        createdAt: new Date().toISOString(),
+      });
+      options.onCheckpoint?.(epoch + 1);
+    }
     await yieldToEventLoop();
     lastYield = performance.now();
   }
@@ -221,6 +276,34 @@ async function createEngine(
     return engine;
   }
   return new TfjsMlpEngine(selected.tf, selected.name, train, config, initial, dropout);
+}
+
+/** A checkpoint resumes only the run it was taken of: same configuration, same training data shape. */
+function checkResume(resume: TrainingCheckpoint, config: MlpConfig, train: DatasetSplit): void {
+  const fail = (why: string): never => {
+    throw new ValidationError(`Cannot resume from this checkpoint: ${why}`, {
+      details: { field: 'resumeFrom' },
+    });
+  };
+  if (resume.version !== 1) fail(`unknown checkpoint version ${String(resume.version)}`);
+  if (JSON.stringify(resume.config) !== JSON.stringify(config))
+    fail('it was taken with another configuration');
+  if (resume.rows !== train.rows || resume.features !== train.features) {
+    fail(
+      `it was taken on ${resume.rows} rows x ${resume.features} features, this run has ${train.rows} x ${train.features}`,
+    );
+  }
+  if (resume.dataHash !== hashSplit(train)) fail('it was taken on other training data');
+  if (resume.epoch >= config.epochs) fail(`it is after epoch ${resume.epoch} of ${config.epochs}`);
+}
+
+/** SHA-256 of a split's inputs, labels and symbols (a few ms per million values). */
+function hashSplit(split: DatasetSplit): string {
+  const hash = createHash('sha256');
+  for (const array of [split.x, split.y, split.groups]) {
+    if (array !== undefined) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  }
+  return hash.digest('hex');
 }
 
 /** Every split carries a symbol index per row, below the embedding's symbol count. */

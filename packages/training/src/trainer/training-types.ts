@@ -2,6 +2,7 @@ import type { TfBackendName } from '../backend/tf-backend';
 import type { MlpConfig } from '../model/mlp-config';
 import type { MlpWeights } from '../model/mlp-weights';
 import type { ClassificationMetrics } from './classification-metrics';
+import type { CheckpointOptions, TrainingCheckpoint } from './training-checkpoint';
 import type { KernelPreference } from './fused/fused-mlp-engine';
 import type { EngineName } from './mlp-engine';
 
@@ -78,6 +79,15 @@ export interface TrainMlpOptions {
    * worker's host stops training at the very next batch even while the worker's loop is busy.
    */
   cancelFlag?: Int32Array;
+  /** Save a checkpoint every few epochs (see `CheckpointOptions`). */
+  checkpoint?: CheckpointOptions;
+  /** Called after each checkpoint is stored, with its epoch (1-based count of epochs done). */
+  onCheckpoint?: (epoch: number) => void;
+  /**
+   * Continue the run a checkpoint was taken of, from its next epoch. The data, configuration and
+   * engine must be the ones it was taken with.
+   */
+  resumeFrom?: TrainingCheckpoint;
 }
 
 /** What a training run produced. */

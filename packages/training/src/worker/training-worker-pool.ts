@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CancelledError, errorFromJSON, InternalError, type KtrdrError, toKtrdrError } from '@ktrdr/core';
+import {
+  CancelledError,
+  errorFromJSON,
+  InternalError,
+  type KtrdrError,
+  toKtrdrError,
+  ValidationError,
+} from '@ktrdr/core';
 import type { DatasetSplit } from '../model/dataset';
 import type { TrainingProgress } from '../trainer/training-types';
 import { resolveTrainingWorkerEntry, type WorkerEntry, workerEntryFor } from './worker-entry';
@@ -12,7 +19,10 @@ export type TrainingTaskStatus = 'queued' | 'running' | 'completed' | 'failed' |
 
 /** Options of {@link TrainingWorkerPool}. */
 export interface TrainingWorkerPoolOptions {
-  /** Sessions training at once (default: CPU cores - 1, at least 1); the rest wait in FIFO order. */
+  /**
+   * Sessions training at once (default `KTRDR_TRAINING_CONCURRENCY`, else CPU cores - 1, at least
+   * 1); the rest wait, queued in FIFO order.
+   */
   concurrency?: number;
   /** Minimum interval between batch progress events per session, in ms (default 100). Epoch events are never dropped. */
   progressIntervalMs?: number;
@@ -91,7 +101,7 @@ export class TrainingWorkerPool {
   constructor(options: TrainingWorkerPoolOptions = {}) {
     this.concurrency = Math.max(
       1,
-      Math.floor(options.concurrency ?? Math.max(1, availableParallelism() - 1)),
+      Math.floor(options.concurrency ?? concurrencyFromEnv() ?? Math.max(1, availableParallelism() - 1)),
     );
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
@@ -302,6 +312,25 @@ export class TrainingWorkerPool {
     else state.reject(error ?? new InternalError(`Training ${state.id} ended without a result`));
     if (wasActive && !this.closed) this.pump();
   }
+}
+
+/** Environment variable: sessions a training host trains at once (see {@link TrainingWorkerPool}). */
+export const TRAINING_CONCURRENCY_ENV = 'KTRDR_TRAINING_CONCURRENCY';
+
+/**
+ * `KTRDR_TRAINING_CONCURRENCY` as a positive integer, or undefined when unset or empty.
+ * @throws ValidationError for anything else (a typo must not silently mean "all cores").
+ */
+export function concurrencyFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[TRAINING_CONCURRENCY_ENV]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ValidationError(`${TRAINING_CONCURRENCY_ENV} must be a positive integer, got '${raw}'`, {
+      details: { field: TRAINING_CONCURRENCY_ENV },
+    });
+  }
+  return value;
 }
 
 /** The distinct ArrayBuffers behind a job's typed arrays. */

@@ -7,6 +7,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, toKtrdrError } from '@ktrdr/core';
 import { ModelStore } from '../storage/model-store';
+import { FileCheckpointStore } from '../trainer/checkpoint-store';
 import { trainMlp } from '../trainer/train-mlp';
 import type { TrainingProgress } from '../trainer/training-types';
 import type { HostMessage, TrainingJob, TrainingJobOutcome, WorkerMessage } from './worker-protocol';
@@ -51,13 +52,27 @@ async function run(job: TrainingJob, cancelFlag: Int32Array, progressIntervalMs:
       }
       post({ type: 'progress', progress });
     };
+    const store = job.checkpoint === undefined ? undefined : new FileCheckpointStore(job.checkpoint.dir);
+    const resumeFrom = store !== undefined && job.checkpoint?.resume === true ? await store.load() : null;
     const result = await trainMlp(job.data, job.config, {
       ...job.options,
       signal: controller.signal,
       cancelFlag,
       onProgress,
+      ...(store === undefined
+        ? {}
+        : {
+            checkpoint: {
+              store,
+              ...(job.checkpoint?.every === undefined ? {} : { every: job.checkpoint.every }),
+            },
+          }),
+      ...(resumeFrom === null ? {} : { resumeFrom }),
     });
-    const outcome: TrainingJobOutcome = { result };
+    const outcome: TrainingJobOutcome = {
+      result,
+      ...(resumeFrom === null ? {} : { resumedFromEpoch: resumeFrom.epoch }),
+    };
     // A stop that arrived after the last batch still means "no model": check before saving one.
     if (controller.signal.aborted || Atomics.load(cancelFlag, 0) !== 0) {
       throw new CancelledError('Training was cancelled before its model was saved');

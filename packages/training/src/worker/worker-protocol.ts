@@ -10,6 +10,22 @@ export interface TrainingJobSave extends Omit<SaveModelInput, 'result'> {
   modelsDir?: string;
 }
 
+/**
+ * Epoch checkpoints of a job, kept in a folder (the worker writes them itself, so each is on disk
+ * before training goes on).
+ */
+export interface TrainingJobCheckpoint {
+  /** The checkpoint folder (one run's; `checkpoint.json` in it is the latest checkpoint). */
+  dir: string;
+  /** Epochs between checkpoints (default `DEFAULT_CHECKPOINT_EVERY`). */
+  every?: number;
+  /**
+   * Continue from the checkpoint in `dir` when there is one (a run that was killed); without one
+   * the run starts from epoch 1. The job's data and configuration must be the run's.
+   */
+  resume?: boolean;
+}
+
 /** One training session's work. */
 export interface TrainingJob {
   data: TrainingData;
@@ -18,6 +34,8 @@ export interface TrainingJob {
   options?: Pick<TrainMlpOptions, 'engine' | 'backend' | 'kernels' | 'batchProgressEvery'>;
   /** Save the trained model (TF.js files, ONNX, JSON files) before reporting completion. */
   save?: TrainingJobSave;
+  /** Take epoch checkpoints, and resume from the latest one. */
+  checkpoint?: TrainingJobCheckpoint;
 }
 
 /** What a successful session produced. */
@@ -25,6 +43,8 @@ export interface TrainingJobOutcome {
   result: TrainingResult;
   /** Present when the job asked to be saved. */
   saved?: StoredModelInfo;
+  /** The checkpoint epoch the run resumed after, when it resumed. */
+  resumedFromEpoch?: number;
 }
 
 /** Host to worker. @internal */

@@ -3,6 +3,7 @@ import type { DatasetSplit } from '../../model/dataset';
 import type { Activation, MlpConfig, OptimizerName } from '../../model/mlp-config';
 import { layerSizes, type MlpWeights } from '../../model/mlp-weights';
 import type { DropoutDraws } from '../dropout-mask';
+import type { OptimizerState } from '../training-checkpoint';
 import { type EpochTrainStats, type Evaluation, type MlpEngine, scoreRow } from '../mlp-engine';
 import { createJsKernels } from './js-kernels';
 import { type MatKernels, pad4 } from './mat-kernels';
@@ -275,6 +276,47 @@ export class FusedMlpEngine implements MlpEngine {
     });
     if (this.embedding !== null && weights.embedding !== undefined)
       heap.set(weights.embedding.table, this.embedding.table);
+  }
+
+  getOptimizerState(): Promise<OptimizerState> {
+    const tensors = this.optimizerSlots().map(([at, n]) => ({
+      shape: [n],
+      data: this.heap.slice(at, at + n),
+    }));
+    return Promise.resolve({ engine: this.engine, step: this.step, tensors });
+  }
+
+  setOptimizerState(state: OptimizerState): Promise<void> {
+    const slots = this.optimizerSlots();
+    if (
+      state.engine !== this.engine ||
+      state.tensors.length !== slots.length ||
+      slots.some(([, n], i) => state.tensors[i]!.data.length !== n)
+    ) {
+      throw new ValidationError("The checkpoint's optimizer state does not fit this network or engine", {
+        details: { field: 'resumeFrom' },
+      });
+    }
+    slots.forEach(([at], i) => this.heap.set(state.tensors[i]!.data, at));
+    this.step = state.step;
+    return Promise.resolve();
+  }
+
+  /** Heap offset and length of every optimizer-state block, in a fixed order. */
+  private optimizerSlots(): [number, number][] {
+    const slots: [number, number][] = [];
+    const e = this.embedding;
+    if (e !== null) slots.push([e.state1, e.size], [e.state2, e.size]);
+    for (const l of this.layers) {
+      const k = l.inPad * l.outPad;
+      slots.push(
+        [l.state1Kernel, k],
+        [l.state2Kernel, k],
+        [l.state1Bias, l.outPad],
+        [l.state2Bias, l.outPad],
+      );
+    }
+    return slots;
   }
 
   dispose(): void {
