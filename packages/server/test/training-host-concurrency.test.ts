@@ -43,19 +43,19 @@ describe('ktrdr-training-host concurrency', () => {
   it('lists --concurrency in --help', { timeout: 60_000 }, async () => {
     const help = spawnSource(resources, BIN, ['--help'], {});
     expect((await help.exited).code).toBe(0);
-    expect(help.stdoutText()).toContain('--port PORT');
-    expect(help.stdoutText()).toContain('--concurrency N');
+    expect(help.stdoutText()).toContain('--port=<PORT>');
+    expect(help.stdoutText()).toContain('--concurrency=<N>');
   });
 
   it(
-    'refuses a value that is not a positive integer, exiting 1 before it listens',
+    'refuses a value that is not a positive integer before it listens: a usage error for the flag (exit 2), a configuration error for the variable (exit 1)',
     { timeout: 60_000 },
     async () => {
       const [zero, word] = await Promise.all([
         hostWith(['--concurrency', '0'], {}),
         hostWith([], { KTRDR_TRAINING_CONCURRENCY: 'many' }),
       ]);
-      expect((await zero.exited).code).toBe(1);
+      expect((await zero.exited).code).toBe(2);
       expect(zero.output()).toContain("--concurrency must be a positive integer, got '0'");
       expect((await word.exited).code).toBe(1);
       expect(word.output()).toContain("KTRDR_TRAINING_CONCURRENCY must be a positive integer, got 'many'");

@@ -4,37 +4,30 @@
  * (or `KTRDR_TRAINING_CONCURRENCY`) sets how many sessions train at once (default cores - 1); the
  * others wait, queued in FIFO order.
  */
-import { concurrencyFromEnv } from '@ktrdr/training';
-import { runServerBin } from './run-server-bin';
-import { takeConcurrencyOption } from './training-host-args';
+import { TRAINING_CONCURRENCY_ENV, concurrencyFromEnv } from '@ktrdr/training';
+import { BinUsageError, runServerBin } from './run-server-bin';
 
-function main(): void {
-  let argv: string[];
-  try {
-    argv = takeConcurrencyOption(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`ktrdr-training-host: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  const help = argv.includes('--help') || argv.includes('-h');
-  void runServerBin(
-    'ktrdr-training-host',
-    'training-host',
-    ({ host, port }) => {
-      // Refuse a bad KTRDR_TRAINING_CONCURRENCY before anything starts.
-      concurrencyFromEnv();
-      return { kind: 'training-host', host, port };
-    },
-    argv,
-  ).then(() => {
-    // The shared usage lists the common options; this bin has one more.
-    if (help && process.exitCode !== 1) {
-      process.stdout.write(
-        'Training host options:\n  --concurrency N   sessions trained at once (default KTRDR_TRAINING_CONCURRENCY, else cores - 1)\n',
-      );
+void runServerBin(
+  'ktrdr-training-host',
+  'training-host',
+  ({ host, port, args }) => {
+    const flag = args['concurrency'];
+    if (typeof flag === 'string') {
+      if (!/^\d+$/.test(flag) || Number(flag) < 1)
+        throw new BinUsageError(`--concurrency must be a positive integer, got '${flag}'`);
+      // The host's worker pool reads the variable; the flag wins over it.
+      process.env[TRAINING_CONCURRENCY_ENV] = flag;
     }
-  });
-}
-
-main();
+    // Refuse a bad KTRDR_TRAINING_CONCURRENCY before anything starts.
+    concurrencyFromEnv();
+    return { kind: 'training-host', host, port };
+  },
+  process.argv.slice(2),
+  {
+    concurrency: {
+      type: 'string',
+      valueHint: 'N',
+      description: `Sessions trained at once (default ${TRAINING_CONCURRENCY_ENV}, else cores - 1); the others wait`,
+    },
+  },
+);

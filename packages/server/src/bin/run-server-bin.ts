@@ -10,14 +10,18 @@ import { type RunningServer, startServer } from '../server/start-server';
 import type { StartServerOptions } from '../server/start-server-options';
 import { findUsageProblem, plainUsage } from './usage-problems';
 
-/** What a bin adds to the command-line options: the services of its kind. @internal */
+/**
+ * What a bin adds to the command-line options: the services of its kind, built from the parsed
+ * options (its own `extraArgs` among them, as strings or booleans). @internal
+ */
 export type BinServices = (base: {
   host: string;
   port: number;
+  args: Readonly<Record<string, unknown>>;
 }) => Promise<StartServerOptions> | StartServerOptions;
 
 /** The options of a server bin, as citty declares them; the default port is the kind's. */
-function serverArgs(kind: ServerKind) {
+function serverArgs(kind: ServerKind, extraArgs: ArgsDef = {}) {
   return {
     host: {
       type: 'string',
@@ -29,16 +33,17 @@ function serverArgs(kind: ServerKind) {
       valueHint: 'PORT',
       description: `Port to listen on (default ${DEFAULT_PORTS[kind]}; 0 picks a free one)`,
     },
+    ...extraArgs,
     help: { type: 'boolean', alias: 'h', description: 'Show this help' },
     version: { type: 'boolean', description: 'Print the version' },
   } as const satisfies ArgsDef;
 }
 
-async function usage(bin: string, kind: ServerKind): Promise<string> {
+async function usage(bin: string, kind: ServerKind, extraArgs: ArgsDef): Promise<string> {
   const command = defineCommand({
     // The version is inlined at build time, like `ktrdr --version`.
     meta: { name: bin, version: packageJson.version, description: `Starts the ${SERVER_NAMES[kind]}.` },
-    args: serverArgs(kind),
+    args: serverArgs(kind, extraArgs),
   });
   const variables = Object.entries({
     ...ENVIRONMENT_VARIABLES,
@@ -56,8 +61,8 @@ async function usage(bin: string, kind: ServerKind): Promise<string> {
   ].join('\n');
 }
 
-/** A bad command line: exit 2 with one line, like `ktrdr`. */
-class BinUsageError extends Error {}
+/** A bad command line: exit 2 with one line, like `ktrdr`. @internal */
+export class BinUsageError extends Error {}
 
 function parsePort(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -68,7 +73,8 @@ function parsePort(raw: string | undefined, fallback: number): number {
 }
 
 /**
- * The whole life of a server bin: parse `--host`/`--port` with citty (like `ktrdr`), build the
+ * The whole life of a server bin: parse `--host`/`--port` (and the bin's `extraArgs`) with citty
+ * (like `ktrdr`), build the
  * services, start, print the URL, shut down gracefully on SIGTERM/SIGINT. A bad command line exits 2;
  * other errors print their message (never a stack) and exit 1.
  * @internal
@@ -78,12 +84,13 @@ export async function runServerBin(
   kind: ServerKind,
   services: BinServices,
   argv: readonly string[] = process.argv.slice(2),
+  extraArgs: ArgsDef = {},
 ): Promise<RunningServer | undefined> {
   try {
-    const args = serverArgs(kind);
+    const args = serverArgs(kind, extraArgs);
     const values = parseArgs<typeof args>([...argv], args);
     if (values.help === true) {
-      process.stdout.write(`${await usage(bin, kind)}\n`);
+      process.stdout.write(`${await usage(bin, kind, extraArgs)}\n`);
       return undefined;
     }
     if (values.version === true) {
@@ -94,7 +101,7 @@ export async function runServerBin(
     if (problem !== undefined) throw new BinUsageError(problem);
     const host = values.host ?? DEFAULT_BIND_HOST;
     const port = parsePort(values.port, DEFAULT_PORTS[kind]);
-    const server = await startServer(await services({ host, port }));
+    const server = await startServer(await services({ host, port, args: values }));
     installShutdownHandlers(server);
     process.stdout.write(
       `${SERVER_NAMES[kind]} listening on ${server.url}${server.requiresToken ? ' (bearer token required)' : ''}\n`,

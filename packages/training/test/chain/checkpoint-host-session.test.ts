@@ -5,7 +5,7 @@ import { createInProcessTransport, ValidationError } from '@ktrdr/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TrainingAdapter } from '../../src/adapter/training-adapter';
 import { createTrainingHostService } from '../../src/host-service/create-training-host-service';
-import type { StartTrainingInput } from '../../src/host-service/training-host-contract';
+import type { StartTrainingInput } from '../../src/contract/training-host-contract';
 import { ModelStore } from '../../src/storage/model-store';
 import { checkpointDir, CHECKPOINTS_FOLDER, TrainingSessions } from '../../src/session/training-sessions';
 import { FileCheckpointStore } from '../../src/trainer/checkpoint-store';
