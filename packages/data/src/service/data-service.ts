@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import {
   type HealthStatus,
   type KtrdrConfig,
@@ -204,8 +205,11 @@ export class DataService implements AsyncDisposable {
     const { symbol, timeframe, ...options } = parseLoadRequest(request);
     return this.operations.start(
       'data_load',
-      ({ signal, reportProgress }) =>
-        this.manager.loadData(symbol, timeframe, { ...options, signal, onProgress: reportProgress }),
+      async ({ signal, reportProgress }) => {
+        // The caller gets the handle after an `await`: start on the next turn, once it has subscribed.
+        await setImmediate();
+        return this.manager.loadData(symbol, timeframe, { ...options, signal, onProgress: reportProgress });
+      },
       {
         signal: request.signal,
         summarize: summarizeLoad,

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import {
   type HealthStatus,
   type KtrdrConfig,
@@ -203,6 +204,8 @@ export class TrainingService implements AsyncDisposable {
     const handle = this.operations.start(
       'training',
       async ({ signal, reportProgress }) => {
+        // The caller gets the handle after an `await`: start on the next turn, once it has subscribed.
+        await setImmediate();
         const loaded =
           request.loadMissing === true
             ? await loadMissingData(this.data, symbols, timeframes, {
