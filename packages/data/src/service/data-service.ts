@@ -15,9 +15,9 @@ import { TIMEFRAMES, TIMEFRAME_SPECS, type Timeframe, parseTimeframe } from '../
 import { type IbDataSourceOptions, createIbDataSource } from '../host-service/ib-data-source';
 import { type PacingLedger, createPacingLedger } from '../ib/pacing-ledger';
 import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
-import { partialLoadOf } from '../manager/load-outcome';
 import { LOAD_MODES, type LoadDataOptions, type LoadDataResult, type LoadMode } from '../manager/load-types';
 import { CsvStore, type LoadedSeries, type SeriesInfo } from '../store/csv-store';
+import { summarizeLoad, summarizePartialLoad } from './load-summary';
 import {
   type StoredBarsAnswer,
   type StoredBarsQuery,
@@ -94,42 +94,6 @@ export interface DataRange {
  */
 export function defaultPacingLedger(config: KtrdrConfig): PacingLedger {
   return createPacingLedger({ dataDir: config.dataDir, host: config.ib.host, port: config.ib.port });
-}
-
-/** Summary of a finished load, as `result_summary` of its operation. */
-export function summarizeLoad(result: LoadDataResult): Record<string, unknown> {
-  return {
-    symbol: result.symbol,
-    timeframe: result.timeframe,
-    mode: result.mode,
-    simulated: result.simulated,
-    bars: result.frame.length,
-    first_bar: result.frame.firstTime === undefined ? null : formatIsoUtc(result.frame.firstTime),
-    last_bar: result.frame.lastTime === undefined ? null : formatIsoUtc(result.frame.lastTime),
-    fetched_bars: result.fetchedBars,
-    added_bars: result.addedBars,
-    segments: {
-      total: result.segments.total,
-      completed: result.segments.completed,
-      failed: result.segments.failed,
-      no_data: result.segments.noData,
-    },
-    failed_segments: result.failedSegments,
-    no_data_ranges: result.noDataRanges.map(({ rememberedUntil, ...range }) => ({
-      ...range,
-      remembered_until: rememberedUntil,
-    })),
-    missing_ranges: result.missingRanges,
-    resume: result.resume ?? null,
-    path: result.path,
-    ...(result.notices === undefined ? {} : { notices: result.notices }),
-  };
-}
-
-/** What a load that failed or was cancelled kept, as the `result_summary` of its operation. */
-export function summarizePartialLoad(error: unknown): Record<string, unknown> | undefined {
-  const partial = partialLoadOf(error);
-  return partial === undefined ? undefined : { ...summarizeLoad(partial), partial: true };
 }
 
 /** A {@link LoadRequest} once validated: what `AsyncDataManager.loadData` takes. */

@@ -31,6 +31,7 @@ import { modelKeyParts } from '../storage/model-names';
 import { loadMissingData } from './ensure-data';
 import { TrainingWorkerPool } from '../worker/training-worker-pool';
 import { type ModelRef, formatModelName, parseModelName } from './model-names';
+import type { TrainingSummary } from './training-summary';
 
 /** Options of {@link TrainingService}. */
 export interface TrainingServiceOptions {
@@ -243,7 +244,7 @@ export class TrainingService implements AsyncDisposable {
           start_date: request.startDate ?? null,
           end_date: request.endDate ?? null,
         },
-        summarize: (outcome) => ({
+        summarize: (outcome): TrainingSummary => ({
           model: outcome.model,
           strategy: strategy.name,
           symbol,
