@@ -297,7 +297,13 @@ export class TrainingSessions {
       const listener = () => {
         const info = structuredClone(session.info);
         if (info.completed_at === null) {
-          onChange(info);
+          try {
+            onChange(info);
+          } catch (error) {
+            // A follower that fails stops following; the session and its other followers go on.
+            done();
+            reject(error);
+          }
           return;
         }
         done();
