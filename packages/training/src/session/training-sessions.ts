@@ -195,6 +195,7 @@ export class TrainingSessions {
       this.markStarted(session);
       if (session.info.status === 'pending') {
         session.info.progress.message = `Waiting for a free training slot (${this.options.pool.running} of ${this.options.pool.concurrency} busy)`;
+        changed(session);
       }
       // When a session ends, the pool hands its slot to the next queued one at once: mark that one started.
       const startQueued = () => this.markQueuedStarted();
