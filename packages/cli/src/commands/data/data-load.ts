@@ -65,7 +65,7 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
   if (info.status === 'completed') {
     show(`Loaded ${symbol} ${timeframe} (${mode})`);
     for (const notice of info.result_summary?.notices ?? []) context.note(`note: ${notice}`);
-    const failed = info.result_summary?.failed_segments.length ?? 0;
+    const failed = info.result_summary?.failed_segments?.length ?? 0;
     if (failed > 0) {
       context.note(`warning: ${failed} segment(s) could not be fetched; load again to retry them.`);
       context.exitCode = EXIT_CODES.error;
