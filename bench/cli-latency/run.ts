@@ -64,7 +64,9 @@ const simulator = await startIbSimulator({ port: 0 });
 const config = loadConfig({ ib: { host: simulator.host, port: simulator.port }, dataDir }, {});
 const data = new DataService({ config });
 const since = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
-const loaded = await data.loadData({ symbol: 'AAPL', timeframe: '1h', start: since }).result();
+const loaded = await data
+  .loadData({ symbol: 'AAPL', timeframe: '1h', start: since })
+  .then((load) => load.result());
 await data.close();
 const server = await startServer({ kind: 'api', port: 0, config, env: {} });
 

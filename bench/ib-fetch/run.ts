@@ -46,6 +46,8 @@ import {
 } from '../../packages/data/src/ib/index';
 import { AsyncDataManager } from '../../packages/data/src/manager/async-data-manager';
 import { CsvStore } from '../../packages/data/src/store/csv-store';
+import { toEpochMs } from '../../packages/data/src/domain/dates';
+import { parseSymbol } from '../../packages/data/src/domain/symbols';
 import type { SimCommand, SimReply } from './sim-process';
 
 const TIME_SCALE = Number(process.env['IB_FETCH_TIME_SCALE'] ?? 100);
@@ -336,10 +338,10 @@ async function loadRun(via: 'direct' | 'host-service'): Promise<LoadRunResult> {
   try {
     await sim.resetStats();
     const start = performance.now();
-    const result = await manager.loadData(SYMBOL, '1m', {
+    const result = await manager.loadData(parseSymbol(SYMBOL), '1m', {
       mode: 'full',
-      start: new Date(SIM_NOW.getTime() - 365 * DAY_MS),
-      end: SIM_NOW,
+      start: toEpochMs(SIM_NOW.getTime() - 365 * DAY_MS, 'start'),
+      end: toEpochMs(SIM_NOW, 'end'),
     });
     const wallMs = performance.now() - start;
     const stats = await sim.stats();

@@ -10,7 +10,7 @@ const data = new DataService({ config: ib.config });
 try {
   const end = new Date();
   const start = new Date(end.getTime() - 182 * 24 * 3600 * 1000);
-  const load = data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'full', start, end });
+  const load = await data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'full', start, end });
   for await (const progress of load) {
     process.stdout.write(
       `\r${progress.percentage.toFixed(0).padStart(3)}% ${progress.current_step ?? ''}      `,

@@ -10,9 +10,9 @@ const ib = await connectExampleIb();
 const data = new DataService({ config: ib.config });
 try {
   // `tail` fetches what the store does not hold yet (the last 30 days by default).
-  const { frame, simulated } = await data
-    .loadData({ symbol: 'MSFT', timeframe: '1h', mode: 'tail' })
-    .result();
+  const { frame, simulated } = await (
+    await data.loadData({ symbol: 'MSFT', timeframe: '1h', mode: 'tail' })
+  ).result();
   const { time, close } = frame.columns();
   const rsi14 = rsi(close, 14);
   const { macd: macdLine, signal } = macd(close, 12, 26, 9);

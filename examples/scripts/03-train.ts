@@ -12,7 +12,7 @@ const training = new TrainingService({ data });
 try {
   const end = new Date();
   const start = new Date(end.getTime() - 365 * 24 * 3600 * 1000);
-  await data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'full', start, end }).result();
+  await (await data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'full', start, end })).result();
 
   const run = await training.startTraining({
     strategyPath: sampleStrategyPath(),

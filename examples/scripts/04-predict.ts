@@ -13,7 +13,7 @@ const training = new TrainingService({ data });
 try {
   const end = new Date();
   const start = new Date(end.getTime() - 365 * 24 * 3600 * 1000);
-  await data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'full', start, end }).result();
+  await (await data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'full', start, end })).result();
 
   let model = (await training.listModels()).find((m) => m.symbol === 'AAPL' && m.latest)?.name;
   if (model === undefined) {

@@ -12,7 +12,9 @@ const data = new DataService({ config: loadConfig(), adapter });
 try {
   const end = new Date();
   const start = new Date(end.getTime() - 90 * 24 * 3600 * 1000);
-  const result = await data.loadData({ symbol: 'ACME', timeframe: '1d', mode: 'full', start, end }).result();
+  const result = await (
+    await data.loadData({ symbol: 'ACME', timeframe: '1d', mode: 'full', start, end })
+  ).result();
   console.log(`Loaded ${result.frame.length} daily bars of ACME from the vendor into ${result.path}`);
   console.log(`(${result.simulated ? 'SIMULATED: synthetic vendor data' : 'real data'})`);
   result.frame.toTable().slice(-3).print();

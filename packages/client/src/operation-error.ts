@@ -1,5 +1,5 @@
 import type { OperationInfo } from '@ktrdr/core';
-import { type KtrdrError, errorFromJSON, isErrorCode } from '@ktrdr/core/errors';
+import { type KtrdrError, errorFromCode } from '@ktrdr/core/errors';
 
 /**
  * The error a failed or cancelled operation ended with, as the class its code names (a
@@ -9,7 +9,6 @@ import { type KtrdrError, errorFromJSON, isErrorCode } from '@ktrdr/core/errors'
 export function operationError(
   info: Pick<OperationInfo, 'operation_id' | 'status' | 'error_code' | 'error_message'>,
 ): KtrdrError {
-  const code = isErrorCode(info.error_code) ? info.error_code : 'internal';
   const message = info.error_message ?? `Operation ${info.operation_id} ${info.status}`;
-  return errorFromJSON({ name: 'KtrdrError', code, message, details: { operationId: info.operation_id } });
+  return errorFromCode(info.error_code, message, { operationId: info.operation_id });
 }

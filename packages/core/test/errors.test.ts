@@ -12,6 +12,7 @@ import {
   UnknownSymbolError,
   ValidationError,
   codeFromHttpStatus,
+  errorFromCode,
   errorFromHttpStatus,
   errorFromJSON,
   isErrorCode,
@@ -247,5 +248,17 @@ describe('instanceof across copies of the module (ESM and CJS builds in one proc
     expect(isKtrdrError(branded)).toBe(true);
     expect(branded).not.toBeInstanceOf(NotFoundError);
     expect({ [Symbol.for('ktrdr.error.lineage')]: 'KtrdrError' }).not.toBeInstanceOf(KtrdrError);
+  });
+});
+
+describe('errorFromCode', () => {
+  it('rebuilds a reported code as the class it names, and an unknown or missing code as internal', () => {
+    const cancelled = errorFromCode('cancelled', 'stopped', { sessionId: 's1' });
+    expect(cancelled).toBeInstanceOf(CancelledError);
+    expect(cancelled).toMatchObject({ message: 'stopped', details: { sessionId: 's1' } });
+    expect(errorFromCode('unknown_symbol', 'no such symbol')).toBeInstanceOf(UnknownSymbolError);
+    for (const code of ['no_such_code', null, undefined]) {
+      expect(errorFromCode(code, 'it broke'), String(code)).toBeInstanceOf(InternalError);
+    }
   });
 });

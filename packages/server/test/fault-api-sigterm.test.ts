@@ -32,7 +32,9 @@ const END = daysAgo(7);
 async function loadInProcess(dataDir: string, ib: { host: string; port: number }): Promise<void> {
   const data = new DataService({ config: loadConfig({ dataDir, ib }, {}) });
   try {
-    await data.loadData({ symbol: 'MSFT', timeframe: '1h', mode: 'full', start: START, end: END }).result();
+    await data
+      .loadData({ symbol: 'MSFT', timeframe: '1h', mode: 'full', start: START, end: END })
+      .then((load) => load.result());
   } finally {
     await data.close();
   }

@@ -3,14 +3,73 @@
  * MLP trainer (worker threads, seeded), model storage, ONNX export and inference; and the async
  * training chain `TrainingService -> TrainingManager -> TrainingAdapter -> transport`.
  */
-export * from './strategy/index';
+export {
+  type Activation,
+  type FuzzyInputConfig,
+  type IndicatorConfig,
+  type LearningRateSchedule,
+  type ModelConfig,
+  type OptimizerName,
+  type StrategyConfig,
+  type StrategyTrainingData,
+  type TrainingSectionConfig,
+  type StrategyProblem,
+  DEFAULT_MODEL,
+  DEFAULT_TRAINING,
+  loadStrategyFile,
+  parseStrategy,
+} from './strategy/index';
 export {
   SAMPLE_STRATEGY_FILE,
   bundledStrategiesDir,
   sampleStrategyPath,
 } from './strategy/bundled-strategies';
-export * from './indicators/index';
-export * from './fuzzy/index';
+export {
+  type IndicatorDefinition,
+  type IndicatorOutputs,
+  type IndicatorParams,
+  type ParamKind,
+  type ParamSpec,
+  type ParamValue,
+  computeIndicator,
+  findIndicator,
+  indicatorNames,
+  listIndicators,
+  adx,
+  type AdxLines,
+  atr,
+  natr,
+  trueRange,
+  bollingerBands,
+  type BollingerLines,
+  cci,
+  ema,
+  macd,
+  type MacdLines,
+  momentum,
+  obv,
+  roc,
+  rsi,
+  sma,
+  stochastic,
+  type StochasticLines,
+  vwap,
+  williamsR,
+  zigzag,
+  zigzagPivots,
+  type ZigzagPivots,
+} from './indicators/index';
+export {
+  type FuzzySetDefinition,
+  type MembershipType,
+  gaussianMembership,
+  trapezoidalMembership,
+  triangularMembership,
+  evaluateMembership,
+  MEMBERSHIP_PARAMETERS,
+  MEMBERSHIP_TYPES,
+  membershipParameterProblem,
+} from './fuzzy/index';
 export {
   barCount,
   PRICE_SOURCES,
@@ -42,7 +101,20 @@ export {
   type TrainingData as PreparedTrainingData,
   type TrainingSlice,
 } from './features/index';
-export * from './labels/index';
+export {
+  countLabels,
+  SIGNAL_BUY,
+  SIGNAL_HOLD,
+  SIGNAL_NAMES,
+  SIGNAL_SELL,
+  type LabelCounts,
+  type SignalClass,
+  zigzagLabels,
+  chronologicalSplit,
+  type DataSplit,
+  type RowRange,
+  type SplitFractions,
+} from './labels/index';
 export {
   selectTfBackend,
   TF_BACKENDS,
@@ -184,6 +256,7 @@ export {
   type TrainingServiceOptions,
 } from './service/training-service';
 export { formatModelName, parseModelName, type ModelRef } from './storage/model-names';
+export type { TrainingSummary } from './service/training-summary';
 export {
   trainingApiContract,
   modelSummarySchema,

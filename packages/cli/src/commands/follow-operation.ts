@@ -1,4 +1,4 @@
-import type { OperationInfo } from '@ktrdr/core';
+import type { AnyOperationSummary, TypedOperationInfo } from '@ktrdr/client';
 import type { CliContext } from '../cli/context';
 import { ProgressReporter, type ProgressUpdate } from '../render/progress';
 import type { CliSession } from '../session/cli-session';
@@ -20,9 +20,9 @@ export interface FollowOptions {
 }
 
 /** How following ended. */
-export interface FollowResult {
-  /** The operation's last snapshot. */
-  info: OperationInfo;
+export interface FollowResult<S = AnyOperationSummary> {
+  /** The operation's last snapshot, its `result_summary` typed by the kind of operation. */
+  info: TypedOperationInfo<S>;
   /** Ctrl+C was pressed. */
   interrupted: boolean;
 }
@@ -36,13 +36,13 @@ const CANCEL_GRACE_MS = 15_000;
  * behind the user's back; a second Ctrl+C quits at once (the bin's job). Waiting, following and
  * cancelling are the handle's; this only renders and decides what Ctrl+C means.
  */
-export async function followOperation(
+export async function followOperation<S = AnyOperationSummary>(
   context: CliContext,
   session: CliSession,
   options: FollowOptions,
-): Promise<FollowResult> {
+): Promise<FollowResult<S>> {
   const id = options.operationId;
-  const handle = session.client.operations.handle(id);
+  const handle = session.client.operations.handle<S>(id);
   const reporter = options.progress
     ? new ProgressReporter(context.io.stderr, {
         label: options.label,

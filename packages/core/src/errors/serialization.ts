@@ -61,6 +61,20 @@ export function errorFromJSON(json: SerializedKtrdrError, status?: number): Ktrd
   }
 }
 
+/**
+ * The error a reported code stands for, as the class it names: what a finished operation or a
+ * training session reports as `error_code` and a message. A missing or unknown code is `internal`.
+ * The one mapping from such reports to classes: the client's `operationError` and the training
+ * manager both use it.
+ */
+export function errorFromCode(
+  code: string | null | undefined,
+  message: string,
+  details?: Record<string, unknown>,
+): KtrdrError {
+  return errorFromJSON({ name: 'KtrdrError', code: isErrorCode(code) ? code : 'internal', message, details });
+}
+
 function causeChain(messages: string[]): Error | undefined {
   let cause: Error | undefined;
   for (let i = messages.length - 1; i >= 0; i--) {

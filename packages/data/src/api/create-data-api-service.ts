@@ -42,8 +42,8 @@ export function createDataApiService(data: DataService): ServiceImplementation<D
         limit: input.limit,
       });
     },
-    load(input) {
-      const handle = data.loadData({
+    async load(input) {
+      const handle = await data.loadData({
         symbol: input.symbol,
         timeframe: input.timeframe,
         mode: input.mode,

@@ -1,13 +1,16 @@
 import { defineRoute, defineService, isoDateString, operationInfoSchema } from '@ktrdr/core';
 import { z } from 'zod';
 import { INSTRUMENT_TYPES } from '../domain/symbols';
+import { TIMEFRAMES } from '../domain/timeframes';
 import { wireBarSchema } from '../host-service/ib-host-contract';
 
 const optionalDate = isoDateString.optional();
+/** A timeframe in an answer: always one of {@link TIMEFRAMES} (requests are checked by `parseTimeframe`). */
+const timeframeSchema = z.enum(TIMEFRAMES);
 
 const seriesSchema = z.object({
   symbol: z.string(),
-  timeframe: z.string(),
+  timeframe: timeframeSchema,
   simulated: z.boolean(),
   rows: z.number(),
   start: z.string().nullable(),
@@ -29,7 +32,7 @@ export const dataApiContract = defineService('ktrdr API (data)', {
       data: z.array(
         z.object({
           symbol: z.string(),
-          timeframes: z.array(z.string()),
+          timeframes: z.array(timeframeSchema),
           simulated: z.boolean(),
           series: z.array(seriesSchema),
         }),
@@ -44,7 +47,7 @@ export const dataApiContract = defineService('ktrdr API (data)', {
       success: z.literal(true),
       data: z.array(
         z.object({
-          timeframe: z.string(),
+          timeframe: timeframeSchema,
           ms: z.number(),
           ibBarSize: z.string(),
           maxRequestDays: z.number(),
@@ -69,7 +72,7 @@ export const dataApiContract = defineService('ktrdr API (data)', {
     output: z.object({
       success: z.literal(true),
       symbol: z.string(),
-      timeframe: z.string(),
+      timeframe: timeframeSchema,
       simulated: z.boolean(),
       rows: z.number(),
       data: z.array(wireBarSchema),
@@ -111,7 +114,7 @@ export const dataApiContract = defineService('ktrdr API (data)', {
       success: z.literal(true),
       data: z.object({
         symbol: z.string(),
-        timeframe: z.string(),
+        timeframe: timeframeSchema,
         start: z.string(),
         end: z.string(),
         rows: z.number(),

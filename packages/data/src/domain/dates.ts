@@ -3,6 +3,15 @@ import { ValidationError } from '@ktrdr/core/errors';
 /** Something that names an instant: a `Date`, UTC epoch milliseconds, or an ISO 8601 string. */
 export type DateInput = Date | number | string;
 
+declare const EPOCH_MS: unique symbol;
+
+/**
+ * UTC epoch milliseconds that {@link toEpochMs} checked (finite). Only `toEpochMs` makes one, so a
+ * layer that takes `EpochMs` never parses the date again. It is a number everywhere a number is
+ * expected.
+ */
+export type EpochMs = number & { readonly [EPOCH_MS]: true };
+
 /**
  * Formats UTC epoch milliseconds the way the store and the Python system write dates:
  * `YYYY-MM-DDTHH:MM:SSZ` (sub-second parts dropped).
@@ -21,7 +30,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
  * @param field the name reported in `details.field` on failure (e.g. `'start'`).
  * @throws ValidationError for unparseable or non-finite input.
  */
-export function toEpochMs(value: DateInput, field: string): number {
+export function toEpochMs(value: DateInput, field: string): EpochMs {
   let ms: number;
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === 'number') ms = value;
@@ -37,5 +46,5 @@ export function toEpochMs(value: DateInput, field: string): number {
       },
     );
   }
-  return ms;
+  return ms as EpochMs;
 }

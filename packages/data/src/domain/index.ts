@@ -9,12 +9,12 @@ export {
   detectInstrumentType,
   parseInstrumentType,
 } from './symbols';
-export type { InstrumentType } from './symbols';
+export type { InstrumentType, ParsedSymbol } from './symbols';
 export { BAR_FIELDS, PRICE_VOLUME_FIELDS } from './bars';
 export type { Bar, BarColumns, BarColumnsInput, BarField } from './bars';
 export { BarFrame } from './bar-frame';
 export { formatIsoUtc, toEpochMs } from './dates';
-export type { DateInput } from './dates';
+export type { DateInput, EpochMs } from './dates';
 export {
   DAY_MS,
   daysFromCivil,

@@ -6,6 +6,15 @@ export const INSTRUMENT_TYPES = ['STK', 'CASH', 'FUT'] as const;
 /** An IB security type: `'STK'` stock, `'CASH'` forex pair, `'FUT'` future. */
 export type InstrumentType = (typeof INSTRUMENT_TYPES)[number];
 
+declare const PARSED_SYMBOL: unique symbol;
+
+/**
+ * A symbol {@link parseSymbol} accepted and normalised (`EUR.USD`, `AAPL`). Only `parseSymbol` makes
+ * one, so a layer that takes a `ParsedSymbol` never validates it again. It is a string everywhere a
+ * string is expected.
+ */
+export type ParsedSymbol = string & { readonly [PARSED_SYMBOL]: true };
+
 /** Longest accepted symbol. IB's longest local symbols are well under this. */
 export const MAX_SYMBOL_LENGTH = 32;
 
@@ -58,7 +67,7 @@ const CRYPTO_PATTERN = new RegExp(`^(${CRYPTO_ASSETS})[-./]?(USD|USDT|USDC|EUR|G
  * @throws ValidationError with `details.field = 'symbol'`; for a crypto pair (`BTCUSD`,
  *   `ETH-USD`), which ktrdr does not serve, also `details.reason = 'crypto'`.
  */
-export function parseSymbol(value: unknown): string {
+export function parseSymbol(value: unknown): ParsedSymbol {
   if (typeof value !== 'string') {
     throw symbolError(`Symbol must be a string, got ${value === null ? 'null' : typeof value}.`, value);
   }
@@ -72,7 +81,8 @@ export function parseSymbol(value: unknown): string {
     );
   }
   const pair = UNDOTTED_PAIR_PATTERN.exec(symbol);
-  if (pair && isCurrencyPair(pair[1] as string, pair[2] as string)) return `${pair[1]}.${pair[2]}`;
+  if (pair && isCurrencyPair(pair[1] as string, pair[2] as string))
+    return `${pair[1]}.${pair[2]}` as ParsedSymbol;
   if (symbol.length > MAX_SYMBOL_LENGTH) {
     throw symbolError(`Symbol '${value}' is longer than ${MAX_SYMBOL_LENGTH} characters.`, value);
   }
@@ -83,7 +93,7 @@ export function parseSymbol(value: unknown): string {
       value,
     );
   }
-  return symbol;
+  return symbol as ParsedSymbol;
 }
 
 function isCurrencyPair(base: string, quote: string): boolean {

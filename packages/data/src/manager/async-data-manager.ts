@@ -15,20 +15,14 @@ import type { TradingCalendar } from '../calendar/trading-calendar';
 import { calendarFromTradingHours, parseIbTradingHours } from '../calendar/trading-hours';
 import { BarFrame } from '../domain/bar-frame';
 import { DAY_MS } from '../domain/civil-date';
-import { formatIsoUtc, toEpochMs } from '../domain/dates';
-import { type InstrumentType, detectInstrumentType, parseSymbol } from '../domain/symbols';
-import { type Timeframe, parseTimeframe } from '../domain/timeframes';
+import { formatIsoUtc } from '../domain/dates';
+import { type InstrumentType, type ParsedSymbol, detectInstrumentType } from '../domain/symbols';
+import type { Timeframe } from '../domain/timeframes';
 import { analyzeGaps } from '../gaps/gap-analysis';
 import type { Gap, GapKind, GapPosition, TimeRange } from '../gaps/gap-types';
 import type { ContractInfo } from '../host-service/ib-host-contract';
 import type { CsvStore } from '../store/csv-store';
-import {
-  LOAD_MODES,
-  type FailedSegment,
-  type LoadDataOptions,
-  type LoadDataResult,
-  type LoadMode,
-} from './load-types';
+import { type FailedSegment, type LoadDataOptions, type LoadDataResult, type LoadMode } from './load-types';
 import { migratePeriodDates } from './period-date-migration';
 import { planSegments } from './plan-segments';
 import { withPacingEta } from './load-eta';
@@ -107,8 +101,15 @@ export class AsyncDataManager {
    * Loads bars of `symbol` into the store per `options.mode` and returns the requested range. A load
    * that ends early (cancelled, the gateway lost, every segment failed) rejects with an error for
    * which `partialLoadOf` gives what was kept and what is missing.
+   *
+   * Takes parsed input only (`parseSymbol`, `parseTimeframe`, `toEpochMs`, a {@link LoadMode}):
+   * `DataService.loadData` validates a request once, at the boundary, and nothing below parses it again.
    */
-  async loadData(symbol: string, timeframe: string, options: LoadDataOptions = {}): Promise<LoadDataResult> {
+  async loadData(
+    symbol: ParsedSymbol,
+    timeframe: Timeframe,
+    options: LoadDataOptions = {},
+  ): Promise<LoadDataResult> {
     // Until it settles, the load keeps the process alive: the IB transport's timers do not.
     const release = holdProcessOpen();
     try {
@@ -118,20 +119,11 @@ export class AsyncDataManager {
     }
   }
 
-  private async load(symbol: string, timeframe: string, options: LoadDataOptions): Promise<LoadDataResult> {
+  private async load(sym: ParsedSymbol, tf: Timeframe, options: LoadDataOptions): Promise<LoadDataResult> {
     const report = (progress: OperationProgress) => options.onProgress?.(progress);
     report({ percentage: 2, current_step: 'validate' });
-    const sym = parseSymbol(symbol);
-    const tf = parseTimeframe(timeframe);
-    const mode = parseMode(options.mode ?? 'tail');
-    const requestedStart = options.start === undefined ? undefined : toEpochMs(options.start, 'start');
-    const requestedEnd = options.end === undefined ? undefined : toEpochMs(options.end, 'end');
-    if (requestedStart !== undefined && requestedEnd !== undefined && requestedStart >= requestedEnd) {
-      throw new ValidationError(
-        `start (${formatIsoUtc(requestedStart)}) must be before end (${formatIsoUtc(requestedEnd)})`,
-        { details: { field: 'start' } },
-      );
-    }
+    const mode = options.mode ?? 'tail';
+    const { start: requestedStart, end: requestedEnd } = options;
     // What the store worked around during this load (a torn last row, an unreadable "no data"
     // memory): carried into the result, never only a process warning.
     const warnings: StoreWarning[] = [];
@@ -324,7 +316,7 @@ export class AsyncDataManager {
   }
 
   private async loadLocal(
-    symbol: string,
+    symbol: ParsedSymbol,
     timeframe: Timeframe,
     start: number | undefined,
     end: number | undefined,
@@ -441,13 +433,6 @@ export class AsyncDataManager {
   getHealthStatus(): Promise<HealthStatus> {
     return this.adapter.healthCheck();
   }
-}
-
-function parseMode(value: string): LoadMode {
-  if ((LOAD_MODES as readonly string[]).includes(value)) return value as LoadMode;
-  throw new ValidationError(`Unknown load mode '${value}': use one of ${LOAD_MODES.join(', ')}.`, {
-    details: { field: 'mode', accepted: [...LOAD_MODES] },
-  });
 }
 
 function countByKind(gaps: readonly Gap[]): Partial<Record<GapKind, number>> {

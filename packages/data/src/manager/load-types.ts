@@ -1,7 +1,7 @@
 import type { CallOptions, OperationProgress } from '@ktrdr/core';
 import type { BarFrame } from '../domain/bar-frame';
-import type { DateInput } from '../domain/dates';
-import type { InstrumentType } from '../domain/symbols';
+import type { EpochMs } from '../domain/dates';
+import type { InstrumentType, ParsedSymbol } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
 import type { GapKind } from '../gaps/gap-types';
 import type { StoreWarning } from '../store/store-warning';
@@ -18,10 +18,14 @@ export type LoadMode = 'local' | 'tail' | 'backfill' | 'full';
 /** Every load mode. */
 export const LOAD_MODES: readonly LoadMode[] = ['local', 'tail', 'backfill', 'full'];
 
-/** Options of `AsyncDataManager.loadData`. */
+/**
+ * Options of `AsyncDataManager.loadData`, already validated: `DataService.loadData` (the boundary)
+ * parses the user's input once and the manager takes the parsed types, so it never parses again.
+ */
 export interface LoadDataOptions extends Pick<CallOptions, 'signal'> {
-  start?: DateInput;
-  end?: DateInput;
+  /** First instant wanted (from `toEpochMs`); before `end` when both are given. */
+  start?: EpochMs;
+  end?: EpochMs;
   /** Default `tail`. */
   mode?: LoadMode;
   /** Looks the symbol up as this type only (default: forex pair, stock, then future). */
@@ -67,7 +71,7 @@ export interface LoadResume extends LoadRange {
 
 /** Outcome of a load. */
 export interface LoadDataResult {
-  symbol: string;
+  symbol: ParsedSymbol;
   timeframe: Timeframe;
   mode: LoadMode;
   /** True when the bars are synthetic (IB simulator): never mix them with real data. */

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import {
   type HealthStatus,
   type KtrdrConfig,
@@ -9,14 +10,14 @@ import {
 } from '@ktrdr/core';
 import { type AsyncDataAdapter, createDataAdapter } from '../adapter/async-data-adapter';
 import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
-import { type InstrumentType, parseInstrumentType, parseSymbol } from '../domain/symbols';
+import { type InstrumentType, type ParsedSymbol, parseInstrumentType, parseSymbol } from '../domain/symbols';
 import { TIMEFRAMES, TIMEFRAME_SPECS, type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { type IbDataSourceOptions, createIbDataSource } from '../host-service/ib-data-source';
 import { type PacingLedger, createPacingLedger } from '../ib/pacing-ledger';
 import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
-import { partialLoadOf } from '../manager/load-outcome';
-import { LOAD_MODES, type LoadDataResult, type LoadMode } from '../manager/load-types';
+import { LOAD_MODES, type LoadDataOptions, type LoadDataResult, type LoadMode } from '../manager/load-types';
 import { CsvStore, type LoadedSeries, type SeriesInfo } from '../store/csv-store';
+import { summarizeLoad, summarizePartialLoad } from './load-summary';
 import {
   type StoredBarsAnswer,
   type StoredBarsQuery,
@@ -95,46 +96,36 @@ export function defaultPacingLedger(config: KtrdrConfig): PacingLedger {
   return createPacingLedger({ dataDir: config.dataDir, host: config.ib.host, port: config.ib.port });
 }
 
-/** Summary of a finished load, as `result_summary` of its operation. */
-export function summarizeLoad(result: LoadDataResult): Record<string, unknown> {
-  return {
-    symbol: result.symbol,
-    timeframe: result.timeframe,
-    mode: result.mode,
-    simulated: result.simulated,
-    bars: result.frame.length,
-    first_bar: result.frame.firstTime === undefined ? null : formatIsoUtc(result.frame.firstTime),
-    last_bar: result.frame.lastTime === undefined ? null : formatIsoUtc(result.frame.lastTime),
-    fetched_bars: result.fetchedBars,
-    added_bars: result.addedBars,
-    segments: {
-      total: result.segments.total,
-      completed: result.segments.completed,
-      failed: result.segments.failed,
-      no_data: result.segments.noData,
-    },
-    failed_segments: result.failedSegments,
-    no_data_ranges: result.noDataRanges.map(({ rememberedUntil, ...range }) => ({
-      ...range,
-      remembered_until: rememberedUntil,
-    })),
-    missing_ranges: result.missingRanges,
-    resume: result.resume ?? null,
-    path: result.path,
-    ...(result.notices === undefined ? {} : { notices: result.notices }),
-    // Without `path`: a summary goes over HTTP, which never carries an absolute server path.
-    ...(result.warnings === undefined
-      ? {}
-      : {
-          warnings: result.warnings.map(({ code, file, line, message }) => ({ code, file, line, message })),
-        }),
-  };
+/** A {@link LoadRequest} once validated: what `AsyncDataManager.loadData` takes. */
+interface ParsedLoadRequest extends Omit<LoadDataOptions, 'signal' | 'onProgress'> {
+  symbol: ParsedSymbol;
+  timeframe: Timeframe;
+  mode: LoadMode;
 }
 
-/** What a load that failed or was cancelled kept, as the `result_summary` of its operation. */
-export function summarizePartialLoad(error: unknown): Record<string, unknown> | undefined {
-  const partial = partialLoadOf(error);
-  return partial === undefined ? undefined : { ...summarizeLoad(partial), partial: true };
+/**
+ * Validates a load request, the one place it is parsed.
+ * @throws ValidationError naming the field at fault.
+ */
+function parseLoadRequest(request: LoadRequest): ParsedLoadRequest {
+  const symbol = parseSymbol(request.symbol);
+  const timeframe = parseTimeframe(request.timeframe);
+  const mode = request.mode ?? 'tail';
+  if (!LOAD_MODES.includes(mode)) {
+    throw new ValidationError(`Unknown load mode '${String(mode)}': use one of ${LOAD_MODES.join(', ')}.`, {
+      details: { field: 'mode', accepted: [...LOAD_MODES] },
+    });
+  }
+  const start = request.start === undefined ? undefined : toEpochMs(request.start, 'start');
+  const end = request.end === undefined ? undefined : toEpochMs(request.end, 'end');
+  const instrumentType =
+    request.instrumentType === undefined ? undefined : parseInstrumentType(request.instrumentType);
+  if (start !== undefined && end !== undefined && start >= end) {
+    throw new ValidationError(`start (${formatIsoUtc(start)}) must be before end (${formatIsoUtc(end)})`, {
+      details: { field: 'start' },
+    });
+  }
+  return { symbol, timeframe, mode, start, end, instrumentType, refetchEmpty: request.refetchEmpty };
 }
 
 /**
@@ -170,39 +161,19 @@ export class DataService implements AsyncDisposable {
   }
 
   /**
-   * Starts a load as an operation (type `data_load`) and returns its handle at once. Bad input is
-   * rejected here, before any operation exists.
+   * Starts a load as an operation (type `data_load`) and resolves with its handle at once (like
+   * `TrainingService.startTraining`). This is the boundary: the request is validated here, once,
+   * and bad input rejects before any operation exists; the manager takes the parsed values.
    */
-  loadData(request: LoadRequest): OperationHandle<LoadDataResult> {
-    const symbol = parseSymbol(request.symbol);
-    const timeframe = parseTimeframe(request.timeframe);
-    const mode = request.mode ?? 'tail';
-    if (!LOAD_MODES.includes(mode)) {
-      throw new ValidationError(`Unknown load mode '${String(mode)}': use one of ${LOAD_MODES.join(', ')}.`, {
-        details: { field: 'mode', accepted: [...LOAD_MODES] },
-      });
-    }
-    const start = request.start === undefined ? undefined : toEpochMs(request.start, 'start');
-    const end = request.end === undefined ? undefined : toEpochMs(request.end, 'end');
-    const instrumentType =
-      request.instrumentType === undefined ? undefined : parseInstrumentType(request.instrumentType);
-    if (start !== undefined && end !== undefined && start >= end) {
-      throw new ValidationError(`start (${formatIsoUtc(start)}) must be before end (${formatIsoUtc(end)})`, {
-        details: { field: 'start' },
-      });
-    }
+  async loadData(request: LoadRequest): Promise<OperationHandle<LoadDataResult>> {
+    const { symbol, timeframe, ...options } = parseLoadRequest(request);
     return this.operations.start(
       'data_load',
-      ({ signal, reportProgress }) =>
-        this.manager.loadData(symbol, timeframe, {
-          mode,
-          start,
-          end,
-          instrumentType,
-          refetchEmpty: request.refetchEmpty,
-          signal,
-          onProgress: reportProgress,
-        }),
+      async ({ signal, reportProgress }) => {
+        // The caller gets the handle after an `await`: start on the next turn, once it has subscribed.
+        await setImmediate();
+        return this.manager.loadData(symbol, timeframe, { ...options, signal, onProgress: reportProgress });
+      },
       {
         signal: request.signal,
         summarize: summarizeLoad,
@@ -210,10 +181,10 @@ export class DataService implements AsyncDisposable {
         metadata: {
           symbol,
           timeframe,
-          mode,
-          instrument_type: instrumentType ?? null,
-          start_date: start === undefined ? null : formatIsoUtc(start),
-          end_date: end === undefined ? null : formatIsoUtc(end),
+          mode: options.mode,
+          instrument_type: options.instrumentType ?? null,
+          start_date: options.start === undefined ? null : formatIsoUtc(options.start),
+          end_date: options.end === undefined ? null : formatIsoUtc(options.end),
         },
       },
     );

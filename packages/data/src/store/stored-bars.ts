@@ -1,7 +1,7 @@
 import { NotFoundError } from '@ktrdr/core/errors';
 import { type DateInput, toEpochMs } from '../domain/dates';
 import { parseSymbol } from '../domain/symbols';
-import { parseTimeframe } from '../domain/timeframes';
+import { type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { type WireBar, toWireBars } from '../host-service/wire-bars';
 import type { CsvStore, LoadedSeries } from './csv-store';
 import type { TornRowWarning } from './store-warning';
@@ -22,7 +22,7 @@ export interface StoredBarsQuery {
 export interface StoredBarsAnswer {
   success: true;
   symbol: string;
-  timeframe: string;
+  timeframe: Timeframe;
   /** True when the bars are synthetic (from the IB simulator), never real market data. */
   simulated: boolean;
   rows: number;

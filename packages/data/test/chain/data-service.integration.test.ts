@@ -89,7 +89,12 @@ describe('DataService over TCP against the IB simulator', () => {
     const dataDir = await freshDataDir();
     const data = service(sim, dataDir);
 
-    const handle = data.loadData({ symbol: 'aapl', timeframe: '1h', start: '2023-01-01', end: '2024-01-01' });
+    const handle = await data.loadData({
+      symbol: 'aapl',
+      timeframe: '1h',
+      start: '2023-01-01',
+      end: '2024-01-01',
+    });
     const progress = recordProgress(handle);
     const result = await handle.result();
 
@@ -157,11 +162,16 @@ describe('DataService over TCP against the IB simulator', () => {
     const data = service(sim, dataDir);
     const first = await data
       .loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-03-01', end: '2024-05-01' })
-      .result();
+      .then((load) => load.result());
     const bytes = await readFile(first.path);
     const requests = sim.stats.requestsByKind['historical-data'];
 
-    const again = data.loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-03-01', end: '2024-05-01' });
+    const again = await data.loadData({
+      symbol: 'AAPL',
+      timeframe: '1h',
+      start: '2024-03-01',
+      end: '2024-05-01',
+    });
     const second = await again.result();
     expect(second.segments.total).toBe(0);
     expect(second.fetchedBars).toBe(0);
@@ -177,7 +187,7 @@ describe('DataService over TCP against the IB simulator', () => {
     // Two more weeks: only they are fetched; what was stored stays as it was.
     const third = await data
       .loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-03-01', end: '2024-05-15' })
-      .result();
+      .then((load) => load.result());
     expect(third.segments.total).toBe(1);
     const added = third.frame.slice(Date.parse('2024-05-01T00:00:00Z'));
     expect(third.addedBars).toBe(added.length);
@@ -192,7 +202,7 @@ describe('DataService over TCP against the IB simulator', () => {
     // Three weeks, weekends included: fifteen sessions.
     const result = await data
       .loadData({ symbol: 'AAPL', timeframe: '1m', start: '2024-03-04', end: '2024-03-23' })
-      .result();
+      .then((load) => load.result());
     const perDay = new Map<string, number>();
     for (const time of result.frame.columns().time) {
       const day = new Date(time).toISOString().slice(0, 10);
@@ -209,10 +219,10 @@ describe('DataService over TCP against the IB simulator', () => {
     const data = service(sim, await freshDataDir(), { now: () => Date.parse('2024-05-15T21:00:00Z') });
     const first = await data
       .loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-04-01', end: '2024-05-01' })
-      .result();
+      .then((load) => load.result());
     const requests = sim.stats.requestsByKind['historical-data'];
 
-    const tail = await data.loadData({ symbol: 'AAPL', timeframe: '1h' }).result();
+    const tail = await data.loadData({ symbol: 'AAPL', timeframe: '1h' }).then((load) => load.result());
     expect(tail.segments.total).toBe(1);
     expect(sim.stats.requestsByKind['historical-data']).toBe(requests + 1);
     expect(tail.addedBars).toBe(11 * 7);
@@ -235,10 +245,10 @@ describe('DataService over TCP against the IB simulator', () => {
 
     const overHttp = await data
       .loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-03-04', end: '2024-03-09' })
-      .result();
+      .then((load) => load.result());
     const direct = await service(sim, await freshDataDir())
       .loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-03-04', end: '2024-03-09' })
-      .result();
+      .then((load) => load.result());
     expect(overHttp.simulated).toBe(true);
     expect(overHttp.frame.length).toBe(35);
     expect(await readFile(overHttp.path)).toEqual(await readFile(direct.path));
@@ -250,15 +260,15 @@ describe('DataService over TCP against the IB simulator', () => {
     const dataDir = await freshDataDir();
     const data = service(sim, dataDir);
     const range = { symbol: 'AAPL', timeframe: '1h', start: '2024-03-04', end: '2024-03-16' };
-    const complete = await data.loadData(range).result();
+    const complete = await data.loadData(range).then((load) => load.result());
     const holeStart = Date.parse('2024-03-07T00:00:00Z');
     const holeEnd = Date.parse('2024-03-09T00:00:00Z');
     const withHole = complete.frame.toRows().filter((bar) => bar.time < holeStart || bar.time >= holeEnd);
     await data.store.save('AAPL', '1h', BarFrame.fromRows(withHole), { simulated: true });
 
-    const tail = await data.loadData(range).result();
+    const tail = await data.loadData(range).then((load) => load.result());
     expect(tail.segments.total).toBe(0);
-    const full = await data.loadData({ ...range, mode: 'full' }).result();
+    const full = await data.loadData({ ...range, mode: 'full' }).then((load) => load.result());
     expect(full.segments.total).toBe(1);
     expect(full.addedBars).toBe(complete.frame.length - withHole.length);
     expect(full.frame.toRows()).toEqual(complete.frame.toRows());
@@ -270,7 +280,12 @@ describe('DataService over TCP against the IB simulator', () => {
     // As configured, without any adapter given: the direct-IB transport from the configuration.
     const data = closer.add(new DataService({ config: configFor(sim, dataDir) }), (s) => s.close());
     expect(data.adapter.transport.kind).toBe('ib');
-    const handle = data.loadData({ symbol: 'ZZZZ', timeframe: '1h', start: '2024-03-01', end: '2024-03-08' });
+    const handle = await data.loadData({
+      symbol: 'ZZZZ',
+      timeframe: '1h',
+      start: '2024-03-01',
+      end: '2024-03-08',
+    });
     const error = await handle.result().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnknownSymbolError);
     expect(error).toMatchObject({ code: 'unknown_symbol' });
@@ -308,7 +323,7 @@ describe('DataService over TCP against the IB simulator', () => {
       };
       let error: unknown;
       try {
-        data.loadData(request);
+        await data.loadData(request);
       } catch (caught) {
         error = caught;
       }
@@ -324,7 +339,7 @@ describe('DataService over TCP against the IB simulator', () => {
     const sim = await simulator(closer);
     const dataDir = await freshDataDir();
     const data = service(sim, dataDir);
-    const handle = data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'local' });
+    const handle = await data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'local' });
     const error = await handle.result().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: 'not_found' });
@@ -340,7 +355,7 @@ describe('DataService over TCP against the IB simulator', () => {
     const data = service(sim, await freshDataDir());
     const loaded = await data
       .loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-03-04', end: '2024-03-09' })
-      .result();
+      .then((load) => load.result());
     expect(loaded.frame.length).toBe(5 * 7);
 
     const cached = await data.loadCachedData('AAPL', '1h', { start: '2024-03-05', end: '2024-03-06' });
@@ -360,7 +375,9 @@ describe('DataService over TCP against the IB simulator', () => {
       simulated: true,
     });
     const requests = sim.stats.requests;
-    const local = await data.loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'local' }).result();
+    const local = await data
+      .loadData({ symbol: 'AAPL', timeframe: '1h', mode: 'local' })
+      .then((load) => load.result());
     expect(local.frame.toRows()).toEqual(loaded.frame.toRows());
     expect(sim.stats.requests).toBe(requests);
     expect(await data.healthCheck()).toMatchObject({ healthy: true, mode: 'ib', simulated: true });

@@ -17,7 +17,7 @@ describe('forex symbols written as Python KTRDR strategies write them', () => {
     );
     const result = await data
       .loadData({ symbol: 'EURUSD', timeframe: '1h', start: '2024-03-04', end: '2024-03-09' })
-      .result();
+      .then((load) => load.result());
     expect(result.symbol).toBe('EUR.USD');
     expect(result.fetchedBars).toBeGreaterThan(0);
     // The contract IB was asked for: EUR against USD, a CASH pair on IDEALPRO, quoted as BID.
@@ -41,7 +41,7 @@ describe('forex symbols written as Python KTRDR strategies write them', () => {
       s.close(),
     );
     const error = await Promise.resolve()
-      .then(() => data.loadData({ symbol: 'BTCUSD', timeframe: '1h' }).result())
+      .then(() => data.loadData({ symbol: 'BTCUSD', timeframe: '1h' }).then((load) => load.result()))
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).details).toMatchObject({ field: 'symbol', reason: 'crypto' });

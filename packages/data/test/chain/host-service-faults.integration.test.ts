@@ -90,7 +90,7 @@ describe('data loads through the IB host service', () => {
     const started = Date.now();
     const error = await data
       .loadData(WEEK)
-      .result()
+      .then((load) => load.result())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceConnectionError);
     const message = (error as ServiceConnectionError).message;
@@ -106,7 +106,7 @@ describe('data loads through the IB host service', () => {
     const started = Date.now();
     const error = await data
       .loadData(WEEK)
-      .result()
+      .then((load) => load.result())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceTimeoutError);
     expect((error as ServiceTimeoutError).message).toContain('600 ms deadline');
@@ -130,7 +130,7 @@ describe('data loads through the IB host service', () => {
     const data = dataService(await hostConfig(url, 1_500), adapter);
     const result = await data
       .loadData({ symbol: 'AAPL', timeframe: '1m', mode: 'full', start: '2024-03-04', end: '2024-03-23' })
-      .result();
+      .then((load) => load.result());
 
     expect(result.segments.total).toBe(15);
     expect(result.segments).toMatchObject({ completed: 15, failed: 0 });
@@ -193,7 +193,7 @@ describe('data loads through the IB host service', () => {
     const data = dataService(await hostConfig(url, 4_000));
     const outcome = await data
       .loadData(THREE_DAYS)
-      .result()
+      .then((load) => load.result())
       .then(
         (result) => ({ result, error: undefined }),
         (error: unknown) => ({ result: partialLoadOf(error), error }),

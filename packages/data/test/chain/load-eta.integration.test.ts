@@ -19,7 +19,12 @@ describe('the ETA of a load', () => {
       (s) => s.close(),
     );
     // About 67 trading days of 1-minute bars: one request each, 7 more than one window allows.
-    const handle = data.loadData({ symbol: 'AAPL', timeframe: '1m', start: '2024-01-02', end: '2024-04-10' });
+    const handle = await data.loadData({
+      symbol: 'AAPL',
+      timeframe: '1m',
+      start: '2024-01-02',
+      end: '2024-04-10',
+    });
     const seen: Array<{ at: number; progress: OperationProgress }> = [];
     handle.on('progress', (progress) => seen.push({ at: Date.now(), progress }));
     const result = await handle.result();

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IbDataSourceOptions } from '../../src/host-service/ib-data-source';
 import type { LoadDataResult } from '../../src/manager/load-types';
-import { DataService, type LoadRequest, summarizeLoad } from '../../src/service/data-service';
+import { DataService, type LoadRequest } from '../../src/service/data-service';
+import { summarizeLoad } from '../../src/service/load-summary';
 import { Closer, configFor, ibAdapter, listFolder, simulator, tempDir, until } from './chain-fixtures';
 import { expectSameSeries, expectStoreSound } from '../support/store-checks';
 import { partialLoadOf } from '../../src/manager/load-outcome';
@@ -42,7 +43,7 @@ async function load(
   ib: IbDataSourceOptions,
 ): Promise<{ result: LoadDataResult; csv: Buffer }> {
   const data = service(sim, join(await tempDir(closer), 'data'), ib);
-  const result = await data.loadData(request).result();
+  const result = await data.loadData(request).then((load) => load.result());
   await data.close();
   return { result, csv: await readFile(result.path) };
 }
@@ -123,7 +124,9 @@ describe('data loads through IB faults', () => {
   /** A clean load of `request` into its own folder: the reference a faulted load must end equal to. */
   async function cleanFolder(sim: IbSimulator, request: LoadRequest): Promise<string> {
     const dataDir = join(await tempDir(closer), 'data');
-    await service(sim, dataDir, { clientId: 50 }).loadData(request).result();
+    await service(sim, dataDir, { clientId: 50 })
+      .loadData(request)
+      .then((load) => load.result());
     return dataDir;
   }
 
@@ -137,7 +140,7 @@ describe('data loads through IB faults', () => {
     historical = 0;
     const dataDir = join(await tempDir(closer), 'data');
     const data = service(sim, dataDir, { clientId: 51 }, { maxConcurrentSegments: 2 });
-    const handle = data.loadData(FIVE_MONTHS);
+    const handle = await data.loadData(FIVE_MONTHS);
     handle.on('progress', (update) => {
       // As after kill -9: open sockets die and nothing listens any more.
       if (update.steps_completed === 1)
@@ -164,7 +167,9 @@ describe('data loads through IB faults', () => {
 
     // Back up: the resume fetches exactly the rest.
     await sim.setFaults({});
-    const resumed = await data.loadData({ symbol: 'AAPL', timeframe: '1h', ...partial?.resume }).result();
+    const resumed = await data
+      .loadData({ symbol: 'AAPL', timeframe: '1h', ...partial?.resume })
+      .then((load) => load.result());
     expect(resumed.segments).toMatchObject({ total: 4, failed: 0 });
     await expectSameSeries(dataDir, reference);
   });
@@ -206,7 +211,7 @@ describe('data loads through IB faults', () => {
     const data = service(sim, dataDir, { clientId: 52, requestTimeoutMs: 300 }, { maxConcurrentSegments: 1 });
     const error = await data
       .loadData(FIVE_MONTHS)
-      .result()
+      .then((load) => load.result())
       .catch((caught: unknown) => caught);
 
     expect(error).toMatchObject({ code: 'connection_failed' });
@@ -218,7 +223,7 @@ describe('data loads through IB faults', () => {
 
     sim.clearScriptedFaults();
     const reference = await cleanFolder(sim, FIVE_MONTHS);
-    await data.loadData(FIVE_MONTHS).result();
+    await data.loadData(FIVE_MONTHS).then((load) => load.result());
     await expectSameSeries(dataDir, reference);
   });
 
@@ -234,7 +239,7 @@ describe('data loads through IB faults', () => {
     const dataDir = join(await tempDir(closer), 'data');
     const result = await service(sim, dataDir, { clientId: 53, requestTimeoutMs: 500 })
       .loadData(FIVE_MONTHS)
-      .result();
+      .then((load) => load.result());
 
     expect(result.segments).toEqual({ total: 5, completed: 5, failed: 0, noData: 0 });
     expect(historicalRequestsOf(sim, 53)).toBe(6);
@@ -254,7 +259,9 @@ describe('data loads through IB faults', () => {
     });
     const dataDir = join(await tempDir(closer), 'data');
     const request: LoadRequest = { ...FIVE_MONTHS, mode: 'full' };
-    const first = await service(sim, dataDir, { clientId: 54 }).loadData(request).result();
+    const first = await service(sim, dataDir, { clientId: 54 })
+      .loadData(request)
+      .then((load) => load.result());
 
     expect(first.segments).toEqual({ total: 5, completed: 4, failed: 0, noData: 1 });
     expect(first.failedSegments).toEqual([]);
@@ -281,7 +288,9 @@ describe('data loads through IB faults', () => {
 
     // Another service on the same folder (as another process would) does not ask again.
     sim.clearMessages();
-    const second = await service(sim, dataDir, { clientId: 55 }).loadData(request).result();
+    const second = await service(sim, dataDir, { clientId: 55 })
+      .loadData(request)
+      .then((load) => load.result());
     expect(historicalRequestsOf(sim, 55)).toBe(0);
     expect(second.noDataRanges).toEqual([{ ...hole, source: 'remembered' }]);
     expect(second.segments).toMatchObject({ failed: 0, noData: 1 });
@@ -289,11 +298,13 @@ describe('data loads through IB faults', () => {
     // Asked to, it refetches the range (IB now has bars there) and forgets the answer.
     const third = await service(sim, dataDir, { clientId: 56 })
       .loadData({ ...request, refetchEmpty: true })
-      .result();
+      .then((load) => load.result());
     expect(historicalRequestsOf(sim, 56)).toBe(1);
     expect(third.noDataRanges).toEqual([]);
     await expectSameSeries(dataDir, reference);
-    const fourth = await service(sim, dataDir, { clientId: 57 }).loadData(request).result();
+    const fourth = await service(sim, dataDir, { clientId: 57 })
+      .loadData(request)
+      .then((load) => load.result());
     expect(fourth.noDataRanges).toEqual([]);
   });
 
@@ -360,8 +371,8 @@ describe('data loads through IB faults', () => {
     });
     const data = service(sim, join(await tempDir(closer), 'data'), { clientId: 49 });
     const range: LoadRequest = { symbol: 'AAPL', timeframe: '1h', start: '2024-03-04', end: '2024-03-09' };
-    const cancelled = data.loadData(range);
-    const other = data.loadData(range);
+    const cancelled = await data.loadData(range);
+    const other = await data.loadData(range);
     const cancelledOutcome = cancelled.result().catch((caught: unknown) => caught);
     await sim.waitForMessage('REQ_CONTRACT_DATA');
     cancelled.cancel('not needed');
@@ -377,7 +388,7 @@ describe('data loads through IB faults', () => {
       faults: { script: [{ match: { kind: 'historical-data' }, action: { type: 'never-answer' } }] },
     });
     const data = service(sim, join(await tempDir(closer), 'data'), { clientId: 48 });
-    const handle = data.loadData(FIVE_MONTHS);
+    const handle = await data.loadData(FIVE_MONTHS);
     const outcome = handle.result().catch((caught: unknown) => caught);
     await sim.waitForMessage('REQ_HISTORICAL_DATA');
 
@@ -396,7 +407,7 @@ describe('data loads through IB faults', () => {
     const dataDir = join(await tempDir(closer), 'data');
     const data = service(sim, dataDir, { clientId: 46 }, { maxConcurrentSegments: 2 });
 
-    const handle = data.loadData(FIVE_MONTHS);
+    const handle = await data.loadData(FIVE_MONTHS);
     const progress: OperationProgress[] = [];
     handle.on('progress', (update) => {
       progress.push(update);

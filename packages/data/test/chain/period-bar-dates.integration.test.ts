@@ -96,19 +96,19 @@ describe('weekly and monthly bars dated by their last trading day', () => {
         end: '2024-06-29',
         mode: 'full' as const,
       };
-      const loaded = await data.loadData(range).result();
+      const loaded = await data.loadData(range).then((load) => load.result());
       expect(loaded.frame.length).toBeGreaterThan(5);
       for (const time of loaded.frame.columns().time) {
         const open = periodTradingDays(stocks, tf, Math.floor(time / DAY_MS));
         expect(time).toBe((open?.last ?? 0) * DAY_MS);
       }
       expect(loaded.notices).toBeUndefined();
-      const again = await data.loadData(range).result();
+      const again = await data.loadData(range).then((load) => load.result());
       expect(again.fetchedBars).toBe(0);
 
       // The same bars under the old convention: converted on the next load, with a notice.
       await data.store.save('AAPL', tf, firstDayDated(loaded.frame, tf), { simulated: true });
-      const handle = data.loadData(range);
+      const handle = await data.loadData(range);
       const converted = await handle.result();
       expect(converted.notices).toEqual([expect.stringContaining('first trading day')]);
       expect(handle.describe().result_summary).toMatchObject({ notices: converted.notices });
@@ -117,7 +117,7 @@ describe('weekly and monthly bars dated by their last trading day', () => {
       expect(dates(converted.frame)).toEqual(dates(loaded.frame));
 
       // Converted once: the next load (local too) has nothing to say.
-      const local = await data.loadData({ ...range, mode: 'local' }).result();
+      const local = await data.loadData({ ...range, mode: 'local' }).then((load) => load.result());
       expect(local.notices).toBeUndefined();
       expect(rowsOf(local.frame)).toEqual(rowsOf(loaded.frame));
     },
@@ -137,7 +137,9 @@ describe('weekly and monthly bars dated by their last trading day', () => {
       })),
     );
     await data.store.save('AAPL', '1w', weeks, { simulated: false });
-    const local = await data.loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' }).result();
+    const local = await data
+      .loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' })
+      .then((load) => load.result());
     expect(local.notices).toEqual([expect.stringContaining('AAPL 1w: 3 stored bar(s)')]);
     expect(dates(local.frame)).toEqual(['2024-03-08', '2024-03-15', '2024-03-22']);
     expect(Array.from(local.frame.columns().open)).toEqual([10, 11, 12]);
@@ -154,7 +156,9 @@ describe('weekly and monthly bars dated by their last trading day', () => {
         '2024-03-15T00:00:00Z,172.0,174.0,169.0,170.5,240000000.0\n' +
         '2024-03-28T00:00:00Z,170.5,173.0,167.0,171.25,180000000.0\n',
     );
-    const local = await data.loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' }).result();
+    const local = await data
+      .loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' })
+      .then((load) => load.result());
     expect(local.notices).toBeUndefined();
     expect(dates(local.frame)).toEqual(['2024-03-08', '2024-03-15', '2024-03-28']);
   });
@@ -178,7 +182,9 @@ describe('weekly and monthly bars dated by their last trading day', () => {
       bar('2024-03-22', 4),
     ]);
     await data.store.save('AAPL', '1w', mixed, { simulated: false });
-    const local = await data.loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' }).result();
+    const local = await data
+      .loadData({ symbol: 'AAPL', timeframe: '1w', mode: 'local' })
+      .then((load) => load.result());
     expect(local.notices).toEqual([expect.stringContaining('1 of them duplicated a bar already dated so')]);
     expect(dates(local.frame)).toEqual(['2024-03-08', '2024-03-15', '2024-03-22']);
     expect(Array.from(local.frame.columns().open)).toEqual([1, 3, 4]);

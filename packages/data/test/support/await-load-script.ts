@@ -8,7 +8,7 @@ import { loadConfig } from '@ktrdr/core';
 import { DataService } from '@ktrdr/data';
 
 const data = new DataService({ config: loadConfig() });
-const load = data.loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-01-02', end: '2024-06-01' });
+const load = await data.loadData({ symbol: 'AAPL', timeframe: '1h', start: '2024-01-02', end: '2024-06-01' });
 load.on('progress', (progress) => {
   if ((progress.steps_completed ?? 0) > 0) console.error(`segments done: ${progress.steps_completed}`);
 });

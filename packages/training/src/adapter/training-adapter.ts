@@ -68,6 +68,26 @@ export class TrainingAdapter extends AsyncHostService {
     return this.client.status({ session_id: sessionId }, options);
   }
 
+  /**
+   * Follows a session to its end: `onSession` gets each change as the host pushes it (the call's
+   * progress), and the call resolves with the session's final state.
+   */
+  followTraining(
+    sessionId: string,
+    options: Omit<CallOptions, 'onProgress'> & { onSession?: (session: TrainingSessionInfo) => void } = {},
+  ): Promise<TrainingSessionInfo> {
+    const { onSession, ...callOptions } = options;
+    return this.client.follow(
+      { session_id: sessionId },
+      {
+        ...callOptions,
+        // The route's progress updates are its sessions (see `trainingHostContract.follow`).
+        onProgress:
+          onSession === undefined ? undefined : (update) => onSession(update as TrainingSessionInfo),
+      },
+    );
+  }
+
   /** Every session the host knows. */
   async listSessions(options: CallOptions = {}): Promise<TrainingSessionInfo[]> {
     return (await this.client.sessions({}, options)).sessions;

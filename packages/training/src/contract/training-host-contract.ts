@@ -146,6 +146,14 @@ export const trainingHostContract = defineService('Training host service', {
     input: z.object({ session_id: sessionId }),
     output: trainingSessionSchema,
   }),
+  follow: defineRoute({
+    method: 'GET',
+    path: '/training/follow/:session_id',
+    input: z.object({ session_id: sessionId }),
+    output: trainingSessionSchema,
+    description:
+      'Follows a session to its end: each change as a progress update (when asked for progress), then the final session.',
+  }),
   sessions: defineRoute({
     method: 'GET',
     path: '/training/sessions',

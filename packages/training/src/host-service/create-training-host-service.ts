@@ -36,6 +36,9 @@ export function createTrainingHostService(
     status({ session_id }) {
       return sessions.status(session_id);
     },
+    follow({ session_id }, { signal, reportProgress }) {
+      return sessions.follow(session_id, reportProgress, signal);
+    },
     sessions() {
       return { sessions: sessions.list() };
     },

@@ -4,8 +4,7 @@ import {
   HostServiceError,
   type KtrdrError,
   type OperationProgress,
-  errorFromJSON,
-  isErrorCode,
+  errorFromCode,
   isKtrdrError,
   sleep,
 } from '@ktrdr/core';
@@ -16,8 +15,9 @@ import type { StartTrainingInput, TrainingSessionInfo } from '../contract/traini
 export interface TrainingManagerOptions {
   adapter: TrainingAdapter;
   /**
-   * Status polling: first and longest interval, ms. Default 2 s backing off to 10 s over HTTP (as
-   * the Python backend polled), 100 ms in-process where a poll costs nothing.
+   * Status polling of a training host over HTTP: first and longest interval, ms (default 2 s backing
+   * off to 10 s, as the Python backend polled). In-process, nothing polls: the trainer pushes each
+   * change through the transport's `onProgress`.
    */
   pollIntervalMs?: { initial: number; max: number };
 }
@@ -73,7 +73,10 @@ function hostLostSession(
   );
 }
 
-/** The error a failed or stopped session stands for. */
+/**
+ * The error a failed or stopped session stands for. A failure is rebuilt from its `error_code` by
+ * core's one mapping from codes to classes (`errorFromCode`), as the client does for operations.
+ */
 function sessionError(session: TrainingSessionInfo, adapter: TrainingAdapter, stopping: boolean): KtrdrError {
   if (session.status === 'stopped' && !stopping) {
     return hostLostSession(adapter, session.session_id, 'stopped');
@@ -83,13 +86,8 @@ function sessionError(session: TrainingSessionInfo, adapter: TrainingAdapter, st
       details: { sessionId: session.session_id },
     });
   }
-  const code =
-    session.error_code !== null && isErrorCode(session.error_code) ? session.error_code : 'internal';
-  return errorFromJSON({
-    name: 'KtrdrError',
-    code,
-    message: session.error ?? `Training session ${session.session_id} failed`,
-    details: { sessionId: session.session_id },
+  return errorFromCode(session.error_code, session.error ?? `Training session ${session.session_id} failed`, {
+    sessionId: session.session_id,
   });
 }
 
@@ -97,6 +95,11 @@ function sessionError(session: TrainingSessionInfo, adapter: TrainingAdapter, st
  * The training path's business logic (the seed's TrainingManager): starts a session on the host,
  * follows it to the end with progress, stops it when the caller cancels, and turns a failed or
  * stopped session into the matching error.
+ *
+ * Following: in-process, the trainer pushes every change through the transport's `onProgress`
+ * (the host's `follow` route), so progress arrives as it happens and no status call is made. A
+ * training host over HTTP is polled (`status`, backing off), as before: a poll notices a host that
+ * went away or restarted, which a dropped stream would have to be reopened for.
  */
 export class TrainingManager {
   readonly adapter: TrainingAdapter;
@@ -104,11 +107,7 @@ export class TrainingManager {
 
   constructor(options: TrainingManagerOptions) {
     this.adapter = options.adapter;
-    this.poll =
-      options.pollIntervalMs ??
-      (options.adapter.transport.kind === 'http'
-        ? { initial: 2000, max: 10_000 }
-        : { initial: 100, max: 500 });
+    this.poll = options.pollIntervalMs ?? { initial: 2000, max: 10_000 };
   }
 
   /** Runs one training session to its end and resolves with its final state. */
@@ -129,29 +128,68 @@ export class TrainingManager {
       }
       throw error;
     }
+    return this.adapter.transport.kind === 'in-process'
+      ? this.followPushed(sessionId, options)
+      : this.followPolled(sessionId, options);
+  }
+
+  /** Follows a session through the pushed changes of the host's `follow` route. */
+  private async followPushed(sessionId: string, options: RunTrainingOptions): Promise<TrainingSessionInfo> {
+    let stopping = false;
+    // Stop on the host; the session then ends `stopped` and the follow call answers it.
+    const stop = () => {
+      stopping = true;
+      this.adapter.stopTraining(sessionId).catch(() => undefined);
+    };
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      // No signal: the call ends with the session, which a cancel stops.
+      const session = await this.adapter
+        .followTraining(sessionId, { onSession: (s) => options.onProgress?.(operationProgressOf(s)) })
+        .catch((error: unknown) => this.lostIfUnknown(sessionId, error));
+      return this.settle(session, stopping, options);
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  /** Follows a session by polling its status, backing off (a training host over HTTP). */
+  private async followPolled(sessionId: string, options: RunTrainingOptions): Promise<TrainingSessionInfo> {
     let interval = this.poll.initial;
     let stopping = false;
     for (;;) {
       if (options.signal?.aborted && !stopping) {
         stopping = true;
-        // Stop on the host; the session then ends `stopped` and we report the cancellation.
         await this.adapter.stopTraining(sessionId).catch(() => undefined);
       }
-      const session = await this.adapter.getStatus(sessionId).catch((error: unknown) => {
-        // The host accepted this id, so "no such session" means it was restarted in between.
-        if (isKtrdrError(error) && error.code === 'not_found') {
-          throw hostLostSession(this.adapter, sessionId, 'no longer knows', error);
-        }
-        throw error;
-      });
+      const session = await this.adapter
+        .getStatus(sessionId)
+        .catch((error: unknown) => this.lostIfUnknown(sessionId, error));
+      if (TERMINAL.has(session.status)) return this.settle(session, stopping, options);
       options.onProgress?.(operationProgressOf(session));
-      if (TERMINAL.has(session.status)) {
-        if (session.status === 'completed') return session;
-        // A cancel that arrived during this poll counts too: the session stopped because we asked.
-        throw sessionError(session, this.adapter, stopping || options.signal?.aborted === true);
-      }
       await sleep(interval, stopping ? undefined : options.signal).catch(() => undefined);
       interval = Math.min(this.poll.max, Math.round(interval * 1.5));
     }
+  }
+
+  /** The host accepted this id, so "no such session" means it was restarted in between. */
+  private lostIfUnknown(sessionId: string, error: unknown): never {
+    if (isKtrdrError(error) && error.code === 'not_found') {
+      throw hostLostSession(this.adapter, sessionId, 'no longer knows', error);
+    }
+    throw error;
+  }
+
+  /** Reports a session's final state and resolves with it, or throws the error it ended with. */
+  private settle(
+    session: TrainingSessionInfo,
+    stopping: boolean,
+    options: RunTrainingOptions,
+  ): TrainingSessionInfo {
+    options.onProgress?.(operationProgressOf(session));
+    if (session.status === 'completed') return session;
+    // A cancel that arrived meanwhile counts too: the session stopped because we asked.
+    throw sessionError(session, this.adapter, stopping || options.signal?.aborted === true);
   }
 }

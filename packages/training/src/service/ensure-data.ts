@@ -33,7 +33,7 @@ export async function loadMissingData(
         },
       );
       if (stored) continue;
-      const handle = data.loadData({
+      const handle = await data.loadData({
         symbol,
         timeframe,
         mode: 'full',

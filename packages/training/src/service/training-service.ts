@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import {
   type HealthStatus,
   type KtrdrConfig,
@@ -30,6 +31,7 @@ import { trainingScope } from '../session/session-data';
 import { type ModelRef, formatModelName, modelKeyParts, parseModelName } from '../storage/model-names';
 import { loadMissingData } from './ensure-data';
 import { TrainingWorkerPool } from '../worker/training-worker-pool';
+import type { TrainingSummary } from './training-summary';
 
 /** Options of {@link TrainingService}. */
 export interface TrainingServiceOptions {
@@ -208,6 +210,8 @@ export class TrainingService implements AsyncDisposable {
     const handle = this.operations.start(
       'training',
       async ({ signal, reportProgress }) => {
+        // The caller gets the handle after an `await`: start on the next turn, once it has subscribed.
+        await setImmediate();
         const loaded =
           request.loadMissing === true
             ? await loadMissingData(this.data, symbols, timeframes, {
@@ -254,7 +258,7 @@ export class TrainingService implements AsyncDisposable {
           start_date: request.startDate ?? null,
           end_date: request.endDate ?? null,
         },
-        summarize: (outcome) => ({
+        summarize: (outcome): TrainingSummary => ({
           model: outcome.model,
           strategy: strategy.name,
           symbol,

@@ -68,6 +68,8 @@ interface Session {
   symbols: string[];
   controller: AbortController;
   task?: TrainingTask;
+  /** Called on every change of `info` (see {@link TrainingSessions.follow}). */
+  listeners: Set<() => void>;
 }
 
 type StartInput = StartTrainingInput & {
@@ -116,6 +118,7 @@ export class TrainingSessions {
     this.prune();
     const session: Session = {
       symbols,
+      listeners: new Set(),
       controller: new AbortController(),
       info: {
         session_id: id,
@@ -215,6 +218,7 @@ export class TrainingSessions {
       this.markStarted(session);
       if (session.info.status === 'pending') {
         session.info.progress.message = `Waiting for a free training slot (${this.options.pool.running} of ${this.options.pool.concurrency} busy)`;
+        changed(session);
       }
       // When a session ends, the pool hands its slot to the next queued one at once: mark that one started.
       const startQueued = () => this.markQueuedStarted();
@@ -233,6 +237,7 @@ export class TrainingSessions {
     session.info.status = 'running';
     session.info.started_at = now();
     session.info.progress.message = 'Starting the training worker';
+    changed(session);
   }
 
   private markQueuedStarted(): void {
@@ -279,6 +284,7 @@ export class TrainingSessions {
       info.progress.message = info.status === 'stopped' ? 'Stopped' : `Failed: ${error.message}`;
     } finally {
       info.completed_at = now();
+      changed(session);
     }
   }
 
@@ -298,6 +304,54 @@ export class TrainingSessions {
       const history = (info.metrics['history'] as unknown[] | undefined) ?? [];
       info.metrics = { ...info.metrics, history: [...history, epochMetricsJson(progress.metrics)] };
     }
+    changed(session);
+  }
+
+  /**
+   * Follows a session to its end: `onChange` gets its state now and after every change (progress
+   * is pushed as the trainer reports it, nothing polls), and the promise resolves with its final
+   * state. Aborting `signal` stops following; the session goes on.
+   */
+  follow(
+    id: string,
+    onChange: (info: TrainingSessionInfo) => void,
+    signal?: AbortSignal,
+  ): Promise<TrainingSessionInfo> {
+    const session = this.get(id);
+    return new Promise((resolve, reject) => {
+      const listener = () => {
+        const info = structuredClone(session.info);
+        if (info.completed_at === null) {
+          try {
+            onChange(info);
+          } catch (error) {
+            // A follower that fails stops following; the session and its other followers go on.
+            done();
+            reject(error);
+          }
+          return;
+        }
+        done();
+        resolve(info);
+      };
+      const onAbort = () => {
+        done();
+        reject(
+          new CancelledError(`Stopped following training session ${id}`, { details: { sessionId: id } }),
+        );
+      };
+      const done = () => {
+        session.listeners.delete(listener);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      session.listeners.add(listener);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      listener();
+    });
   }
 
   /** Stops a session at its next batch. */
@@ -363,6 +417,11 @@ export class TrainingSessions {
       this.sessions.delete(session.info.session_id);
     }
   }
+}
+
+/** Tells the session's followers that its state changed. */
+function changed(session: Session): void {
+  for (const listener of [...session.listeners]) listener();
 }
 
 /** The TF.js backend a request asked for; `undefined` for automatic. */

@@ -62,8 +62,8 @@ function session(overrides: Partial<TrainingSessionInfo> = {}): TrainingSessionI
 }
 
 /**
- * A scripted training host: `status` answers from `script` (by call count, last one repeating);
- * `stop` is counted and flips the answers to `stopped`.
+ * A scripted training host reached as over HTTP, where the manager polls: `status` answers from
+ * `script` (by call count, last one repeating); `stop` is counted and flips the answers to `stopped`.
  */
 function scriptedHost(script: Partial<TrainingSessionInfo>[]) {
   const calls = { start: [] as string[], stop: 0, status: 0 };
@@ -91,9 +91,14 @@ function scriptedHost(script: Partial<TrainingSessionInfo>[]) {
       const step = script[Math.min(calls.status++, script.length - 1)] ?? {};
       return session({ session_id, ...step, ...(stopped ? { status: 'stopped' as const } : {}) });
     },
+    follow: () => {
+      throw new Error('A polled host is never followed');
+    },
     sessions: () => ({ sessions: [] }),
   });
-  const adapter = cleanup.add(new TrainingAdapter({ kind: 'in-process', service }), (a) => a.close());
+  // Labelled http: in-process, the manager follows pushed progress instead (training-progress-push.test.ts).
+  const transport: Transport = { ...createInProcessTransport(service), kind: 'http' };
+  const adapter = cleanup.add(new TrainingAdapter({ kind: 'transport', transport }), (a) => a.close());
   const manager = new TrainingManager({ adapter, pollIntervalMs: { initial: 1, max: 4 } });
   return { manager, calls };
 }
@@ -118,7 +123,7 @@ describe('operationProgressOf', () => {
   });
 });
 
-describe('TrainingManager.runTraining', () => {
+describe('TrainingManager.runTraining over HTTP (polled)', () => {
   it('follows a session to completion, reporting progress from every poll', async () => {
     const { manager, calls } = scriptedHost([
       { status: 'pending', progress: { ...session().progress, epoch: 0, progress_percent: 0 } },

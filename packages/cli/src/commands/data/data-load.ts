@@ -1,4 +1,4 @@
-import type { LoadMode } from '@ktrdr/data';
+import type { DataLoadSummary, LoadMode } from '@ktrdr/data';
 import type { CliContext } from '../../cli/context';
 import { EXIT_CODES, interruptExitCode } from '../../cli/exit-codes';
 import { parseChoice, parseIsoDate } from '../../cli/option-values';
@@ -45,7 +45,7 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
     { signal: context.interrupt },
   );
   const symbol = String(started.data.metadata['symbol'] ?? args.symbol);
-  const { info, interrupted } = await followOperation(context, session, {
+  const { info, interrupted } = await followOperation<DataLoadSummary>(context, session, {
     operationId: started.operation_id,
     label: `${symbol} ${timeframe} ${mode}`,
     stepsUnit: 'segments',
@@ -54,7 +54,7 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
     onInterrupt: 'cancel',
   });
 
-  const simulated = info.result_summary?.['simulated'] === true;
+  const simulated = info.result_summary?.simulated === true;
   const show = (title: string) => {
     printView(context, {
       blocks: loadSummaryBlocks(context, info, title, symbol, timeframe),
@@ -62,15 +62,13 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
       json: { ...info, simulated },
     });
     // What the store worked around (a torn last row, an unreadable "no data" memory), as the store reported it.
-    for (const warning of (info.result_summary?.['warnings'] as { message?: unknown }[] | undefined) ?? [])
-      context.note(`warning: ${String(warning.message)}`);
+    for (const warning of info.result_summary?.warnings ?? []) context.note(`warning: ${warning.message}`);
   };
 
   if (info.status === 'completed') {
     show(`Loaded ${symbol} ${timeframe} (${mode})`);
-    for (const notice of (info.result_summary?.['notices'] as string[] | undefined) ?? [])
-      context.note(`note: ${notice}`);
-    const failed = (info.result_summary?.['failed_segments'] as unknown[] | undefined)?.length ?? 0;
+    for (const notice of info.result_summary?.notices ?? []) context.note(`note: ${notice}`);
+    const failed = info.result_summary?.failed_segments?.length ?? 0;
     if (failed > 0) {
       context.note(`warning: ${failed} segment(s) could not be fetched; load again to retry them.`);
       context.exitCode = EXIT_CODES.error;

@@ -1,34 +1,18 @@
-import type { OperationInfo } from '@ktrdr/core';
+import type { TypedOperationInfo } from '@ktrdr/client';
+import type { DataLoadSummary } from '@ktrdr/data';
 import type { CliContext } from '../../cli/context';
 import { countFormat, durationBetween, durationFormat, timeFormat } from '../../output/formatters';
 import type { ViewBlock, ViewField } from '../../output/view';
 
-/** A range of a load's `result_summary` (`missing_ranges`, `no_data_ranges`). */
-interface SummaryRange {
-  start: string;
-  end: string;
-  source?: string;
-  remembered_until?: string;
-}
-
-/** The load's `result_summary` fields this view reads; every one may be absent (older servers). */
-interface LoadSummary {
-  bars?: number;
-  added_bars?: number;
-  fetched_bars?: number;
-  first_bar?: string | null;
-  last_bar?: string | null;
-  segments?: { total?: number; completed?: number; failed?: number; no_data?: number };
-  no_data_ranges?: SummaryRange[];
-  missing_ranges?: SummaryRange[];
-  resume?: { mode: string; start: string; end: string } | null;
-  path?: string;
-  partial?: boolean;
-}
+/**
+ * The load's `result_summary` as this view reads it: every field may be absent (older servers, a
+ * load that failed before it had anything to say).
+ */
+type LoadSummary = Partial<DataLoadSummary>;
 
 /** The load summary of an operation, from its `result_summary`. */
-export function loadSummaryOf(info: OperationInfo): LoadSummary {
-  return (info.result_summary ?? {}) as LoadSummary;
+export function loadSummaryOf(info: TypedOperationInfo<DataLoadSummary>): LoadSummary {
+  return info.result_summary ?? {};
 }
 
 /**
@@ -71,7 +55,7 @@ function segmentsText(segments: LoadSummary['segments'], status: string): string
 }
 
 /** Fields of the summary record. */
-function loadFields(info: OperationInfo, summary: LoadSummary): ViewField[] {
+function loadFields(info: TypedOperationInfo<DataLoadSummary>, summary: LoadSummary): ViewField[] {
   return [
     { key: 'operation_id', label: 'operation', value: info.operation_id },
     { key: 'status', label: 'status', value: info.status },
@@ -125,7 +109,7 @@ function rangesBlock(summary: LoadSummary): ViewBlock | undefined {
  */
 export function loadSummaryBlocks(
   context: CliContext,
-  info: OperationInfo,
+  info: TypedOperationInfo<DataLoadSummary>,
   title: string,
   symbol: string,
   timeframe: string,

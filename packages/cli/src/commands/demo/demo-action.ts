@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { DataLoadSummary, TrainingSummary } from '@ktrdr/client';
 import { loadConfig } from '@ktrdr/core/config';
 import { CliUsageError } from '../../cli/cli-errors';
 import type { CliContext } from '../../cli/context';
@@ -107,7 +108,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
         start_date: since,
         end_date: null,
       });
-      const { info, interrupted } = await followOperation(context, session, {
+      const { info, interrupted } = await followOperation<DataLoadSummary>(context, session, {
         operationId: started.operation_id,
         label: `${symbol} ${TIMEFRAME}`,
         stepsUnit: 'segments',
@@ -134,7 +135,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
       epochs,
       seed: TRAINING_SEED,
     });
-    const trained = await followOperation(context, session, {
+    const trained = await followOperation<TrainingSummary>(context, session, {
       operationId: startedTraining.operation_id,
       label: `training ${symbols[0]} ${TIMEFRAME}`,
       stepsUnit: 'epochs',

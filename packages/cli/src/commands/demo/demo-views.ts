@@ -1,4 +1,5 @@
-import type { OperationInfo } from '@ktrdr/core';
+import type { TypedOperationInfo } from '@ktrdr/client';
+import type { DataLoadSummary } from '@ktrdr/data';
 import { countFormat, timeFormat } from '../../output/formatters';
 import type { TableBlock } from '../../output/view';
 
@@ -16,18 +17,17 @@ export interface DemoLoad {
 }
 
 /** The demo's row for a finished load operation. */
-export function demoLoadOf(info: OperationInfo): DemoLoad {
-  const s = info.result_summary ?? {};
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+export function demoLoadOf(info: TypedOperationInfo<DataLoadSummary>): DemoLoad {
+  const s: Partial<DataLoadSummary> = info.result_summary ?? {};
   return {
-    symbol: String(s['symbol'] ?? info.metadata['symbol']),
-    timeframe: String(s['timeframe'] ?? info.metadata['timeframe']),
-    bars: typeof s['bars'] === 'number' ? s['bars'] : 0,
-    added_bars: typeof s['added_bars'] === 'number' ? s['added_bars'] : 0,
-    first_bar: text(s['first_bar']),
-    last_bar: text(s['last_bar']),
-    file: text(s['path']),
-    simulated: s['simulated'] === true,
+    symbol: s.symbol ?? String(info.metadata['symbol']),
+    timeframe: s.timeframe ?? String(info.metadata['timeframe']),
+    bars: s.bars ?? 0,
+    added_bars: s.added_bars ?? 0,
+    first_bar: s.first_bar ?? null,
+    last_bar: s.last_bar ?? null,
+    file: s.path ?? null,
+    simulated: s.simulated === true,
     operation_id: info.operation_id,
   };
 }

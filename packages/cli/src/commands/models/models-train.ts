@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { OperationInfo } from '@ktrdr/core';
+import type { TrainingSummary, TypedOperationInfo } from '@ktrdr/client';
 import { NotFoundError } from '@ktrdr/core/errors';
 import type { CliContext } from '../../cli/context';
 import { EXIT_CODES } from '../../cli/exit-codes';
@@ -76,9 +76,9 @@ function listText(value: unknown): string {
 /** The trained model's detail, when the operation names one and it can be read. */
 export async function trainedModel(
   session: CliSession,
-  info: OperationInfo,
+  info: TypedOperationInfo<TrainingSummary>,
 ): Promise<ModelDetail | undefined> {
-  const name = info.result_summary?.['model'];
+  const name = info.result_summary?.model;
   if (typeof name !== 'string') return undefined;
   const training = await session.training();
   const answer = await training.model(modelPath(name, COMMAND)).catch(() => undefined);
@@ -114,7 +114,7 @@ export async function modelsTrain(context: CliContext, args: ModelsTrainArgs): P
     `${String(m['strategy'] ?? 'training')} ${listText(m['symbols'] ?? m['symbol'])} ${listText(m['timeframes'] ?? m['timeframe'])}`.trim();
   // Keys Python KTRDR only warns about: shown, never dropped without a word.
   for (const warning of stringList(m['warnings'])) context.note(`warning: ${warning}`);
-  const { info, interrupted } = await followOperation(context, session, {
+  const { info, interrupted } = await followOperation<TrainingSummary>(context, session, {
     operationId: started.operation_id,
     label,
     stepsUnit: 'epochs',
@@ -124,13 +124,13 @@ export async function modelsTrain(context: CliContext, args: ModelsTrainArgs): P
   });
   if (info.status === 'completed') {
     const model = await trainedModel(session, info);
-    const simulated = info.result_summary?.['simulated'] === true;
+    const simulated = info.result_summary?.simulated === true;
     const blocks: ViewBlock[] =
       model === undefined
         ? [
             {
               kind: 'text',
-              text: `Trained ${label}: ${String(info.result_summary?.['model'] ?? 'no model saved')}`,
+              text: `Trained ${label}: ${info.result_summary?.model ?? 'no model saved'}`,
             },
           ]
         : [
