@@ -160,6 +160,23 @@ export default tseslint.config(
     },
   },
   {
+    // The queue runs operations as jobs: like the client, it composes core, data and training.
+    files: ['packages/queue/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/client', '@ktrdr/ib-sim'],
+              message: 'The queue imports core, data and training only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The servers route and the CLI renders: every service, adapter and IB source is built by
     // `@ktrdr/client` (`createKtrdrClient`, `@ktrdr/client/services`), the one place they are assembled.
     files: ['packages/cli/src/**/*.ts', 'packages/server/src/**/*.ts'],
