@@ -33,3 +33,4 @@ export {
 } from './job-runner';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker';
 export { workerKey, type WorkerInfo } from './worker-info';
+export { openApiQueue, type ApiQueue } from './api-queue';

@@ -40,15 +40,16 @@ interface HandleLike {
 /** The part of a `@ktrdr/client` client a worker runs jobs with (structural: no import of the client). */
 export interface JobRunnerClient {
   readonly api: {
-    load(input: never): Promise<Started>;
-    start(input: never): Promise<Started>;
+    readonly data: { load(input: never): Promise<Started> };
+    training(): Promise<{ start(input: never): Promise<Started> }>;
   };
   readonly operations: { handle(id: string): HandleLike };
 }
 
 /**
  * A {@link JobRunner} over a client (embedded, in the worker's process): a `data-load` job is
- * `client.api.load(request)`, a `training` job `client.api.start(request)`, validated by the same
+ * `client.api.data.load(request)`, a `training` job `(await client.api.training()).start(request)`,
+ * validated by the same
  * route contract as over HTTP, then followed to its end. A failed operation rejects with its error
  * (`operationError`), so the job fails with the same code and message.
  */
@@ -58,7 +59,10 @@ export function createClientJobRunner(
 ): JobRunner {
   return async (queue, request, { signal, reportProgress }) => {
     const input = request as never;
-    const started = queue === 'data-load' ? await client.api.load(input) : await client.api.start(input);
+    const started =
+      queue === 'data-load'
+        ? await client.api.data.load(input)
+        : await (await client.api.training()).start(input);
     const handle = client.operations.handle(started.operation_id);
     const onAbort = () => void handle.cancel(String(signal.reason ?? 'Cancelled'));
     if (signal.aborted) onAbort();

@@ -48,6 +48,10 @@ export function createRootCommand(context: CliContext): CommandDef<ArgsDef> {
         () => import('../commands/sim-command'),
         (m) => m.simCommand,
       ),
+      worker: lazy(
+        () => import('../commands/worker/worker-command'),
+        (m) => m.workerCommand,
+      ),
       demo: lazy(
         () => import('../commands/demo-command'),
         (m) => m.demoCommand,

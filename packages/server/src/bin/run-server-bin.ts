@@ -13,6 +13,8 @@ import type { StartServerOptions } from '../server/start-server-options';
 export type BinServices = (base: {
   host: string;
   port: number;
+  /** `--redis URL` (the API only). */
+  redis?: string | undefined;
 }) => Promise<StartServerOptions> | StartServerOptions;
 
 function usage(bin: string, kind: ServerKind): string {
@@ -30,6 +32,11 @@ function usage(bin: string, kind: ServerKind): string {
     'Options:',
     `  --host HOST   interface to bind (default ${DEFAULT_BIND_HOST}; any other needs ${API_TOKEN_VARIABLE})`,
     `  --port PORT   port to listen on (default ${DEFAULT_PORTS[kind]}; 0 picks a free one)`,
+    ...(kind === 'api'
+      ? [
+          '  --redis URL   run operations as BullMQ jobs on this Redis (default KTRDR_REDIS_URL; unset: in-process)',
+        ]
+      : []),
     '  -h, --help    show this help',
     '  --version     print the version',
     '',
@@ -65,6 +72,7 @@ export async function runServerBin(
       options: {
         host: { type: 'string' },
         port: { type: 'string' },
+        ...(kind === 'api' ? { redis: { type: 'string' as const } } : {}),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -81,7 +89,8 @@ export async function runServerBin(
     }
     const host = values.host ?? DEFAULT_BIND_HOST;
     const port = parsePort(values.port, DEFAULT_PORTS[kind]);
-    const server = await startServer(await services({ host, port }));
+    const redis = (values as { redis?: string }).redis;
+    const server = await startServer(await services({ host, port, redis }));
     installShutdownHandlers(server);
     process.stdout.write(
       `${SERVER_NAMES[kind]} listening on ${server.url}${server.requiresToken ? ' (bearer token required)' : ''}\n`,
