@@ -45,7 +45,8 @@ export function jobToOperationInfo(job: Job, state: string): OperationInfo {
     status,
     created_at: iso(job.timestamp) ?? new Date(0).toISOString(),
     progress: progressOf(job.progress, status),
-    metadata: { ...metadata, queue: job.queueName },
+    // Which worker ran it (its `ktrdr worker` id: host-pid-...), once one took it.
+    metadata: { ...metadata, queue: job.queueName, ...(job.processedBy ? { worker: job.processedBy } : {}) },
   };
   const startedAt = iso(job.processedOn);
   if (startedAt !== undefined) info.started_at = startedAt;
