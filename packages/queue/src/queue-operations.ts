@@ -18,7 +18,7 @@ import {
   QUEUE_NAMES,
   type QueueName,
 } from './queue-names';
-import { redisConnectionOptions } from './redis-connection';
+import { logConnectionErrors, redisConnectionOptions } from './redis-connection';
 import { type WorkerInfo, workerKey } from './worker-info';
 
 /** Options of {@link QueueOperations.open}. */
@@ -29,6 +29,11 @@ export interface QueueOperationsOptions {
   keepFinishedSeconds?: number;
   /** Interval of the safety-net poll while following an operation, ms (default 1 s). */
   followPollMs?: number;
+  /**
+   * Connection errors while Redis is unreachable (the connections retry on their own; default: one
+   * line on stderr per error message, not per retry).
+   */
+  onError?: (error: Error) => void;
 }
 
 /** Filters of {@link QueueOperations.list}, as `GET /operations` takes them. */
@@ -91,10 +96,16 @@ export class QueueOperations {
     private readonly redis: Redis,
     private readonly keepFinishedSeconds: number,
     private readonly followPollMs: number,
+    private readonly onError: (error: Error) => void,
   ) {
     this.fanOut.setMaxListeners(0);
+    redis.on('error', onError);
     this.queues = new Map(
-      QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: KEY_PREFIX })] as const),
+      QUEUE_NAMES.map((name) => {
+        const queue = new Queue(name, { connection, prefix: KEY_PREFIX });
+        queue.on('error', onError);
+        return [name, queue] as const;
+      }),
     );
   }
 
@@ -107,6 +118,7 @@ export class QueueOperations {
       redis,
       options.keepFinishedSeconds ?? 7 * 24 * 3600,
       options.followPollMs ?? 1000,
+      options.onError ?? logConnectionErrors('ktrdr API'),
     );
     await redis.ping();
     return ops;
@@ -313,6 +325,7 @@ export class QueueOperations {
     let events = this.events.get(name);
     if (events !== undefined) return events;
     events = new QueueEvents(name, { connection: this.connection, prefix: KEY_PREFIX });
+    events.on('error', this.onError);
     events.on('progress', ({ jobId, data }) =>
       this.fanOut.emit(jobId, 'progress', data as OperationProgress),
     );

@@ -6,7 +6,7 @@ import { CancelledError, ValidationError, isKtrdrError, type OperationProgress }
 import { encodeFailure } from './job-failure';
 import type { JobRunner } from './job-runner';
 import { CANCEL_CHANNEL, KEY_PREFIX, type QueueName } from './queue-names';
-import { redisConnectionOptions } from './redis-connection';
+import { logConnectionErrors, redisConnectionOptions } from './redis-connection';
 import { type WorkerInfo, workerKey } from './worker-info';
 
 /** Options of {@link startQueueWorker}. */
@@ -21,6 +21,8 @@ export interface QueueWorkerOptions {
   runner: JobRunner;
   /** Interval of the heartbeat `/workers` shows, ms (default 5 s); a worker is gone after 3 missed. */
   heartbeatMs?: number;
+  /** Connection errors while Redis is unreachable (default: one stderr line per distinct message). */
+  onError?: (error: Error) => void;
 }
 
 /** A running worker process's part: its id, and `close()` to stop after the running jobs. */
@@ -60,6 +62,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const redis = new Redis(connection as RedisOptions);
   const subscriber = new Redis(connection as RedisOptions);
   const heartbeatMs = options.heartbeatMs ?? 5000;
+  const onError = options.onError ?? logConnectionErrors(`ktrdr worker ${id}`);
+  redis.on('error', onError);
+  subscriber.on('error', onError);
 
   const processor = async (job: Job, _token?: string, bullSignal?: AbortSignal) => {
     const operationId = String(job.id);
@@ -84,15 +89,16 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
   };
 
-  const workers = options.queues.map(
-    (name) =>
-      new Worker(name, processor, {
-        connection,
-        prefix: KEY_PREFIX,
-        concurrency: options.concurrency ?? 1,
-        name: id,
-      }),
-  );
+  const workers = options.queues.map((name) => {
+    const worker = new Worker(name, processor, {
+      connection,
+      prefix: KEY_PREFIX,
+      concurrency: options.concurrency ?? 1,
+      name: id,
+    });
+    worker.on('error', onError);
+    return worker;
+  });
 
   await subscriber.subscribe(CANCEL_CHANNEL);
   subscriber.on('message', (_channel: string, raw: string) => {

@@ -55,3 +55,16 @@ export function redisConnectionOptions(url: string): ConnectionOptions {
     ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
   };
 }
+
+/**
+ * An error listener for Redis connections that writes each distinct message once to stderr: while
+ * Redis is down the connections retry on their own, and one line says so without flooding the log.
+ */
+export function logConnectionErrors(who: string): (error: Error) => void {
+  let last = '';
+  return (error) => {
+    if (error.message === last) return;
+    last = error.message;
+    process.stderr.write(`${who}: Redis connection: ${error.message} (retrying)\n`);
+  };
+}

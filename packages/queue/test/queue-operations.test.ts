@@ -160,6 +160,32 @@ describe('operations as BullMQ jobs on a real Redis', () => {
     expect(final.error_message).toMatch(/Malformed job payload/);
   });
 
+  it('reconnects the API and the workers when Redis restarts', async () => {
+    const ranBy = new Map<string, string>();
+    workers.push(
+      await startQueueWorker({ url: redis.url, queues: ['training'], runner: scriptedRunner(ranBy, 'w') }),
+    );
+    await ops.follow((await ops.enqueue('training', { steps: 1 })).operation_id);
+    const errors: string[] = [];
+    await ops.close();
+    ops = await QueueOperations.open({
+      url: redis.url,
+      followPollMs: 200,
+      onError: (e) => errors.push(e.message),
+    });
+    await redis.stop(true);
+    await redis.start();
+    // Same objects, same connections: they come back by themselves (this Redis keeps nothing: --save '').
+    const after = await ops.enqueue('training', { steps: 2 });
+    expect(await ops.follow(after.operation_id)).toMatchObject({
+      status: 'completed',
+      result_summary: { steps: 2 },
+    });
+    expect(ranBy.get(after.operation_id)).toBe('w');
+    // The outage was reported, not swallowed.
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
   it('answers NotFoundError for an unknown operation', async () => {
     await expect(ops.get(createOperationId('training'))).rejects.toMatchObject({ code: 'not_found' });
   });
