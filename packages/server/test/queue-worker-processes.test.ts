@@ -53,6 +53,12 @@ describe('ktrdr worker processes over a real Redis', () => {
         return (listed.body['data'] as unknown[]).length === 3 ? true : undefined;
       }, 120_000);
 
+      // `ktrdr workers` shows them, through the API.
+      const listing = spawnCli(resources, ['workers', '--url', url, '--format', 'json']);
+      expect((await listing.exited).code).toBe(0);
+      const listed = JSON.parse(listing.stdoutText()) as { queues: string[] }[];
+      expect(listed.map((worker) => worker.queues)).toEqual([['training'], ['training'], ['training']]);
+
       const ids: string[] = [];
       for (let seed = 1; seed <= 9; seed += 1) {
         const started = await postJson(`${url}/trainings/start`, {

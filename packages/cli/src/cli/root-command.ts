@@ -52,6 +52,10 @@ export function createRootCommand(context: CliContext): CommandDef<ArgsDef> {
         () => import('../commands/worker/worker-command'),
         (m) => m.workerCommand,
       ),
+      workers: lazy(
+        () => import('../commands/workers/workers-command'),
+        (m) => m.workersCommand,
+      ),
       demo: lazy(
         () => import('../commands/demo-command'),
         (m) => m.demoCommand,
