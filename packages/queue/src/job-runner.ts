@@ -9,6 +9,8 @@ export interface JobRunContext {
   readonly signal: AbortSignal;
   /** Reports progress (the worker forwards it with `job.updateProgress`). */
   reportProgress(progress: OperationProgress): void;
+  /** Adds facts to the operation's `metadata` once the work knows them (symbols, strategy, warnings). */
+  reportMetadata?(metadata: Record<string, unknown>): void;
 }
 
 /**
@@ -30,6 +32,7 @@ interface Started {
 
 /** A handle on an operation, as `@ktrdr/client`'s `KtrdrOperationHandle` has it. */
 interface HandleLike {
+  status(): Promise<OperationInfo>;
   cancel(reason?: string): Promise<unknown>;
   wait(options: {
     signal?: AbortSignal;
@@ -57,7 +60,7 @@ export function createClientJobRunner(
   client: JobRunnerClient,
   operationError: (info: OperationInfo) => Error,
 ): JobRunner {
-  return async (queue, request, { signal, reportProgress }) => {
+  return async (queue, request, { signal, reportProgress, reportMetadata }) => {
     const input = request as never;
     const started =
       queue === 'data-load'
@@ -68,6 +71,8 @@ export function createClientJobRunner(
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
+      // The same metadata as in-process (the strategy, its symbols, warnings...), once it is known.
+      if (reportMetadata !== undefined) reportMetadata((await handle.status()).metadata);
       const info = await handle.wait({ onProgress: reportProgress });
       if (info.status !== 'completed') throw operationError(info);
       return info.result_summary ?? {};

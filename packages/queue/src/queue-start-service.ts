@@ -37,8 +37,10 @@ export function createQueueStartService(
       return { success: true as const, operation_id: data.operation_id, status: data.status, data };
     },
     async start(input) {
-      const metadata = pick(input, [
-        'strategy_name',
+      const { strategy_name: strategy, ...rest } = input;
+      // `strategy` as in-process; the worker adds the rest (symbols, warnings...) once it knows them.
+      const metadata = pick({ strategy, ...rest }, [
+        'strategy',
         'strategy_file',
         'symbol',
         'timeframe',

@@ -74,10 +74,15 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const signal = bullSignal ?? new AbortController().signal;
       const reportProgress = (progress: OperationProgress) =>
         void job.updateProgress({ ...progress }).catch(() => undefined);
+      const reportMetadata = (metadata: Record<string, unknown>) => {
+        const data = job.data as { metadata?: Record<string, unknown> };
+        void job.updateData({ ...data, metadata: { ...data.metadata, ...metadata } }).catch(() => undefined);
+      };
       return await options.runner(job.queueName as QueueName, request, {
         operationId,
         signal,
         reportProgress,
+        reportMetadata,
       });
     } catch (error) {
       const cancelled = bullSignal?.aborted === true && !(isKtrdrError(error) && error.code === 'cancelled');

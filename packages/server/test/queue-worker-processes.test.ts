@@ -78,6 +78,12 @@ describe('ktrdr worker processes over a real Redis', () => {
           operation_type: 'training',
         });
         expect(final.result_summary).toBeDefined();
+        // The same metadata as in-process (the strategy's own name, its symbols...), added by the worker's run.
+        expect(final.metadata).toMatchObject({
+          strategy: 'neuro_fuzzy_sample',
+          symbols: ['AAPL'],
+          base_timeframe: '1h',
+        });
       }
       const ranOn = new Set(finals.map((final) => final.metadata['worker']));
       expect(ranOn.size).toBe(3);
