@@ -8,6 +8,7 @@ import { type TestRedis, startTestRedis } from '../../queue/test/support/redis-s
 import { createApiRouter } from '../src/index';
 import { createFakeSource } from './support/fake-source';
 import { Resources, eventually, fetchJson, postJson } from './support/harness';
+import { spawnSource } from './support/spawn-bin';
 
 const LOAD = {
   symbol: 'AAPL',
@@ -140,4 +141,45 @@ describe('the API over Redis (KTRDR_REDIS_URL)', () => {
     const final = await fetchJson(`${second.url}/operations/${id}/wait`);
     expect(final.body['data']).toMatchObject({ status: 'cancelled', error_code: 'cancelled' });
   });
+
+  it('ktrdr-api --redis killed with SIGKILL mid-load: a new process serves the same operation', async () => {
+    const dataDir = await resources.tempDir();
+    await startWorker(dataDir, createFakeSource({ hang: true }));
+    const startApi = async () => {
+      const api = spawnSource(
+        resources,
+        'packages/server/src/bin/ktrdr-api.ts',
+        ['--port', '0', '--redis', redis.url],
+        {
+          KTRDR_DATA_DIR: dataDir,
+        },
+      );
+      const url = await eventually(
+        () => /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/.exec(api.output())?.[1],
+        30_000,
+      );
+      return { api, url };
+    };
+    const first = await startApi();
+    const id = (await postJson(`${first.url}/data/load`, LOAD)).body['operation_id'] as string;
+    await eventually(async () => {
+      const info = await fetchJson(`${first.url}/operations/${id}`);
+      return (info.body['data'] as { status: string }).status === 'running' ? true : undefined;
+    });
+    first.api.kill('SIGKILL');
+    await first.api.exited;
+
+    const second = await startApi();
+    const seen = await fetchJson(`${second.url}/operations/${id}`);
+    expect(seen.body['data']).toMatchObject({
+      operation_id: id,
+      status: 'running',
+      metadata: { symbol: 'AAPL' },
+    });
+    await fetchJson(`${second.url}/operations/${id}/cancel`, { method: 'POST' });
+    const final = await fetchJson(`${second.url}/operations/${id}/wait`);
+    expect(final.body['data']).toMatchObject({ status: 'cancelled' });
+    second.api.kill('SIGTERM');
+    expect((await second.api.exited).code).toBe(0);
+  }, 90_000);
 });
