@@ -22,8 +22,8 @@ export async function openApiQueue(options: QueueOperationsOptions): Promise<Api
   const operations = await QueueOperations.open(options);
   return {
     operations,
-    startService: createQueueStartService(operations) as unknown as ServiceImplementation,
-    operationsService: createQueueOperationsService(operations) as unknown as ServiceImplementation,
+    startService: createQueueStartService(operations),
+    operationsService: createQueueOperationsService(operations),
     close: () => operations.close(),
   };
 }
