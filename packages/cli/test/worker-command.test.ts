@@ -58,4 +58,31 @@ describe('ktrdr worker and ktrdr workers', () => {
       await ops.close();
     }
   });
+
+  it('ktrdr serve api --redis enqueues loads instead of running them', async () => {
+    const interrupt = new AbortController();
+    const stdout = new Collector();
+    const served = runKtrdr(['serve', 'api', '--port', '0', '--redis', redis.url, '--data-dir', data.path], {
+      interrupt: interrupt.signal,
+      stdout,
+    });
+    try {
+      while (!stdout.text.includes('http')) await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = stdout.text.trim();
+      const started = await fetch(`${url}/data/load`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ symbol: 'AAPL', timeframe: '1h' }),
+      });
+      const body = (await started.json()) as { data: { status: string; metadata: Record<string, unknown> } };
+      // Pending on the data-load queue: no worker runs here, and the API ran nothing itself.
+      expect(body.data).toMatchObject({
+        status: 'pending',
+        metadata: { queue: 'data-load', symbol: 'AAPL' },
+      });
+    } finally {
+      interrupt.abort();
+      expect((await served).code).toBe(0);
+    }
+  });
 });
