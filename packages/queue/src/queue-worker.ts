@@ -23,6 +23,12 @@ export interface QueueWorkerOptions {
   heartbeatMs?: number;
   /** Connection errors while Redis is unreachable (default: one stderr line per distinct message). */
   onError?: (error: Error) => void;
+  /**
+   * How long a job's lock lasts without renewal, ms (BullMQ's `lockDuration`, default 30 s): a worker
+   * killed mid-job is noticed this long after, and its job goes back to the queue (once: BullMQ's
+   * `maxStalledCount` 1) for another worker. The stall check runs at the same interval.
+   */
+  lockDurationMs?: number;
 }
 
 /** A running worker process's part: its id, and `close()` to stop after the running jobs. */
@@ -100,6 +106,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       prefix: KEY_PREFIX,
       concurrency: options.concurrency ?? 1,
       name: id,
+      ...(options.lockDurationMs === undefined
+        ? {}
+        : { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }),
     });
     worker.on('error', onError);
     return worker;
