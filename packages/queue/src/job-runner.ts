@@ -7,6 +7,12 @@ export interface JobRunContext {
   readonly operationId: string;
   /** Aborts when the operation is cancelled or the worker shuts down. */
   readonly signal: AbortSignal;
+  /**
+   * True when this job ran before on a worker that died (a stalled job handed on): the seam for
+   * resuming a training from its last epoch checkpoint (issue #14, training side) instead of from
+   * scratch. The client runner does not use it yet.
+   */
+  readonly restarted: boolean;
   /** Reports progress (the worker forwards it with `job.updateProgress`). */
   reportProgress(progress: OperationProgress): void;
   /** Adds facts to the operation's `metadata` once the work knows them (symbols, strategy, warnings). */

@@ -87,6 +87,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       return await options.runner(job.queueName as QueueName, request, {
         operationId,
         signal,
+        restarted: job.stalledCounter > 0 || job.attemptsStarted > 1,
         reportProgress,
         reportMetadata,
       });

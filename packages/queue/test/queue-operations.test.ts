@@ -40,7 +40,7 @@ function scriptedRunner(
   workerName: string,
   gate?: { running: number; needed: number },
 ): JobRunner {
-  return async (_queue, request, { operationId, signal, reportProgress }) => {
+  return async (_queue, request, { operationId, signal, reportProgress, restarted }) => {
     const { steps = 1, block = false } = request as { steps?: number; block?: boolean };
     ranBy.set(operationId, workerName);
     if (gate !== undefined) {
@@ -59,7 +59,7 @@ function scriptedRunner(
         }),
       );
     }
-    return { steps, worker: workerName };
+    return { steps, worker: workerName, restarted };
   };
 }
 
@@ -85,7 +85,7 @@ describe('operations as BullMQ jobs on a real Redis', () => {
 
     const finals = await Promise.all(started.map((info) => ops.follow(info.operation_id)));
     expect(finals.map((info) => info.status)).toEqual(Array(9).fill('completed'));
-    expect(finals[0]?.result_summary).toMatchObject({ steps: 3 });
+    expect(finals[0]?.result_summary).toMatchObject({ steps: 3, restarted: false });
     expect(finals[0]?.progress).toMatchObject({ percentage: 100, current_step: 'step 3' });
     expect(new Set(ranBy.values())).toEqual(new Set(['w1', 'w2', 'w3']));
     const listed = await ops.list({ type: 'training', status: 'completed' });
@@ -215,7 +215,10 @@ describe('operations as BullMQ jobs on a real Redis', () => {
         }),
       );
       const final = await ops.follow(job.operation_id);
-      expect(final).toMatchObject({ status: 'completed', result_summary: { worker: 'survivor' } });
+      expect(final).toMatchObject({
+        status: 'completed',
+        result_summary: { worker: 'survivor', restarted: true },
+      });
     } finally {
       child.kill('SIGKILL');
     }
