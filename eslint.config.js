@@ -132,6 +132,7 @@ export default tseslint.config(
             '@ktrdr/client',
             '@ktrdr/server',
             '@ktrdr/ib-sim',
+            '@ktrdr/queue',
           ].map((name) => ({
             name,
             allowTypeImports: true,
@@ -153,6 +154,42 @@ export default tseslint.config(
             {
               group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/ib-sim'],
               message: 'The client imports core, data and training only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The queue runs operations as jobs: like the client, it composes core, data and training.
+    files: ['packages/queue/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/client', '@ktrdr/ib-sim'],
+              message: 'The queue imports core, data and training only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Without a Redis URL nothing loads BullMQ or ioredis: the servers name `@ktrdr/queue` in types
+    // only, and their bins import it with `await import()` when `--redis` / `KTRDR_REDIS_URL` is set.
+    files: ['packages/server/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@ktrdr/queue',
+              allowTypeImports: true,
+              message: 'Import @ktrdr/queue with await import() where a Redis URL is set.',
             },
           ],
         },

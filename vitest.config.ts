@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['core', 'ib-sim', 'data', 'training', 'client', 'server', 'cli'] as const;
+const packages = ['core', 'ib-sim', 'data', 'training', 'queue', 'client', 'server', 'cli'] as const;
 
 /** The packages' subpath entries, by specifier: the source each one is built from. */
 const subpaths: Record<string, string> = {

@@ -48,6 +48,14 @@ export function createRootCommand(context: CliContext): CommandDef<ArgsDef> {
         () => import('../commands/sim-command'),
         (m) => m.simCommand,
       ),
+      worker: lazy(
+        () => import('../commands/worker/worker-command'),
+        (m) => m.workerCommand,
+      ),
+      workers: lazy(
+        () => import('../commands/workers/workers-command'),
+        (m) => m.workersCommand,
+      ),
       demo: lazy(
         () => import('../commands/demo-command'),
         (m) => m.demoCommand,

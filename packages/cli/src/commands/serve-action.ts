@@ -12,6 +12,7 @@ export interface ServeArgs {
   kind: string;
   host?: string;
   port?: string;
+  redis?: string;
 }
 
 /**
@@ -25,6 +26,12 @@ export async function serve(context: CliContext, args: ServeArgs): Promise<void>
   const { startServer } = await import('@ktrdr/server');
   // The server builds its services (data, training, registry) from the configuration and owns them.
   const options: StartServerOptions = { kind, host: args.host, port, config, env: context.io.env };
+  // With Redis (api only), operations are jobs for `ktrdr worker`s; @ktrdr/queue loads only then.
+  const redis = (args.redis ?? context.io.env['KTRDR_REDIS_URL'])?.trim();
+  if (kind === 'api' && options.kind === 'api' && redis !== undefined && redis !== '') {
+    const { openApiQueue } = await import('@ktrdr/queue');
+    options.queue = await openApiQueue({ url: redis });
+  }
   const server = await startServer(options);
   context.note(
     `${server.url} (${kind}) listening${server.requiresToken ? ', bearer token required' : ''}. Ctrl+C stops it.`,

@@ -20,6 +20,11 @@ export function serveCommand(context: CliContext): CommandDef<ArgsDef> {
         description: 'Port (default 8000, 8001 or 8002 by kind; 0 picks a free one)',
         valueHint: 'PORT',
       },
+      redis: {
+        type: 'string',
+        description: 'api only: run loads and trainings as jobs on this Redis (default KTRDR_REDIS_URL)',
+        valueHint: 'URL',
+      },
     },
     run: async (args) => (await import('./serve-action')).serve(context, args),
   });

@@ -13,6 +13,8 @@ export interface HealthRouteOptions {
   operations: OperationRegistry;
   /** Longest wait for one component, ms (default 5 s): a wedged gateway must not hang `/health`. */
   timeoutMs?: number;
+  /** Jobs per state on each queue, shown as `queues` (only with `KTRDR_REDIS_URL`). */
+  queueDepths?: () => Promise<Record<string, Record<string, number>>>;
 }
 
 async function checkWithin(component: HealthCheckable, timeoutMs: number): Promise<Record<string, unknown>> {
@@ -40,7 +42,12 @@ export function healthRoute(options: HealthRouteOptions): RequestHandler {
     const entries = Object.entries(options.components).filter(
       (entry): entry is [string, HealthCheckable] => entry[1] !== undefined,
     );
-    const results = await Promise.all(entries.map(([, component]) => checkWithin(component, timeoutMs)));
+    const [results, queues] = await Promise.all([
+      Promise.all(entries.map(([, component]) => checkWithin(component, timeoutMs))),
+      options.queueDepths?.().catch((error: unknown) => ({
+        error: toKtrdrError(error, 'Queue depths unavailable').toJSON(),
+      })),
+    ]);
     const components = Object.fromEntries(entries.map(([name], i) => [name, results[i]]));
     const healthy = results.every((result) => result['healthy'] === true);
     sendJson(res, 200, {
@@ -49,6 +56,7 @@ export function healthRoute(options: HealthRouteOptions): RequestHandler {
       service: 'ktrdr API',
       timestamp: new Date().toISOString(),
       operations: { running: options.operations.list({ status: 'running' }).length },
+      ...(queues === undefined ? {} : { queues }),
       components,
     });
   };

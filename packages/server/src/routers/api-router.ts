@@ -5,12 +5,15 @@ import { type TrainingService, bundledStrategiesDir, createTrainingApiService } 
 import { barsCsvRoute } from '../api/bars-csv-route';
 import { healthRoute } from '../api/health-route';
 import { operationEventsRoute } from '../api/operation-events-route';
+import { queueOperationEventsRoute } from '../api/queue-operation-events-route';
+import { workersRoute } from '../api/workers-route';
 import { createBearerAuth } from '../auth/bearer-auth';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
 import { serviceMiddleware } from '../http/service-middleware';
 import { createApiServices } from '@ktrdr/client/services';
+import type { ApiQueue } from '@ktrdr/queue';
 import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
 
 /** Options of {@link createApiRouter}. */
@@ -32,6 +35,12 @@ export interface ApiRouterOptions extends RouterSecurityOptions {
   healthTimeoutMs?: number;
   /** Keep-alive interval of the progress stream, ms (default 15 s). */
   eventsHeartbeatMs?: number;
+  /**
+   * Operations as BullMQ jobs (`KTRDR_REDIS_URL`, from `openApiQueue` of `@ktrdr/queue`): loads and
+   * trainings are enqueued for `ktrdr worker`s, `/operations` reads Redis, `/workers` lists the
+   * workers and `/health` shows queue depths. The caller closes it.
+   */
+  queue?: ApiQueue;
 }
 
 /**
@@ -40,6 +49,7 @@ export interface ApiRouterOptions extends RouterSecurityOptions {
  * - `GET /health`: the API and its data and training paths
  * - `GET /symbols`, `GET /timeframes`, `GET /data/:symbol/:timeframe` (JSON, or CSV with
  *   `?format=csv`), `POST /data/load` (starts an operation), `POST /data/range`
+ * - `GET /workers` (the queue's workers; empty without `queue`)
  * - `GET /operations`, `GET /operations/:id`, `DELETE /operations/:id`, `POST /operations/:id/cancel`,
  *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
  * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
@@ -56,6 +66,7 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   const data = options.data ?? (built as NonNullable<typeof built>).data;
   const training = options.training ?? built?.training;
   const operations = options.operations ?? data.operations;
+  const queue = options.queue;
   const folders: ServerFolder[] = [
     { label: 'data dir', path: data.config.dataDir },
     { label: 'models dir', path: (training ?? data).config.modelsDir },
@@ -66,16 +77,27 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
   router.get(
     '/health',
-    healthRoute({ components: { data, training }, operations, timeoutMs: options.healthTimeoutMs }),
+    healthRoute({
+      components: { data, training },
+      operations,
+      timeoutMs: options.healthTimeoutMs,
+      queueDepths: queue === undefined ? undefined : () => queue.operations.depths(),
+    }),
   );
+  const events = { heartbeatMs: options.eventsHeartbeatMs };
   router.get(
     '/operations/:operation_id/events',
-    operationEventsRoute(operations, { heartbeatMs: options.eventsHeartbeatMs }),
+    queue === undefined
+      ? operationEventsRoute(operations, events)
+      : queueOperationEventsRoute(queue.operations, events),
   );
+  router.get('/workers', workersRoute(queue?.operations));
   // Before the JSON listener, which would otherwise answer every GET of this path.
   router.get('/data/:symbol/:timeframe', barsCsvRoute(data));
+  // With a queue, its start routes answer `POST /data/load` and `/trainings/start` first.
+  if (queue !== undefined) router.use(serviceMiddleware(queue.startService, options));
   router.use(serviceMiddleware(createDataApiService(data), options));
-  router.use(serviceMiddleware(createOperationsService(operations), options));
+  router.use(serviceMiddleware(queue?.operationsService ?? createOperationsService(operations), options));
   if (training !== undefined) {
     const api = createTrainingApiService(training, { strategiesDir: options.strategiesDir });
     router.use(serviceMiddleware(api, options));

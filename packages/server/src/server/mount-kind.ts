@@ -46,13 +46,19 @@ export function mountKind(options: StartServerOptions): MountedServer {
         strategiesDir: options.strategiesDir,
         healthTimeoutMs: options.healthTimeoutMs,
         eventsHeartbeatMs: options.eventsHeartbeatMs,
+        queue: options.queue,
       });
       return {
         router,
         basePath: options.basePath ?? DEFAULT_API_BASE_PATH,
         stopWork: () => services.operations.cancelAll('Server shutting down'),
         closeServices: async () => {
-          await Promise.allSettled([services.data.close(), services.training?.close()]);
+          // Queued operations run on workers: the API only disconnects from Redis, they go on.
+          await Promise.allSettled([
+            services.data.close(),
+            services.training?.close(),
+            options.queue?.close(),
+          ]);
         },
       };
     }

@@ -1,5 +1,6 @@
 import type { KtrdrConfig, OperationRegistry } from '@ktrdr/core';
 import type { DataService, HistoricalDataSource } from '@ktrdr/data';
+import type { ApiQueue } from '@ktrdr/queue';
 import type { TrainingService, TrainingSessions } from '@ktrdr/training';
 
 /** Options every server kind takes. */
@@ -45,6 +46,11 @@ export interface ApiServerOptions extends CommonServerOptions {
   healthTimeoutMs?: number;
   /** Keep-alive interval of progress streams, ms (default 15 s). */
   eventsHeartbeatMs?: number;
+  /**
+   * Operations as BullMQ jobs on Redis (`openApiQueue` of `@ktrdr/queue`; `ktrdr-api --redis`):
+   * closed when the server closes. Omitted, operations run in this process.
+   */
+  queue?: ApiQueue;
 }
 
 /** Options of `startServer({ kind: 'ib-host' })`. */

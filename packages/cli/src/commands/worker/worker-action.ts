@@ -1,0 +1,60 @@
+import { ValidationError } from '@ktrdr/core/errors';
+import type { CliContext } from '../../cli/context';
+import { parseOptionalPositiveInteger } from '../../cli/option-values';
+import { loadCliConfig } from '../../session/load-cli-config';
+import { waitForInterrupt } from '../wait-for-interrupt';
+
+const COMMAND = 'ktrdr worker';
+
+/** Arguments of `ktrdr worker`. */
+export interface WorkerArgs {
+  redis?: string;
+  queue?: string;
+  concurrency?: string;
+}
+
+/**
+ * Pulls jobs from the queues and runs each with the SDK's services in this process (an embedded
+ * `@ktrdr/client` client over this machine's configuration), until Ctrl+C or SIGTERM; then stops
+ * taking jobs, lets the running ones finish, and exits 0.
+ */
+export async function runWorker(context: CliContext, args: WorkerArgs): Promise<void> {
+  const { createClientJobRunner, parseQueueNames, resolveRedisUrl, startQueueWorker, REDIS_URL_VARIABLE } =
+    await import('@ktrdr/queue');
+  const url = resolveRedisUrl(args.redis, context.io.env);
+  if (url === undefined) {
+    throw new ValidationError(`${COMMAND} needs Redis: pass --redis URL or set ${REDIS_URL_VARIABLE}.`, {
+      details: { field: 'redis' },
+    });
+  }
+  const queues = parseQueueNames(args.queue);
+  const concurrency = parseOptionalPositiveInteger(args.concurrency, '--concurrency', COMMAND) ?? 1;
+  const { createKtrdrClient, operationError } = await import('@ktrdr/client');
+  const client = await createKtrdrClient({
+    mode: 'embedded',
+    config: loadCliConfig(context),
+    env: context.io.env,
+  });
+  try {
+    const worker = await startQueueWorker({
+      url,
+      queues,
+      concurrency,
+      runner: createClientJobRunner(client, operationError),
+    });
+    context.note(
+      `worker ${worker.id} on ${queues.join(', ')} (concurrency ${concurrency}). Ctrl+C stops it.`,
+    );
+    if (context.format === 'json') context.out(JSON.stringify({ worker: worker.id, queues, concurrency }));
+    else context.out(worker.id);
+    try {
+      await waitForInterrupt(context.interrupt);
+      context.note('Stopping: no new jobs; waiting for the running ones...');
+    } finally {
+      await worker.close();
+    }
+  } finally {
+    await client.close();
+  }
+  context.note('Stopped.');
+}

@@ -1,0 +1,25 @@
+import type { ArgsDef, CommandDef } from 'citty';
+import { leafCommand } from '../../cli/command-kit';
+import type { CliContext } from '../../cli/context';
+
+/** `ktrdr worker`: run queued operations (BullMQ jobs on Redis) until Ctrl+C. */
+export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
+  return leafCommand(context, {
+    path: 'ktrdr worker',
+    description: 'Run queued loads and trainings from Redis (KTRDR_REDIS_URL) until Ctrl+C',
+    args: {
+      redis: {
+        type: 'string',
+        description: 'Redis URL (default KTRDR_REDIS_URL), e.g. redis://127.0.0.1:6379',
+        valueHint: 'URL',
+      },
+      queue: {
+        type: 'string',
+        description: 'Queues to pull from, comma-separated (default training,data-load)',
+        valueHint: 'NAMES',
+      },
+      concurrency: { type: 'string', description: 'Jobs run at once per queue (default 1)', valueHint: 'N' },
+    },
+    run: async (args) => (await import('./worker-action')).runWorker(context, args),
+  });
+}

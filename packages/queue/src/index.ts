@@ -1,0 +1,36 @@
+/**
+ * `@ktrdr/queue`: ktrdr's operations as BullMQ jobs on Redis. The backend API enqueues and reads
+ * operations through {@link QueueOperations} (so they survive its restart); `ktrdr worker` runs
+ * them anywhere with {@link startQueueWorker}. Loaded only when `KTRDR_REDIS_URL` / `--redis` is set.
+ */
+export { REDIS_URL_VARIABLE, redisConnectionOptions, resolveRedisUrl } from './redis-connection';
+export {
+  CANCEL_CHANNEL,
+  KEY_PREFIX,
+  OPERATION_TYPE_BY_QUEUE,
+  QUEUE_NAMES,
+  isQueueName,
+  parseQueueNames,
+  type QueueName,
+} from './queue-names';
+export { decodeFailure, encodeFailure } from './job-failure';
+export { jobToOperationInfo, type OperationJobData } from './job-snapshot';
+export {
+  QueueOperations,
+  queueOfOperation,
+  type CancelMessage,
+  type FollowCallbacks,
+  type QueueListFilter,
+  type QueueOperationsOptions,
+} from './queue-operations';
+export { createQueueOperationsService } from './queue-operations-service';
+export { createQueueStartService, queueStartContract } from './queue-start-service';
+export {
+  createClientJobRunner,
+  type JobRunContext,
+  type JobRunner,
+  type JobRunnerClient,
+} from './job-runner';
+export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker';
+export { workerKey, type WorkerInfo } from './worker-info';
+export { openApiQueue, type ApiQueue } from './api-queue';

@@ -1,0 +1,89 @@
+import type { OperationInfo, OperationProgress } from '@ktrdr/core';
+import type { QueueName } from './queue-names';
+
+/** What a worker gives the code that runs one job. */
+export interface JobRunContext {
+  /** The operation id (the job id). */
+  readonly operationId: string;
+  /** Aborts when the operation is cancelled or the worker shuts down. */
+  readonly signal: AbortSignal;
+  /**
+   * True when this job ran before on a worker that died (a stalled job handed on): the seam for
+   * resuming a training from its last epoch checkpoint (issue #14, training side) instead of from
+   * scratch. The client runner does not use it yet.
+   */
+  readonly restarted: boolean;
+  /** Reports progress (the worker forwards it with `job.updateProgress`). */
+  reportProgress(progress: OperationProgress): void;
+  /** Adds facts to the operation's `metadata` once the work knows them (symbols, strategy, warnings). */
+  reportMetadata?(metadata: Record<string, unknown>): void;
+}
+
+/**
+ * Runs one job: the start route's input (`request`) on `queue`, resolving with the small result the
+ * operation shows as `result_summary`, or rejecting with a ktrdr error (its code becomes the
+ * operation's `error_code`). The seam between the queue and the SDK: {@link createClientJobRunner}
+ * runs jobs with a `@ktrdr/client` client; tests pass their own.
+ */
+export type JobRunner = (
+  queue: QueueName,
+  request: unknown,
+  context: JobRunContext,
+) => Promise<Record<string, unknown>>;
+
+/** A start route's answer: the operation it started. */
+interface Started {
+  operation_id: string;
+}
+
+/** A handle on an operation, as `@ktrdr/client`'s `KtrdrOperationHandle` has it. */
+interface HandleLike {
+  status(): Promise<OperationInfo>;
+  cancel(reason?: string): Promise<unknown>;
+  wait(options: {
+    signal?: AbortSignal;
+    onProgress?: (progress: OperationProgress) => void;
+  }): Promise<OperationInfo>;
+}
+
+/** The part of a `@ktrdr/client` client a worker runs jobs with (structural: no import of the client). */
+export interface JobRunnerClient {
+  readonly api: {
+    readonly data: { load(input: never): Promise<Started> };
+    training(): Promise<{ start(input: never): Promise<Started> }>;
+  };
+  readonly operations: { handle(id: string): HandleLike };
+}
+
+/**
+ * A {@link JobRunner} over a client (embedded, in the worker's process): a `data-load` job is
+ * `client.api.data.load(request)`, a `training` job `(await client.api.training()).start(request)`,
+ * validated by the same
+ * route contract as over HTTP, then followed to its end. A failed operation rejects with its error
+ * (`operationError`), so the job fails with the same code and message.
+ */
+export function createClientJobRunner(
+  client: JobRunnerClient,
+  operationError: (info: OperationInfo) => Error,
+): JobRunner {
+  return async (queue, request, { signal, reportProgress, reportMetadata }) => {
+    const input = request as never;
+    const started =
+      queue === 'data-load'
+        ? await client.api.data.load(input)
+        : await (await client.api.training()).start(input);
+    const handle = client.operations.handle(started.operation_id);
+    const onAbort = () => void handle.cancel(String(signal.reason ?? 'Cancelled'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      // The same metadata as in-process (the strategy, its symbols, warnings...), once it is known.
+      if (reportMetadata !== undefined) reportMetadata((await handle.status()).metadata);
+      const info = await handle.wait({ onProgress: reportProgress });
+      if (info.status !== 'completed') throw operationError(info);
+      return info.result_summary ?? {};
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  };
+}

@@ -1,0 +1,70 @@
+import type { ConnectionOptions } from 'bullmq';
+import { ServiceConfigurationError } from '@ktrdr/core';
+
+/** The environment variable that turns queue-backed operations on: the Redis to use. */
+export const REDIS_URL_VARIABLE = 'KTRDR_REDIS_URL';
+
+/**
+ * The Redis URL from `--redis` (`flag`) or `KTRDR_REDIS_URL`, or undefined when neither is set: then
+ * everything runs embedded and in-process, as without this package.
+ */
+export function resolveRedisUrl(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  const value = (flag ?? env[REDIS_URL_VARIABLE])?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * ioredis options for a Redis URL: `redis://[user:password@]host[:port][/db]`, `rediss://...` (TLS),
+ * or `unix:///path/to/redis.sock` (`redis+socket://` too). `maxRetriesPerRequest: null` is what
+ * BullMQ workers require: a command waits for Redis to come back instead of failing.
+ */
+export function redisConnectionOptions(url: string): ConnectionOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ServiceConfigurationError(
+      `${REDIS_URL_VARIABLE} is not a URL: use redis://host:6379 or unix:///path/redis.sock`,
+    );
+  }
+  const common = { maxRetriesPerRequest: null, lazyConnect: false } as const;
+  if (parsed.protocol === 'unix:' || parsed.protocol === 'redis+socket:') {
+    return { ...common, path: decodeURIComponent(parsed.pathname) };
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new ServiceConfigurationError(
+      `${REDIS_URL_VARIABLE} has protocol ${parsed.protocol}: use redis://, rediss:// or unix://`,
+    );
+  }
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) {
+    throw new ServiceConfigurationError(
+      `${REDIS_URL_VARIABLE}: the database must be a number, got ${parsed.pathname}`,
+    );
+  }
+  return {
+    ...common,
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port === '' ? 6379 : Number(parsed.port),
+    db,
+    ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/**
+ * An error listener for Redis connections that writes each distinct message once to stderr: while
+ * Redis is down the connections retry on their own, and one line says so without flooding the log.
+ */
+export function logConnectionErrors(who: string): (error: Error) => void {
+  let last = '';
+  return (error) => {
+    if (error.message === last) return;
+    last = error.message;
+    process.stderr.write(`${who}: Redis connection: ${error.message} (retrying)\n`);
+  };
+}
