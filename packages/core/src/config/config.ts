@@ -148,7 +148,14 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
       host: pick(ib.host, 'ib.host', 'IB_HOST', parseHost, d.ib.host),
       port: pick(ib.port, 'ib.port', 'IB_PORT', port, d.ib.port),
       clientId: pick(ib.clientId, 'ib.clientId', 'IB_CLIENT_ID', clientId, d.ib.clientId),
-      timeoutMs: pick(ib.timeoutMs, 'ib.timeoutMs', 'IB_TIMEOUT', parseSecondsAsMs, d.ib.timeoutMs, parsePositiveMs),
+      timeoutMs: pick(
+        ib.timeoutMs,
+        'ib.timeoutMs',
+        'IB_TIMEOUT',
+        parseSecondsAsMs,
+        d.ib.timeoutMs,
+        parsePositiveMs,
+      ),
       hostServiceTimeoutMs: pick(
         ib.hostServiceTimeoutMs,
         'ib.hostServiceTimeoutMs',
