@@ -16,6 +16,7 @@ import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createHttpTransport, createInProcessTransport, createServiceClient } from '@ktrdr/core';
+import { BenchAdapter } from './adapter';
 import { fetchFloorClient, floorClient, kyFloorClient } from './floor';
 import { type Sample, measure, median } from './measure';
 import { benchContract, benchImplementation, benchInput } from './service';
@@ -44,6 +45,9 @@ const options = { baseUrl: server.url, serviceName: 'bench service' };
 const inProcess = createServiceClient(benchContract, createInProcessTransport(benchImplementation));
 const persistentTransport = createHttpTransport(options);
 const persistent = createServiceClient(benchContract, persistentTransport);
+// What adapters run: the selector's transport inside the interceptor chain (stats, retry policy, auth).
+const adapter = new BenchAdapter({ kind: 'http', url: server.url, token: 'bench-token' });
+const inProcessAdapter = new BenchAdapter({ kind: 'in-process', implementation: benchImplementation });
 
 /** The "before" pattern: a new client (and so a new connection) for every call, closed after it. */
 async function newClientPerCall(): Promise<unknown> {
@@ -57,7 +61,9 @@ async function newClientPerCall(): Promise<unknown> {
 
 const modes = {
   'in-process': { call: () => inProcess.echo(benchInput), calls },
+  'in-process, adapter interceptor chain': { call: () => inProcessAdapter.echo(), calls },
   'http persistent': { call: () => persistent.echo(benchInput), calls },
+  'http persistent, adapter interceptor chain': { call: () => adapter.echo(), calls },
   // Each call opens a socket: fewer per round keep the run bounded (and the TIME_WAIT table small).
   'http new client per call': { call: newClientPerCall, calls: Math.ceil(calls / 4) },
   'floor: node:http alone, keep-alive': { call: floorClient(server.floorUrl, benchInput), calls },
@@ -83,6 +89,7 @@ for (let round = 1; round <= rounds; round++) {
   process.stderr.write(`round ${round}/${rounds}\r`);
 }
 await persistentTransport.close();
+await adapter.close();
 server.stop();
 
 const summary = (mode: Mode) => ({
@@ -126,6 +133,17 @@ console.log(
   `http persistent p50 over the node:http floor: +${over('floor: node:http alone, keep-alive')} us; ` +
     `over the ky floor: +${over('floor: ky alone, over node:http')} us; ` +
     `over the fetch floor: +${over('floor: fetch alone (undici), keep-alive')} us`,
+);
+const chainCost = (chained: Mode, bare: Mode) =>
+  median(samples[chained].map((s, i) => s.p50Us - samples[bare][i]!.p50Us)).toFixed(1);
+console.log(
+  `adapter interceptor chain p50 over the bare transport: http +${chainCost('http persistent, adapter interceptor chain', 'http persistent')} us ` +
+    `(${pairedRatio('http persistent, adapter interceptor chain', 'http persistent', (s) => s.p50Us).toFixed(3)}x); ` +
+    `in-process +${chainCost('in-process, adapter interceptor chain', 'in-process')} us`,
+);
+console.log(
+  `http persistent p50 / ky floor p50 (paired): ${pairedRatio('http persistent', 'floor: ky alone, over node:http', (s) => s.p50Us).toFixed(3)}x; ` +
+    `calls/s ratio: ${pairedRatio('http persistent', 'floor: ky alone, over node:http', (s) => s.callsPerSecond).toFixed(3)}x`,
 );
 const persistentP50 = summary('http persistent').p50Us;
 const inProcessP50 = summary('in-process').p50Us;
