@@ -142,6 +142,8 @@ function holdFor(choice: HttpTransportChoice): number {
   return Math.max(1, Math.min(third, MAX_HISTORICAL_WAIT_MS));
 }
 
+const HISTORICAL_ROUTE = ibHostContract.routes.historical;
+
 /**
  * The data path's one retry policy: a bar fetch makes one attempt per call, because the data
  * manager's segment fetcher owns its attempts (and the IB client retries IB's pacing violations,
@@ -150,7 +152,6 @@ function holdFor(choice: HttpTransportChoice): number {
 const barFetchRetries = retryInterceptor((request) =>
   request.method === HISTORICAL_ROUTE.method && request.path === HISTORICAL_ROUTE.path ? 0 : undefined,
 );
-const HISTORICAL_ROUTE = ibHostContract.routes.historical;
 
 /** A "still waiting" answer of the IB host service: not a failure, ask again with its fetch id. */
 function pendingFetchId(error: unknown): string | undefined {
