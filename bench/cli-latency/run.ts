@@ -11,7 +11,10 @@
  * run `npm run build` first. Commands take turns in rounds, so a load spike on a shared machine hits
  * all alike; figures are medians over rounds, ratios are medians of per-round ratios to the floor.
  *
- *   npx tsx bench/cli-latency/run.ts [--rounds 15]
+ *   npx tsx bench/cli-latency/run.ts [--rounds 15] [--baseline <other checkout, built>]
+ *
+ * With `--baseline`, each `ktrdr` command also runs from the other checkout's built bin in the same
+ * rounds, and the paired ratio (this bin / that bin) is printed: a change compared side by side.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -80,6 +83,19 @@ const importOnly = (specifier: string) => [
   '-e',
   `await import(${JSON.stringify(specifier)})`,
 ];
+const baselineIndex = process.argv.indexOf('--baseline');
+const baselineRoot = baselineIndex >= 0 ? process.argv[baselineIndex + 1] : undefined;
+const baselineBin =
+  baselineRoot === undefined ? undefined : join(baselineRoot, 'packages', 'cli', 'dist', 'bin', 'ktrdr.cjs');
+const baselineCommands: Record<string, string[]> =
+  baselineBin === undefined
+    ? {}
+    : {
+        '[baseline] ktrdr --version': [baselineBin, '--version'],
+        '[baseline] ktrdr --help': [baselineBin, '--help'],
+        '[baseline] ktrdr data show (cached, in-process)': [baselineBin, ...show],
+        '[baseline] ktrdr data show --url (running API)': [baselineBin, ...show, '--url', server.url],
+      };
 const commands: Record<string, string[]> = {
   'node -e 0 (floor)': ['-e', '0'],
   'ktrdr --version': [bin, '--version'],
@@ -92,6 +108,7 @@ const commands: Record<string, string[]> = {
   '  node + import @ktrdr/core (dist)': importOnly('@ktrdr/core'),
   '  node + import @ktrdr/data (dist)': importOnly('@ktrdr/data'),
   '  node + import @ktrdr/data/store (dist)': importOnly('@ktrdr/data/store'),
+  ...baselineCommands,
 };
 
 // One unmeasured run each: the first data show builds the column cache, the OS caches the files.
@@ -127,4 +144,14 @@ for (const name of Object.keys(commands)) {
       .toFixed(2)
       .padStart(6)}x`,
   );
+}
+if (baselineBin !== undefined) {
+  console.log('\nthis bin / baseline bin, paired per round (median):');
+  for (const name of Object.keys(baselineCommands)) {
+    const mine = samples[name.replace('[baseline] ', '')] ?? [];
+    const theirs = samples[name] ?? [];
+    console.log(
+      `  ${name.replace('[baseline] ', '').padEnd(width)}  ${median(mine.map((ms, i) => ms / (theirs[i] ?? ms))).toFixed(3)}x`,
+    );
+  }
 }
