@@ -58,9 +58,9 @@ function queryString(query: ServiceRequest['query']): string {
  * fails that call (naming it) rather than the transport's construction.
  */
 function headerSets(
-  options: HttpTransportOptions,
+  headers: Readonly<Record<string, string>> | undefined,
 ): (body: boolean, progress: boolean) => Record<string, string> {
-  const base: Record<string, string> = { ...options.headers };
+  const base: Record<string, string> = { ...headers };
   const sets = [false, true].map((body) =>
     [false, true].map((progress) => ({
       ...base,
@@ -104,7 +104,14 @@ function createBareHttpTransport(options: HttpTransportOptions): Transport {
   const serviceName = options.serviceName;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const policy = retryPolicy(options.retry);
-  const headers = headerSets(options);
+  const headers = headerSets(options.headers);
+  // Header sets with a call's extra headers (an interceptor's), built once per extra-headers object.
+  const extraHeaders = new WeakMap<object, ReturnType<typeof headerSets>>();
+  const headersWith = (extra: Readonly<Record<string, string>>) => {
+    let sets = extraHeaders.get(extra);
+    if (sets === undefined) extraHeaders.set(extra, (sets = headerSets({ ...options.headers, ...extra })));
+    return sets;
+  };
   const counters: TransportCounters = { bytesSent: 0, bytesReceived: 0, attempts: 0, retries: 0 };
   const pool = createNodeFetchPool({
     secure: baseUrl.startsWith('https:'),
@@ -168,13 +175,10 @@ function createBareHttpTransport(options: HttpTransportOptions): Transport {
           await connect()
         )(path + queryString(request.query), {
           method: request.method,
-          headers:
-            callOptions.headers === undefined
-              ? headers(body !== undefined, callOptions.onProgress !== undefined)
-              : {
-                  ...headers(body !== undefined, callOptions.onProgress !== undefined),
-                  ...callOptions.headers,
-                },
+          headers: (callOptions.headers === undefined ? headers : headersWith(callOptions.headers))(
+            body !== undefined,
+            callOptions.onProgress !== undefined,
+          ),
           timeout: site.timeoutMs,
           signal,
           retry: {

@@ -29,8 +29,14 @@ export function retryInterceptor(rule: RetryRule): Interceptor {
  */
 export function bearerAuthInterceptor(token: string): Interceptor {
   const authorization = `Bearer ${token}`;
+  // One frozen object for the usual call with no other headers: the HTTP transport merges it into
+  // its header sets once, not per call.
+  const only: Readonly<Record<string, string>> = Object.freeze({ authorization });
   return (next) => (request, options) =>
-    next(request, { ...options, headers: { ...options.headers, authorization } });
+    next(request, {
+      ...options,
+      headers: options.headers === undefined ? only : { ...options.headers, authorization },
+    });
 }
 
 /** Where {@link loggingInterceptor} writes: one line per call. */

@@ -3,6 +3,7 @@ import type { KtrdrConfig } from '../config/config';
 import { createHttpTransport } from './http-transport';
 import { createInProcessTransport } from './in-process-transport';
 import { type Interceptor, withInterceptors } from './interceptor';
+import { bearerAuthInterceptor } from './interceptors';
 import type { Transport } from './transport';
 
 /** A host service over HTTP: another process or machine. */
@@ -113,8 +114,12 @@ export function selectTransport(
 ): Transport {
   const resolved = resolveTransportChoice(choice);
   let transport: Transport;
+  let chain = interceptors;
   switch (resolved.kind) {
     case 'http':
+      // The token's interceptor joins the adapter's chain (innermost) rather than wrapping the
+      // transport on its own: one chain per call.
+      if (resolved.token !== undefined) chain = [...interceptors, bearerAuthInterceptor(resolved.token)];
       transport = createHttpTransport({
         baseUrl: resolved.url,
         serviceName,
@@ -123,7 +128,6 @@ export function selectTransport(
         deadlineMs: resolved.deadlineMs,
         deadlineVariable: resolved.deadlineVariable,
         connections: resolved.connections,
-        token: resolved.token,
       });
       break;
     case 'in-process':
@@ -133,5 +137,5 @@ export function selectTransport(
       transport = resolved.transport;
       break;
   }
-  return withInterceptors(transport, interceptors);
+  return withInterceptors(transport, chain);
 }
