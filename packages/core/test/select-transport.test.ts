@@ -56,3 +56,32 @@ describe('selectTransport', () => {
     await transport.close();
   });
 });
+
+describe('selectTransport over HTTP with a token', () => {
+  it('sends the token through the chain, on every call, once', async () => {
+    const { createServer } = await import('node:http');
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const transport = selectTransport('test service', {
+      kind: 'config',
+      config: loadConfig(
+        { training: { useHostService: true, hostServiceUrl: `http://127.0.0.1:${port}` } },
+        {},
+      ),
+      service: 'training',
+      token: 'tok',
+      inProcess: () => createTestService().implementation,
+    });
+    await transport.call({ method: 'GET', path: '/a' });
+    await transport.call({ method: 'GET', path: '/b' }, { headers: { 'x-trace': '1' } });
+    expect(seen).toEqual(['Bearer tok', 'Bearer tok']);
+    await transport.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+});
