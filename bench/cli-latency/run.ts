@@ -123,7 +123,16 @@ const samples: Record<string, number[]> = Object.fromEntries(Object.keys(command
 const ratios: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {
   const times: Record<string, number> = {};
-  for (const [name, args] of Object.entries(commands)) times[name] = await timeProcess(args, env);
+  // With a baseline, every other round runs the baseline first in each pair: neither side always
+  // gets the other's warm file cache.
+  const order = Object.entries(commands);
+  if (round % 2 === 1) {
+    for (let i = 0; i < order.length - 1; i++) {
+      if (order[i + 1]![0] === `[baseline] ${order[i]![0]}`)
+        [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+    }
+  }
+  for (const [name, args] of order) times[name] = await timeProcess(args, env);
   const floor = times['node -e 0 (floor)'] as number;
   for (const name of Object.keys(commands)) {
     samples[name]?.push(times[name] as number);
