@@ -11,7 +11,10 @@
  * run `npm run build` first. Commands take turns in rounds, so a load spike on a shared machine hits
  * all alike; figures are medians over rounds, ratios are medians of per-round ratios to the floor.
  *
- *   npx tsx bench/cli-latency/run.ts [--rounds 15]
+ *   npx tsx bench/cli-latency/run.ts [--rounds 15] [--baseline <other checkout, built>]
+ *
+ * With `--baseline`, each `ktrdr` command also runs from the other checkout's built bin in the same
+ * rounds, and the paired ratio (this bin / that bin) is printed: a change compared side by side.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -82,7 +85,20 @@ const importOnly = (specifier: string) => [
   '-e',
   `await import(${JSON.stringify(specifier)})`,
 ];
-const commands: Record<string, string[]> = {
+const baselineIndex = process.argv.indexOf('--baseline');
+const baselineRoot = baselineIndex >= 0 ? process.argv[baselineIndex + 1] : undefined;
+const baselineBin =
+  baselineRoot === undefined ? undefined : join(baselineRoot, 'packages', 'cli', 'dist', 'bin', 'ktrdr.cjs');
+const baselineCommands: Record<string, string[]> =
+  baselineBin === undefined
+    ? {}
+    : {
+        '[baseline] ktrdr --version': [baselineBin, '--version'],
+        '[baseline] ktrdr --help': [baselineBin, '--help'],
+        '[baseline] ktrdr data show (cached, in-process)': [baselineBin, ...show],
+        '[baseline] ktrdr data show --url (running API)': [baselineBin, ...show, '--url', server.url],
+      };
+const measured: Record<string, string[]> = {
   'node -e 0 (floor)': ['-e', '0'],
   'ktrdr --version': [bin, '--version'],
   'ktrdr --help': [bin, '--help'],
@@ -95,6 +111,13 @@ const commands: Record<string, string[]> = {
   '  node + import @ktrdr/data (dist)': importOnly('@ktrdr/data'),
   '  node + import @ktrdr/data/store (dist)': importOnly('@ktrdr/data/store'),
 };
+// Each baseline command runs right after its counterpart, so both see the same moment's load.
+const commands: Record<string, string[]> = {};
+for (const [name, args] of Object.entries(measured)) {
+  commands[name] = args;
+  const baseline = baselineCommands[`[baseline] ${name}`];
+  if (baseline !== undefined) commands[`[baseline] ${name}`] = baseline;
+}
 
 // One unmeasured run each: the first data show builds the column cache, the OS caches the files.
 for (const args of Object.values(commands)) await timeProcess(args, env);
@@ -102,7 +125,16 @@ const samples: Record<string, number[]> = Object.fromEntries(Object.keys(command
 const ratios: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {
   const times: Record<string, number> = {};
-  for (const [name, args] of Object.entries(commands)) times[name] = await timeProcess(args, env);
+  // With a baseline, every other round runs the baseline first in each pair: neither side always
+  // gets the other's warm file cache.
+  const order = Object.entries(commands);
+  if (round % 2 === 1) {
+    for (let i = 0; i < order.length - 1; i++) {
+      if (order[i + 1]![0] === `[baseline] ${order[i]![0]}`)
+        [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+    }
+  }
+  for (const [name, args] of order) times[name] = await timeProcess(args, env);
   const floor = times['node -e 0 (floor)'] as number;
   for (const name of Object.keys(commands)) {
     samples[name]?.push(times[name] as number);
@@ -129,4 +161,14 @@ for (const name of Object.keys(commands)) {
       .toFixed(2)
       .padStart(6)}x`,
   );
+}
+if (baselineBin !== undefined) {
+  console.log('\nthis bin / baseline bin, paired per round (median):');
+  for (const name of Object.keys(baselineCommands)) {
+    const mine = samples[name.replace('[baseline] ', '')] ?? [];
+    const theirs = samples[name] ?? [];
+    console.log(
+      `  ${name.replace('[baseline] ', '').padEnd(width)}  ${median(mine.map((ms, i) => ms / (theirs[i] ?? ms))).toFixed(3)}x`,
+    );
+  }
 }

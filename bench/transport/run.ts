@@ -9,13 +9,15 @@
  * Modes take turns in short rounds, so a load spike on a shared machine hits every mode alike;
  * figures are medians over rounds, and ratios are medians of per-round (paired) ratios.
  *
- *   npx tsx bench/transport/run.ts [--rounds 15] [--calls 1000]
+ *   npx tsx bench/transport/run.ts [--rounds 15] [--calls 1000] [--baseline <other checkout>]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createHttpTransport, createInProcessTransport, createServiceClient } from '@ktrdr/core';
+import { BenchAdapter } from './adapter';
+import { loadBaseline } from './baseline';
 import { fetchFloorClient, floorClient, kyFloorClient } from './floor';
 import { type Sample, measure, median } from './measure';
 import { benchContract, benchImplementation, benchInput } from './service';
@@ -44,6 +46,9 @@ const options = { baseUrl: server.url, serviceName: 'bench service' };
 const inProcess = createServiceClient(benchContract, createInProcessTransport(benchImplementation));
 const persistentTransport = createHttpTransport(options);
 const persistent = createServiceClient(benchContract, persistentTransport);
+// What adapters run: the selector's transport inside the interceptor chain (stats, retry policy, auth).
+const adapter = new BenchAdapter({ kind: 'http', url: server.url, token: 'bench-token' });
+const inProcessAdapter = new BenchAdapter({ kind: 'in-process', implementation: benchImplementation });
 
 /** The "before" pattern: a new client (and so a new connection) for every call, closed after it. */
 async function newClientPerCall(): Promise<unknown> {
@@ -55,9 +60,23 @@ async function newClientPerCall(): Promise<unknown> {
   }
 }
 
+const baselineIndex = process.argv.indexOf('--baseline');
+const baselineRoot = baselineIndex >= 0 ? process.argv[baselineIndex + 1] : undefined;
+const baseline = baselineRoot === undefined ? undefined : await loadBaseline(baselineRoot, server.url);
+const baselineModes =
+  baseline === undefined
+    ? undefined
+    : {
+        'baseline: in-process adapter': { call: baseline.inProcessAdapter, calls },
+        'baseline: http persistent': { call: baseline.http, calls },
+        'baseline: http persistent, adapter': { call: baseline.adapter, calls },
+      };
+
 const modes = {
   'in-process': { call: () => inProcess.echo(benchInput), calls },
+  'in-process, adapter interceptor chain': { call: () => inProcessAdapter.echo(), calls },
   'http persistent': { call: () => persistent.echo(benchInput), calls },
+  'http persistent, adapter interceptor chain': { call: () => adapter.echo(), calls },
   // Each call opens a socket: fewer per round keep the run bounded (and the TIME_WAIT table small).
   'http new client per call': { call: newClientPerCall, calls: Math.ceil(calls / 4) },
   'floor: node:http alone, keep-alive': { call: floorClient(server.floorUrl, benchInput), calls },
@@ -67,35 +86,36 @@ const modes = {
   },
   'floor: ky alone, over node:http': { call: kyFloorClient(server.floorUrl, benchInput), calls },
   'floor: fetch alone (undici), keep-alive': { call: fetchFloorClient(server.floorUrl, benchInput), calls },
-} as const;
-type Mode = keyof typeof modes;
-const samples = Object.fromEntries(Object.keys(modes).map((mode) => [mode, [] as Sample[]])) as Record<
-  Mode,
-  Sample[]
->;
+  ...(baselineModes ?? {}),
+} as Record<string, { call: () => Promise<unknown>; calls: number }>;
+type Mode = string;
+const samples = new Map<Mode, Sample[]>(Object.keys(modes).map((mode) => [mode, []]));
+const samplesOf = (mode: Mode): Sample[] => samples.get(mode) ?? [];
 
 // Warm every path (JIT, pool, server) before measuring.
 for (const { call } of Object.values(modes)) await measure(call, 300, 0);
 for (let round = 1; round <= rounds; round++) {
-  for (const [mode, { call, calls: n }] of Object.entries(modes) as [Mode, (typeof modes)[Mode]][]) {
-    samples[mode].push(await measure(call, n, Math.min(50, n)));
+  for (const [mode, { call, calls: n }] of Object.entries(modes)) {
+    samplesOf(mode).push(await measure(call, n, Math.min(50, n)));
   }
   process.stderr.write(`round ${round}/${rounds}\r`);
 }
 await persistentTransport.close();
+await adapter.close();
+await baseline?.close();
 server.stop();
 
 const summary = (mode: Mode) => ({
-  callsPerSecond: median(samples[mode].map((s) => s.callsPerSecond)),
-  p50Us: median(samples[mode].map((s) => s.p50Us)),
-  p99Us: median(samples[mode].map((s) => s.p99Us)),
+  callsPerSecond: median(samplesOf(mode).map((s) => s.callsPerSecond)),
+  p50Us: median(samplesOf(mode).map((s) => s.p50Us)),
+  p99Us: median(samplesOf(mode).map((s) => s.p99Us)),
 });
 const pairedRatio = (a: Mode, b: Mode, of: (s: Sample) => number) =>
-  median(samples[a].map((s, i) => of(s) / of(samples[b][i]!)));
+  median(samplesOf(a).map((s, i) => of(s) / of(samplesOf(b)[i]!)));
 
 console.log(
   `node ${process.version}, ${cpus().length} CPUs; ${rounds} rounds of ${calls} calls ` +
-    `(new client per call: ${modes['http new client per call'].calls}); medians over rounds:\n`,
+    `(new client per call: ${Math.ceil(calls / 4)}); medians over rounds:\n`,
 );
 console.log('| mode | calls/s | p50 (us) | p99 (us) |');
 console.log('|---|---:|---:|---:|');
@@ -121,12 +141,33 @@ console.log(
     '(the most connection reuse can win here)',
 );
 const over = (floor: Mode) =>
-  median(samples['http persistent'].map((s, i) => s.p50Us - samples[floor][i]!.p50Us)).toFixed(1);
+  median(samplesOf('http persistent').map((s, i) => s.p50Us - samplesOf(floor)[i]!.p50Us)).toFixed(1);
 console.log(
   `http persistent p50 over the node:http floor: +${over('floor: node:http alone, keep-alive')} us; ` +
     `over the ky floor: +${over('floor: ky alone, over node:http')} us; ` +
     `over the fetch floor: +${over('floor: fetch alone (undici), keep-alive')} us`,
 );
+const chainCost = (chained: Mode, bare: Mode) =>
+  median(samplesOf(chained).map((s, i) => s.p50Us - samplesOf(bare)[i]!.p50Us)).toFixed(1);
+console.log(
+  `adapter interceptor chain p50 over the bare transport: http +${chainCost('http persistent, adapter interceptor chain', 'http persistent')} us ` +
+    `(${pairedRatio('http persistent, adapter interceptor chain', 'http persistent', (s) => s.p50Us).toFixed(3)}x); ` +
+    `in-process +${chainCost('in-process, adapter interceptor chain', 'in-process')} us`,
+);
+console.log(
+  `http persistent p50 / ky floor p50 (paired): ${pairedRatio('http persistent', 'floor: ky alone, over node:http', (s) => s.p50Us).toFixed(3)}x; ` +
+    `calls/s ratio: ${pairedRatio('http persistent', 'floor: ky alone, over node:http', (s) => s.callsPerSecond).toFixed(3)}x`,
+);
+if (baselineModes !== undefined) {
+  const vs = (mine: Mode, theirs: Mode) =>
+    `${pairedRatio(mine, theirs, (s) => s.p50Us).toFixed(3)}x p50, ` +
+    `${pairedRatio(mine, theirs, (s) => s.callsPerSecond).toFixed(3)}x calls/s`;
+  console.log(
+    `vs baseline (paired per round): http persistent ${vs('http persistent', 'baseline: http persistent')}; ` +
+      `adapter path over http ${vs('http persistent, adapter interceptor chain', 'baseline: http persistent, adapter')}; ` +
+      `adapter path in-process ${vs('in-process, adapter interceptor chain', 'baseline: in-process adapter')}`,
+  );
+}
 const persistentP50 = summary('http persistent').p50Us;
 const inProcessP50 = summary('in-process').p50Us;
 console.log(

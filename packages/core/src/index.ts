@@ -34,6 +34,23 @@ export {
   type HttpTransportOptions,
 } from './transport/http-transport';
 export { createInProcessTransport, type InProcessTransportOptions } from './transport/in-process-transport';
+export { type CallFn, type Interceptor, withInterceptors } from './transport/interceptor';
+export {
+  bearerAuthInterceptor,
+  loggingInterceptor,
+  retryInterceptor,
+  type CallLogger,
+  type RetryRule,
+} from './transport/interceptors';
+export {
+  resolveTransportChoice,
+  selectTransport,
+  type ConfigTransportChoice,
+  type HostServiceName,
+  type HttpTransportChoice,
+  type InProcessTransportChoice,
+  type TransportChoice,
+} from './transport/select-transport';
 export { NDJSON_CONTENT_TYPE } from './http/ndjson';
 export {
   createRequestListener,
@@ -45,7 +62,6 @@ export {
 export { serveService, type ServeServiceOptions, type ServiceServer } from './http/serve-service';
 export {
   AsyncHostService,
-  type AsyncHostServiceOptions,
   type HealthStatus,
   type HostServiceStats,
 } from './host-service/async-host-service';

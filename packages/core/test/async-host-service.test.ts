@@ -1,38 +1,46 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   AsyncHostService,
-  type AsyncHostServiceOptions,
   type CallOptions,
+  type ErrorCode,
   type HealthStatus,
+  type Interceptor,
   InternalError,
   NotFoundError,
   ServiceConfigurationError,
   ServiceConnectionError,
+  type ServiceImplementation,
   type Transport,
+  type TransportChoice,
   ValidationError,
   createInProcessTransport,
+  loadConfig,
 } from '@ktrdr/core';
 import { startTestServer } from './support/servers';
 import { createTestService, testContract } from './support/test-service';
 
-/** The smallest adapter: typed methods over the protected helpers, as data and training adapters do. */
+/** The smallest adapter: typed methods over a client of its contract, as data and training adapters are. */
 class TestAdapter extends AsyncHostService {
   private readonly client = this.clientFor(testContract);
 
-  constructor(options: AsyncHostServiceOptions) {
-    super('test service', options);
+  constructor(choice: TransportChoice, interceptors: Interceptor[] = []) {
+    super('test service', choice, interceptors);
   }
 
   echo(text: string, options?: CallOptions) {
-    return this.callHostServicePost<{ text: string }>('/echo', { text }, options);
+    return this.client.echo({ text }, options);
   }
 
-  search(params: Record<string, string | number | boolean | undefined>) {
-    return this.callHostServiceGet<{ q: string; limit: number }>('/search', params);
+  search(input: { q: string; limit?: number }) {
+    return this.client.search(input);
   }
 
   item(id: string) {
     return this.client.item({ id });
+  }
+
+  fail(code: ErrorCode) {
+    return this.client.fail({ code });
   }
 
   async healthCheck(): Promise<HealthStatus> {
@@ -41,22 +49,26 @@ class TestAdapter extends AsyncHostService {
   }
 }
 
-/** The in-process fallback of adapters configured for HTTP: never built. */
-const unused = (): Transport => {
-  throw new Error('the in-process transport must not be built when useHostService is true');
+/** The in-process implementation of adapters configured for HTTP: never built. */
+const unused = (): ServiceImplementation => {
+  throw new Error('the in-process implementation must not be built when the host service is used');
 };
+
+/** A configuration that routes the IB host service to `url` (`USE_IB_HOST_SERVICE=true`), or in-process. */
+const ibConfig = (url?: string) =>
+  loadConfig(url === undefined ? {} : { ib: { useHostService: true, hostServiceUrl: url } }, {});
 
 function inProcessAdapter() {
   const { implementation } = createTestService();
-  return new TestAdapter({
-    useHostService: false,
-    inProcess: () => createInProcessTransport(implementation),
-  });
+  return new TestAdapter({ kind: 'in-process', implementation });
 }
 
 describe('AsyncHostService', () => {
-  it('runs in-process when useHostService is false, without building an HTTP client', async () => {
-    const adapter = inProcessAdapter();
+  it('runs in-process when the configuration says so, without building an HTTP client', async () => {
+    const { implementation } = createTestService();
+    const inProcess = vi.fn(() => implementation);
+    const adapter = new TestAdapter({ kind: 'config', config: ibConfig(), service: 'ib', inProcess });
+    expect(inProcess).toHaveBeenCalledTimes(1);
     expect(adapter.transport.kind).toBe('in-process');
     expect(await adapter.echo('hi')).toEqual({ text: 'hi' });
     expect(await adapter.healthCheck()).toEqual({
@@ -66,73 +78,62 @@ describe('AsyncHostService', () => {
     });
   });
 
-  it('talks to the host service over one persistent HTTP client when useHostService is true', async () => {
+  it('talks to the host service the configuration names over one persistent HTTP client', async () => {
     await using service = await startTestServer();
     await using adapter = new TestAdapter({
-      useHostService: true,
-      hostServiceUrl: service.url,
-      timeoutMs: 5000,
+      kind: 'config',
+      config: ibConfig(service.url),
+      service: 'ib',
       token: 't',
       inProcess: unused,
     });
     expect(adapter.transport).toMatchObject({ kind: 'http', target: service.url });
     for (let i = 0; i < 5; i++) await adapter.echo(`call ${i}`);
-    expect(await adapter.search({ q: 'spy', limit: 5, skip: undefined })).toEqual({
-      q: 'spy',
-      limit: 5,
-      tags: null,
-    });
+    expect(await adapter.search({ q: 'spy', limit: 5 })).toEqual({ q: 'spy', limit: 5, tags: null });
     expect(service.connections()).toBe(1);
   });
 
   it('takes an explicit transport', async () => {
     const { implementation } = createTestService();
     const transport = createInProcessTransport(implementation, { kind: 'custom' });
-    await using adapter = new TestAdapter({ transport });
+    await using adapter = new TestAdapter({ kind: 'transport', transport });
     expect(adapter.transport).toBe(transport);
   });
 
-  it('refuses useHostService without a URL, naming the variable', () => {
+  it('refuses a host service URL without a scheme, naming the variable', () => {
     const build = () =>
-      new TestAdapter({
-        useHostService: true,
-        urlVariable: 'IB_HOST_SERVICE_URL',
-        inProcess: unused,
-      });
+      new TestAdapter({ kind: 'http', url: 'localhost:8001', urlVariable: 'IB_HOST_SERVICE_URL' });
     expect(build).toThrow(ServiceConfigurationError);
-    expect(build).toThrow('test service: useHostService is true but no hostServiceUrl was given');
-    let error: unknown;
-    try {
-      new TestAdapter({ useHostService: true, inProcess: unused });
-    } catch (caught) {
-      error = caught;
-    }
-    expect((error as ServiceConfigurationError).details).toEqual({ variable: 'hostServiceUrl' });
+    expect(build).toThrow(/IB_HOST_SERVICE_URL/);
   });
 
-  it('refuses a host service URL without a scheme', () => {
-    expect(
-      () =>
-        new TestAdapter({
-          useHostService: true,
-          hostServiceUrl: 'localhost:8001',
-          urlVariable: 'IB_HOST_SERVICE_URL',
-          inProcess: unused,
-        }),
-    ).toThrow(/IB_HOST_SERVICE_URL/);
+  it('counts calls outermost: interceptors of the adapter run inside the statistics', async () => {
+    const seen: string[] = [];
+    const failing: Interceptor = () => async (request) => {
+      seen.push(request.path);
+      throw new Error('refused by an interceptor');
+    };
+    const adapter = new TestAdapter(
+      { kind: 'in-process', implementation: createTestService().implementation },
+      [failing],
+    );
+    await expect(adapter.echo('x')).rejects.toBeInstanceOf(InternalError);
+    expect(seen).toEqual(['/echo']);
+    expect(adapter.stats()).toMatchObject({
+      calls: 1,
+      errors: 1,
+      errorsByCode: { internal: 1 },
+      attempts: 0,
+    });
   });
 
   it('measures calls, errors by code, latency percentiles and bytes over HTTP', async () => {
     await using service = await startTestServer();
-    await using adapter = new TestAdapter({
-      useHostService: true,
-      hostServiceUrl: service.url,
-      inProcess: unused,
-    });
+    await using adapter = new TestAdapter({ kind: 'http', url: service.url });
     for (let i = 0; i < 10; i++) await adapter.echo(`message ${i}`);
     await adapter.item('7');
     await expect(adapter.echo('')).rejects.toBeInstanceOf(ValidationError);
-    await expect(adapter.search({})).rejects.toBeInstanceOf(ValidationError);
+    await expect(adapter.search({ q: '' })).rejects.toBeInstanceOf(ValidationError);
     const stats = adapter.stats();
     expect(stats).toMatchObject({
       service: 'test service',
@@ -173,7 +174,7 @@ describe('AsyncHostService', () => {
         throw new Error('socket fell over');
       },
     };
-    const adapter = new TestAdapter({ transport: failing });
+    const adapter = new TestAdapter({ kind: 'transport', transport: failing });
     const error = await adapter.item('1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalError);
     expect((error as InternalError).message).toBe('test service call failed: socket fell over');
@@ -184,11 +185,7 @@ describe('AsyncHostService', () => {
   it('counts each error code apart', async () => {
     const adapter = inProcessAdapter();
     await expect(adapter.item('x')).resolves.toBeDefined();
-    await expect(
-      (adapter as unknown as { callHostServiceGet(p: string): Promise<unknown> }).callHostServiceGet(
-        '/nowhere',
-      ),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(adapter.fail('not_found')).rejects.toBeInstanceOf(NotFoundError);
     await expect(adapter.echo('')).rejects.toBeInstanceOf(ValidationError);
     expect(adapter.stats().errorsByCode).toEqual({ not_found: 1, validation: 1 });
   });
@@ -197,7 +194,7 @@ describe('AsyncHostService', () => {
     const { implementation } = createTestService();
     const transport = createInProcessTransport(implementation);
     const close = vi.spyOn(transport, 'close');
-    const adapter = new TestAdapter({ transport });
+    const adapter = new TestAdapter({ kind: 'transport', transport });
     await Promise.all([adapter.close(), adapter.close()]);
     await adapter[Symbol.asyncDispose]();
     expect(close).toHaveBeenCalledTimes(1);

@@ -102,9 +102,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { USE_IB_HOST_SERVICE: raw }).ib.useHostService).toBe(expected);
   });
 
-  it('bounds calls to the IB host service by IB_TIMEOUT unless IB_HOST_SERVICE_TIMEOUT says otherwise', () => {
-    expect(loadConfig({}, { IB_TIMEOUT: '5' }).ib.hostServiceTimeoutMs).toBe(5_000);
-    expect(loadConfig({ ib: { timeoutMs: 1500 } }, {}).ib.hostServiceTimeoutMs).toBe(1_500);
+  it('gives IB_TIMEOUT one meaning: the IB request timeout, never the host-service call deadline', () => {
+    expect(loadConfig({}, { IB_TIMEOUT: '5' }).ib).toMatchObject({
+      timeoutMs: 5_000,
+      hostServiceTimeoutMs: 30_000,
+    });
+    expect(loadConfig({ ib: { timeoutMs: 1500 } }, {}).ib.hostServiceTimeoutMs).toBe(30_000);
     expect(loadConfig({}, { IB_TIMEOUT: '5', IB_HOST_SERVICE_TIMEOUT: '0.5' }).ib.hostServiceTimeoutMs).toBe(
       500,
     );

@@ -160,7 +160,6 @@ export {
   IbConnectionRegistry,
   sharedIbConnections,
   IB_CONNECTION_DEFAULTS,
-  ibConnectionOptionsFromEnv,
   IB_HISTORICAL_PACING_LIMITS,
   PacingScheduler,
   FilePacingLedger,

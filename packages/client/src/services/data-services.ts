@@ -1,5 +1,5 @@
 import { type KtrdrConfig, OperationRegistry, loadConfig } from '@ktrdr/core';
-import { AsyncDataAdapter, DataService } from '@ktrdr/data';
+import { DataService, createDataAdapter } from '@ktrdr/data';
 import { tokenFrom } from './host-service-token';
 import { createIbSourceFromConfig } from './ib-source';
 
@@ -37,17 +37,6 @@ export function createDataServices(options: DataServicesOptions = {}): DataServi
   // Built here rather than by DataService's own default, so that the direct-IB source comes from
   // the one place that maps the configuration to it (the IB host service serves the same source),
   // and the host service gets the deployment's token.
-  const adapter = config.ib.useHostService
-    ? new AsyncDataAdapter({
-        kind: 'http',
-        url: config.ib.hostServiceUrl,
-        token,
-        deadlineMs: config.ib.hostServiceTimeoutMs,
-      })
-    : new AsyncDataAdapter({
-        kind: 'in-process',
-        source: createIbSourceFromConfig(config),
-        transportKind: 'ib',
-      });
+  const adapter = createDataAdapter({ config, token, createIbSource: createIbSourceFromConfig });
   return { data: new DataService({ config, operations, adapter }), operations };
 }

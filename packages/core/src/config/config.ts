@@ -22,12 +22,17 @@ export interface IbConfig {
   port: number;
   /** `IB_CLIENT_ID`. */
   clientId: number;
-  /** Per-request timeout of the direct connection (`IB_TIMEOUT`, seconds in the environment). */
+  /**
+   * How long one IB request may go unanswered on the connection to IB Gateway/TWS (`IB_TIMEOUT`,
+   * seconds in the environment), in whichever process holds that connection: this one in-process,
+   * the IB host service otherwise. Its only meaning.
+   */
   timeoutMs: number;
   /**
    * Total deadline of one call to the IB host service, retries included (`IB_HOST_SERVICE_TIMEOUT`,
-   * seconds in the environment; default: `IB_TIMEOUT`). Waiting for IB's pacing does not count: the
-   * host answers "still waiting" within it, and each such answer starts a new call.
+   * seconds in the environment; default 30). Its own setting, not derived from `IB_TIMEOUT`: it
+   * bounds a call between two processes, not an IB request. Waiting for IB's pacing does not count:
+   * the host answers "still waiting" within it, and each such answer starts a new call.
    */
   hostServiceTimeoutMs: number;
 }
@@ -90,9 +95,8 @@ export const ENVIRONMENT_VARIABLES = {
   IB_HOST: `IB Gateway/TWS host (default ${CONFIG_DEFAULTS.ib.host}).`,
   IB_PORT: `IB Gateway/TWS API port (default ${CONFIG_DEFAULTS.ib.port}).`,
   IB_CLIENT_ID: `IB API client id (default ${CONFIG_DEFAULTS.ib.clientId}).`,
-  IB_TIMEOUT: `IB request timeout in seconds (default ${CONFIG_DEFAULTS.ib.timeoutMs / 1000}).`,
-  IB_HOST_SERVICE_TIMEOUT:
-    'Total deadline of one call to the IB host service, retries included, in seconds (default: IB_TIMEOUT).',
+  IB_TIMEOUT: `How long one IB request may go unanswered, in seconds, wherever the IB connection is (default ${CONFIG_DEFAULTS.ib.timeoutMs / 1000}).`,
+  IB_HOST_SERVICE_TIMEOUT: `Total deadline of one call to the IB host service, retries included, in seconds (default ${CONFIG_DEFAULTS.ib.hostServiceTimeoutMs / 1000}).`,
   KTRDR_API_URL: `Backend API URL for the CLI's --url mode (default ${CONFIG_DEFAULTS.apiUrl}).`,
   KTRDR_DATA_DIR: `Folder of the bar store (default ./${CONFIG_DEFAULTS.dataDir}).`,
   KTRDR_MODELS_DIR: `Folder of trained models (default ./${CONFIG_DEFAULTS.modelsDir}).`,
@@ -125,14 +129,6 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
   const training = options.training ?? {};
   const port: Parser<number> = (s) => parseInteger(s, 1, 65_535);
   const clientId: Parser<number> = (s) => parseInteger(s, 0, 2_147_483_647);
-  const ibTimeoutMs = pick(
-    ib.timeoutMs,
-    'ib.timeoutMs',
-    'IB_TIMEOUT',
-    parseSecondsAsMs,
-    d.ib.timeoutMs,
-    parsePositiveMs,
-  );
   return {
     ib: {
       useHostService: pick(
@@ -152,13 +148,20 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
       host: pick(ib.host, 'ib.host', 'IB_HOST', parseHost, d.ib.host),
       port: pick(ib.port, 'ib.port', 'IB_PORT', port, d.ib.port),
       clientId: pick(ib.clientId, 'ib.clientId', 'IB_CLIENT_ID', clientId, d.ib.clientId),
-      timeoutMs: ibTimeoutMs,
+      timeoutMs: pick(
+        ib.timeoutMs,
+        'ib.timeoutMs',
+        'IB_TIMEOUT',
+        parseSecondsAsMs,
+        d.ib.timeoutMs,
+        parsePositiveMs,
+      ),
       hostServiceTimeoutMs: pick(
         ib.hostServiceTimeoutMs,
         'ib.hostServiceTimeoutMs',
         'IB_HOST_SERVICE_TIMEOUT',
         parseSecondsAsMs,
-        ibTimeoutMs,
+        d.ib.hostServiceTimeoutMs,
         parsePositiveMs,
       ),
     },

@@ -1,9 +1,10 @@
 import { createServiceClient, type ServiceClient } from '../contract/client';
 import type { ServiceContract } from '../contract/define-service';
-import { type ErrorCode, ServiceConfigurationError, toKtrdrError } from '../errors/index';
-import { createHttpTransport } from '../transport/http-transport';
+import type { ErrorCode } from '../errors/index';
+import { type Interceptor, withInterceptors } from '../transport/interceptor';
+import { type TransportChoice, selectTransport } from '../transport/select-transport';
 import type { CallOptions, Transport } from '../transport/transport';
-import { LatencyRecorder } from './latency-recorder';
+import { CallStats } from './call-stats';
 
 /** Health answer every host service gives. */
 export interface HealthStatus {
@@ -30,127 +31,38 @@ export interface HostServiceStats {
 }
 
 /**
- * How to construct an {@link AsyncHostService}: an explicit transport, or the seed's switch between
- * a host service over HTTP and an in-process fallback.
- */
-export type AsyncHostServiceOptions =
-  | { transport: Transport }
-  | {
-      useHostService: boolean;
-      /** Required when `useHostService` is true. */
-      hostServiceUrl?: string;
-      /** Environment variable that set the URL, named in connection errors. */
-      urlVariable?: string;
-      /** Per-attempt timeout for HTTP calls, ms. */
-      timeoutMs?: number;
-      /** Bearer token for the host service. */
-      token?: string;
-      /** Builds the in-process transport when `useHostService` is false. */
-      inProcess: () => Transport;
-    };
-
-/**
  * The base of every adapter that reaches an external operation (IB data, training). It owns one
- * transport (one persistent client) for its whole life, counts every call, and closes cleanly.
- * Subclasses expose typed methods built on {@link AsyncHostService.callHostServicePost},
- * {@link AsyncHostService.callHostServiceGet} or a typed client from {@link AsyncHostService.clientFor}.
+ * transport (one persistent client) for its whole life, chosen by the one transport selector
+ * ({@link selectTransport}: explicit, or from the configuration plus a token), with the adapter's
+ * interceptors around it and its call statistics outermost. Subclasses expose typed methods over a
+ * client from {@link AsyncHostService.clientFor}.
  */
 export abstract class AsyncHostService implements AsyncDisposable {
-  /** The transport every call of this service goes through. */
+  /** The transport every call of this service goes through (the adapter's interceptors included). */
   readonly transport: Transport;
-  private readonly latency = new LatencyRecorder();
-  private calls = 0;
-  private readonly errorsByCode: Partial<Record<ErrorCode, number>> = {};
-  private maxLatency = 0;
+  private readonly callStats: CallStats;
+  private readonly measured: Transport;
   private closing: Promise<void> | undefined;
 
+  /**
+   * @param serviceName Display name, e.g. "IB host service".
+   * @param choice How to reach the service (see {@link TransportChoice}).
+   * @param interceptors Around every call, first outermost, inside the statistics (e.g. the retry policy).
+   */
   protected constructor(
-    /** Display name, e.g. "IB host service". */
     readonly serviceName: string,
-    options: AsyncHostServiceOptions,
+    choice: TransportChoice,
+    interceptors: readonly Interceptor[] = [],
   ) {
-    this.transport = AsyncHostService.transportFrom(serviceName, options);
-  }
-
-  private static transportFrom(serviceName: string, options: AsyncHostServiceOptions): Transport {
-    if ('transport' in options) return options.transport;
-    if (!options.useHostService) return options.inProcess();
-    if (options.hostServiceUrl === undefined) {
-      throw new ServiceConfigurationError(
-        `${serviceName}: useHostService is true but no hostServiceUrl was given`,
-        {
-          details: { variable: options.urlVariable ?? 'hostServiceUrl' },
-        },
-      );
-    }
-    return createHttpTransport({
-      baseUrl: options.hostServiceUrl,
-      serviceName,
-      urlVariable: options.urlVariable,
-      timeoutMs: options.timeoutMs,
-      token: options.token,
-    });
-  }
-
-  /** A transport that records every call in this service's statistics. */
-  private readonly measured: Transport = {
-    kind: '',
-    serviceName: '',
-    target: '',
-    counters: () => this.transport.counters(),
-    close: () => this.close(),
-    call: (request, options) => this.measure(() => this.transport.call(request, options)),
-  };
-
-  private async measure<T>(work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    this.calls++;
-    try {
-      return await work();
-    } catch (error) {
-      const ktrdrError = toKtrdrError(error, `${this.serviceName} call failed`);
-      this.errorsByCode[ktrdrError.code] = (this.errorsByCode[ktrdrError.code] ?? 0) + 1;
-      throw ktrdrError;
-    } finally {
-      const elapsed = performance.now() - started;
-      this.latency.record(elapsed);
-      if (elapsed > this.maxLatency) this.maxLatency = elapsed;
-    }
-  }
-
-  /** POSTs `data` as JSON to `endpoint` (e.g. `/data/historical`) and resolves with the response body. */
-  protected callHostServicePost<T = unknown>(
-    endpoint: string,
-    data: unknown,
-    options?: CallOptions,
-  ): Promise<T> {
-    return this.measure(() =>
-      this.transport.call({ method: 'POST', path: endpoint, body: data }, options),
-    ) as Promise<T>;
-  }
-
-  /** GETs `endpoint` with `params` as query string and resolves with the response body. */
-  protected callHostServiceGet<T = unknown>(
-    endpoint: string,
-    params: Record<string, string | number | boolean | undefined> = {},
-    options?: CallOptions,
-  ): Promise<T> {
-    const query: Record<string, string> = {};
-    for (const [key, value] of Object.entries(params)) if (value !== undefined) query[key] = String(value);
-    return this.measure(() =>
-      this.transport.call({ method: 'GET', path: endpoint, query }, options),
-    ) as Promise<T>;
+    this.transport = selectTransport(serviceName, choice, interceptors);
+    this.callStats = new CallStats(serviceName);
+    const measured = withInterceptors(this.transport, [this.callStats.interceptor]);
+    this.measured = { ...measured, serviceName, close: () => this.close() };
   }
 
   /** A typed client for `contract` over this service's transport, counted in {@link stats}. */
   protected clientFor<C extends ServiceContract>(contract: C): ServiceClient<C> {
-    const measured: Transport = {
-      ...this.measured,
-      kind: this.transport.kind,
-      serviceName: this.serviceName,
-      target: this.transport.target,
-    };
-    return createServiceClient(contract, measured);
+    return createServiceClient(contract, this.measured);
   }
 
   /** Checks the service is reachable and healthy. */
@@ -159,19 +71,19 @@ export abstract class AsyncHostService implements AsyncDisposable {
   /** Calls, errors by code, latency percentiles and bytes so far. */
   stats(): HostServiceStats {
     const counters = this.transport.counters();
-    const errors = Object.values(this.errorsByCode).reduce((sum, n) => sum + (n ?? 0), 0);
+    const stats = this.callStats;
     return {
       service: this.serviceName,
       transport: this.transport.kind,
       target: this.transport.target,
-      calls: this.calls,
-      errors,
-      errorsByCode: { ...this.errorsByCode },
+      calls: stats.calls,
+      errors: stats.errors(),
+      errorsByCode: { ...stats.errorsByCode },
       latencyMs: {
-        p50: this.latency.percentile(50),
-        p90: this.latency.percentile(90),
-        p99: this.latency.percentile(99),
-        max: this.maxLatency,
+        p50: stats.percentile(50),
+        p90: stats.percentile(90),
+        p99: stats.percentile(99),
+        max: stats.maxLatency,
       },
       ...counters,
     };

@@ -11,6 +11,8 @@ import { createNodeFetchPool } from './http-node-fetch';
 import { type CallSite, errorFromFailure, errorFromResponse } from './http-error-mapping';
 import { parseJsonBody, readProgressStream } from './http-response';
 import { type HttpRetryOptions, kyRetryOptions, retryPolicy, retryVerdict } from './http-retry';
+import { withInterceptors } from './interceptor';
+import { bearerAuthInterceptor } from './interceptors';
 import type { CallOptions, Transport, TransportCounters } from './transport';
 
 export type { HttpRetryOptions } from './http-retry';
@@ -31,7 +33,10 @@ export interface HttpTransportOptions {
   deadlineVariable?: string;
   /** Retry policy, or `false` for none. */
   retry?: HttpRetryOptions | false;
-  /** Bearer token sent as `Authorization` (the server's `KTRDR_API_TOKEN`). */
+  /**
+   * Bearer token sent as `Authorization` (the server's `KTRDR_API_TOKEN`), through
+   * {@link bearerAuthInterceptor}.
+   */
   token?: string;
   /** Extra headers on every call. */
   headers?: Record<string, string>;
@@ -53,10 +58,9 @@ function queryString(query: ServiceRequest['query']): string {
  * fails that call (naming it) rather than the transport's construction.
  */
 function headerSets(
-  options: HttpTransportOptions,
+  headers: Readonly<Record<string, string>> | undefined,
 ): (body: boolean, progress: boolean) => Record<string, string> {
-  const base: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined) base['authorization'] = `Bearer ${options.token}`;
+  const base: Record<string, string> = { ...headers };
   const sets = [false, true].map((body) =>
     [false, true].map((progress) => ({
       ...base,
@@ -89,11 +93,25 @@ function loadKy(): Promise<KyInstance> {
  * included. Every failure is mapped to a ktrdr error that names the service and URL.
  */
 export function createHttpTransport(options: HttpTransportOptions): Transport {
+  const transport = createBareHttpTransport(options);
+  return options.token === undefined
+    ? transport
+    : withInterceptors(transport, [bearerAuthInterceptor(options.token)]);
+}
+
+function createBareHttpTransport(options: HttpTransportOptions): Transport {
   const baseUrl = parseBaseUrl(options.baseUrl, options.serviceName, options.urlVariable);
   const serviceName = options.serviceName;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const policy = retryPolicy(options.retry);
-  const headers = headerSets(options);
+  const headers = headerSets(options.headers);
+  // Header sets with a call's extra headers (an interceptor's), built once per extra-headers object.
+  const extraHeaders = new WeakMap<object, ReturnType<typeof headerSets>>();
+  const headersWith = (extra: Readonly<Record<string, string>>) => {
+    let sets = extraHeaders.get(extra);
+    if (sets === undefined) extraHeaders.set(extra, (sets = headerSets({ ...options.headers, ...extra })));
+    return sets;
+  };
   const counters: TransportCounters = { bytesSent: 0, bytesReceived: 0, attempts: 0, retries: 0 };
   const pool = createNodeFetchPool({
     secure: baseUrl.startsWith('https:'),
@@ -157,7 +175,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           await connect()
         )(path + queryString(request.query), {
           method: request.method,
-          headers: headers(body !== undefined, callOptions.onProgress !== undefined),
+          headers: (callOptions.headers === undefined ? headers : headersWith(callOptions.headers))(
+            body !== undefined,
+            callOptions.onProgress !== undefined,
+          ),
           timeout: site.timeoutMs,
           signal,
           retry: {

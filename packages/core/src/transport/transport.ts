@@ -13,10 +13,13 @@ export interface CallOptions {
   /** The call is safe to retry. Defaults to true for GET. */
   idempotent?: boolean;
   /**
-   * Most retries after the first attempt, for this call (the transport's policy otherwise). Pass 0
-   * when a layer above owns the retries of this call, so that retries never multiply.
+   * Most retries after the first attempt, for this call (the transport's policy otherwise). Set by
+   * the one retry interceptor (`retryInterceptor`), which gives 0 to a call whose retries a
+   * layer above owns, so that retries never multiply. Only the HTTP transport retries.
    */
   retries?: number;
+  /** Extra request headers (set by interceptors such as bearer auth); only HTTP sends them. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Byte and call counters a transport keeps. */

@@ -6,9 +6,11 @@ import {
   type KtrdrConfig,
   RateLimitedError,
   type ServiceClient,
+  type HttpTransportChoice,
   type Transport,
-  createHttpTransport,
-  createInProcessTransport,
+  type TransportChoice,
+  resolveTransportChoice,
+  retryInterceptor,
   sleep,
 } from '@ktrdr/core';
 import { type DateInput, formatIsoUtc, toEpochMs } from '../domain/dates';
@@ -45,6 +47,16 @@ export type DataAdapterTransportOptions =
     }
   /** The host-service routes in this process, over any data source (the direct IB connection, or yours). */
   | { kind: 'in-process'; source: HistoricalDataSource; transportKind?: string }
+  /**
+   * Whatever the configuration says (`USE_IB_HOST_SERVICE`): the IB host service over HTTP with
+   * `token`, or in-process over the source `createIbSource` builds (called only then).
+   */
+  | {
+      kind: 'config';
+      config: KtrdrConfig;
+      token?: string;
+      createIbSource: (config: KtrdrConfig) => HistoricalDataSource;
+    }
   /** Any transport speaking the IB host service contract. */
   | { kind: 'transport'; transport: Transport };
 
@@ -66,25 +78,47 @@ export interface SymbolValidation {
   headTimestamps: Record<string, number | null>;
 }
 
-function transportFor(options: DataAdapterTransportOptions): Transport {
+/**
+ * The adapter's options as a choice for the one transport selector, with the data path's HTTP
+ * defaults filled in; `onSource` receives the in-process source when one is built.
+ */
+function transportChoice(
+  options: DataAdapterTransportOptions,
+  onSource: (source: HistoricalDataSource) => void,
+): TransportChoice {
+  const inProcess = (source: HistoricalDataSource) => {
+    onSource(source);
+    return createIbHostService(source);
+  };
   switch (options.kind) {
     case 'http': {
       const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
-      return createHttpTransport({
-        baseUrl: options.url,
-        serviceName: ibHostContract.name,
+      return {
+        ...options,
         urlVariable: options.urlVariable ?? 'IB_HOST_SERVICE_URL',
-        timeoutMs: options.timeoutMs ?? deadlineMs,
         deadlineMs,
         deadlineVariable: 'IB_HOST_SERVICE_TIMEOUT',
         connections: HTTP_CONNECTIONS,
-        token: options.token,
-      });
+      };
     }
     case 'in-process':
-      return createInProcessTransport(createIbHostService(options.source), { kind: options.transportKind });
+      return {
+        kind: 'in-process',
+        implementation: inProcess(options.source),
+        transportKind: options.transportKind,
+      };
+    case 'config':
+      return resolveTransportChoice({
+        kind: 'config',
+        service: 'ib',
+        config: options.config,
+        token: options.token,
+        inProcess: () => inProcess(options.createIbSource(options.config)),
+        transportKind: 'ib',
+        connections: HTTP_CONNECTIONS,
+      });
     case 'transport':
-      return options.transport;
+      return options;
   }
 }
 
@@ -102,11 +136,22 @@ const HTTP_BAR_FETCHES = 48;
  * attempt may last, so that the answer (bars to encode, send and decode, on a busy machine) still
  * arrives well inside the attempt's timeout and the call's deadline.
  */
-function holdFor(options: { timeoutMs?: number; deadlineMs?: number }): number {
-  const deadlineMs = options.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
-  const third = Math.floor(Math.min(options.timeoutMs ?? deadlineMs, deadlineMs) / 3);
+function holdFor(choice: HttpTransportChoice): number {
+  const deadlineMs = choice.deadlineMs ?? CONFIG_DEFAULTS.ib.hostServiceTimeoutMs;
+  const third = Math.floor(Math.min(choice.timeoutMs ?? deadlineMs, deadlineMs) / 3);
   return Math.max(1, Math.min(third, MAX_HISTORICAL_WAIT_MS));
 }
+
+const HISTORICAL_ROUTE = ibHostContract.routes.historical;
+
+/**
+ * The data path's one retry policy: a bar fetch makes one attempt per call, because the data
+ * manager's segment fetcher owns its attempts (and the IB client retries IB's pacing violations,
+ * below the host service); every other call keeps the transport's retries inside its deadline.
+ */
+const barFetchRetries = retryInterceptor((request) =>
+  request.method === HISTORICAL_ROUTE.method && request.path === HISTORICAL_ROUTE.path ? 0 : undefined,
+);
 
 /** A "still waiting" answer of the IB host service: not a failure, ask again with its fetch id. */
 function pendingFetchId(error: unknown): string | undefined {
@@ -128,17 +173,19 @@ function pendingFetchId(error: unknown): string | undefined {
  */
 export class AsyncDataAdapter extends AsyncHostService {
   private readonly client: ServiceClient<IbHostContract>;
-  private readonly source: HistoricalDataSource | undefined;
+  private source: HistoricalDataSource | undefined;
   /** Longest hold asked of the service per bar fetch, ms; undefined: wait for the answer. */
   private readonly holdMs: number | undefined;
   /** Bar fetches at once over HTTP (see {@link HTTP_BAR_FETCHES}); none in-process. */
   private readonly barFetches: CallSlots | undefined;
 
   constructor(options: DataAdapterTransportOptions) {
-    super(ibHostContract.name, { transport: transportFor(options) });
-    this.source = options.kind === 'in-process' ? options.source : undefined;
-    this.holdMs = options.kind === 'http' ? holdFor(options) : undefined;
-    this.barFetches = options.kind === 'http' ? new CallSlots(HTTP_BAR_FETCHES) : undefined;
+    let source: HistoricalDataSource | undefined;
+    const choice = transportChoice(options, (built) => (source = built));
+    super(ibHostContract.name, choice, [barFetchRetries]);
+    this.source = source;
+    this.holdMs = choice.kind === 'http' ? holdFor(choice) : undefined;
+    this.barFetches = choice.kind === 'http' ? new CallSlots(HTTP_BAR_FETCHES) : undefined;
     this.client = this.clientFor(ibHostContract);
   }
 
@@ -160,7 +207,7 @@ export class AsyncDataAdapter extends AsyncHostService {
           ? this.holdMs
           : Math.max(1, Math.min(this.holdMs, Math.floor(options.timeoutMs / 3))),
     };
-    const call = { signal: options.signal, timeoutMs: options.timeoutMs, retries: 0 };
+    const call = { signal: options.signal, timeoutMs: options.timeoutMs };
     const fetch = async (): Promise<SourceBars> => {
       for (let fetchId: string | undefined; ;) {
         try {
@@ -264,6 +311,8 @@ export class AsyncDataAdapter extends AsyncHostService {
 /** Options of {@link createDataAdapter}, taken from the resolved configuration. */
 export interface CreateDataAdapterOptions {
   config: KtrdrConfig;
+  /** Bearer token for the IB host service (the deployment's `KTRDR_API_TOKEN`), over HTTP. */
+  token?: string;
   /** Builds the direct-IB source when the configuration says in-process. */
   createIbSource: (config: KtrdrConfig) => HistoricalDataSource;
 }
@@ -272,12 +321,6 @@ export interface CreateDataAdapterOptions {
  * The adapter the configuration asks for: http to the IB host service when `USE_IB_HOST_SERVICE`
  * is true, otherwise the host-service routes in-process over the direct IB connection.
  */
-export function createDataAdapter({ config, createIbSource }: CreateDataAdapterOptions): AsyncDataAdapter {
-  return config.ib.useHostService
-    ? new AsyncDataAdapter({
-        kind: 'http',
-        url: config.ib.hostServiceUrl,
-        deadlineMs: config.ib.hostServiceTimeoutMs,
-      })
-    : new AsyncDataAdapter({ kind: 'in-process', source: createIbSource(config), transportKind: 'ib' });
+export function createDataAdapter(options: CreateDataAdapterOptions): AsyncDataAdapter {
+  return new AsyncDataAdapter({ kind: 'config', ...options });
 }

@@ -1,4 +1,4 @@
-import { ServiceConfigurationError, ValidationError } from '@ktrdr/core';
+import { ValidationError } from '@ktrdr/core';
 import type { BackoffOptions } from './backoff';
 import type { Clock } from './clock';
 import type { IbApiFactory } from './ib-api-port';
@@ -99,56 +99,4 @@ export function resolveEndpoint(options: IbConnectionOptions): {
     });
   }
   return { host: host.trim(), port, clientId };
-}
-
-/**
- * Connection options from the Python system's environment variables `IB_HOST`, `IB_PORT`,
- * `IB_CLIENT_ID` and `IB_TIMEOUT` (seconds, used as the connect timeout). Unset variables are left
- * to the defaults.
- * @throws ServiceConfigurationError (`details.variable`) for a malformed value.
- */
-export function ibConnectionOptionsFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): IbConnectionOptions {
-  const options: IbConnectionOptions = {};
-  const host = env['IB_HOST']?.trim();
-  if (host) options.host = host;
-  const port = integerVariable(env, 'IB_PORT', 1, 65_535);
-  if (port !== undefined) options.port = port;
-  const clientId = integerVariable(env, 'IB_CLIENT_ID', 0, Number.MAX_SAFE_INTEGER);
-  if (clientId !== undefined) options.clientId = clientId;
-  const timeout = env['IB_TIMEOUT']?.trim();
-  if (timeout) {
-    const seconds = Number(timeout);
-    if (!Number.isFinite(seconds) || seconds <= 0) {
-      throw new ServiceConfigurationError(
-        `IB_TIMEOUT must be a positive number of seconds, got '${timeout}'.`,
-        {
-          details: { variable: 'IB_TIMEOUT', value: timeout },
-        },
-      );
-    }
-    options.connectTimeoutMs = Math.round(seconds * 1000);
-  }
-  return options;
-}
-
-function integerVariable(
-  env: Record<string, string | undefined>,
-  variable: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const raw = env[variable]?.trim();
-  if (!raw) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ServiceConfigurationError(
-      `${variable} must be an integer from ${min} to ${max}, got '${raw}'.`,
-      {
-        details: { variable, value: raw },
-      },
-    );
-  }
-  return value;
 }

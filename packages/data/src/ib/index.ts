@@ -17,7 +17,7 @@ export { IbConnection, SIMULATED_ACCOUNT_PREFIX } from './ib-connection';
 export type { IbConnectionState, IbConnectionStatus, IbRequestSpec } from './ib-connection';
 export { IbConnectionRegistry, sharedIbConnections } from './connection-registry';
 export type { IbConnectionLease, IbSharedConnection, IbSharedConnectionOptions } from './connection-registry';
-export { IB_CONNECTION_DEFAULTS, ibConnectionOptionsFromEnv, resolveEndpoint } from './ib-config';
+export { IB_CONNECTION_DEFAULTS, resolveEndpoint } from './ib-config';
 export type { IbConnectionOptions, IbLogger, IbReconnectOptions } from './ib-config';
 export { IB_HISTORICAL_PACING_LIMITS, PacingScheduler } from './pacing-scheduler';
 export type {

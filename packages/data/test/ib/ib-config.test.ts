@@ -1,38 +1,9 @@
-import { CancelledError, ServiceConfigurationError, ValidationError } from '@ktrdr/core';
+import { CancelledError, ValidationError } from '@ktrdr/core';
 import { describe, expect, it } from 'vitest';
 import { abortError, backoffDelay } from '../../src/ib/backoff';
-import { ibConnectionOptionsFromEnv, resolveEndpoint } from '../../src/ib/ib-config';
+import { resolveEndpoint } from '../../src/ib/ib-config';
 import { TtlCache } from '../../src/ib/ttl-cache';
 import { FakeClock } from './fake-clock';
-
-describe('ibConnectionOptionsFromEnv', () => {
-  it('reads the Python system variables', () => {
-    expect(
-      ibConnectionOptionsFromEnv({ IB_HOST: 'gw', IB_PORT: '4001', IB_CLIENT_ID: '7', IB_TIMEOUT: '2.5' }),
-    ).toEqual({
-      host: 'gw',
-      port: 4001,
-      clientId: 7,
-      connectTimeoutMs: 2_500,
-    });
-    expect(ibConnectionOptionsFromEnv({})).toEqual({});
-  });
-
-  it.each([
-    ['IB_PORT', '70000'],
-    ['IB_PORT', 'abc'],
-    ['IB_CLIENT_ID', '-1'],
-    ['IB_TIMEOUT', '0'],
-  ])('names the variable when %s=%s is malformed', (variable, value) => {
-    const read = () => ibConnectionOptionsFromEnv({ [variable]: value });
-    expect(read).toThrow(ServiceConfigurationError);
-    try {
-      read();
-    } catch (error) {
-      expect((error as ServiceConfigurationError).details['variable']).toBe(variable);
-    }
-  });
-});
 
 describe('resolveEndpoint', () => {
   it("fills in the Python system's defaults", () => {

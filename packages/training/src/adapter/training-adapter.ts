@@ -4,9 +4,9 @@ import {
   type HealthStatus,
   type ServiceClient,
   type ServiceImplementation,
+  type KtrdrConfig,
   type Transport,
-  createHttpTransport,
-  createInProcessTransport,
+  type TransportChoice,
 } from '@ktrdr/core';
 import {
   type StartTrainingInput,
@@ -21,23 +21,30 @@ export type TrainingAdapterTransportOptions =
   | { kind: 'http'; url: string; token?: string; timeoutMs?: number }
   /** The training host routes running in this process. */
   | { kind: 'in-process'; service: ServiceImplementation<TrainingHostContract> }
+  /**
+   * Whatever the configuration says (`USE_TRAINING_HOST_SERVICE`): the training host over HTTP
+   * with `token`, or in-process over the service `inProcess` builds (called only then).
+   */
+  | {
+      kind: 'config';
+      config: KtrdrConfig;
+      token?: string;
+      inProcess: () => ServiceImplementation<TrainingHostContract>;
+    }
   /** Any transport speaking the training host contract. */
   | { kind: 'transport'; transport: Transport };
 
-function transportFor(options: TrainingAdapterTransportOptions): Transport {
+/** The adapter's options as a choice for the one transport selector. */
+function transportChoice(options: TrainingAdapterTransportOptions): TransportChoice {
   switch (options.kind) {
     case 'http':
-      return createHttpTransport({
-        baseUrl: options.url,
-        serviceName: trainingHostContract.name,
-        urlVariable: 'TRAINING_HOST_SERVICE_URL',
-        timeoutMs: options.timeoutMs,
-        token: options.token,
-      });
+      return { ...options, urlVariable: 'TRAINING_HOST_SERVICE_URL' };
     case 'in-process':
-      return createInProcessTransport(options.service);
+      return { kind: 'in-process', implementation: options.service };
+    case 'config':
+      return { ...options, service: 'training' };
     case 'transport':
-      return options.transport;
+      return options;
   }
 }
 
@@ -49,7 +56,7 @@ export class TrainingAdapter extends AsyncHostService {
   private readonly client: ServiceClient<TrainingHostContract>;
 
   constructor(options: TrainingAdapterTransportOptions) {
-    super(trainingHostContract.name, { transport: transportFor(options) });
+    super(trainingHostContract.name, transportChoice(options));
     this.client = this.clientFor(trainingHostContract);
   }
 
