@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKtrdr } from './support/run-ktrdr';
+import { startSimulator } from './support/simulator';
 import { REPO_ROOT } from './support/spawn-ktrdr';
 
 /** What a spawned bin printed and how it exited. */
@@ -102,5 +104,18 @@ describe('ktrdr -f json: errors are one JSON line on stderr, exit codes unchange
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^ktrdr: No 1d data stored for NVDA/);
     expect(() => jsonError(run.stderr)).toThrow();
+  });
+
+  it('a command that fails without throwing (ib status, nothing listening): stdout keeps its JSON document', async () => {
+    const closed = await startSimulator();
+    await closed.simulator.close();
+    const run = await runKtrdr(['ib', 'status', '-f', 'json'], { env: closed.env });
+    expect(run.code).toBe(4);
+    expect(JSON.parse(run.stdout)).toMatchObject({ healthy: false });
+    expect(jsonError(run.stderr)).toEqual({
+      code: 'connection_failed',
+      message: expect.stringMatching(/^no IB Gateway\/TWS answers at /),
+      exit_code: 4,
+    });
   });
 });
