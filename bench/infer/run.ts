@@ -1,7 +1,8 @@
 /**
  * bench/infer: predictions per second of the standard model (MLP 36-64-32-3) through ONNX Runtime
- * (onnxruntime-node, the default `predict` runtime) and through TF.js (best backend available
- * here: wasm unless tfjs-node is installed). Batch-1 latency and batch-1024 throughput; rounds
+ * (onnxruntime-node, the default `predict` runtime when installed), through ktrdr's built-in fused
+ * engine (WebAssembly SIMD; what `predict` runs without onnxruntime-node) and through TF.js (best
+ * backend available here: wasm unless tfjs-node is installed). Batch-1 latency and batch-1024 throughput; rounds
  * alternate runtimes and the figures are medians.
  *
  *   npx tsx bench/infer/run.ts [--rounds 3] [--seconds 1.5]
@@ -13,6 +14,7 @@ import { predict } from '../../packages/training/src/onnx/predict';
 import { buildTfjsModel } from '../../packages/training/src/model/tfjs-mlp';
 import { exportMlpToOnnx } from '../../packages/training/src/onnx/onnx-export';
 import { OnnxMlpSession } from '../../packages/training/src/onnx/onnx-session';
+import { FusedPredictor } from '../../packages/training/src/onnx/fused-predictor';
 
 const FEATURES = 36;
 const arg = (name: string, fallback: number): number => {
@@ -69,9 +71,12 @@ async function main(): Promise<void> {
   // Parity check first: a benchmark of wrong answers is worthless.
   const a = await session.run(batch, 1024, FEATURES);
   const b = await tfjsRun(batch, 1024);
+  const fused = new FusedPredictor(weights);
+  const c = await fused.run(batch, 1024);
   const maxDiff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+  const maxFusedDiff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - c[i]!)), 0);
   console.log(
-    `bench/infer: MLP ${FEATURES}-64-32-3; TF.js backend ${backend}; max |onnx - tfjs| on 1024 rows = ${maxDiff.toExponential(2)}`,
+    `bench/infer: MLP ${FEATURES}-64-32-3; TF.js backend ${backend}; on 1024 rows max |onnx - tfjs| = ${maxDiff.toExponential(2)}, max |onnx - fused| = ${maxFusedDiff.toExponential(2)}`,
   );
 
   const results: Record<string, { latency: number[]; p99: number[]; throughput: number[] }> = {};
@@ -86,13 +91,25 @@ async function main(): Promise<void> {
   };
   for (let round = 1; round <= rounds; round++) {
     record('onnxruntime', await time(() => session.run(one, 1, FEATURES)), 1);
+    record('fused', await time(() => fused.run(one, 1)), 1);
     record('tfjs', await time(() => tfjsRun(one, 1)), 1);
     record('predict() (onnx, with row objects)', await time(() => predict(loaded, { x: one, rows: 1 })), 1);
+    record(
+      'predict() (fused, with row objects)',
+      await time(() => predict(loaded, { x: one, rows: 1 }, { runtime: 'fused' })),
+      1,
+    );
     record('onnxruntime', await time(() => session.run(batch, 1024, FEATURES)), 1024);
+    record('fused', await time(() => fused.run(batch, 1024)), 1024);
     record('tfjs', await time(() => tfjsRun(batch, 1024)), 1024);
     record(
       'predict() (onnx, with row objects)',
       await time(() => predict(loaded, { x: batch, rows: 1024 })),
+      1024,
+    );
+    record(
+      'predict() (fused, with row objects)',
+      await time(() => predict(loaded, { x: batch, rows: 1024 }, { runtime: 'fused' })),
       1024,
     );
     console.log(`round ${round} done`);
@@ -109,8 +126,13 @@ async function main(): Promise<void> {
   }
   const ortLatency = median(results['onnxruntime']!.latency);
   const tfLatency = median(results['tfjs']!.latency);
+  const fusedLatency = median(results['fused']!.latency);
+  const ortThroughput = median(results['onnxruntime']!.throughput);
   console.log(
-    `\nONNX Runtime vs TF.js: batch-1 ${(tfLatency / ortLatency).toFixed(1)}x faster, batch-1024 ${(median(results['onnxruntime']!.throughput) / median(results['tfjs']!.throughput)).toFixed(1)}x the throughput`,
+    `\nONNX Runtime vs TF.js: batch-1 ${(tfLatency / ortLatency).toFixed(1)}x faster, batch-1024 ${(ortThroughput / median(results['tfjs']!.throughput)).toFixed(1)}x the throughput`,
+  );
+  console.log(
+    `ONNX Runtime vs fused: batch-1 ${(fusedLatency / ortLatency).toFixed(1)}x faster, batch-1024 ${(ortThroughput / median(results['fused']!.throughput)).toFixed(1)}x the throughput`,
   );
   model.dispose();
   await session.close();

@@ -16,7 +16,8 @@ const run = promisify(execFile);
  * Installs the packed tarballs of every package into an empty project and uses them as a user
  * would. Slow (a full build, packs, an install), so it runs only when asked: KTRDR_PACK_TEST=1, or
  * in CI. The install prefers the local npm cache, so it also works without a network once the
- * dependencies have been installed on this machine.
+ * dependencies have been installed on this machine. It installs as a user would, with no flags: no
+ * ONNXRUNTIME_NODE_INSTALL, nothing in an .npmrc.
  */
 const enabled = process.env['KTRDR_PACK_TEST'] === '1' || process.env['CI'] === 'true';
 const PACKAGES = ['core', 'ib-sim', 'data', 'training', 'queue', 'client', 'server', 'cli'] as const;
@@ -37,11 +38,11 @@ describe.skipIf(!enabled)('packed packages in an empty project', () => {
   let simulator: IbSimulator;
   let ibEnv: Record<string, string>;
   const tarballs: Record<string, string> = {};
-  const env = {
-    ...process.env,
-    ONNXRUNTIME_NODE_INSTALL: 'skip',
-    npm_config_onnxruntime_node_install: 'skip',
-  };
+  // No install flag of ours may reach the user's install: not from CI's environment, not from the
+  // repository's .npmrc through an `npm test` parent (npm_config_*).
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/onnxruntime/i.test(name)),
+  ) as NodeJS.ProcessEnv;
   const inProject = (command: string, args: string[], extra: Record<string, string> = {}) =>
     run(command, args, { cwd: app, env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024 });
 
@@ -73,6 +74,17 @@ describe.skipIf(!enabled)('packed packages in an empty project', () => {
     ]);
     ({ simulator, env: ibEnv } = await startSimulator());
   }, 20 * MINUTES);
+
+  it('installs no onnxruntime-node (an optional peer: its install script downloads CUDA binaries)', async () => {
+    expect(existsSync(join(app, 'node_modules', 'onnxruntime-node'))).toBe(false);
+    const lock = JSON.parse(await readFile(join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { hasInstallScript?: boolean }>;
+    };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript === true)
+      .map(([path]) => path);
+    expect(withScripts.filter((path) => /onnxruntime/.test(path))).toEqual([]);
+  });
 
   afterAll(async () => {
     await simulator?.close();
@@ -140,8 +152,11 @@ describe.skipIf(!enabled)('packed packages in an empty project', () => {
     async () => {
       // Load over TCP from the simulator, train in worker threads, export ONNX and predict, all
       // from the installed packages (the bin is CommonJS; the SDK it imports is ESM).
-      const { stdout } = await inProject('npx', ['--no-install', 'ktrdr', 'demo']);
-      expect(stdout).toMatch(/Signals of neuro_fuzzy_sample\/AAPL_1h_v1 on the latest AAPL bars \(onnx\)/);
+      // Without onnxruntime-node, predictions run on the built-in engine, said once on stderr.
+      const { stdout, stderr } = await inProject('npx', ['--no-install', 'ktrdr', 'demo']);
+      expect(stdout).toMatch(/Signals of neuro_fuzzy_sample\/AAPL_1h_v1 on the latest AAPL bars \(fused\)/);
+      expect(stderr.match(/onnxruntime-node is not installed/g)).toHaveLength(1);
+      expect(stderr).toMatch(/^note: onnxruntime-node is not installed/m);
       expect(stdout).toContain('SIMULATED data: synthetic bars from the ktrdr IB simulator');
     },
     4 * MINUTES,

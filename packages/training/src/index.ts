@@ -142,6 +142,7 @@ export {
   type PredictableModel,
   type PredictInput,
   type PredictOptions,
+  type PredictRuntime,
   type PredictionResult,
   type RowPrediction,
 } from './onnx/predict';

@@ -19,6 +19,14 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// The SDK's one-time notices (e.g. "onnxruntime-node is not installed") are process warnings of
+// type KtrdrNotice: print them as the CLI's own `note:` lines, and every other warning as Node does.
+const nodeWarningPrinters = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name === 'KtrdrNotice') process.stderr.write(`note: ${warning.message}\n`);
+  else for (const print of nodeWarningPrinters) print(warning);
+});
 // `ktrdr data show | head -1`: the reader left, which is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {

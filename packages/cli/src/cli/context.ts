@@ -23,6 +23,22 @@ export interface CliIo {
   interrupt: AbortSignal;
 }
 
+/**
+ * An error as `-f json` reports it on stderr, as `{ "error": ... }` on one line: the ktrdr error code
+ * (or `usage`, `interrupted`, `unexpected`), the one-line message and the exit code, plus what the
+ * error carries (`details`, the `command` whose help explains a usage error, and with `-v` its `causes`).
+ */
+export interface CliJsonError {
+  code: string;
+  message: string;
+  exit_code: number;
+  details?: Record<string, unknown>;
+  command?: string;
+  causes?: string[];
+  signal?: 'SIGINT' | 'SIGTERM';
+  stack?: string;
+}
+
 /** Output formats of `-f`. */
 export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
 
@@ -66,6 +82,14 @@ export class CliContext {
     return format as OutputFormat;
   }
 
+  /**
+   * True when `-f json` was asked for. Read unchecked, so that a run which failed before its options
+   * were all read (an unknown command, a bad option) still reports its error as JSON.
+   */
+  get jsonErrors(): boolean {
+    return this.globals.format === 'json';
+  }
+
   /** `-v`. */
   get verbose(): boolean {
     return this.globals.verbose === true;
@@ -106,6 +130,15 @@ export class CliContext {
   /** Writes to stdout, ending with a newline. */
   out(text: string): void {
     this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /**
+   * Reports an error on stderr: the `text` lines, or with `-f json` one line `{"error": json}` that a
+   * script can parse (the last line of stderr; progress lines may come before it).
+   */
+  error(text: readonly string[], json: CliJsonError): void {
+    if (this.jsonErrors) this.io.stderr.write(`${JSON.stringify({ error: json })}\n`);
+    else for (const line of text) this.note(line);
   }
 
   /** Writes a line for people to stderr: notes and warnings that must not pollute piped output. */

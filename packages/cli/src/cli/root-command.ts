@@ -22,7 +22,10 @@ export function createRootCommand(context: CliContext): CommandDef<ArgsDef> {
       version: VERSION,
       description: 'Trading research on Interactive Brokers data: load bars, train and run models',
     },
-    args: { ...GLOBAL_ARGS, version: { type: 'boolean', description: 'Print the version and exit' } },
+    args: {
+      ...GLOBAL_ARGS,
+      version: { type: 'boolean', alias: 'V', description: 'Print the version and exit' },
+    },
     subCommands: {
       data: lazy(
         () => import('../commands/data/data-command'),

@@ -35,39 +35,83 @@ async function usage(resolved: ResolvedCommand, context: CliContext): Promise<st
   return context.io.stdout.isTTY === true ? text : stripAnsi(text);
 }
 
-/** Writes the one-line error (and with `-v` its details and causes); returns the exit code. */
+/** The messages of an error's causes, outermost first (at most five). */
+function causesOf(error: unknown): string[] {
+  const causes: string[] = [];
+  let cause = error instanceof Error ? error.cause : undefined;
+  for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
+    causes.push(oneLine(cause instanceof Error ? cause.message : String(cause)));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return causes;
+}
+
+/**
+ * Writes the error (one line; with `-v` its details and causes; with `-f json` one JSON line) and
+ * returns the exit code.
+ */
 function report(context: CliContext, error: unknown, path: string, verbose: boolean): number {
   const interrupted = context.interrupt.aborted;
   if (error instanceof CliUsageError || isCittyUsageError(error)) {
     const command = error instanceof CliUsageError ? (error.command ?? path) : path;
     const message = oneLine(error.message).replace(/\.?$/, '.');
     const hint = /--help/.test(message) ? '' : ` Run '${command} --help' for usage.`;
-    context.note(`ktrdr: ${message}${hint}`);
-    return EXIT_CODES.usage;
+    const exitCode = EXIT_CODES.usage;
+    context.error([`ktrdr: ${message}${hint}`], {
+      code: 'usage',
+      message: `${message}${hint}`,
+      exit_code: exitCode,
+      command,
+    });
+    return exitCode;
   }
   if (interrupted) {
-    const code = interruptExitCode(context.interrupt);
-    context.note(`ktrdr: interrupted (${code === EXIT_CODES.terminated ? 'SIGTERM' : 'Ctrl+C'}).`);
-    return code;
+    const exitCode = interruptExitCode(context.interrupt);
+    const signal = exitCode === EXIT_CODES.terminated ? 'SIGTERM' : 'SIGINT';
+    const message = `interrupted (${signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl+C'}).`;
+    context.error([`ktrdr: ${message}`], { code: 'interrupted', message, exit_code: exitCode, signal });
+    return exitCode;
   }
   const ktrdr = isKtrdrErrorLike(error);
-  const message = error instanceof Error ? error.message : String(error);
-  context.note(`ktrdr: ${ktrdr ? '' : 'unexpected error: '}${oneLine(message)}`);
+  const message = oneLine(error instanceof Error ? error.message : String(error));
+  const exitCode = ktrdr ? exitCodeForErrorCode(error.code, interrupted) : EXIT_CODES.error;
+  const causes = verbose ? causesOf(error) : [];
+  const stack = verbose && !ktrdr && error instanceof Error ? error.stack : undefined;
+  const text = [`ktrdr: ${ktrdr ? '' : 'unexpected error: '}${message}`];
   if (verbose) {
     if (ktrdr) {
-      context.note(`  code: ${error.code}`);
-      if (Object.keys(error.details).length > 0) context.note(`  details: ${JSON.stringify(error.details)}`);
+      text.push(`  code: ${error.code}`);
+      if (Object.keys(error.details).length > 0) text.push(`  details: ${JSON.stringify(error.details)}`);
     }
-    let cause = error instanceof Error ? error.cause : undefined;
-    for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
-      context.note(`  caused by: ${oneLine(cause instanceof Error ? cause.message : String(cause))}`);
-      cause = cause instanceof Error ? cause.cause : undefined;
-    }
-    if (!ktrdr && error instanceof Error && error.stack !== undefined) context.note(error.stack);
+    text.push(...causes.map((cause) => `  caused by: ${cause}`));
+    if (stack !== undefined) text.push(stack);
   } else if (!ktrdr) {
-    context.note('  (run again with -v for details)');
+    text.push('  (run again with -v for details)');
   }
-  return ktrdr ? exitCodeForErrorCode(error.code, interrupted) : EXIT_CODES.error;
+  context.error(text, {
+    code: ktrdr ? error.code : 'unexpected',
+    message,
+    exit_code: exitCode,
+    ...(ktrdr ? { details: error.details } : {}),
+    ...(causes.length > 0 ? { causes } : {}),
+    ...(stack !== undefined ? { stack } : {}),
+  });
+  return exitCode;
+}
+
+/**
+ * The last `-f`/`--format` value of the options, read before citty parses them, so that an error
+ * found first (an unknown command or option) is reported in the format asked for.
+ */
+function formatOption(options: readonly string[]): string | undefined {
+  let format: string | undefined;
+  for (let i = 0; i < options.length; i++) {
+    const token = options[i] as string;
+    const inline = /^(?:-f|--format)=(.*)$/.exec(token);
+    if (inline !== null) format = inline[1];
+    else if (token === '-f' || token === '--format') format = options[++i];
+  }
+  return format;
 }
 
 /**
@@ -78,6 +122,8 @@ export async function runCli(rawArgs: readonly string[], io: Partial<CliIo> = {}
   const context = new CliContext(defaultIo(io));
   const options = optionsPart(rawArgs);
   const verbose = options.includes('-v') || options.includes('--verbose');
+  const format = formatOption(options);
+  if (format !== undefined) context.absorb({ format });
   const root = createRootCommand(context);
   let path = 'ktrdr';
   try {
@@ -87,7 +133,7 @@ export async function runCli(rawArgs: readonly string[], io: Partial<CliIo> = {}
       context.out(await usage(resolved, context));
       return EXIT_CODES.ok;
     }
-    if (resolved.chain.length === 1 && options.includes('--version')) {
+    if (resolved.chain.length === 1 && (options.includes('--version') || options.includes('-V'))) {
       context.out(VERSION);
       return EXIT_CODES.ok;
     }

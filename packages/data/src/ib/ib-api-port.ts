@@ -1,3 +1,5 @@
+import { loadStoqeyIb } from './load-stoqey-ib';
+
 /**
  * The slice of `@stoqey/ib`'s raw `IBApi` this transport uses, typed with plain strings.
  *
@@ -119,9 +121,10 @@ export type IbApiFactory = (options: IbApiCreateOptions) => IbApiPort | Promise<
 
 /**
  * The default factory: `@stoqey/ib`'s raw `IBApi`, imported on first use so importing `@ktrdr/data`
- * stays cheap for commands that never talk to IB.
+ * stays cheap for commands that never talk to IB, and without its hidden `.env` loading (see
+ * {@link loadStoqeyIb}).
  */
 export const createStoqeyIbApi: IbApiFactory = async ({ host, port, clientId }) => {
-  const { IBApi } = await import('@stoqey/ib');
+  const { IBApi } = await loadStoqeyIb();
   return new IBApi({ host, port, clientId }) as unknown as IbApiPort;
 };

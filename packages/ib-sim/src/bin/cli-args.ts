@@ -33,7 +33,7 @@ export const IB_SIM_ARGS = {
     description: 'Highest server version to announce, 164-193 (default 193)',
   },
   help: { type: 'boolean', alias: 'h', description: 'Show this help' },
-  version: { type: 'boolean', description: 'Print the version' },
+  version: { type: 'boolean', alias: 'V', description: 'Print the version' },
 } as const satisfies ArgsDef;
 
 /** `ktrdr-ib-sim` as a citty command: its name, version (inlined at build time) and options. */

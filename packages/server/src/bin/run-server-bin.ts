@@ -35,7 +35,7 @@ function serverArgs(kind: ServerKind, extraArgs: ArgsDef = {}) {
     },
     ...extraArgs,
     help: { type: 'boolean', alias: 'h', description: 'Show this help' },
-    version: { type: 'boolean', description: 'Print the version' },
+    version: { type: 'boolean', alias: 'V', description: 'Print the version' },
   } as const satisfies ArgsDef;
 }
 

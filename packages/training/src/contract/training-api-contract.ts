@@ -131,7 +131,7 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
       timeframe: z.string().min(1).optional(),
       /** Predict on the last `bars` bars (default 10). */
       bars: z.number().int().positive().max(100_000).default(10),
-      runtime: z.enum(['onnx', 'tfjs']).default('onnx'),
+      runtime: z.enum(['onnx', 'fused', 'tfjs']).default('onnx'),
       /** Load the series the model needs that are not stored yet before predicting. */
       load_missing: z.boolean().optional(),
     }),

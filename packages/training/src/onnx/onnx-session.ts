@@ -7,22 +7,57 @@ type Ort = typeof OrtNamespace;
 
 let ortPromise: Promise<Ort> | undefined;
 
+/** True when `error` says `onnxruntime-node` itself is not installed (ESM or CommonJS loader). */
+function isAbsent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    /'onnxruntime-node'/.test((error as Error).message)
+  );
+}
+
 /**
  * `onnxruntime-node`, imported on first use: loading its native library costs tens of
- * milliseconds and memory that training-only processes should not pay.
+ * milliseconds and memory that training-only processes should not pay. It is an optional peer
+ * dependency (its install script would download CUDA binaries), so it may be absent:
+ * {@link onnxRuntimeInstalled} tells.
+ *
+ * @throws ServiceConfigurationError when it is absent or cannot load (`details.reason`:
+ * `absent` or `load_failed`).
  */
 export function loadOnnxRuntime(): Promise<Ort> {
   ortPromise ??= import('onnxruntime-node').then(
     (module) => ((module as { default?: Ort }).default ?? module) as Ort,
     (error: unknown) => {
       ortPromise = undefined;
+      const absent = isAbsent(error);
       throw new ServiceConfigurationError(
-        `onnxruntime-node could not be loaded (${(error as Error).message}); reinstall it or predict with engine "tfjs"`,
-        { cause: error, details: { package: 'onnxruntime-node' } },
+        absent
+          ? 'onnxruntime-node is not installed: install it (npm install onnxruntime-node) or predict with runtime "fused" or "tfjs"'
+          : `onnxruntime-node could not be loaded (${(error as Error).message}); reinstall it or predict with runtime "fused" or "tfjs"`,
+        {
+          cause: error,
+          details: { package: 'onnxruntime-node', reason: absent ? 'absent' : 'load_failed' },
+        },
       );
     },
   );
   return ortPromise;
+}
+
+/**
+ * False when `onnxruntime-node` is not installed; true when it loads. A copy that is installed but
+ * fails to load is an error (the ServiceConfigurationError of {@link loadOnnxRuntime}), not "absent":
+ * a broken install is worth fixing rather than silently working around.
+ */
+export async function onnxRuntimeInstalled(): Promise<boolean> {
+  try {
+    await loadOnnxRuntime();
+    return true;
+  } catch (error) {
+    if ((error as { details?: { reason?: unknown } }).details?.reason === 'absent') return false;
+    throw error;
+  }
 }
 
 /** Options of {@link OnnxMlpSession.create}. */

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { ValidationError } from '@ktrdr/core';
 import type { Tensor } from '@tensorflow/tfjs';
 import { selectTfBackend, type TfBackendName } from '../backend/tf-backend';
-import { OnnxMlpSession } from './onnx-session';
+import { FusedPredictor } from './fused-predictor';
+import { OnnxMlpSession, onnxRuntimeInstalled } from './onnx-session';
 import { CLASS_LABELS, type ClassLabel } from '../model/class-labels';
 import { OUTPUT_UNITS } from '../model/mlp-config';
 import { featureCount, type MlpWeights } from '../model/mlp-weights';
@@ -24,10 +25,17 @@ export interface PredictInput {
   symbols?: Int32Array;
 }
 
+/** What runs a prediction; see {@link PredictOptions.runtime}. */
+export type PredictRuntime = 'onnx' | 'fused' | 'tfjs';
+
 /** Options of {@link predict}. */
 export interface PredictOptions {
-  /** `onnx` (default, ONNX Runtime) or `tfjs` (TensorFlow.js on the selected backend). */
-  runtime?: 'onnx' | 'tfjs';
+  /**
+   * `onnx` (default): ONNX Runtime when `onnxruntime-node` is installed, else ktrdr's built-in
+   * engine, with a one-time notice. `fused`: the built-in engine (WebAssembly, no native library).
+   * `tfjs`: TensorFlow.js on the selected backend.
+   */
+  runtime?: PredictRuntime;
   /** TF.js backend for `runtime: 'tfjs'`. */
   backend?: TfBackendName | 'auto';
 }
@@ -45,7 +53,8 @@ export interface RowPrediction {
 /** Predictions for every row. */
 export interface PredictionResult {
   rows: number;
-  runtime: 'onnx' | 'tfjs';
+  /** What ran it: `fused` when `onnx` was asked for but `onnxruntime-node` is not installed. */
+  runtime: PredictRuntime;
   /** Predicted class index per row. */
   classes: Int32Array;
   /** `rows x 3` probabilities (BUY, HOLD, SELL), row-major. */
@@ -55,11 +64,33 @@ export interface PredictionResult {
 }
 
 const onnxSessions = new WeakMap<PredictableModel, Promise<OnnxMlpSession>>();
+const fusedPredictors = new WeakMap<PredictableModel, FusedPredictor>();
+
+let ortInstalled: Promise<boolean> | undefined;
+let fallbackNoticed = false;
+
+/** Whether `onnxruntime-node` is installed, asked once per process (a broken install is asked again). */
+function onnxRuntimeAvailable(): Promise<boolean> {
+  ortInstalled ??= onnxRuntimeInstalled();
+  ortInstalled.catch(() => (ortInstalled = undefined));
+  return ortInstalled;
+}
+
+/** Says once per process that predictions run on the built-in engine, and how to change that. */
+function noticeFallback(): void {
+  if (fallbackNoticed) return;
+  fallbackNoticed = true;
+  process.emitWarning(
+    "onnxruntime-node is not installed, so predictions run on ktrdr's built-in engine (same results). " +
+      'To use ONNX Runtime, npm install onnxruntime-node; to stop this notice, predict with runtime "fused".',
+    { type: 'KtrdrNotice', code: 'KTRDR_ONNXRUNTIME_ABSENT' },
+  );
+}
 
 /**
  * Scores rows with a trained model: the class (BUY/HOLD/SELL, by index and name) and the
  * probabilities of each row. ONNX Runtime by default (its session is opened once per model and
- * reused); TF.js on request.
+ * reused), or ktrdr's built-in engine when `onnxruntime-node` is not installed; TF.js on request.
  *
  * @throws ValidationError when the inputs do not match the model's feature count.
  */
@@ -88,18 +119,25 @@ export async function predict(
       { details: { field: 'x' } },
     );
   }
-  const runtime = options.runtime ?? 'onnx';
+  let runtime = options.runtime ?? 'onnx';
+  if (runtime === 'onnx' && !(await onnxRuntimeAvailable())) {
+    noticeFallback();
+    runtime = 'fused';
+  }
   const probabilities =
     rows === 0
       ? new Float32Array(0)
       : runtime === 'onnx'
         ? await runOnnx(model, x, rows, symbols)
-        : await runTfjs(model, withEmbedding(model.weights, x, rows, symbols), rows, options);
+        : runtime === 'fused'
+          ? await runFused(model, x, rows, symbols)
+          : await runTfjs(model, withEmbedding(model.weights, x, rows, symbols), rows, options);
   return toResult(probabilities, rows, runtime);
 }
 
-/** Closes the cached ONNX session of `model`, if any. */
+/** Closes the cached ONNX session of `model` (and drops its built-in engine), if any. */
 export async function releasePredictor(model: PredictableModel): Promise<void> {
+  fusedPredictors.delete(model);
   const session = onnxSessions.get(model);
   onnxSessions.delete(model);
   if (session !== undefined) await (await session).close();
@@ -142,6 +180,20 @@ async function runOnnx(
   return (await session).run(x, rows, featureCount(model.weights), model.weights.embedding && symbols);
 }
 
+function runFused(
+  model: PredictableModel,
+  x: Float32Array,
+  rows: number,
+  symbols?: Int32Array,
+): Promise<Float32Array> {
+  let predictor = fusedPredictors.get(model);
+  if (predictor === undefined) {
+    predictor = new FusedPredictor(model.weights);
+    fusedPredictors.set(model, predictor);
+  }
+  return predictor.run(x, rows, model.weights.embedding && symbols);
+}
+
 async function openFromWeights(weights: MlpWeights): Promise<OnnxMlpSession> {
   const { exportMlpToOnnx } = await import('./onnx-export');
   return OnnxMlpSession.create(exportMlpToOnnx(weights));
@@ -165,7 +217,7 @@ async function runTfjs(
   }
 }
 
-function toResult(probabilities: Float32Array, rows: number, runtime: 'onnx' | 'tfjs'): PredictionResult {
+function toResult(probabilities: Float32Array, rows: number, runtime: PredictRuntime): PredictionResult {
   const classes = new Int32Array(rows);
   const predictions: RowPrediction[] = new Array<RowPrediction>(rows);
   for (let i = 0; i < rows; i++) {

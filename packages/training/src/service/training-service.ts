@@ -21,7 +21,7 @@ import { createTrainingHostService } from '../host-service/create-training-host-
 import type { TrainingSessionInfo } from '../contract/training-host-contract';
 import { TrainingManager } from '../manager/training-manager';
 import { validateMlpConfig } from '../model/mlp-config';
-import { predict, releasePredictor } from '../onnx/predict';
+import { type PredictRuntime, predict, releasePredictor } from '../onnx/predict';
 import { mlpConfigFromStrategy } from '../session/strategy-to-mlp';
 import { TrainingSessions } from '../session/training-sessions';
 import { importModelBundle } from '../storage/model-bundle';
@@ -102,7 +102,8 @@ export interface PredictRequest {
   timeframe?: string;
   /** Predict on the last `bars` bars (default 10). */
   bars?: number;
-  runtime?: 'onnx' | 'tfjs';
+  /** See `PredictOptions.runtime` (default `onnx`, or the built-in engine without onnxruntime-node). */
+  runtime?: PredictRuntime;
   /** Load the series the model needs that are not stored yet, through the data service (default false). */
   loadMissing?: boolean;
 }

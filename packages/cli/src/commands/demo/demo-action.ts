@@ -159,7 +159,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
     );
 
     checkInterrupt();
-    say(`4/4  Predicting on the latest bars with ONNX Runtime`);
+    say(`4/4  Predicting on the latest bars`);
     const predictions: PredictionView[] = [];
     for (const symbol of symbols) {
       const { data } = await training.predict(

@@ -49,12 +49,15 @@ export async function ibStatus(context: CliContext): Promise<void> {
     json: { ...health, target },
   });
   if (!health.healthy) {
-    context.note(
-      ib.config.ib.useHostService
-        ? `ktrdr: the IB host service at ${target} is not connected to IB Gateway; start the gateway, or check IB_HOST_SERVICE_URL.`
-        : `ktrdr: no IB Gateway/TWS answers at ${target}; start it (or a simulator: ktrdr sim --port ${ib.config.ib.port}), or set IB_HOST/IB_PORT.`,
-    );
+    const message = ib.config.ib.useHostService
+      ? `the IB host service at ${target} is not connected to IB Gateway; start the gateway, or check IB_HOST_SERVICE_URL.`
+      : `no IB Gateway/TWS answers at ${target}; start it (or a simulator: ktrdr sim --port ${ib.config.ib.port}), or set IB_HOST/IB_PORT.`;
     context.exitCode = EXIT_CODES.unavailable;
+    context.error([`ktrdr: ${message}`], {
+      code: 'connection_failed',
+      message,
+      exit_code: context.exitCode,
+    });
   }
 }
 

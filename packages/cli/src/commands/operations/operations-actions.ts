@@ -165,13 +165,17 @@ export async function operationsFollow(context: CliContext, args: OperationIdArg
   });
   if (interrupted) {
     context.exitCode = EXIT_CODES.interrupted;
-  } else if (info.status === 'failed') {
-    context.note(`ktrdr: ${operationError(info).message}`);
-    context.exitCode = exitCodeForErrorCode(info.error_code, false);
-  } else if (info.status === 'cancelled') {
+  } else if (info.status === 'failed' || info.status === 'cancelled') {
     // Cancelled elsewhere (another client, the server shutting down): say so, not only exit 1.
-    context.note(`ktrdr: ${operationError(info).message}`);
-    context.exitCode = EXIT_CODES.error;
+    const error = operationError(info);
+    context.exitCode =
+      info.status === 'failed' ? exitCodeForErrorCode(info.error_code, false) : EXIT_CODES.error;
+    context.error([`ktrdr: ${error.message}`], {
+      code: error.code,
+      message: error.message,
+      exit_code: context.exitCode,
+      details: error.details,
+    });
   }
 }
 
