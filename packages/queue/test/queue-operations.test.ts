@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationId } from '@ktrdr/core';
 import {
@@ -160,6 +160,36 @@ describe('operations as BullMQ jobs on a real Redis', () => {
     const final = await ops.follow(id);
     expect(final).toMatchObject({ status: 'failed', error_code: 'validation' });
     expect(final.error_message).toMatch(/Malformed job payload/);
+  });
+
+  it('cancels a job a worker took but had not started running yet', async () => {
+    const job = await ops.enqueue('training', { steps: 1 });
+    // A worker takes the job (locks it, state active) and dies before running it: BullMQ had not
+    // tracked it yet, so the cancel message that goes out now reaches no processor.
+    const taker = new Worker('training', null, {
+      connection: redisConnectionOptions(redis.url),
+      prefix: KEY_PREFIX,
+      lockDuration: 500,
+    });
+    expect((await taker.getNextJob('taker'))?.id).toBe(job.operation_id);
+    await taker.close();
+    expect((await ops.get(job.operation_id)).status).toBe('running');
+    await ops.cancel(job.operation_id, 'changed my mind');
+
+    // The job is handed to a live worker once the lock expires: the cancel still wins.
+    const ranBy = new Map<string, string>();
+    workers.push(
+      await startQueueWorker({
+        url: redis.url,
+        queues: ['training'],
+        lockDurationMs: 500,
+        runner: scriptedRunner(ranBy, 'late'),
+      }),
+    );
+    const final = await ops.follow(job.operation_id);
+    expect(final).toMatchObject({ status: 'cancelled', error_code: 'cancelled' });
+    expect(final.error_message).toContain('changed my mind');
+    expect(ranBy.has(job.operation_id)).toBe(false);
   });
 
   it('reconnects the API and the workers when Redis restarts', async () => {
