@@ -27,6 +27,8 @@ export { createQueueOperationsService } from './queue-operations-service';
 export { createQueueStartService, queueStartContract } from './queue-start-service';
 export {
   createClientJobRunner,
+  withJobCheckpoint,
+  type ClientJobRunnerOptions,
   type JobRunContext,
   type JobRunner,
   type JobRunnerClient,

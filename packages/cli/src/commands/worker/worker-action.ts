@@ -11,6 +11,8 @@ export interface WorkerArgs {
   redis?: string;
   queue?: string;
   concurrency?: string;
+  'checkpoint-every'?: string;
+  'lock-duration'?: string;
 }
 
 /**
@@ -29,6 +31,12 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
   }
   const queues = parseQueueNames(args.queue);
   const concurrency = parseOptionalPositiveInteger(args.concurrency, '--concurrency', COMMAND) ?? 1;
+  const checkpointEveryEpochs = parseOptionalPositiveInteger(
+    args['checkpoint-every'],
+    '--checkpoint-every',
+    COMMAND,
+  );
+  const lockDurationMs = parseOptionalPositiveInteger(args['lock-duration'], '--lock-duration', COMMAND);
   const { createKtrdrClient, operationError } = await import('@ktrdr/client');
   const client = await createKtrdrClient({
     mode: 'embedded',
@@ -40,7 +48,10 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
       url,
       queues,
       concurrency,
-      runner: createClientJobRunner(client, operationError),
+      lockDurationMs,
+      // Checkpoints go to this worker's models folder: another worker resumes a killed one's job
+      // only if it shares that folder (docs/guides/scale-out.md).
+      runner: createClientJobRunner(client, operationError, { checkpointEveryEpochs }),
     });
     context.note(
       `worker ${worker.id} on ${queues.join(', ')} (concurrency ${concurrency}). Ctrl+C stops it.`,
