@@ -3,7 +3,12 @@
  * operations through {@link QueueOperations} (so they survive its restart); `ktrdr worker` runs
  * them anywhere with {@link startQueueWorker}. Loaded only when `KTRDR_REDIS_URL` / `--redis` is set.
  */
-export { REDIS_URL_VARIABLE, redisConnectionOptions, resolveRedisUrl } from './redis-connection';
+export {
+  REDIS_URL_VARIABLE,
+  redactRedisError,
+  redisConnectionOptions,
+  resolveRedisUrl,
+} from './redis-connection';
 export {
   CANCEL_CHANNEL,
   KEY_PREFIX,

@@ -254,6 +254,30 @@ describe('operations as BullMQ jobs on a real Redis', () => {
     }
   });
 
+  it('logs a lost Redis without its socket path', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'packages/queue/test/support/worker-process.ts', redis.url],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      let errors = '';
+      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+      await until(() => output.includes('ready'));
+      await redis.stop(true);
+      await until(() => errors.includes('Redis connection'));
+      await redis.start();
+      expect(errors).toContain('<path>');
+      expect(errors).not.toContain(redis.socket);
+      expect(errors).not.toMatch(/\/(tmp|home|var|run)\//);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('answers NotFoundError for an unknown operation', async () => {
     await expect(ops.get(createOperationId('training'))).rejects.toMatchObject({ code: 'not_found' });
   });
