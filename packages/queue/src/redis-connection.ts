@@ -58,7 +58,7 @@ export function redisConnectionOptions(url: string): ConnectionOptions {
 
 // An absolute path in an error message (`connect ENOENT /run/redis/redis.sock`, a Windows
 // `C:\\...`): from the start, a space, a quote or a bracket to the next space, quote or bracket.
-const ABSOLUTE_PATH = /(?<=^|[\s'"(\[=])(?:unix:\/\/)?(?:\/|[A-Za-z]:\\)[^\s'")\],;]*/g;
+const ABSOLUTE_PATH = /(?<=^|[\s'"([=])(?:unix:\/\/)?(?:\/|[A-Za-z]:\\)[^\s'")\],;]*/g;
 
 /**
  * `message` with each absolute path shown as `<path>`: a unix socket's path is a machine's folder,
