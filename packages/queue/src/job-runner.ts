@@ -1,4 +1,5 @@
 import type { OperationInfo, OperationProgress } from '@ktrdr/core';
+import type { ModelHandOff } from './model-hand-off';
 import type { QueueName } from './queue-names';
 
 /** What a worker gives the code that runs one job. */
@@ -59,6 +60,11 @@ export interface JobRunnerClient {
 export interface ClientJobRunnerOptions {
   /** A training job's checkpoint interval, in epochs (default: the trainer's, every epoch). */
   checkpointEveryEpochs?: number;
+  /**
+   * Where a finished training's model goes when this worker does not share the API's models folder
+   * (`createModelHandOff`): the job's result then names the API's copy.
+   */
+  handOff?: ModelHandOff;
 }
 
 /**
@@ -109,7 +115,8 @@ export function createClientJobRunner(
       if (reportMetadata !== undefined) reportMetadata((await handle.status()).metadata);
       const info = await handle.wait({ onProgress: reportProgress });
       if (info.status !== 'completed') throw operationError(info);
-      return info.result_summary ?? {};
+      const summary = info.result_summary ?? {};
+      return queue === 'training' && options.handOff !== undefined ? await options.handOff(summary) : summary;
     } finally {
       signal.removeEventListener('abort', onAbort);
     }

@@ -5,11 +5,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import { loadConfig } from '@ktrdr/core';
 import { DataService } from '@ktrdr/data';
+import { TrainingService } from '@ktrdr/training';
 import { openApiQueue } from '@ktrdr/queue';
 import { type TestRedis, startTestRedis } from '../../queue/test/support/redis-server';
 import { createApiRouter } from '../src/index';
 import { REPO_ROOT, spawnCli } from './support/spawn-bin';
-import { Resources, eventually, postJson } from './support/harness';
+import { Resources, eventually, fetchJson, postJson } from './support/harness';
 import { randomWalkFrame } from './support/random-walk';
 
 let redis: TestRedis;
@@ -105,6 +106,87 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
       expect(
         (await weights(summary['model'])).equals(await weights(reference.result_summary?.['model'])),
       ).toBe(true);
+    },
+  );
+
+  it(
+    "a worker without the API's models folder hands the model back to the API's store",
+    { timeout: 240_000 },
+    async () => {
+      const dataDir = await resources.tempDir();
+      const apiModels = await resources.tempDir();
+      const workerModels = await resources.tempDir();
+      const token = 'worker-hand-off-token';
+      const data = resources.add(
+        new DataService({ config: loadConfig({ dataDir, modelsDir: apiModels }, {}) }),
+        (d) => d.close(),
+      );
+      const training = resources.add(new TrainingService({ data }), (t) => t.close());
+      await data.store.save('AAPL', '1h', randomWalkFrame(600), { simulated: true });
+      const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 300 }), (q) =>
+        q.close(),
+      );
+      const app = express();
+      app.use('/api/v1', createApiRouter({ data, training, queue, token }));
+      const { url: origin } = await resources.listen(app);
+      const url = `${origin}/api/v1`;
+      const auth = { authorization: `Bearer ${token}` };
+
+      spawnCli(
+        resources,
+        [
+          'worker',
+          '--redis',
+          redis.url,
+          '--queue',
+          'training',
+          '--api',
+          origin,
+          '--data-dir',
+          dataDir,
+          '--models-dir',
+          workerModels,
+        ],
+        { KTRDR_API_TOKEN: token },
+      );
+      await eventually(
+        async () => ((await queue.operations.workers()).length === 1 ? true : undefined),
+        120_000,
+      );
+      const started = await postJson(
+        `${url}/trainings/start`,
+        { strategy_name: 'neuro-fuzzy-sample', symbol: 'AAPL', timeframe: '1h', epochs: 2, seed: 3 },
+        auth,
+      );
+      expect(started.status).toBe(200);
+      const final = await queue.operations.follow(started.body['operation_id'] as string);
+      expect(final, JSON.stringify(final)).toMatchObject({
+        status: 'completed',
+        result_summary: {
+          model: 'neuro_fuzzy_sample/AAPL_1h_v1',
+          worker_model: 'neuro_fuzzy_sample/AAPL_1h_v1',
+        },
+      });
+      // The API stores it (and lists it), the worker keeps its own copy: two folders, one model each.
+      const listed = await fetchJson(`${url}/models`, { headers: auth });
+      expect((listed.body['data'] as { name: string }[]).map((model) => model.name)).toEqual([
+        'neuro_fuzzy_sample/AAPL_1h_v1',
+      ]);
+      const files = ['weights.bin', 'model.onnx'];
+      for (const file of files) {
+        const [ours, theirs] = await Promise.all([
+          readFile(path.join(apiModels, 'neuro_fuzzy_sample/AAPL_1h_v1', file)),
+          readFile(path.join(workerModels, 'neuro_fuzzy_sample/AAPL_1h_v1', file)),
+        ]);
+        expect(ours.equals(theirs), file).toBe(true);
+      }
+      // The API can use it: a prediction from the API's own store.
+      const predicted = await postJson(
+        `${url}/models/predict`,
+        { model_name: 'neuro_fuzzy_sample/AAPL_1h', symbol: 'AAPL', bars: 2 },
+        auth,
+      );
+      expect(predicted.status, JSON.stringify(predicted.body)).toBe(200);
     },
   );
 });

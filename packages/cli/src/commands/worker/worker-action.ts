@@ -11,6 +11,7 @@ export interface WorkerArgs {
   redis?: string;
   queue?: string;
   concurrency?: string;
+  api?: string;
   'checkpoint-every'?: string;
   'lock-duration'?: string;
 }
@@ -21,8 +22,14 @@ export interface WorkerArgs {
  * taking jobs, lets the running ones finish, and exits 0.
  */
 export async function runWorker(context: CliContext, args: WorkerArgs): Promise<void> {
-  const { createClientJobRunner, parseQueueNames, resolveRedisUrl, startQueueWorker, REDIS_URL_VARIABLE } =
-    await import('@ktrdr/queue');
+  const {
+    createClientJobRunner,
+    createModelHandOff,
+    parseQueueNames,
+    resolveRedisUrl,
+    startQueueWorker,
+    REDIS_URL_VARIABLE,
+  } = await import('@ktrdr/queue');
   const url = resolveRedisUrl(args.redis, context.io.env);
   if (url === undefined) {
     throw new ValidationError(`${COMMAND} needs Redis: pass --redis URL or set ${REDIS_URL_VARIABLE}.`, {
@@ -37,7 +44,7 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
     COMMAND,
   );
   const lockDurationMs = parseOptionalPositiveInteger(args['lock-duration'], '--lock-duration', COMMAND);
-  const { createKtrdrClient, operationError } = await import('@ktrdr/client');
+  const { API_TOKEN_VARIABLE, apiBaseUrl, createKtrdrClient, operationError } = await import('@ktrdr/client');
   const client = await createKtrdrClient({
     mode: 'embedded',
     config: loadCliConfig(context),
@@ -51,7 +58,17 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
       lockDurationMs,
       // Checkpoints go to this worker's models folder: another worker resumes a killed one's job
       // only if it shares that folder (docs/guides/scale-out.md).
-      runner: createClientJobRunner(client, operationError, { checkpointEveryEpochs }),
+      runner: createClientJobRunner(client, operationError, {
+        checkpointEveryEpochs,
+        handOff:
+          args.api === undefined || args.api === ''
+            ? undefined
+            : createModelHandOff({
+                apiUrl: apiBaseUrl(args.api),
+                token: context.io.env[API_TOKEN_VARIABLE],
+                modelsDir: client.config.modelsDir,
+              }),
+      }),
     });
     context.note(
       `worker ${worker.id} on ${queues.join(', ')} (concurrency ${concurrency}). Ctrl+C stops it.`,

@@ -19,6 +19,12 @@ export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
         valueHint: 'NAMES',
       },
       concurrency: { type: 'string', description: 'Jobs run at once per queue (default 1)', valueHint: 'N' },
+      api: {
+        type: 'string',
+        description:
+          "Without the API's models folder: hand trained models back to this API (POST /models/import, KTRDR_API_TOKEN)",
+        valueHint: 'URL',
+      },
       'checkpoint-every': {
         type: 'string',
         description: 'Epoch checkpoints of a training job every N epochs (default 1)',
