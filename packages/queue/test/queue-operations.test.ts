@@ -234,7 +234,8 @@ describe('operations as BullMQ jobs on a real Redis', () => {
       await until(async () => (await ops.get(job.operation_id)).progress.percentage === 10);
       child.kill('SIGKILL');
 
-      // Today the job starts again from scratch on the other worker (epoch checkpoints: issue #14, training side).
+      // The job goes on on the other worker, told it restarted (a training resumes from its checkpoint:
+      // queue-worker-resume.test.ts in the server package).
       const ranBy = new Map<string, string>();
       workers.push(
         await startQueueWorker({
