@@ -1,4 +1,5 @@
 import type { OperationInfo, OperationProgress } from '@ktrdr/core';
+import type { BarsFetch } from './bars-fetch';
 import type { ModelHandOff } from './model-hand-off';
 import type { QueueName } from './queue-names';
 
@@ -65,6 +66,11 @@ export interface ClientJobRunnerOptions {
    * (`createModelHandOff`): the job's result then names the API's copy.
    */
   handOff?: ModelHandOff;
+  /**
+   * Copies a training's bars from the API into this worker's store before it runs, when this worker
+   * does not share the API's data folder (`createBarsFetch`).
+   */
+  fetchBars?: BarsFetch;
 }
 
 /**
@@ -100,6 +106,9 @@ export function createClientJobRunner(
   options: ClientJobRunnerOptions = {},
 ): JobRunner {
   return async (queue, request, { operationId, signal, reportProgress, reportMetadata }) => {
+    if (queue === 'training' && options.fetchBars !== undefined) {
+      await options.fetchBars(request as Record<string, unknown>, signal);
+    }
     const started =
       queue === 'data-load'
         ? await client.api.data.load(request as never)

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import { loadConfig } from '@ktrdr/core';
-import { DataService } from '@ktrdr/data';
+import { CsvStore, DataService } from '@ktrdr/data';
 import { TrainingService } from '@ktrdr/training';
 import { openApiQueue } from '@ktrdr/queue';
 import { type TestRedis, startTestRedis } from '../../queue/test/support/redis-server';
@@ -110,11 +110,12 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
   );
 
   it(
-    "a worker without the API's models folder hands the model back to the API's store",
+    "a worker without the API's folders copies the bars from the API and hands the model back to its store",
     { timeout: 240_000 },
     async () => {
       const dataDir = await resources.tempDir();
       const apiModels = await resources.tempDir();
+      const workerData = await resources.tempDir();
       const workerModels = await resources.tempDir();
       const token = 'worker-hand-off-token';
       const data = resources.add(
@@ -142,8 +143,9 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
           'training',
           '--api',
           origin,
+          '--fetch-bars',
           '--data-dir',
-          dataDir,
+          workerData,
           '--models-dir',
           workerModels,
         ],
@@ -167,6 +169,9 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
           worker_model: 'neuro_fuzzy_sample/AAPL_1h_v1',
         },
       });
+      // The worker trained on the API's bars, copied into its own store (still labelled simulated).
+      const copied = await new CsvStore({ dataDir: workerData }).load('AAPL', '1h', { simulated: true });
+      expect(copied.frame.length).toBe(600);
       // The API stores it (and lists it), the worker keeps its own copy: two folders, one model each.
       const listed = await fetchJson(`${url}/models`, { headers: auth });
       expect((listed.body['data'] as { name: string }[]).map((model) => model.name)).toEqual([

@@ -12,6 +12,7 @@ export interface WorkerArgs {
   queue?: string;
   concurrency?: string;
   api?: string;
+  'fetch-bars'?: boolean;
   'checkpoint-every'?: string;
   'lock-duration'?: string;
 }
@@ -23,6 +24,7 @@ export interface WorkerArgs {
  */
 export async function runWorker(context: CliContext, args: WorkerArgs): Promise<void> {
   const {
+    createBarsFetch,
     createClientJobRunner,
     createModelHandOff,
     parseQueueNames,
@@ -45,6 +47,13 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
   );
   const lockDurationMs = parseOptionalPositiveInteger(args['lock-duration'], '--lock-duration', COMMAND);
   const { API_TOKEN_VARIABLE, apiBaseUrl, createKtrdrClient, operationError } = await import('@ktrdr/client');
+  const apiUrl = args.api === undefined || args.api === '' ? undefined : apiBaseUrl(args.api);
+  if (args['fetch-bars'] === true && apiUrl === undefined) {
+    throw new ValidationError(`${COMMAND} --fetch-bars needs --api URL: the API to copy bars from.`, {
+      details: { field: 'api' },
+    });
+  }
+  const token = context.io.env[API_TOKEN_VARIABLE];
   const client = await createKtrdrClient({
     mode: 'embedded',
     config: loadCliConfig(context),
@@ -61,13 +70,13 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
       runner: createClientJobRunner(client, operationError, {
         checkpointEveryEpochs,
         handOff:
-          args.api === undefined || args.api === ''
+          apiUrl === undefined
             ? undefined
-            : createModelHandOff({
-                apiUrl: apiBaseUrl(args.api),
-                token: context.io.env[API_TOKEN_VARIABLE],
-                modelsDir: client.config.modelsDir,
-              }),
+            : createModelHandOff({ apiUrl, token, modelsDir: client.config.modelsDir }),
+        fetchBars:
+          apiUrl === undefined || args['fetch-bars'] !== true
+            ? undefined
+            : createBarsFetch({ apiUrl, token, dataDir: client.config.dataDir }),
       }),
     });
     context.note(

@@ -25,6 +25,10 @@ export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
           "Without the API's models folder: hand trained models back to this API (POST /models/import, KTRDR_API_TOKEN)",
         valueHint: 'URL',
       },
+      'fetch-bars': {
+        type: 'boolean',
+        description: "Without the API's data folder: copy each training's bars from the API (--api) first",
+      },
       'checkpoint-every': {
         type: 'string',
         description: 'Epoch checkpoints of a training job every N epochs (default 1)',
