@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationId } from '@ktrdr/core';
 import {
@@ -172,6 +173,11 @@ describe('operations as BullMQ jobs on a real Redis', () => {
       lockDuration: 500,
     });
     expect((await taker.getNextJob('taker'))?.id).toBe(job.operation_id);
+    // Earlier tests' workers leased the stall check for their 30 s interval: clear the lease, so the
+    // next worker checks for stalled jobs at once rather than after it.
+    const direct = new Redis(redisConnectionOptions(redis.url) as RedisOptions);
+    await direct.del(`${KEY_PREFIX}:training:stalled-check`);
+    direct.disconnect();
     await taker.close();
     expect((await ops.get(job.operation_id)).status).toBe('running');
     await ops.cancel(job.operation_id, 'changed my mind');
