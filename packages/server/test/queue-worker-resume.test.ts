@@ -21,6 +21,37 @@ beforeAll(async () => {
 afterEach(() => resources.closeAll());
 afterAll(() => redis?.close());
 
+const TOKEN = 'worker-hand-off-token';
+
+/** An API over Redis with its own data and models folders and a token; 600 simulated AAPL 1h bars. */
+async function apiWithToken() {
+  const dataDir = await resources.tempDir();
+  const apiModels = await resources.tempDir();
+  const data = resources.add(
+    new DataService({ config: loadConfig({ dataDir, modelsDir: apiModels }, {}) }),
+    (d) => d.close(),
+  );
+  const training = resources.add(new TrainingService({ data }), (t) => t.close());
+  await data.store.save('AAPL', '1h', randomWalkFrame(600), { simulated: true });
+  const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 300 }), (q) => q.close());
+  const app = express();
+  app.use('/api/v1', createApiRouter({ data, training, queue, token: TOKEN }));
+  const { url: origin } = await resources.listen(app);
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const waitForWorker = () =>
+    eventually(async () => ((await queue.operations.workers()).length === 1 ? true : undefined), 120_000);
+  return { dataDir, apiModels, queue, origin, url: `${origin}/api/v1`, auth, waitForWorker };
+}
+
+/** The sample strategy, 2 epochs, on the API's AAPL 1h bars. */
+const SMALL_TRAINING = {
+  strategy_name: 'neuro-fuzzy-sample',
+  symbol: 'AAPL',
+  timeframe: '1h',
+  epochs: 2,
+  seed: 3,
+};
+
 /** The sample strategy without early stopping, so every run trains all its epochs. */
 async function strategyYaml(): Promise<string> {
   const yaml = await readFile(path.join(REPO_ROOT, 'strategies/neuro-fuzzy-sample.yaml'), 'utf8');
@@ -113,25 +144,9 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
     "a worker without the API's folders copies the bars from the API and hands the model back to its store",
     { timeout: 240_000 },
     async () => {
-      const dataDir = await resources.tempDir();
-      const apiModels = await resources.tempDir();
+      const { apiModels, queue, origin, url, auth, waitForWorker } = await apiWithToken();
       const workerData = await resources.tempDir();
       const workerModels = await resources.tempDir();
-      const token = 'worker-hand-off-token';
-      const data = resources.add(
-        new DataService({ config: loadConfig({ dataDir, modelsDir: apiModels }, {}) }),
-        (d) => d.close(),
-      );
-      const training = resources.add(new TrainingService({ data }), (t) => t.close());
-      await data.store.save('AAPL', '1h', randomWalkFrame(600), { simulated: true });
-      const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 300 }), (q) =>
-        q.close(),
-      );
-      const app = express();
-      app.use('/api/v1', createApiRouter({ data, training, queue, token }));
-      const { url: origin } = await resources.listen(app);
-      const url = `${origin}/api/v1`;
-      const auth = { authorization: `Bearer ${token}` };
 
       spawnCli(
         resources,
@@ -149,17 +164,10 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
           '--models-dir',
           workerModels,
         ],
-        { KTRDR_API_TOKEN: token },
+        { KTRDR_API_TOKEN: TOKEN },
       );
-      await eventually(
-        async () => ((await queue.operations.workers()).length === 1 ? true : undefined),
-        120_000,
-      );
-      const started = await postJson(
-        `${url}/trainings/start`,
-        { strategy_name: 'neuro-fuzzy-sample', symbol: 'AAPL', timeframe: '1h', epochs: 2, seed: 3 },
-        auth,
-      );
+      await waitForWorker();
+      const started = await postJson(`${url}/trainings/start`, SMALL_TRAINING, auth);
       expect(started.status).toBe(200);
       const final = await queue.operations.follow(started.body['operation_id'] as string);
       expect(final, JSON.stringify(final)).toMatchObject({
@@ -194,4 +202,22 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
       expect(predicted.status, JSON.stringify(predicted.body)).toBe(200);
     },
   );
+
+  it('a refused hand-off fails the job, naming the model the worker kept', { timeout: 240_000 }, async () => {
+    const { dataDir, apiModels, queue, origin, url, auth, waitForWorker } = await apiWithToken();
+    const workerModels = await resources.tempDir();
+    spawnCli(
+      resources,
+      ['worker', '--redis', redis.url, '--queue', 'training', '--api', origin],
+      // The data folder is shared here; the token is not the API's.
+      { KTRDR_API_TOKEN: 'not-the-token', KTRDR_DATA_DIR: dataDir, KTRDR_MODELS_DIR: workerModels },
+    );
+    await waitForWorker();
+    const started = await postJson(`${url}/trainings/start`, SMALL_TRAINING, auth);
+    const final = await queue.operations.follow(started.body['operation_id'] as string);
+    expect(final).toMatchObject({ status: 'failed', error_code: 'unauthorized' });
+    expect(final.error_message).toContain('kept on this worker as neuro_fuzzy_sample/AAPL_1h_v1');
+    expect(existsSync(path.join(workerModels, 'neuro_fuzzy_sample/AAPL_1h_v1', 'model.onnx'))).toBe(true);
+    expect(existsSync(path.join(apiModels, 'neuro_fuzzy_sample'))).toBe(false);
+  });
 });
