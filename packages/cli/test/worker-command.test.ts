@@ -30,6 +30,15 @@ describe('ktrdr worker and ktrdr workers', () => {
     expect(run.stderr).toContain('Unknown queue backtest');
   });
 
+  it('refuses --fetch-bars without --api and a bad --lock-duration', async () => {
+    const noApi = await runKtrdr(['worker', '--redis', redis.url, '--fetch-bars']);
+    expect(noApi.code).toBe(2);
+    expect(noApi.stderr).toContain('--fetch-bars needs --api');
+    const badLock = await runKtrdr(['worker', '--redis', redis.url, '--lock-duration', 'soon']);
+    expect(badLock.code).toBe(2);
+    expect(badLock.stderr).toContain('--lock-duration');
+  });
+
   it('runs until interrupted, visible to ktrdr workers meanwhile, then exits 0', async () => {
     const interrupt = new AbortController();
     const stdout = new Collector();

@@ -3,7 +3,12 @@
  * operations through {@link QueueOperations} (so they survive its restart); `ktrdr worker` runs
  * them anywhere with {@link startQueueWorker}. Loaded only when `KTRDR_REDIS_URL` / `--redis` is set.
  */
-export { REDIS_URL_VARIABLE, redisConnectionOptions, resolveRedisUrl } from './redis-connection';
+export {
+  REDIS_URL_VARIABLE,
+  redactRedisError,
+  redisConnectionOptions,
+  resolveRedisUrl,
+} from './redis-connection';
 export {
   CANCEL_CHANNEL,
   KEY_PREFIX,
@@ -27,10 +32,14 @@ export { createQueueOperationsService } from './queue-operations-service';
 export { createQueueStartService, queueStartContract } from './queue-start-service';
 export {
   createClientJobRunner,
+  withJobCheckpoint,
+  type ClientJobRunnerOptions,
   type JobRunContext,
   type JobRunner,
   type JobRunnerClient,
 } from './job-runner';
+export { createBarsFetch, type BarsFetch, type BarsFetchOptions } from './bars-fetch';
+export { createModelHandOff, type ModelHandOff, type ModelHandOffOptions } from './model-hand-off';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker';
 export { workerKey, type WorkerInfo } from './worker-info';
 export { openApiQueue, type ApiQueue } from './api-queue';

@@ -1,4 +1,6 @@
 import type { OperationInfo, OperationProgress } from '@ktrdr/core';
+import type { BarsFetch } from './bars-fetch';
+import type { ModelHandOff } from './model-hand-off';
 import type { QueueName } from './queue-names';
 
 /** What a worker gives the code that runs one job. */
@@ -8,9 +10,9 @@ export interface JobRunContext {
   /** Aborts when the operation is cancelled or the worker shuts down. */
   readonly signal: AbortSignal;
   /**
-   * True when this job ran before on a worker that died (a stalled job handed on): the seam for
-   * resuming a training from its last epoch checkpoint (issue #14, training side) instead of from
-   * scratch. The client runner does not use it yet.
+   * True when this job ran before on a worker that died (a stalled job handed on). The client runner
+   * needs no flag to resume (a training job always asks to resume from its checkpoint, which is
+   * absent on a first run); a custom runner may use it.
    */
   readonly restarted: boolean;
   /** Reports progress (the worker forwards it with `job.updateProgress`). */
@@ -55,23 +57,64 @@ export interface JobRunnerClient {
   readonly operations: { handle(id: string): HandleLike };
 }
 
+/** Options of {@link createClientJobRunner}. */
+export interface ClientJobRunnerOptions {
+  /** A training job's checkpoint interval, in epochs (default: the trainer's, every epoch). */
+  checkpointEveryEpochs?: number;
+  /**
+   * Where a finished training's model goes when this worker does not share the API's models folder
+   * (`createModelHandOff`): the job's result then names the API's copy.
+   */
+  handOff?: ModelHandOff;
+  /**
+   * Copies a training's bars from the API into this worker's store before it runs, when this worker
+   * does not share the API's data folder (`createBarsFetch`).
+   */
+  fetchBars?: BarsFetch;
+}
+
+/**
+ * The training request a worker runs: the job's, with epoch checkpoints named by the operation id
+ * and `resume: true`. A first run finds no checkpoint and starts at epoch 1; a job handed on from a
+ * killed worker finds the last one (in the models folder both workers share) and goes on from it.
+ */
+export function withJobCheckpoint(
+  request: object,
+  operationId: string,
+  everyEpochs?: number,
+): Record<string, unknown> {
+  return {
+    ...request,
+    checkpoint_configuration: {
+      checkpoint_id: operationId,
+      resume: true,
+      ...(everyEpochs === undefined ? {} : { every_epochs: everyEpochs }),
+    },
+  };
+}
+
 /**
  * A {@link JobRunner} over a client (embedded, in the worker's process): a `data-load` job is
- * `client.api.data.load(request)`, a `training` job `(await client.api.training()).start(request)`,
- * validated by the same
- * route contract as over HTTP, then followed to its end. A failed operation rejects with its error
- * (`operationError`), so the job fails with the same code and message.
+ * `client.api.data.load(request)`, a `training` job `(await client.api.training()).start(request)`
+ * with checkpoints ({@link withJobCheckpoint}), validated by the same route contract as over HTTP,
+ * then followed to its end. A failed operation rejects with its error (`operationError`), so the
+ * job fails with the same code and message.
  */
 export function createClientJobRunner(
   client: JobRunnerClient,
   operationError: (info: OperationInfo) => Error,
+  options: ClientJobRunnerOptions = {},
 ): JobRunner {
-  return async (queue, request, { signal, reportProgress, reportMetadata }) => {
-    const input = request as never;
+  return async (queue, request, { operationId, signal, reportProgress, reportMetadata }) => {
+    if (queue === 'training' && options.fetchBars !== undefined) {
+      await options.fetchBars(request as Record<string, unknown>, signal);
+    }
     const started =
       queue === 'data-load'
-        ? await client.api.data.load(input)
-        : await (await client.api.training()).start(input);
+        ? await client.api.data.load(request as never)
+        : await (
+            await client.api.training()
+          ).start(withJobCheckpoint(request as object, operationId, options.checkpointEveryEpochs) as never);
     const handle = client.operations.handle(started.operation_id);
     const onAbort = () => void handle.cancel(String(signal.reason ?? 'Cancelled'));
     if (signal.aborted) onAbort();
@@ -81,7 +124,8 @@ export function createClientJobRunner(
       if (reportMetadata !== undefined) reportMetadata((await handle.status()).metadata);
       const info = await handle.wait({ onProgress: reportProgress });
       if (info.status !== 'completed') throw operationError(info);
-      return info.result_summary ?? {};
+      const summary = info.result_summary ?? {};
+      return queue === 'training' && options.handOff !== undefined ? await options.handOff(summary) : summary;
     } finally {
       signal.removeEventListener('abort', onAbort);
     }

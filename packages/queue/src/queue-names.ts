@@ -18,6 +18,18 @@ export const KEY_PREFIX = 'ktrdr';
 /** Pub/sub channel that carries cancel requests to every worker. */
 export const CANCEL_CHANNEL = `${KEY_PREFIX}:cancel`;
 
+/**
+ * Key marking operation `id` as asked to cancel, written before the cancel message is published:
+ * a worker that took the job but had not started it yet when the message went out reads it before
+ * running the job, so that cancel still wins.
+ */
+export function cancelRequestKey(id: string): string {
+  return `${KEY_PREFIX}:cancel-request:${id}`;
+}
+
+/** How long a cancel request is kept (as long as finished jobs are): 7 days. */
+export const CANCEL_REQUEST_TTL_SECONDS = 7 * 24 * 3600;
+
 /** Hash of operations cancelled while still waiting (their jobs are removed from the queue). */
 export const CANCELLED_KEY = `${KEY_PREFIX}:cancelled-waiting`;
 

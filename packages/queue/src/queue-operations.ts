@@ -12,10 +12,12 @@ import {
 import { jobToOperationInfo, type OperationJobData } from './job-snapshot';
 import {
   CANCEL_CHANNEL,
+  CANCEL_REQUEST_TTL_SECONDS,
   CANCELLED_KEY,
   KEY_PREFIX,
   OPERATION_TYPE_BY_QUEUE,
   QUEUE_NAMES,
+  cancelRequestKey,
   type QueueName,
 } from './queue-names';
 import { logConnectionErrors, redisConnectionOptions } from './redis-connection';
@@ -224,6 +226,9 @@ export class QueueOperations {
       }
     }
     const message: CancelMessage = { id, reason };
+    // Marked before the message goes out: a worker between taking the job and running it misses the
+    // message but reads the mark before it runs the job.
+    await this.redis.set(cancelRequestKey(id), reason, 'EX', CANCEL_REQUEST_TTL_SECONDS);
     await this.redis.publish(CANCEL_CHANNEL, JSON.stringify(message));
     return this.get(id);
   }

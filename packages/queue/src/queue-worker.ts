@@ -5,7 +5,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { CancelledError, ValidationError, isKtrdrError, type OperationProgress } from '@ktrdr/core';
 import { encodeFailure } from './job-failure';
 import type { JobRunner } from './job-runner';
-import { CANCEL_CHANNEL, KEY_PREFIX, type QueueName } from './queue-names';
+import { CANCEL_CHANNEL, KEY_PREFIX, type QueueName, cancelRequestKey } from './queue-names';
 import { logConnectionErrors, redisConnectionOptions } from './redis-connection';
 import { type WorkerInfo, workerKey } from './worker-info';
 
@@ -77,6 +77,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     current.add(operationId);
     try {
       const request = requestOf(job);
+      // A cancel published after this worker took the job but before BullMQ tracked it (so before
+      // `bullSignal` existed) reached no one: its mark in Redis says so.
+      const cancelRequested = await redis.get(cancelRequestKey(operationId));
+      if (cancelRequested !== null) throw new CancelledError(cancelRequested);
       const signal = bullSignal ?? new AbortController().signal;
       const reportProgress = (progress: OperationProgress) =>
         void job.updateProgress({ ...progress }).catch(() => undefined);

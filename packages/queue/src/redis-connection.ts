@@ -56,15 +56,28 @@ export function redisConnectionOptions(url: string): ConnectionOptions {
   };
 }
 
+// An absolute path in an error message (`connect ENOENT /run/redis/redis.sock`, a Windows
+// `C:\\...`): from the start, a space, a quote or a bracket to the next space, quote or bracket.
+const ABSOLUTE_PATH = /(?<=^|[\s'"([=])(?:unix:\/\/)?(?:\/|[A-Za-z]:\\)[^\s'")\],;]*/g;
+
 /**
- * An error listener for Redis connections that writes each distinct message once to stderr: while
- * Redis is down the connections retry on their own, and one line says so without flooding the log.
+ * `message` with each absolute path shown as `<path>`: a unix socket's path is a machine's folder,
+ * which no log line shows (as the server's `createPathRedactor` does for its answers and logs).
+ */
+export function redactRedisError(message: string): string {
+  return message.replace(ABSOLUTE_PATH, '<path>');
+}
+
+/**
+ * An error listener for Redis connections that writes each distinct message once to stderr, with
+ * no absolute path ({@link redactRedisError}): while Redis is down the connections retry on their
+ * own, and one line says so without flooding the log.
  */
 export function logConnectionErrors(who: string): (error: Error) => void {
   let last = '';
   return (error) => {
     if (error.message === last) return;
     last = error.message;
-    process.stderr.write(`${who}: Redis connection: ${error.message} (retrying)\n`);
+    process.stderr.write(`${who}: Redis connection: ${redactRedisError(error.message)} (retrying)\n`);
   };
 }

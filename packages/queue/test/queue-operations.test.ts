@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationId } from '@ktrdr/core';
 import {
@@ -162,6 +163,41 @@ describe('operations as BullMQ jobs on a real Redis', () => {
     expect(final.error_message).toMatch(/Malformed job payload/);
   });
 
+  it('cancels a job a worker took but had not started running yet', async () => {
+    const job = await ops.enqueue('training', { steps: 1 });
+    // A worker takes the job (locks it, state active) and dies before running it: BullMQ had not
+    // tracked it yet, so the cancel message that goes out now reaches no processor.
+    const taker = new Worker('training', null, {
+      connection: redisConnectionOptions(redis.url),
+      prefix: KEY_PREFIX,
+      lockDuration: 500,
+    });
+    expect((await taker.getNextJob('taker'))?.id).toBe(job.operation_id);
+    // Earlier tests' workers leased the stall check for their 30 s interval: clear the lease, so the
+    // next worker checks for stalled jobs at once rather than after it.
+    const direct = new Redis(redisConnectionOptions(redis.url) as RedisOptions);
+    await direct.del(`${KEY_PREFIX}:training:stalled-check`);
+    direct.disconnect();
+    await taker.close();
+    expect((await ops.get(job.operation_id)).status).toBe('running');
+    await ops.cancel(job.operation_id, 'changed my mind');
+
+    // The job is handed to a live worker once the lock expires: the cancel still wins.
+    const ranBy = new Map<string, string>();
+    workers.push(
+      await startQueueWorker({
+        url: redis.url,
+        queues: ['training'],
+        lockDurationMs: 500,
+        runner: scriptedRunner(ranBy, 'late'),
+      }),
+    );
+    const final = await ops.follow(job.operation_id);
+    expect(final).toMatchObject({ status: 'cancelled', error_code: 'cancelled' });
+    expect(final.error_message).toContain('changed my mind');
+    expect(ranBy.has(job.operation_id)).toBe(false);
+  });
+
   it('reconnects the API and the workers when Redis restarts', async () => {
     const ranBy = new Map<string, string>();
     workers.push(
@@ -204,7 +240,8 @@ describe('operations as BullMQ jobs on a real Redis', () => {
       await until(async () => (await ops.get(job.operation_id)).progress.percentage === 10);
       child.kill('SIGKILL');
 
-      // Today the job starts again from scratch on the other worker (epoch checkpoints: issue #14, training side).
+      // The job goes on on the other worker, told it restarted (a training resumes from its checkpoint:
+      // queue-worker-resume.test.ts in the server package).
       const ranBy = new Map<string, string>();
       workers.push(
         await startQueueWorker({
@@ -219,6 +256,30 @@ describe('operations as BullMQ jobs on a real Redis', () => {
         status: 'completed',
         result_summary: { worker: 'survivor', restarted: true },
       });
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('logs a lost Redis without its socket path', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'packages/queue/test/support/worker-process.ts', redis.url],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      let errors = '';
+      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+      await until(() => output.includes('ready'));
+      await redis.stop(true);
+      await until(() => errors.includes('Redis connection'));
+      await redis.start();
+      expect(errors).toContain('<path>');
+      expect(errors).not.toContain(redis.socket);
+      expect(errors).not.toMatch(/\/(tmp|home|var|run)\//);
     } finally {
       child.kill('SIGKILL');
     }

@@ -43,6 +43,14 @@ export function createTrainingApiService(
         endDate: input.end_date,
         epochs: input.epochs,
         seed: input.seed,
+        checkpoint:
+          input.checkpoint_configuration === undefined
+            ? undefined
+            : {
+                id: input.checkpoint_configuration.checkpoint_id,
+                every: input.checkpoint_configuration.every_epochs,
+                resume: input.checkpoint_configuration.resume,
+              },
       });
       return {
         success: true as const,

@@ -73,6 +73,18 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
       end_date: optionalDate,
       epochs: z.number().int().positive().optional(),
       seed: z.number().int().optional(),
+      /**
+       * Epoch checkpoints under the server's models folder (`.checkpoints/<checkpoint_id>`), and
+       * resuming from the latest one: what a queue worker passes (the operation id), so a job
+       * handed on from a killed worker goes on from its last checkpoint.
+       */
+      checkpoint_configuration: z
+        .object({
+          checkpoint_id: z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,79}$/),
+          every_epochs: z.number().int().positive().optional(),
+          resume: z.boolean().optional(),
+        })
+        .optional(),
     }),
     output: z.object({
       success: z.literal(true),

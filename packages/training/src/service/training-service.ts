@@ -273,6 +273,7 @@ export class TrainingService implements AsyncDisposable {
           test: outcome.session.metrics['test'] ?? null,
           test_by_symbol: outcome.session.metrics['test_by_symbol'] ?? null,
           epochs_run: outcome.session.metrics['epochs_run'] ?? null,
+          resumed_from_epoch: outcome.session.metrics['resumed_from_epoch'] ?? null,
         }),
       },
     );

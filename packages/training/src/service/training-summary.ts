@@ -25,4 +25,6 @@ export type TrainingSummary = {
   test: unknown;
   test_by_symbol: unknown;
   epochs_run: unknown;
+  /** The checkpoint's epoch a resumed training went on from (a queue job handed on), else null. */
+  resumed_from_epoch: unknown;
 };

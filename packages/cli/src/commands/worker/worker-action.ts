@@ -11,6 +11,10 @@ export interface WorkerArgs {
   redis?: string;
   queue?: string;
   concurrency?: string;
+  api?: string;
+  'fetch-bars'?: boolean;
+  'checkpoint-every'?: string;
+  'lock-duration'?: string;
 }
 
 /**
@@ -19,8 +23,15 @@ export interface WorkerArgs {
  * taking jobs, lets the running ones finish, and exits 0.
  */
 export async function runWorker(context: CliContext, args: WorkerArgs): Promise<void> {
-  const { createClientJobRunner, parseQueueNames, resolveRedisUrl, startQueueWorker, REDIS_URL_VARIABLE } =
-    await import('@ktrdr/queue');
+  const {
+    createBarsFetch,
+    createClientJobRunner,
+    createModelHandOff,
+    parseQueueNames,
+    resolveRedisUrl,
+    startQueueWorker,
+    REDIS_URL_VARIABLE,
+  } = await import('@ktrdr/queue');
   const url = resolveRedisUrl(args.redis, context.io.env);
   if (url === undefined) {
     throw new ValidationError(`${COMMAND} needs Redis: pass --redis URL or set ${REDIS_URL_VARIABLE}.`, {
@@ -29,7 +40,20 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
   }
   const queues = parseQueueNames(args.queue);
   const concurrency = parseOptionalPositiveInteger(args.concurrency, '--concurrency', COMMAND) ?? 1;
-  const { createKtrdrClient, operationError } = await import('@ktrdr/client');
+  const checkpointEveryEpochs = parseOptionalPositiveInteger(
+    args['checkpoint-every'],
+    '--checkpoint-every',
+    COMMAND,
+  );
+  const lockDurationMs = parseOptionalPositiveInteger(args['lock-duration'], '--lock-duration', COMMAND);
+  const { API_TOKEN_VARIABLE, apiBaseUrl, createKtrdrClient, operationError } = await import('@ktrdr/client');
+  const apiUrl = args.api === undefined || args.api === '' ? undefined : apiBaseUrl(args.api);
+  if (args['fetch-bars'] === true && apiUrl === undefined) {
+    throw new ValidationError(`${COMMAND} --fetch-bars needs --api URL: the API to copy bars from.`, {
+      details: { field: 'api' },
+    });
+  }
+  const token = context.io.env[API_TOKEN_VARIABLE];
   const client = await createKtrdrClient({
     mode: 'embedded',
     config: loadCliConfig(context),
@@ -40,7 +64,20 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
       url,
       queues,
       concurrency,
-      runner: createClientJobRunner(client, operationError),
+      lockDurationMs,
+      // Checkpoints go to this worker's models folder: another worker resumes a killed one's job
+      // only if it shares that folder (docs/guides/scale-out.md).
+      runner: createClientJobRunner(client, operationError, {
+        checkpointEveryEpochs,
+        handOff:
+          apiUrl === undefined
+            ? undefined
+            : createModelHandOff({ apiUrl, token, modelsDir: client.config.modelsDir }),
+        fetchBars:
+          apiUrl === undefined || args['fetch-bars'] !== true
+            ? undefined
+            : createBarsFetch({ apiUrl, token, dataDir: client.config.dataDir }),
+      }),
     });
     context.note(
       `worker ${worker.id} on ${queues.join(', ')} (concurrency ${concurrency}). Ctrl+C stops it.`,

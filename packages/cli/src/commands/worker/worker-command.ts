@@ -19,6 +19,26 @@ export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
         valueHint: 'NAMES',
       },
       concurrency: { type: 'string', description: 'Jobs run at once per queue (default 1)', valueHint: 'N' },
+      api: {
+        type: 'string',
+        description:
+          "Without the API's models folder: hand trained models back to this API (POST /models/import, KTRDR_API_TOKEN)",
+        valueHint: 'URL',
+      },
+      'fetch-bars': {
+        type: 'boolean',
+        description: "Without the API's data folder: copy each training's bars from the API (--api) first",
+      },
+      'checkpoint-every': {
+        type: 'string',
+        description: 'Epoch checkpoints of a training job every N epochs (default 1)',
+        valueHint: 'N',
+      },
+      'lock-duration': {
+        type: 'string',
+        description: "How long before a killed worker's job goes to another worker, ms (default 30000)",
+        valueHint: 'MS',
+      },
     },
     run: async (args) => (await import('./worker-action')).runWorker(context, args),
   });
