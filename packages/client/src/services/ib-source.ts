@@ -1,5 +1,10 @@
 import { type KtrdrConfig, loadConfig } from '@ktrdr/core';
-import { type HistoricalDataSource, type IbLogger, createIbDataSource, defaultPacingLedger } from '@ktrdr/data';
+import {
+  type HistoricalDataSource,
+  type IbLogger,
+  createIbDataSource,
+  defaultPacingLedger,
+} from '@ktrdr/data';
 
 /**
  * The direct-IB data source the configuration describes (`IB_HOST`, `IB_PORT`, `IB_CLIENT_ID`,
