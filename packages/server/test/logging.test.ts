@@ -8,7 +8,7 @@ import { createServerLogger, startServer } from '../src/index';
 import { readLogSettings } from '../src/logging/log-settings';
 import { createFakeSource } from './support/fake-source';
 import { Resources, eventually, fetchJson } from './support/harness';
-import { REPO_ROOT, spawnServerBin } from './support/spawn-bin';
+import { REPO_ROOT, spawnCli, spawnServerBin } from './support/spawn-bin';
 
 const resources = new Resources();
 afterEach(() => resources.closeAll());
@@ -169,4 +169,27 @@ describe('server logging: the bin', () => {
     expect(host.output()).not.toContain(TOKEN);
     expect(host.output()).not.toContain(dataDir);
   }, 40_000);
+});
+
+describe('server logging: ktrdr serve', () => {
+  it('logs to stderr, so that stdout keeps only the URL', async () => {
+    const dataDir = await resources.tempDir();
+    const serve = spawnCli(resources, ['serve', 'ib-host', '--port', '0'], {
+      KTRDR_DATA_DIR: dataDir,
+      LOG_FORMAT: 'json',
+    });
+    const url = await eventually(
+      () => /^(http:\/\/127\.0\.0\.1:\d+)\n/.exec(serve.stdoutText())?.[1],
+      20_000,
+    );
+    expect((await fetchJson(`${url}/health`)).status).toBe(200);
+    const access = await eventually(
+      () => /^\{.*"msg":"GET \/health 200".*\}$/m.exec(serve.output().replace(serve.stdoutText(), ''))?.[0],
+    );
+    expect(JSON.parse(access)).toMatchObject({
+      name: 'ktrdr serve',
+      req: { method: 'GET', path: '/health' },
+    });
+    expect(serve.stdoutText()).toBe(`${url}\n`);
+  }, 30_000);
 });
