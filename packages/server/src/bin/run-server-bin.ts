@@ -5,6 +5,7 @@ import { API_TOKEN_VARIABLE } from '../auth/bearer-auth';
 import { DEFAULT_BIND_HOST } from '../auth/bind-policy';
 import { createPathRedactor } from '../http/redact-paths';
 import { createServerLogger } from '../logging/create-server-logger';
+import { LOG_LEVELS } from '../logging/log-settings';
 import { DEFAULT_PORTS, SERVER_NAMES, type ServerKind } from '../server/server-kinds';
 import { installShutdownHandlers } from '../server/shutdown-signals';
 import { type RunningServer, startServer } from '../server/start-server';
@@ -49,6 +50,8 @@ async function usage(bin: string, kind: ServerKind, extraArgs: ArgsDef): Promise
   const variables = Object.entries({
     ...ENVIRONMENT_VARIABLES,
     [API_TOKEN_VARIABLE]: 'Bearer token every request must carry (required to bind a non-loopback host).',
+    LOG_LEVEL: `Log level: ${LOG_LEVELS.join(', ')} (default info).`,
+    LOG_FORMAT: 'Log lines: json or pretty (default pretty on a terminal, json otherwise).',
   })
     .map(([name, meaning]) => `  ${name.padEnd(27)} ${meaning}`)
     .join('\n');
