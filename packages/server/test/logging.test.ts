@@ -2,9 +2,10 @@ import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ServiceConfigurationError } from '@ktrdr/core';
+import { ServiceConfigurationError, loadConfig } from '@ktrdr/core';
 import { startIbSimulator } from '@ktrdr/ib-sim';
-import { createServerLogger, startServer } from '../src/index';
+import express from 'express';
+import { createIbHostRouter, createServerLogger, startServer } from '../src/index';
 import { readLogSettings } from '../src/logging/log-settings';
 import { createFakeSource } from './support/fake-source';
 import { Resources, eventually, fetchJson } from './support/harness';
@@ -192,4 +193,24 @@ describe('server logging: ktrdr serve', () => {
     });
     expect(serve.stdoutText()).toBe(`${url}\n`);
   }, 30_000);
+});
+
+describe("server logging: a user's own logger", () => {
+  it('a console-like logger passed to createIbHostRouter gets the IB events of the source it builds', async () => {
+    const sim = resources.add(await startIbSimulator({ port: 0 }), (s) => s.close());
+    const config = loadConfig(
+      { dataDir: await resources.tempDir() },
+      { IB_HOST: sim.host, IB_PORT: String(sim.port), IB_CLIENT_ID: '41' },
+    );
+    const events: string[] = [];
+    const logger = {
+      info: (message: string) => events.push(message),
+      warn: (message: string) => events.push(message),
+    };
+    const app = express();
+    app.use(resources.add(createIbHostRouter({ config, logger }), (router) => router.close()));
+    const { url } = await resources.listen(app);
+    expect((await fetchJson(`${url}/data/symbol-info/AAPL`)).status).toBe(200);
+    expect(events).toContain(`IB: connected to ${sim.host}:${sim.port} as client 41`);
+  });
 });
