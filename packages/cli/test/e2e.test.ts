@@ -82,7 +82,8 @@ describe('ktrdr as a process', () => {
       const loaded = await local.loaded();
       expect(loaded).toContain('/packages/data/src/store/');
       const sdkEntries = ['/packages/core/src/index.ts', '/packages/data/src/index.ts'];
-      for (const heavy of ['zod', '@stoqey', 'arquero', ...sdkEntries]) expect(loaded).not.toContain(heavy);
+      for (const heavy of ['zod', '@stoqey', 'arquero', 'pino', ...sdkEntries])
+        expect(loaded).not.toContain(heavy);
     } finally {
       await server.close();
     }
@@ -95,7 +96,16 @@ describe('ktrdr as a process', () => {
     const loaded = await run.loaded();
     expect(loaded).toContain('citty');
     const sdk = ['/packages/core/', '/packages/data/'];
-    for (const heavy of ['@tensorflow', 'onnxruntime', '@stoqey', 'arquero', 'express', 'zod', ...sdk]) {
+    for (const heavy of [
+      '@tensorflow',
+      'onnxruntime',
+      '@stoqey',
+      'arquero',
+      'express',
+      'pino',
+      'zod',
+      ...sdk,
+    ]) {
       expect(loaded).not.toContain(heavy);
     }
   }, 30_000);

@@ -9,7 +9,7 @@
 export { createApiRouter, type ApiRouterOptions } from './routers/api-router';
 export { createIbHostRouter, type IbHostRouterOptions } from './routers/ib-host-router';
 export { createTrainingHostRouter, type TrainingHostRouterOptions } from './routers/training-host-router';
-export type { KtrdrRouter, RouterSecurityOptions } from './routers/router-options';
+export type { KtrdrRouter, RouterLoggingOptions, RouterSecurityOptions } from './routers/router-options';
 export {
   createApiServices,
   createIbSourceFromConfig,
@@ -40,4 +40,7 @@ export {
   operationEventsRoute,
   type OperationEventsOptions,
 } from './api/operation-events-route';
+export { createServerLogger, type ServerLoggerOptions } from './logging/create-server-logger';
+export { LOG_LEVELS, type LogFormat, type LogLevel } from './logging/log-settings';
+export { REQUEST_ID_HEADER, createAccessLog } from './logging/access-log';
 export { healthRoute, type HealthCheckable, type HealthRouteOptions } from './api/health-route';

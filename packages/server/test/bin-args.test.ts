@@ -31,6 +31,8 @@ describe('server bins: arguments through citty', () => {
       '--version',
       'default 8001',
       'KTRDR_API_TOKEN',
+      'LOG_LEVEL',
+      'LOG_FORMAT',
       'SIGTERM',
     ]) {
       expect(stdout).toContain(option);

@@ -23,9 +23,12 @@ export async function serve(context: CliContext, args: ServeArgs): Promise<void>
   const kind = parseChoice(args.kind, KINDS, 'server kind', COMMAND);
   const port = args.port === undefined ? undefined : parsePort(args.port, COMMAND);
   const config = loadCliConfig(context);
-  const { startServer } = await import('@ktrdr/server');
+  // Loaded here only: the CLI's start-up loads neither the server nor pino.
+  const { createServerLogger, startServer } = await import('@ktrdr/server');
+  // Logs (access log, IB connection events) go to stderr: stdout carries the URL document.
+  const logger = createServerLogger({ name: COMMAND, stream: context.io.stderr, env: context.io.env });
   // The server builds its services (data, training, registry) from the configuration and owns them.
-  const options: StartServerOptions = { kind, host: args.host, port, config, env: context.io.env };
+  const options: StartServerOptions = { kind, host: args.host, port, config, env: context.io.env, logger };
   // With Redis (api only), operations are jobs for `ktrdr worker`s; @ktrdr/queue loads only then.
   const redis = (args.redis ?? context.io.env['KTRDR_REDIS_URL'])?.trim();
   if (kind === 'api' && options.kind === 'api' && redis !== undefined && redis !== '') {

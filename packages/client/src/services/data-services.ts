@@ -1,5 +1,5 @@
 import { type KtrdrConfig, OperationRegistry, loadConfig } from '@ktrdr/core';
-import { DataService, createDataAdapter } from '@ktrdr/data';
+import { DataService, type IbLogger, createDataAdapter } from '@ktrdr/data';
 import { tokenFrom } from './host-service-token';
 import { createIbSourceFromConfig } from './ib-source';
 
@@ -16,6 +16,8 @@ export interface DataServicesOptions {
   operations?: OperationRegistry;
   /** Environment the token default comes from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Receives the direct-IB connection events (console-like; default: none). */
+  logger?: IbLogger;
 }
 
 /** The data path and the operation registry it starts loads in. */
@@ -37,6 +39,8 @@ export function createDataServices(options: DataServicesOptions = {}): DataServi
   // Built here rather than by DataService's own default, so that the direct-IB source comes from
   // the one place that maps the configuration to it (the IB host service serves the same source),
   // and the host service gets the deployment's token.
-  const adapter = createDataAdapter({ config, token, createIbSource: createIbSourceFromConfig });
+  const createIbSource = (ibConfig: KtrdrConfig) =>
+    createIbSourceFromConfig(ibConfig, { logger: options.logger });
+  const adapter = createDataAdapter({ config, token, createIbSource });
   return { data: new DataService({ config, operations, adapter }), operations };
 }

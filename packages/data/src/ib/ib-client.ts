@@ -20,11 +20,13 @@ import {
 } from './contracts';
 import type { IbContract, IbContractDescription, IbContractDetails } from './ib-api-port';
 import { type IbSymbolMatch, parseSearchPattern, toSymbolMatches } from './symbol-search';
+import type { IbLogger } from './ib-config';
 import type { IbConnectionStatus } from './ib-connection';
 import {
   type IbBar,
   type IbWhatToShow,
   buildHistoricalRequest,
+  describeHistorical,
   historicalRequestSpec,
   historicalTicket,
   pacingBucket,
@@ -114,6 +116,8 @@ export interface IbClientStatus extends IbConnectionStatus {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+// Pacing waits shorter than this are routine and not logged.
+const PACING_WAIT_LOG_MS = 1_000;
 
 /**
  * A direct Interactive Brokers client on `@stoqey/ib`'s raw `IBApi`: historical bars, contract
@@ -130,6 +134,7 @@ export class IbClient {
   private readonly requestTimeoutMs: number;
   private readonly maxPacingAttempts: number;
   private readonly random: () => number;
+  private readonly logger: IbLogger;
   private closed = false;
 
   constructor(options: IbClientOptions = {}) {
@@ -138,6 +143,7 @@ export class IbClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxPacingAttempts = Math.max(1, options.maxPacingAttempts ?? 4);
     this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? {};
   }
 
   /** True when connected to the ktrdr simulator (known once connected). */
@@ -326,7 +332,14 @@ export class IbClient {
     const ticket = historicalTicket(request);
     for (let attempt = 1; ; attempt++) {
       await connection.ready(signal);
+      const queuedAt = Date.now();
       const permit = await pacing.acquire(ticket, signal);
+      const waitedMs = Date.now() - queuedAt;
+      // Real milliseconds: a long load is mostly such waits, and the log says why it is slow.
+      if (waitedMs >= PACING_WAIT_LOG_MS)
+        this.logger.info?.(`IB: waited ${waitedMs} ms for a pacing slot: ${describeHistorical(request)}`, {
+          waitedMs,
+        });
       if (!connection.isReady) {
         // Dropped while waiting for the slot: the request never went out, so it must not count.
         permit.revoke();
@@ -347,6 +360,11 @@ export class IbClient {
           this.random,
         );
         pacing.noteViolation(ticket, pauseMs);
+        this.logger.warn?.(`IB: pacing violation on attempt ${attempt}; pausing ${pauseMs} ms`, {
+          request: describeHistorical(request),
+          attempt,
+          pauseMs,
+        });
         if (attempt >= this.maxPacingAttempts) {
           throw new RateLimitedError(
             `${error.message} It persisted over ${attempt} attempts; wait before loading more.`,

@@ -19,6 +19,7 @@ export { IbConnectionRegistry, sharedIbConnections } from './connection-registry
 export type { IbConnectionLease, IbSharedConnection, IbSharedConnectionOptions } from './connection-registry';
 export { IB_CONNECTION_DEFAULTS, resolveEndpoint } from './ib-config';
 export type { IbConnectionOptions, IbLogger, IbReconnectOptions } from './ib-config';
+export { type FieldsFirstLogger, fieldsFirstLogger } from './fields-first-logger';
 export { IB_HISTORICAL_PACING_LIMITS, PacingScheduler } from './pacing-scheduler';
 export type {
   PacingLimits,

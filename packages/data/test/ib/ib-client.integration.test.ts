@@ -414,6 +414,40 @@ describe('IbClient against @ktrdr/ib-sim over TCP', () => {
     expect(ib.status().pacing).toMatchObject({ violations: 2, retries: 2 });
   });
 
+  it("logs connect and each pacing violation through the caller's console-like logger", async () => {
+    const sim = await simulator({
+      faults: {
+        script: [
+          {
+            match: { kind: 'historical-data' },
+            action: { type: 'error', code: 162, message: 'Historical data request pacing violation' },
+            times: 1,
+          },
+        ],
+      },
+    });
+    const lines: { level: string; message: string; data?: Record<string, unknown> }[] = [];
+    const record = (level: string) => (message: string, data?: Record<string, unknown>) =>
+      lines.push({ level, message, data });
+    const logger = { info: record('info'), warn: record('warn') };
+    const ib = client(sim, { pacing: { timeScale: 1_000 }, logger });
+    await ib.fetchHistoricalBars({
+      symbol: 'AAPL',
+      instrumentType: 'STK',
+      timeframe: '1h',
+      end: END,
+      duration: '1 D',
+    });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'info', message: expect.stringMatching(/^IB: connected to /) }),
+    );
+    const violation = lines.find((line) => line.message.startsWith('IB: pacing violation'));
+    expect(violation).toMatchObject({
+      level: 'warn',
+      data: { attempt: 1, request: expect.stringContaining('historical bars AAPL STK 1 hour') },
+    });
+  });
+
   it('shares one connection between clients of the same host, port and client id', async () => {
     const sim = await simulator();
     const registry = new IbConnectionRegistry();

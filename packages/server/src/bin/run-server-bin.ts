@@ -4,6 +4,8 @@ import { ENVIRONMENT_VARIABLES, isKtrdrError } from '@ktrdr/core';
 import { API_TOKEN_VARIABLE } from '../auth/bearer-auth';
 import { DEFAULT_BIND_HOST } from '../auth/bind-policy';
 import { createPathRedactor } from '../http/redact-paths';
+import { createServerLogger } from '../logging/create-server-logger';
+import { LOG_LEVELS } from '../logging/log-settings';
 import { DEFAULT_PORTS, SERVER_NAMES, type ServerKind } from '../server/server-kinds';
 import { installShutdownHandlers } from '../server/shutdown-signals';
 import { type RunningServer, startServer } from '../server/start-server';
@@ -48,6 +50,8 @@ async function usage(bin: string, kind: ServerKind, extraArgs: ArgsDef): Promise
   const variables = Object.entries({
     ...ENVIRONMENT_VARIABLES,
     [API_TOKEN_VARIABLE]: 'Bearer token every request must carry (required to bind a non-loopback host).',
+    LOG_LEVEL: `Log level: ${LOG_LEVELS.join(', ')} (default info).`,
+    LOG_FORMAT: 'Log lines: json or pretty (default pretty on a terminal, json otherwise).',
   })
     .map(([name, meaning]) => `  ${name.padEnd(27)} ${meaning}`)
     .join('\n');
@@ -75,7 +79,8 @@ function parsePort(raw: string | undefined, fallback: number): number {
 /**
  * The whole life of a server bin: parse `--host`/`--port` (and the bin's `extraArgs`) with citty
  * (like `ktrdr`), build the
- * services, start, print the URL, shut down gracefully on SIGTERM/SIGINT. A bad command line exits 2;
+ * services, start with a pino logger on stdout (`LOG_LEVEL`, `LOG_FORMAT`; access log and IB
+ * connection events), log the URL, shut down gracefully on SIGTERM/SIGINT. A bad command line exits 2;
  * other errors print their message (never a stack) and exit 1.
  * @internal
  */
@@ -101,10 +106,13 @@ export async function runServerBin(
     if (problem !== undefined) throw new BinUsageError(problem);
     const host = values.host ?? DEFAULT_BIND_HOST;
     const port = parsePort(values.port, DEFAULT_PORTS[kind]);
-    const server = await startServer(await services({ host, port, args: values }));
-    installShutdownHandlers(server);
-    process.stdout.write(
-      `${SERVER_NAMES[kind]} listening on ${server.url}${server.requiresToken ? ' (bearer token required)' : ''}\n`,
+    // LOG_LEVEL and LOG_FORMAT are checked before anything starts: a typo exits 1 naming them.
+    const logger = createServerLogger({ name: bin });
+    const server = await startServer({ ...(await services({ host, port, args: values })), logger });
+    installShutdownHandlers(server, { log: (line) => logger.info(line) });
+    logger.info(
+      { url: server.url, requiresToken: server.requiresToken },
+      `${SERVER_NAMES[kind]} listening on ${server.url}${server.requiresToken ? ' (bearer token required)' : ''}`,
     );
     return server;
   } catch (error) {

@@ -14,10 +14,15 @@ import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
 import { serviceMiddleware } from '../http/service-middleware';
 import { createApiServices } from '@ktrdr/client/services';
 import type { ApiQueue } from '@ktrdr/queue';
-import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
+import {
+  type KtrdrRouter,
+  type RouterLoggingOptions,
+  type RouterSecurityOptions,
+  withClose,
+} from './router-options';
 
 /** Options of {@link createApiRouter}. */
-export interface ApiRouterOptions extends RouterSecurityOptions {
+export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOptions {
   /**
    * The data path. Omitted, the router builds the data and training services from the
    * configuration (`createApiServices`) and releases them on `close()`.
@@ -61,7 +66,7 @@ export interface ApiRouterOptions extends RouterSecurityOptions {
 export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   const built =
     options.data === undefined
-      ? createApiServices({ config: options.config, operations: options.operations })
+      ? createApiServices({ config: options.config, operations: options.operations, logger: options.logger })
       : undefined;
   const data = options.data ?? (built as NonNullable<typeof built>).data;
   const training = options.training ?? built?.training;

@@ -5,10 +5,15 @@ import { createBearerAuth } from '../auth/bearer-auth';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { serviceMiddleware } from '../http/service-middleware';
 import { createIbSourceFromConfig } from '../services/default-services';
-import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
+import {
+  type KtrdrRouter,
+  type RouterLoggingOptions,
+  type RouterSecurityOptions,
+  withClose,
+} from './router-options';
 
 /** Options of {@link createIbHostRouter}. */
-export interface IbHostRouterOptions extends RouterSecurityOptions {
+export interface IbHostRouterOptions extends RouterSecurityOptions, RouterLoggingOptions {
   /** Where bars come from (default: the direct IB connection the configuration describes). */
   source?: HistoricalDataSource;
   /** Configuration for the default source (default `loadConfig()`). */
@@ -23,7 +28,7 @@ export interface IbHostRouterOptions extends RouterSecurityOptions {
  * a caller that disconnects aborts its IB request (the source receives the request's signal).
  */
 export function createIbHostRouter(options: IbHostRouterOptions = {}): KtrdrRouter {
-  const source = options.source ?? createIbSourceFromConfig(options.config);
+  const source = options.source ?? createIbSourceFromConfig(options.config, { logger: options.logger });
   const router = Router();
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
   router.use(serviceMiddleware(createIbHostService(source), options));

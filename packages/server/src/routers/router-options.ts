@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { IbLogger } from '@ktrdr/data';
 
 /** Options every ktrdr router takes. */
 export interface RouterSecurityOptions {
@@ -9,6 +10,16 @@ export interface RouterSecurityOptions {
   token?: string;
   /** Largest JSON request body in bytes (default 1 MiB); larger ones get 413. */
   bodyLimitBytes?: number;
+}
+
+/** Logging of the services a router builds for itself. */
+export interface RouterLoggingOptions {
+  /**
+   * Receives the IB connection events (connect, drop, reconnect, pacing waits) of the services the
+   * router builds from the configuration: `console`, or a pino logger through `fieldsFirstLogger`
+   * of `@ktrdr/data`. Default: none. Services passed in log through their own options.
+   */
+  logger?: IbLogger;
 }
 
 /** An Express router that also releases what it built for itself (connections, running operations). */

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { type IbLogger, fieldsFirstLogger } from '@ktrdr/data';
 import {
   createApiServices,
   createIbSourceFromConfig,
@@ -24,6 +25,8 @@ export interface MountedServer {
 /** Builds the router of one server kind over the given services, or over defaults from the configuration. @internal */
 export function mountKind(options: StartServerOptions): MountedServer {
   const limits = { bodyLimitBytes: options.bodyLimitBytes };
+  const ibLogger: IbLogger | undefined =
+    options.logger === undefined ? undefined : fieldsFirstLogger(options.logger.child({ component: 'ib' }));
   switch (options.kind) {
     case 'api': {
       const services =
@@ -32,6 +35,7 @@ export function mountKind(options: StartServerOptions): MountedServer {
               config: options.config,
               operations: options.operations,
               hostServiceToken: options.hostServiceToken,
+              logger: ibLogger,
             })
           : {
               data: options.data,
@@ -63,7 +67,7 @@ export function mountKind(options: StartServerOptions): MountedServer {
       };
     }
     case 'ib-host': {
-      const source = options.source ?? createIbSourceFromConfig(options.config);
+      const source = options.source ?? createIbSourceFromConfig(options.config, { logger: ibLogger });
       return {
         router: createIbHostRouter({ ...limits, source }),
         basePath: options.basePath ?? '/',

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { KtrdrConfig, OperationRegistry } from '@ktrdr/core';
 import type { DataService, HistoricalDataSource } from '@ktrdr/data';
 import type { ApiQueue } from '@ktrdr/queue';
@@ -24,6 +25,12 @@ export interface CommonServerOptions {
   shutdownTimeoutMs?: number;
   /** Path the routes are mounted at (default `/api/v1` for the API, `/` for host services). */
   basePath?: string;
+  /**
+   * A pino logger: it gets the access log (method, path, status, duration, request id; every
+   * answer then carries `x-request-id`) and the IB connection events of the services the server
+   * builds itself. `createServerLogger()` builds the one the bins use. Default: no logging.
+   */
+  logger?: Logger;
 }
 
 /** Options of `startServer({ kind: 'api' })`. */

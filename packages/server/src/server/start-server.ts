@@ -7,6 +7,7 @@ import { DEFAULT_BIND_HOST, resolveServerToken } from '../auth/bind-policy';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { createPathRedactor } from '../http/redact-paths';
+import { createAccessLog } from '../logging/access-log';
 import { settlesWithin } from './bounded';
 import { ConnectionTracker } from './connection-tracker';
 import { mountKind } from './mount-kind';
@@ -95,6 +96,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const app = express();
   app.disable('x-powered-by');
+  // First, so that refused and unknown requests are logged and answered with a request id too.
+  if (options.logger !== undefined) app.use(createAccessLog(options.logger));
   app.use(baseHeaders(() => closing !== undefined));
   // Every answer, the host routers' included (the API and training routers add their folders).
   app.use(redactAnswers(createPathRedactor()));
