@@ -31,13 +31,15 @@ describe('HTTP transport against hand-written answers', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"partial":');
     });
+    // 400 ms, not less: the server shares this process's event loop, and on a loaded machine a
+    // shorter attempt can time out before the server has even seen the retried request.
     await using transport = httpTransportTo(service.url, {
-      timeoutMs: 100,
+      timeoutMs: 400,
       retry: { limit: 1, maxDelayMs: 1 },
     });
     const error = await transport.call({ method: 'GET', path: '/stalls' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceTimeoutError);
-    expect((error as ServiceTimeoutError).details).toMatchObject({ timeoutMs: 100 });
+    expect((error as ServiceTimeoutError).details).toMatchObject({ timeoutMs: 400 });
     expect(service.requests).toHaveLength(2);
     expect(transport.counters()).toMatchObject({ attempts: 2, retries: 1 });
   });
