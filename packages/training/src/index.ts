@@ -115,13 +115,8 @@ export {
   type RowRange,
   type SplitFractions,
 } from './labels/index';
-export {
-  selectTfBackend,
-  TF_BACKENDS,
-  TF_BACKEND_ENV,
-  type TfBackendName,
-  type SelectedTfBackend,
-} from './backend/tf-backend';
+export { TF_BACKENDS, TF_BACKEND_ENV, type TfBackendName } from './backend/tf-backend-names';
+export { selectTfBackend, type SelectedTfBackend } from './backend/select-tf-backend-public';
 export {
   ACTIVATIONS,
   OPTIMIZERS,

@@ -12,6 +12,10 @@ import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
 import { serviceMiddleware } from '../http/service-middleware';
+import { apiHandWrittenRoutes } from '../openapi/api-hand-written-routes';
+import { buildOpenApiDocument } from '../openapi/openapi-document';
+import { openApiRoute } from '../openapi/openapi-route';
+import { SERVER_VERSION } from '../openapi/server-version';
 import { createApiServices } from '@ktrdr/client/services';
 import type { ApiQueue } from '@ktrdr/queue';
 import {
@@ -77,9 +81,30 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
     { label: 'models dir', path: (training ?? data).config.modelsDir },
     { label: 'strategies dir', path: options.strategiesDir ?? bundledStrategiesDir() },
   ];
+  // Served in this order (below), after the hand-written routes.
+  const services = [
+    ...(queue === undefined ? [] : [queue.startService]),
+    createDataApiService(data),
+    queue?.operationsService ?? createOperationsService(operations),
+    ...(training === undefined
+      ? []
+      : [createTrainingApiService(training, { strategiesDir: options.strategiesDir })]),
+  ];
   const router = Router();
   router.use(redactAnswers(createPathRedactor(folders)));
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
+  // Built once here, from what this router serves; the request path only sends it.
+  router.get(
+    '/openapi.json',
+    openApiRoute(
+      buildOpenApiDocument({
+        title: 'ktrdr backend API',
+        version: SERVER_VERSION,
+        contracts: services.map((service) => service.contract),
+        handWritten: apiHandWrittenRoutes,
+      }),
+    ),
+  );
   router.get(
     '/health',
     healthRoute({
@@ -100,13 +125,7 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   // Before the JSON listener, which would otherwise answer every GET of this path.
   router.get('/data/:symbol/:timeframe', barsCsvRoute(data));
   // With a queue, its start routes answer `POST /data/load` and `/trainings/start` first.
-  if (queue !== undefined) router.use(serviceMiddleware(queue.startService, options));
-  router.use(serviceMiddleware(createDataApiService(data), options));
-  router.use(serviceMiddleware(queue?.operationsService ?? createOperationsService(operations), options));
-  if (training !== undefined) {
-    const api = createTrainingApiService(training, { strategiesDir: options.strategiesDir });
-    router.use(serviceMiddleware(api, options));
-  }
+  for (const service of services) router.use(serviceMiddleware(service, options));
   router.use(jsonNotFoundHandler);
   router.use(jsonErrorHandler);
   return withClose(router, built === undefined ? () => Promise.resolve() : () => built.close());

@@ -4,6 +4,9 @@ import { type HistoricalDataSource, createIbHostService } from '@ktrdr/data';
 import { createBearerAuth } from '../auth/bearer-auth';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { serviceMiddleware } from '../http/service-middleware';
+import { buildOpenApiDocument } from '../openapi/openapi-document';
+import { openApiRoute } from '../openapi/openapi-route';
+import { SERVER_VERSION } from '../openapi/server-version';
 import { createIbSourceFromConfig } from '../services/default-services';
 import {
   type KtrdrRouter,
@@ -31,7 +34,15 @@ export function createIbHostRouter(options: IbHostRouterOptions = {}): KtrdrRout
   const source = options.source ?? createIbSourceFromConfig(options.config, { logger: options.logger });
   const router = Router();
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
-  router.use(serviceMiddleware(createIbHostService(source), options));
+  const service = createIbHostService(source);
+  // Built once here; the request path only sends it.
+  const document = buildOpenApiDocument({
+    title: 'ktrdr IB host service',
+    version: SERVER_VERSION,
+    contracts: [service.contract],
+  });
+  router.get('/openapi.json', openApiRoute(document));
+  router.use(serviceMiddleware(service, options));
   router.use(jsonNotFoundHandler);
   router.use(jsonErrorHandler);
   return withClose(router, options.source === undefined ? () => source.close() : () => Promise.resolve());

@@ -7,6 +7,9 @@ import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
 import { serviceMiddleware } from '../http/service-middleware';
+import { buildOpenApiDocument } from '../openapi/openapi-document';
+import { openApiRoute } from '../openapi/openapi-route';
+import { SERVER_VERSION } from '../openapi/server-version';
 import { createTrainingHostServices } from '../services/default-services';
 import { type KtrdrRouter, type RouterSecurityOptions, withClose } from './router-options';
 
@@ -43,7 +46,15 @@ export function createTrainingHostRouter(options: TrainingHostRouterOptions = {}
   const router = Router();
   router.use(redactAnswers(createPathRedactor(folders)));
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
-  router.use(serviceMiddleware(createTrainingHostService(sessions), options));
+  const service = createTrainingHostService(sessions);
+  // Built once here; the request path only sends it.
+  const document = buildOpenApiDocument({
+    title: 'ktrdr training host service',
+    version: SERVER_VERSION,
+    contracts: [service.contract],
+  });
+  router.get('/openapi.json', openApiRoute(document));
+  router.use(serviceMiddleware(service, options));
   router.use(jsonNotFoundHandler);
   router.use(jsonErrorHandler);
   return withClose(router, built === undefined ? () => Promise.resolve() : () => built.close());

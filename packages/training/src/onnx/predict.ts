@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ValidationError } from '@ktrdr/core';
 import type { Tensor } from '@tensorflow/tfjs';
-import { selectTfBackend, type TfBackendName } from '../backend/tf-backend';
+import { selectTfBackend } from '../backend/tf-backend';
+import type { TfBackendName } from '../backend/tf-backend-names';
 import { FusedPredictor } from './fused-predictor';
 import { OnnxMlpSession, onnxRuntimeInstalled } from './onnx-session';
 import { CLASS_LABELS, type ClassLabel } from '../model/class-labels';

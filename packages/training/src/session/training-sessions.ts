@@ -8,7 +8,7 @@ import {
   ValidationError,
   toKtrdrError,
 } from '@ktrdr/core';
-import { TF_BACKENDS, type TfBackendName } from '../backend/tf-backend';
+import { TF_BACKENDS, type TfBackendName } from '../backend/tf-backend-names';
 import type { OhlcvColumns } from '../indicators/ohlcv';
 import { prepareMultiSymbolData, sliceRows } from '../features/training-data';
 import type { RowRange } from '../labels/data-split';

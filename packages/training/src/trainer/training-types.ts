@@ -1,4 +1,4 @@
-import type { TfBackendName } from '../backend/tf-backend';
+import type { TfBackendName } from '../backend/tf-backend-names';
 import type { MlpConfig } from '../model/mlp-config';
 import type { MlpWeights } from '../model/mlp-weights';
 import type { ClassificationMetrics } from './classification-metrics';
