@@ -32,12 +32,12 @@ const SUBPATHS = [
 ];
 const MINUTES = 60_000;
 /**
- * Size budgets of node_modules in MB (10^6 bytes), measured + about 15% (README.md states the
+ * Size budgets of node_modules in MB (10^6 bytes), measured + about 15% (139 MB and 21.7 MB on 2026-12-07; README.md states the
  * measured sizes): the CLI (it depends on every @ktrdr package) and data only (`@ktrdr/core
  * @ktrdr/data`). Raise one only with the README's figure, when the growth is worth it.
  */
-const CLI_INSTALL_BUDGET_MB = 0;
-const DATA_INSTALL_BUDGET_MB = 0;
+const CLI_INSTALL_BUDGET_MB = 160;
+const DATA_INSTALL_BUDGET_MB = 25;
 
 describe.skipIf(!enabled)('packed packages in an empty project', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
