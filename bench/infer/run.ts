@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/infer/run.ts [--rounds 3] [--seconds 1.5]
  */
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { selectTfBackend } from '../../packages/training/src/backend/tf-backend';
 import { initMlpWeights } from '../../packages/training/src/trainer/init-mlp-weights';
 import { predict } from '../../packages/training/src/onnx/predict';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { IbSimulator } from '@ktrdr/ib-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectInstallWithin, MB } from './support/install-size';
 import { daysAgo, tempDir } from './support/run-ktrdr';
 import { startSimulator } from './support/simulator';
 import { REPO_ROOT } from './support/spawn-ktrdr';
@@ -30,11 +31,20 @@ const SUBPATHS = [
   '@ktrdr/client/services',
 ];
 const MINUTES = 60_000;
+/**
+ * Size budgets of node_modules in MB (10^6 bytes), measured + about 15%: the CLI (it depends on
+ * every @ktrdr package; 136.5 MB measured) and data only (`@ktrdr/core @ktrdr/data`; 20.6 MB).
+ * README.md states the measured sizes: move a budget only with the README's figure.
+ */
+const CLI_INSTALL_BUDGET_MB = 157;
+const DATA_INSTALL_BUDGET_MB = 24;
 
 describe.skipIf(!enabled)('packed packages in an empty project', () => {
   let work: Awaited<ReturnType<typeof tempDir>>;
   /** The empty project the tarballs are installed into. */
   let app: string;
+  /** A second empty project with only `@ktrdr/core @ktrdr/data` installed. */
+  let dataApp: string;
   let simulator: IbSimulator;
   let ibEnv: Record<string, string>;
   const tarballs: Record<string, string> = {};
@@ -72,8 +82,33 @@ describe.skipIf(!enabled)('packed packages in an empty project', () => {
       '--no-fund',
       ...PACKAGES.map((name) => tarballs[name] as string),
     ]);
+    dataApp = join(work.path, 'data-app');
+    await mkdir(dataApp);
+    await writeFile(
+      join(dataApp, 'package.json'),
+      JSON.stringify({ name: 'ktrdr-pack-test-data', private: true }, null, 2),
+    );
+    await run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', tarballs.core ?? '', tarballs.data ?? ''],
+      { cwd: dataApp, env },
+    );
     ({ simulator, env: ibEnv } = await startSimulator());
   }, 20 * MINUTES);
+
+  it('stays within the install size budgets: the CLI, and data only', async () => {
+    const cli = await expectInstallWithin(app, CLI_INSTALL_BUDGET_MB, 'The CLI install');
+    const data = await expectInstallWithin(
+      dataApp,
+      DATA_INSTALL_BUDGET_MB,
+      'The data-only install (@ktrdr/core @ktrdr/data)',
+    );
+    // The measured sizes, for README.md when a budget moves.
+    console.log(`install sizes: cli ${(cli / MB).toFixed(1)} MB, data only ${(data / MB).toFixed(1)} MB`);
+    expect(existsSync(join(dataApp, 'node_modules', '@tensorflow'))).toBe(false);
+    // The full TF.js bundle (webgl, converter, data, core-js) is never used in Node.
+    expect(existsSync(join(app, 'node_modules', '@tensorflow', 'tfjs'))).toBe(false);
+  });
 
   it('installs no onnxruntime-node (an optional peer: its install script downloads CUDA binaries)', async () => {
     expect(existsSync(join(app, 'node_modules', 'onnxruntime-node'))).toBe(false);

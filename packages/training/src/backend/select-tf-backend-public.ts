@@ -2,10 +2,10 @@ import { selectTfBackend as selectInternal } from './tf-backend';
 import type { TfBackendName, TfBackendOptions } from './tf-backend-names';
 
 /**
- * The backend TF.js now runs on, as the public API shows it. `tf` is the `@tensorflow/tfjs`
- * namespace, typed `unknown` so that ktrdr's types do not pull TF.js's own (and the WebGPU types
+ * The backend TF.js now runs on, as the public API shows it. `tf` is TF.js's core and layers
+ * namespaces merged (`@tensorflow/tfjs-core` and `@tensorflow/tfjs-layers`), typed `unknown` so that ktrdr's types do not pull TF.js's own (and the WebGPU types
  * they reference) into projects that type-check libraries (`skipLibCheck: false`). To use it:
- * `selected.tf as typeof import('@tensorflow/tfjs')`.
+ * `selected.tf as typeof import('@tensorflow/tfjs-core') & typeof import('@tensorflow/tfjs-layers')`.
  */
 export interface SelectedTfBackend {
   name: TfBackendName;

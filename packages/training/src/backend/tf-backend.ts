@@ -2,11 +2,17 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ServiceConfigurationError } from '@ktrdr/core';
-import type * as TfNamespace from '@tensorflow/tfjs';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { TF_BACKENDS, TF_BACKEND_ENV, type TfBackendName, type TfBackendOptions } from './tf-backend-names';
 
-/** The TensorFlow.js namespace (`@tensorflow/tfjs`). */
-export type Tf = typeof TfNamespace;
+/**
+ * The part of TensorFlow.js this package uses: `@tensorflow/tfjs-core` (tensors, ops, optimizers,
+ * `io`) and `@tensorflow/tfjs-layers` (`sequential`, `layers`, `loadLayersModel`). Not the
+ * `@tensorflow/tfjs` bundle: its webgl backend, converter and data API (a few hundred MB with
+ * their dependencies) are never used in Node.
+ */
+export type Tf = typeof TfCore & typeof TfLayers;
 
 export { TF_BACKENDS, TF_BACKEND_ENV, type TfBackendName, type TfBackendOptions };
 
@@ -72,7 +78,7 @@ async function select(
   options: TfBackendOptions,
 ): Promise<SelectedTfBackend> {
   const importModule = options.importModule ?? ((specifier: string) => import(specifier) as Promise<unknown>);
-  const tf = (await import('@tensorflow/tfjs')) as Tf;
+  const tf = await loadTf();
   const candidates = requested === 'auto' ? TF_BACKENDS : [requested];
   const skipped: SelectedTfBackend['skipped'] = [];
   for (const backend of candidates) {
@@ -96,6 +102,22 @@ async function select(
       : `TF.js backend "${requested}" is not usable: ${skipped[0]?.reason ?? 'unknown reason'}. Or set ${TF_BACKEND_ENV}=auto to use the fastest backend that works.`,
     { details: { variable: TF_BACKEND_ENV, value: requested } },
   );
+}
+
+let tfModules: Promise<Tf> | undefined;
+
+/**
+ * Core + layers as one namespace, the shape of `@tensorflow/tfjs`'s. The cpu backend registers
+ * itself on import; it is the fallback every other backend needs (and TF.js's own default).
+ */
+function loadTf(): Promise<Tf> {
+  tfModules ??= Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@tensorflow/tfjs-layers'),
+    import('@tensorflow/tfjs-backend-cpu'),
+  ]).then(([core, layers]) => ({ ...core, ...layers }) as Tf);
+  tfModules.catch(() => (tfModules = undefined));
+  return tfModules;
 }
 
 interface ActivateSeams {

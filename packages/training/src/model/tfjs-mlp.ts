@@ -1,4 +1,4 @@
-import type { LayersModel, Sequential } from '@tensorflow/tfjs';
+import type { LayersModel, Sequential } from '@tensorflow/tfjs-layers';
 import type { Tf } from '../backend/tf-backend';
 import { OUTPUT_UNITS } from './mlp-config';
 import type { DenseLayerWeights, MlpWeights } from './mlp-weights';

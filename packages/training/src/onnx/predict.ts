@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ValidationError } from '@ktrdr/core';
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { selectTfBackend } from '../backend/tf-backend';
 import type { TfBackendName } from '../backend/tf-backend-names';
 import { FusedPredictor } from './fused-predictor';

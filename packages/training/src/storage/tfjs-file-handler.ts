@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { io } from '@tensorflow/tfjs';
+import type { io } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/tf-backend';
 
 /** File name of the TF.js layers-model topology and weight manifest. */

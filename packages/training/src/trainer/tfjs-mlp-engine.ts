@@ -1,4 +1,4 @@
-import type { Optimizer, Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
+import type { Optimizer, Scalar, Tensor, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from '../backend/tf-backend';
 import type { DatasetSplit } from '../model/dataset';
 import type { MlpConfig } from '../model/mlp-config';
@@ -111,7 +111,7 @@ export class TfjsMlpEngine implements MlpEngine {
       // PyTorch's weight decay (what Python KTRDR's `weight_decay` means): `g += decay * w`.
       for (const variable of variables) {
         const grad = grads[variable.name]!;
-        grads[variable.name] = tf.tidy(() => grad.add(variable.mul(decay)));
+        grads[variable.name] = tf.tidy(() => tf.add(grad, tf.mul(variable, decay)));
         grad.dispose();
       }
     }
