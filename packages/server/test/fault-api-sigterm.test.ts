@@ -123,7 +123,15 @@ describe('fault: SIGTERM to the API mid-operation', () => {
     // The CLI that followed the load says what happened and does not exit 0.
     const cliExit = await cli.exited;
     expect(cliExit.code).toBe(1);
-    expect(cli.output()).toMatch(/^ktrdr: Operation op_data_load_\S+ was cancelled: Server shutting down/m);
+    // With `-f json` the error is one JSON line (the CLI's documented convention).
+    const errorLine = cli.output().trimEnd().split('\n').at(-1) ?? '';
+    expect(JSON.parse(errorLine)).toMatchObject({
+      error: {
+        code: 'cancelled',
+        message: expect.stringMatching(/^Operation op_data_load_\S+ was cancelled: Server shutting down/),
+        exit_code: 1,
+      },
+    });
     const watcherExit = await watcher.exited;
     expect(watcherExit.code).toBe(1);
     expect(watcher.output()).toMatch(
