@@ -1,7 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['core', 'ib-sim', 'data', 'training', 'queue', 'client', 'server', 'cli'] as const;
+const packages = [
+  'core',
+  'ib-sim',
+  'data',
+  'training',
+  'backtest',
+  'queue',
+  'client',
+  'server',
+  'cli',
+  'dashboard',
+] as const;
 
 /** The packages' subpath entries, by specifier: the source each one is built from. */
 const subpaths: Record<string, string> = {
