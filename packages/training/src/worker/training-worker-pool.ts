@@ -97,6 +97,9 @@ export class TrainingWorkerPool {
   private readonly queue: TaskState[] = [];
   private readonly active = new Set<TaskState>();
   private closed = false;
+  // Workers asked to stop whose threads have not exited yet: `close()` waits for them, so that a
+  // process exiting right after it never tears down a thread mid-termination (which can hang exit).
+  private readonly stopping = new Set<Promise<unknown>>();
 
   constructor(options: TrainingWorkerPoolOptions = {}) {
     this.concurrency = Math.max(
@@ -172,21 +175,27 @@ export class TrainingWorkerPool {
     return this.submit(job, options).result;
   }
 
-  /** Cancels queued sessions, stops running ones, and refuses new work. */
+  /** Cancels queued sessions, stops running ones, refuses new work, and waits for every thread to exit. */
   async close(): Promise<void> {
     this.closed = true;
     for (const state of [...this.queue]) this.cancel(state, 'the pool was closed');
-    const running = [...this.active];
-    await Promise.all(
-      running.map(async (state) => {
-        this.finish(
-          state,
-          'cancelled',
-          new CancelledError(`Training ${state.id} cancelled: the pool was closed`),
-        );
-        await state.worker?.terminate();
-      }),
-    );
+    for (const state of [...this.active]) {
+      this.finish(
+        state,
+        'cancelled',
+        new CancelledError(`Training ${state.id} cancelled: the pool was closed`),
+      );
+    }
+    await Promise.allSettled([...this.stopping]);
+  }
+
+  private terminate(worker: Worker | undefined): void {
+    if (worker === undefined) return;
+    const exited = worker
+      .terminate()
+      .catch(() => undefined)
+      .finally(() => this.stopping.delete(exited));
+    this.stopping.add(exited);
   }
 
   private pump(): void {
@@ -307,7 +316,7 @@ export class TrainingWorkerPool {
     state.error = error;
     if (state.killTimer !== undefined) clearTimeout(state.killTimer);
     const wasActive = this.active.delete(state);
-    void state.worker?.terminate();
+    this.terminate(state.worker);
     if (outcome !== undefined) state.resolve(outcome);
     else state.reject(error ?? new InternalError(`Training ${state.id} ended without a result`));
     if (wasActive && !this.closed) this.pump();
