@@ -68,7 +68,7 @@ function changeOver(values: Float64Array, lag: number, percent: boolean): Float6
  */
 export const AD_LINE_DEFINITION: IndicatorDefinition = {
   name: 'ADLine',
-  aliases: ['ad', 'adl', 'ad_line', 'accumulation_distribution'],
+  aliases: ['ad', 'adl', 'accumulation_distribution'],
   description: 'Accumulation/distribution line (cumulative volume units) and derived series',
   params: [
     flagSpec('use_sma_smoothing', false, 'line is the SMA of the running total'),
