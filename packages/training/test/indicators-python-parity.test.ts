@@ -133,6 +133,29 @@ describe('new indicators cross-checked against technicalindicators', () => {
     expectTail(ours, theirs, { absolute: 0.5 + 1e-6, relative: 0 });
   });
 
+  it("A/D line's and CMF's derived outputs: their ROC, SMA and EMA of our line", () => {
+    const ad = computeIndicator('ADLine', bars, { use_sma_smoothing: false, smoothing_period: 21 });
+    const line = Array.from(ad['line']!);
+    expectTail(ad['roc_10']!, ti.roc({ values: line, period: 10 }));
+    expectTail(
+      ad['momentum_21']!,
+      line.slice(21).map((value, j) => value - line[j]!),
+    );
+    const average = ti.sma({ values: line, period: 50 });
+    expectTail(
+      ad['relative_strength']!,
+      average.map((mean, j) => (line[49 + j]! / mean - 1) * 100),
+    );
+    const outputs = computeIndicator('CMF', bars, { period: 21 });
+    const value = Array.from(outputs['cmf']!.subarray(20));
+    expectWarmUp(outputs['signal']!, 28);
+    expectTail(outputs['signal']!, ti.ema({ values: value, period: 9 }));
+    expectTail(
+      outputs['momentum']!,
+      value.slice(5).map((v, j) => v - value[j]!),
+    );
+  });
+
   it('Keltner channels: EMA(20) +/- 2 x Wilder ATR(10)', () => {
     const ours = keltnerChannels(bars.high, bars.low, bars.close, 20, 10, 2);
     const theirs = ti.keltnerchannels({

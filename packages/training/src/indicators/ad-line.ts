@@ -1,5 +1,7 @@
+import { momentum } from './momentum';
 import { booleanParam, numberParam } from './param-values';
 import { flagSpec, periodSpec } from './param-specs';
+import { roc } from './roc';
 import { rollingMean } from './smoothing';
 import type { IndicatorDefinition } from './types';
 
@@ -48,16 +50,6 @@ export function adLine(
   return out;
 }
 
-/** `values[i] - values[i - lag]`, or with `percent` the change in percent of `values[i - lag]`. */
-function changeOver(values: Float64Array, lag: number, percent: boolean): Float64Array {
-  const out = new Float64Array(values.length).fill(NaN);
-  for (let i = lag; i < out.length; i++) {
-    const before = values[i - lag]!;
-    out[i] = percent ? (values[i]! / before - 1) * 100 : values[i]! - before;
-  }
-  return out;
-}
-
 /**
  * Registry entry for {@link adLine} with Python KTRDR's outputs: the line, the money flow multiplier
  * and volume, and its three derived series: `roc_10` (percent change over 10 bars, unbounded where the
@@ -88,8 +80,8 @@ export const AD_LINE_DEFINITION: IndicatorDefinition = {
         : raw,
       mf_multiplier: multiplier,
       mf_volume: moneyFlowVolume(multiplier, bars.volume),
-      roc_10: changeOver(raw, 10, true),
-      momentum_21: changeOver(raw, 21, false),
+      roc_10: roc(raw, 10),
+      momentum_21: momentum(raw, 21),
       relative_strength: relative,
     };
   },

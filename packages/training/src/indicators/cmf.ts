@@ -1,4 +1,5 @@
 import { moneyFlowMultiplier, moneyFlowVolume } from './ad-line';
+import { momentum } from './momentum';
 import { numberParam } from './param-values';
 import { periodSpec } from './param-specs';
 import { exponentialAverage, rollingMean } from './smoothing';
@@ -52,13 +53,11 @@ export const CMF_DEFINITION: IndicatorDefinition = {
     const value = cmf(bars.high, bars.low, bars.close, bars.volume, numberParam(params, 'period'));
     const multiplier = moneyFlowMultiplier(bars.high, bars.low, bars.close);
     const signal = exponentialAverage(value, 9);
-    const momentum = new Float64Array(value.length).fill(NaN);
-    for (let i = 5; i < value.length; i++) momentum[i] = value[i]! - value[i - 5]!;
     return {
       cmf: value,
       mf_multiplier: multiplier,
       mf_volume: moneyFlowVolume(multiplier, bars.volume),
-      momentum,
+      momentum: momentum(value, 5),
       signal,
       histogram: value.map((v, i) => v - signal[i]!),
       above_zero: flag(value, (v) => v > 0),

@@ -45,7 +45,9 @@ export interface IndicatorDefinition {
   /**
    * The output fuzzy sets read when a strategy names the indicator without picking an output. Follows
    * the Python KTRDR v2 mapping: SMA/EMA give `ratio` (source / average, 1.0 = at the average), MACD
-   * its main line, Bollinger Bands the band width, Stochastic %K, ADX the ADX line.
+   * its main line, Bollinger Bands the band width, Stochastic %K, ADX the ADX line. The indicators
+   * added for parity later (Ichimoku, Keltner, CMF...) give Python's primary output, the first of its
+   * output names.
    */
   readonly fuzzyInput: string;
   /**
