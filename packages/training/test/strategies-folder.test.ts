@@ -19,6 +19,7 @@ const EXPECTED_WARNINGS: Record<string, string[]> = {
     'model.features.include_price_context (line 113): is not applied: the model reads fuzzy memberships only',
   ],
   'python-v3-example.yaml': [],
+  'python-parity-indicators.yaml': [],
 };
 
 describe('the strategies/ folder', () => {

@@ -270,16 +270,16 @@ fuzzy_sets:
     );
   });
 
-  it('rejects an indicator without a type, and names Python indicators this SDK lacks', () => {
+  it('rejects an indicator without a type, and an unknown type with the known ones', () => {
     const { message } = errorOf(
       V3.replace('rsi_14: {type: rsi, period: 14, source: close}', 'rsi_14: {period: 14}').replace(
         'macd_12_26_9: {type: macd, fast: 12, slow: 26, signal: 9}',
-        'macd_12_26_9: {type: supertrend, period: 10}',
+        'macd_12_26_9: {type: super_trnd, period: 10}',
       ),
     );
     expect(message).toContain('indicators.rsi_14.type: needs the indicator type (e.g. type: rsi');
     expect(message).toContain(
-      'indicators.macd_12_26_9.type: SuperTrend is a Python KTRDR indicator this SDK does not implement',
+      'indicators.macd_12_26_9.type: unknown indicator "super_trnd"; known indicators: RSI, SMA',
     );
   });
 });

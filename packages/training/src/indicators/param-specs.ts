@@ -19,3 +19,13 @@ export const SOURCE_SPEC: ParamSpec = {
   default: 'close',
   description: 'price series the indicator reads',
 };
+
+/** @internal A positive real parameter such as a band multiplier or an acceleration factor. */
+export function numberSpec(name: string, defaultValue: number, description: string, max = 100): ParamSpec {
+  return { name, kind: 'number', default: defaultValue, min: 0, max, description };
+}
+
+/** @internal A true/false parameter. */
+export function flagSpec(name: string, defaultValue: boolean, description: string): ParamSpec {
+  return { name, kind: 'boolean', default: defaultValue, description };
+}

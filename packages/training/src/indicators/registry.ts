@@ -14,6 +14,19 @@ import { STOCHASTIC_DEFINITION } from './stochastic';
 import { VWAP_DEFINITION } from './vwap';
 import { WILLIAMS_R_DEFINITION } from './williams-r';
 import { ZIGZAG_DEFINITION } from './zigzag';
+import { AD_LINE_DEFINITION } from './ad-line';
+import { AROON_DEFINITION } from './aroon';
+import { CMF_DEFINITION } from './cmf';
+import { DISTANCE_FROM_MA_DEFINITION } from './distance-from-ma';
+import { DONCHIAN_CHANNELS_DEFINITION } from './donchian-channels';
+import { FISHER_TRANSFORM_DEFINITION } from './fisher-transform';
+import { ICHIMOKU_DEFINITION } from './ichimoku';
+import { KELTNER_CHANNELS_DEFINITION } from './keltner-channels';
+import { MFI_DEFINITION } from './mfi';
+import { PARABOLIC_SAR_DEFINITION } from './parabolic-sar';
+import { RVI_DEFINITION } from './rvi';
+import { SUPERTREND_DEFINITION } from './supertrend';
+import { VOLUME_RATIO_DEFINITION } from './volume-ratio';
 import type { IndicatorDefinition, IndicatorOutputs, IndicatorParams } from './types';
 
 /** Every indicator a strategy can name, in the order `listIndicators` reports them. */
@@ -34,6 +47,20 @@ const DEFINITIONS: readonly IndicatorDefinition[] = [
   VWAP_DEFINITION,
   ADX_DEFINITION,
   ZIGZAG_DEFINITION,
+  // The rest of Python KTRDR's registry, in its order.
+  PARABOLIC_SAR_DEFINITION,
+  ICHIMOKU_DEFINITION,
+  RVI_DEFINITION,
+  MFI_DEFINITION,
+  AROON_DEFINITION,
+  DONCHIAN_CHANNELS_DEFINITION,
+  KELTNER_CHANNELS_DEFINITION,
+  AD_LINE_DEFINITION,
+  CMF_DEFINITION,
+  SUPERTREND_DEFINITION,
+  FISHER_TRANSFORM_DEFINITION,
+  VOLUME_RATIO_DEFINITION,
+  DISTANCE_FROM_MA_DEFINITION,
 ];
 
 /**

@@ -1,7 +1,10 @@
 import type { OhlcvColumns } from './ohlcv';
 
-/** The kind of value a parameter takes; `source` is one of the {@link PriceSource} names. */
-export type ParamKind = 'integer' | 'number' | 'boolean' | 'source';
+/**
+ * The kind of value a parameter takes; `source` is one of the {@link PriceSource} names, `choice` one
+ * of the spec's `choices` (DistanceFromMA's `ma_type: SMA | EMA`).
+ */
+export type ParamKind = 'integer' | 'number' | 'boolean' | 'source' | 'choice';
 
 /** A parameter value after validation and defaulting. */
 export type ParamValue = number | boolean | string;
@@ -24,6 +27,8 @@ export interface ParamSpec {
   readonly min?: number;
   /** Inclusive upper bound for numbers. */
   readonly max?: number;
+  /** The accepted values of a `choice` parameter, spelled exactly as in strategy YAML. */
+  readonly choices?: readonly string[];
   readonly description: string;
 }
 
@@ -40,7 +45,9 @@ export interface IndicatorDefinition {
   /**
    * The output fuzzy sets read when a strategy names the indicator without picking an output. Follows
    * the Python KTRDR v2 mapping: SMA/EMA give `ratio` (source / average, 1.0 = at the average), MACD
-   * its main line, Bollinger Bands the band width, Stochastic %K, ADX the ADX line.
+   * its main line, Bollinger Bands the band width, Stochastic %K, ADX the ADX line. The indicators
+   * added for parity later (Ichimoku, Keltner, CMF...) give Python's primary output, the first of its
+   * output names.
    */
   readonly fuzzyInput: string;
   /**

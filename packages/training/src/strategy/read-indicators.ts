@@ -17,26 +17,6 @@ const PARAM_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>
   MACD: { fast: 'fast_period', slow: 'slow_period', signal: 'signal_period' },
 };
 
-/**
- * Indicators of Python KTRDR's registry that this SDK does not implement, so that a file naming one
- * is told so rather than that the name is unknown.
- */
-const PYTHON_ONLY_INDICATORS = [
-  'SuperTrend',
-  'ParabolicSAR',
-  'Ichimoku',
-  'RVI',
-  'MFI',
-  'Aroon',
-  'DonchianChannels',
-  'KeltnerChannels',
-  'ADLine',
-  'CMF',
-  'FisherTransform',
-  'VolumeRatio',
-  'DistanceFromMA',
-];
-
 /** Indicator keys become column names, and `.` separates a key from an output in `fuzzy_sets`. */
 const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -147,20 +127,10 @@ function readV3Indicator(item: YamlCursor, id: string): { config?: IndicatorConf
 /** The registered indicator called `name`, or undefined after reporting it at `at`. */
 function lookUp(at: YamlCursor, name: string): IndicatorDefinition | undefined {
   const definition = findIndicator(name);
-  if (definition !== undefined) return definition;
-  const normalised = name.toLowerCase().replace(/[\s_-]/g, '');
-  const pythonOnly = PYTHON_ONLY_INDICATORS.find(
-    (candidate) =>
-      normalised === candidate.toLowerCase() ||
-      normalised === candidate.toLowerCase().replace(/channels$/, ''),
-  );
-  const known = `known indicators: ${indicatorNames().join(', ')}`;
-  at.report(
-    pythonOnly === undefined
-      ? `unknown indicator "${name}"; ${known}`
-      : `${pythonOnly} is a Python KTRDR indicator this SDK does not implement; ${known}`,
-  );
-  return undefined;
+  if (definition === undefined) {
+    at.report(`unknown indicator "${name}"; known indicators: ${indicatorNames().join(', ')}`);
+  }
+  return definition;
 }
 
 function finish(
@@ -273,5 +243,9 @@ function paramProblem(spec: ParamSpec, value: unknown): string | undefined {
       return typeof value === 'string' && (PRICE_SOURCES as readonly string[]).includes(value)
         ? undefined
         : `must be one of ${PRICE_SOURCES.join(', ')} (got ${describeValue(value)})`;
+    case 'choice':
+      return typeof value === 'string' && (spec.choices ?? []).includes(value)
+        ? undefined
+        : `must be one of ${(spec.choices ?? []).join(', ')} (got ${describeValue(value)})`;
   }
 }
