@@ -43,6 +43,14 @@ export {
   dateKeyOfDays,
   type CivilDate,
 } from './domain/index';
+export { barsVegaLite, barsSvg, type BarsChartOptions } from './charts/bars-chart';
+export {
+  trainingCurvesVegaLite,
+  trainingCurvesSvg,
+  type EpochRecord,
+  type TrainingCurvesOptions,
+} from './charts/training-curves-chart';
+export { type ChartSize, VEGA_LITE_MIME } from './charts/svg-plot';
 export {
   type DayStatus,
   type Session,
