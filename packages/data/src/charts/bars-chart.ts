@@ -4,11 +4,10 @@ import { formatIsoUtc } from '../domain/dates';
 import {
   type ChartSize,
   VEGA_LITE_SCHEMA,
-  linearScale,
-  niceTicks,
   plotFrame,
   px,
   svgDocument,
+  valueAxis,
   xLabels,
   yAxis,
 } from './svg-plot';
@@ -92,10 +91,7 @@ export function barsSvg(frame: BarFrame, options: BarsChartOptions = {}): string
   if (bars.length === 0) return svgDocument(plot, `${title} (no bars)`, '');
   const low = Math.min(...bars.map((bar) => bar.low));
   const high = Math.max(...bars.map((bar) => bar.high));
-  const ticks = niceTicks(low, high);
-  const yMin = Math.min(low, ...ticks);
-  const yMax = Math.max(high, ...ticks);
-  const y = linearScale(yMin, yMax, plot.bottom, plot.top);
+  const { ticks, y } = valueAxis(plot, low, high);
   const slot = (plot.right - plot.left) / bars.length;
   const x = (i: number) => plot.left + slot * (i + 0.5);
   let marks: string;

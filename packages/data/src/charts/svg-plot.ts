@@ -64,14 +64,30 @@ export function yAxis(frame: PlotFrame, ticks: readonly number[], y: (value: num
     .join('');
 }
 
-/** The x axis labels, each centred under its position. */
+/** The x axis labels, centred under their positions; the first and last kept inside the chart. */
 export function xLabels(frame: PlotFrame, labels: readonly { at: number; text: string }[]): string {
   return labels
-    .map(
-      ({ at, text }) =>
-        `<text x="${px(at)}" y="${frame.bottom + 18}" text-anchor="middle">${escapeHtml(text)}</text>`,
-    )
+    .map(({ at, text }, i) => {
+      const anchor =
+        labels.length > 1 && i === 0
+          ? 'start'
+          : labels.length > 1 && i === labels.length - 1
+            ? 'end'
+            : 'middle';
+      return `<text x="${px(at)}" y="${frame.bottom + 18}" text-anchor="${anchor}">${escapeHtml(text)}</text>`;
+    })
     .join('');
+}
+
+/** The y scale of values from `min` to `max`: round ticks inside, 5% room above and below. */
+export function valueAxis(
+  frame: PlotFrame,
+  min: number,
+  max: number,
+): { ticks: number[]; y: (value: number) => number } {
+  const room = max > min ? (max - min) * 0.05 : Math.max(1, Math.abs(min) * 0.05);
+  const ticks = niceTicks(min - room, max + room).filter((tick) => tick >= min - room && tick <= max + room);
+  return { ticks, y: linearScale(min - room, max + room, frame.bottom, frame.top) };
 }
 
 /**

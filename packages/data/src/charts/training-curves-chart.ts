@@ -8,6 +8,7 @@ import {
   plotFrame,
   px,
   svgDocument,
+  valueAxis,
   xLabels,
   yAxis,
 } from './svg-plot';
@@ -114,8 +115,7 @@ export function trainingCurvesSvg(
   const all = history
     .flatMap((epoch) => metrics.map((metric) => numberOf(epoch[metric])))
     .filter((v) => v !== undefined);
-  const ticks = niceTicks(Math.min(...all), Math.max(...all));
-  const y = linearScale(Math.min(...all, ...ticks), Math.max(...all, ...ticks), plot.bottom, plot.top);
+  const { ticks, y } = valueAxis(plot, Math.min(...all), Math.max(...all));
   const x = linearScale(Math.min(...epochs), Math.max(...epochs), plot.left + 8, plot.right - 8);
   const lines = metrics
     .map((metric, m) => {
