@@ -56,7 +56,9 @@ export async function runNotebook(notebookPath: string, outDir?: string): Promis
     `  const settled = await value;`,
     `  if (settled !== undefined && settled !== null) console.log(typeof settled === 'string' ? settled : __inspect(settled));`,
     `}`,
-    ...cells.map((source, i) => `// ---- cell ${i + 1}\nconsole.log('[cell ${i + 1}]');\n${cellScript(source, i + 1)}`),
+    ...cells.map(
+      (source, i) => `// ---- cell ${i + 1}\nconsole.log('[cell ${i + 1}]');\n${cellScript(source, i + 1)}`,
+    ),
     'export {};',
   ].join('\n');
   const dir = await mkdtemp(path.join(tmpdir(), 'ktrdr-notebook-'));
