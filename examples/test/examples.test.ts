@@ -86,7 +86,7 @@ describe('examples run against the simulator', () => {
     expect(stdout).toMatch(/^time \(UTC\) +open +high +low +close +volume$/m);
     expect(stdout).toMatch(/^AAPL 1h, last 120 of \d+ bars, SIMULATED$/m);
     expect(stdout).toMatch(/^saved neuro_fuzzy_sample\/AAPL_1h_v\d+ \(trained on SIMULATED data\)$/m);
-    expect(await readdir(out)).toEqual(['display-1.html', 'display-2.svg', 'display-3.svg']);
+    expect((await readdir(out)).sort()).toEqual(['display-1.html', 'display-2.svg', 'display-3.svg']);
     expect(await readFile(path.join(out, 'display-1.html'), 'utf8')).toContain(
       '<strong style="color:#b91c1c">SIMULATED</strong>',
     );
