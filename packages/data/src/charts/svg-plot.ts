@@ -1,4 +1,4 @@
-import { escapeHtml } from '../domain/bar-frame-display';
+import { SIMULATED_COLOUR, escapeHtml } from '../domain/bar-frame-display';
 
 /** Size of a chart in pixels (SVG user units). */
 export interface ChartSize {
@@ -17,9 +17,6 @@ export interface PlotFrame {
   top: number;
   bottom: number;
 }
-
-/** The title's colour for SIMULATED, the same red as the HTML table's. */
-export const SIMULATED_COLOUR = '#b91c1c';
 
 /** The plot area of a chart of `size`: room on the left for the y labels, on top for the title. */
 export function plotFrame(size: ChartSize = {}): PlotFrame {

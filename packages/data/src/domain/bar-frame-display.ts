@@ -28,6 +28,9 @@ export interface DisplayableFrame {
   at(index: number): Bar | undefined;
 }
 
+/** The red that SIMULATED is written in, in HTML tables and SVG charts alike. */
+export const SIMULATED_COLOUR = '#b91c1c';
+
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 const COLUMNS = ['time (UTC)', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -179,7 +182,7 @@ export function barFrameHtml(frame: DisplayableFrame, options: BarDisplayOptions
   const caption = titleParts(frame)
     .map(({ text, isLabel }) =>
       isLabel === true && text === 'SIMULATED'
-        ? `<strong style="color:#b91c1c">${escapeHtml(text)}</strong>`
+        ? `<strong style="color:${SIMULATED_COLOUR}">${escapeHtml(text)}</strong>`
         : escapeHtml(text),
     )
     .join(', ');
