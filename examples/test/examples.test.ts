@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 function runExample(
   file: string,
   dir: string,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = {
@@ -20,7 +21,7 @@ function runExample(
       KTRDR_MODELS_DIR: path.join(dir, 'models'),
     };
     delete env['IB_PORT']; // always the embedded simulator here
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: root, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -70,6 +71,31 @@ describe('examples run against the simulator', () => {
     expect(stdout).toMatch(/via onnx \(SIMULATED data\)/);
     const rows = stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\dT.*(BUY|HOLD|SELL)/.test(line));
     expect(rows).toHaveLength(8);
+  }, 240_000);
+
+  it('the tslab notebook runs cell by cell: a labelled frame, an HTML table, and SVG charts of bars and curves', async () => {
+    const out = path.join(cwd, 'notebook-displays');
+    const { code, stdout, stderr } = await runExample('examples/notebooks/run-notebook.ts', cwd, [
+      'examples/notebooks/bars-and-training.ipynb',
+      '--out',
+      out,
+    ]);
+    expect(code, stderr).toBe(0);
+    // The value of the load cell, printed by util.inspect as the kernel prints it.
+    expect(stdout).toMatch(/^BarFrame AAPL 1h, \d+ bars, SIMULATED, \d{4}-\d\d-\d\d \d\d:\d\d to .* UTC$/m);
+    expect(stdout).toMatch(/^time \(UTC\) +open +high +low +close +volume$/m);
+    expect(stdout).toMatch(/^AAPL 1h, last 120 of \d+ bars, SIMULATED$/m);
+    expect(stdout).toMatch(/^saved neuro_fuzzy_sample\/AAPL_1h_v\d+ \(trained on SIMULATED data\)$/m);
+    expect((await readdir(out)).sort()).toEqual(['display-1.html', 'display-2.svg', 'display-3.svg']);
+    expect(await readFile(path.join(out, 'display-1.html'), 'utf8')).toContain(
+      '<strong style="color:#b91c1c">SIMULATED</strong>',
+    );
+    const bars = await readFile(path.join(out, 'display-2.svg'), 'utf8');
+    expect(bars).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>.*<\/svg>$/s);
+    expect(bars.match(/<rect x=/g)).toHaveLength(120);
+    expect(await readFile(path.join(out, 'display-3.svg'), 'utf8')).toMatch(
+      /Training curves, trained on <tspan[^>]*>SIMULATED<\/tspan> data.*<polyline /s,
+    );
   }, 240_000);
 
   it('custom-transport loads from a user-provided source through the in-process transport', async () => {

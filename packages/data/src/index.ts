@@ -27,6 +27,10 @@ export {
   type BarColumnsInput,
   type BarField,
   BarFrame,
+  type BarFrameInfo,
+  type BarFrameJson,
+  type BarJson,
+  type BarDisplayOptions,
   formatIsoUtc,
   toEpochMs,
   type DateInput,
@@ -39,6 +43,14 @@ export {
   dateKeyOfDays,
   type CivilDate,
 } from './domain/index';
+export { barsVegaLite, barsSvg, type BarsChartOptions } from './charts/bars-chart';
+export {
+  trainingCurvesVegaLite,
+  trainingCurvesSvg,
+  type EpochRecord,
+  type TrainingCurvesOptions,
+} from './charts/training-curves-chart';
+export { type ChartSize, VEGA_LITE_MIME } from './charts/svg-plot';
 export {
   type DayStatus,
   type Session,

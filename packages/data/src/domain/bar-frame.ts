@@ -1,10 +1,38 @@
 import { ValidationError } from '@ktrdr/core/errors';
 import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
 import type * as Arquero from 'arquero';
+import {
+  type BarDisplayOptions,
+  type BarFrameInfo,
+  barFrameHtml,
+  barFrameText,
+  barFrameTitle,
+} from './bar-frame-display';
 import { type Bar, type BarColumns, type BarColumnsInput, BAR_FIELDS } from './bars';
+import { formatIsoUtc } from './dates';
 import { lowerBound } from './lower-bound';
 
 type ColumnTable = ReturnType<typeof Arquero.table>;
+
+/**
+ * The key by which notebook kernels that follow the Jupyter display convention (Deno's) ask an
+ * object for its MIME bundle.
+ */
+const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
+
+/** A bar as {@link BarFrame.toJSON} writes it: the data API's shape, the time as an ISO UTC date. */
+export type BarJson = {
+  date: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+};
+
+/** What `JSON.stringify(frame)` writes: what the frame knows of its series, then its bars. */
+export type BarFrameJson = BarFrameInfo & { bars: BarJson[] };
 
 let arquero: typeof Arquero | undefined;
 
@@ -24,13 +52,21 @@ function loadArquero(): typeof Arquero {
  * arrays; {@link BarFrame.toTable} exposes the same columns as an arquero table for users who want
  * a table API. Slices share memory with their source, so slicing is O(log n). Treat the arrays as
  * read-only: frames never copy them defensively.
+ *
+ * A frame read through `DataService` also knows its series ({@link BarFrame.info}: symbol,
+ * timeframe, simulated or real), which every display of it shows: `console.log(frame)` and notebooks
+ * print a head/tail table titled `AAPL 1h, 120 bars, SIMULATED, ...`; {@link BarFrame.toHTML} and
+ * the Jupyter display bundle give the same as an HTML table; `JSON.stringify(frame)` writes
+ * {@link BarFrameJson}.
  */
 export class BarFrame {
   readonly #columns: BarColumns;
+  readonly #info: BarFrameInfo | undefined;
   #table: ColumnTable | undefined;
 
-  private constructor(columns: BarColumns) {
+  private constructor(columns: BarColumns, info?: BarFrameInfo) {
     this.#columns = columns;
+    this.#info = info;
   }
 
   /** A frame with no bars. */
@@ -153,6 +189,21 @@ export class BarFrame {
     });
   }
 
+  /** The series this frame holds and whether it is simulated, when known (see {@link BarFrame.withInfo}). */
+  get info(): BarFrameInfo | undefined {
+    return this.#info;
+  }
+
+  /**
+   * The same bars (shared, not copied) labelled with `info`: the symbol, timeframe and whether they
+   * are simulated, shown by every display of the frame and kept by its slices and merges.
+   */
+  withInfo(info: BarFrameInfo): BarFrame {
+    const frame = new BarFrame(this.#columns, { ...info });
+    frame.#table = this.#table;
+    return frame;
+  }
+
   /** Number of bars. */
   get length(): number {
     return this.#columns.time.length;
@@ -201,6 +252,43 @@ export class BarFrame {
     return this.#table;
   }
 
+  /** The frame as JSON: its {@link BarFrame.info} and every bar with an ISO UTC `date` (as the data API answers). */
+  toJSON(): BarFrameJson {
+    const c = this.#columns;
+    const bars: BarJson[] = new Array<BarJson>(this.length);
+    for (let i = 0; i < this.length; i++) {
+      bars[i] = {
+        date: formatIsoUtc(c.time[i] as number),
+        open: c.open[i] as number,
+        high: c.high[i] as number,
+        low: c.low[i] as number,
+        close: c.close[i] as number,
+        volume: c.volume[i] as number,
+      };
+    }
+    return { ...this.#info, bars };
+  }
+
+  /** The first and last rows as text with the frame's title (what `console.log(frame)` prints). */
+  toString(options?: BarDisplayOptions): string {
+    return barFrameText(this, options);
+  }
+
+  /** The first and last rows as an HTML table titled with the frame's series, SIMULATED stressed. */
+  toHTML(options?: BarDisplayOptions): string {
+    return barFrameHtml(this, options);
+  }
+
+  /** `util.inspect` (console.log, the REPL, tslab): the head/tail table; a one-line title when nested deeper than allowed. */
+  [inspect.custom](depth: number): string {
+    return depth < 0 ? `[BarFrame ${barFrameTitle(this)}]` : barFrameText(this);
+  }
+
+  /** The MIME bundle notebook kernels display (Deno's Jupyter kernel asks for it by this key). */
+  [JUPYTER_DISPLAY](): Record<string, string> {
+    return { 'text/plain': barFrameText(this), 'text/html': barFrameHtml(this) };
+  }
+
   /** Index of the first bar whose time is `>= ms` (`length` when none). */
   indexAtOrAfter(ms: number): number {
     return lowerBound(this.#columns.time, ms);
@@ -227,26 +315,33 @@ export class BarFrame {
    */
   merge(newer: BarFrame): BarFrame {
     if (newer.length === 0) return this;
-    if (this.length === 0) return newer;
+    // The merged frame keeps this frame's info, else the newer one's.
+    const info = this.#info ?? newer.#info;
+    if (this.length === 0) return info === newer.#info ? newer : newer.withInfo(info as BarFrameInfo);
     const a = this.#columns;
     const b = newer.#columns;
     // Appending (tail loads) and prepending (backfills) are the common cases: plain concatenation.
-    if ((this.lastTime as number) < (newer.firstTime as number)) return new BarFrame(concatColumns(a, b));
-    if ((newer.lastTime as number) < (this.firstTime as number)) return new BarFrame(concatColumns(b, a));
-    return new BarFrame(mergeOverlapping(a, b));
+    if ((this.lastTime as number) < (newer.firstTime as number))
+      return new BarFrame(concatColumns(a, b), info);
+    if ((newer.lastTime as number) < (this.firstTime as number))
+      return new BarFrame(concatColumns(b, a), info);
+    return new BarFrame(mergeOverlapping(a, b), info);
   }
 
   private sliceIndex(start: number, end: number): BarFrame {
     if (start === 0 && end === this.length) return this;
     const c = this.#columns;
-    return new BarFrame({
-      time: c.time.subarray(start, end),
-      open: c.open.subarray(start, end),
-      high: c.high.subarray(start, end),
-      low: c.low.subarray(start, end),
-      close: c.close.subarray(start, end),
-      volume: c.volume.subarray(start, end),
-    });
+    return new BarFrame(
+      {
+        time: c.time.subarray(start, end),
+        open: c.open.subarray(start, end),
+        high: c.high.subarray(start, end),
+        low: c.low.subarray(start, end),
+        close: c.close.subarray(start, end),
+        volume: c.volume.subarray(start, end),
+      },
+      this.#info,
+    );
   }
 }
 

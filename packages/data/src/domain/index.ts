@@ -13,6 +13,8 @@ export type { InstrumentType, ParsedSymbol } from './symbols';
 export { BAR_FIELDS, PRICE_VOLUME_FIELDS } from './bars';
 export type { Bar, BarColumns, BarColumnsInput, BarField } from './bars';
 export { BarFrame } from './bar-frame';
+export type { BarFrameJson, BarJson } from './bar-frame';
+export type { BarDisplayOptions, BarFrameInfo } from './bar-frame-display';
 export { formatIsoUtc, toEpochMs } from './dates';
 export type { DateInput, EpochMs } from './dates';
 export {

@@ -273,7 +273,8 @@ export class AsyncDataManager {
         timeframe: tf,
         mode,
         simulated,
-        frame: loaded?.frame ?? BarFrame.empty(),
+        // Labelled, so that every display of the bars says whether they are simulated.
+        frame: (loaded?.frame ?? BarFrame.empty()).withInfo({ symbol: sym, timeframe: tf, simulated }),
         fetchedBars,
         addedBars,
         segments: {
@@ -343,7 +344,7 @@ export class AsyncDataManager {
       timeframe,
       mode: 'local',
       simulated: loaded.simulated,
-      frame: loaded.frame,
+      frame: loaded.frame.withInfo({ symbol, timeframe, simulated: loaded.simulated }),
       fetchedBars: 0,
       addedBars: 0,
       segments: { total: 0, completed: 0, failed: 0, noData: 0 },

@@ -199,7 +199,10 @@ export class DataService implements AsyncDisposable {
     timeframe: string,
     options: { start?: DateInput; end?: DateInput } = {},
   ): Promise<LoadedSeries> {
-    return readStoredSeries(this.store, { symbol, timeframe, ...options });
+    const loaded = await readStoredSeries(this.store, { symbol, timeframe, ...options });
+    // Labelled, so that every display of the bars says whether they are simulated.
+    const info = { symbol: loaded.symbol, timeframe: loaded.timeframe, simulated: loaded.simulated };
+    return { ...loaded, frame: loaded.frame.withInfo(info) };
   }
 
   /** The last `limit` (or all) stored bars of a range, as the data API answers them; fetches nothing. */

@@ -10,6 +10,13 @@ import { DEFAULT_PORTS, SERVER_NAMES, type ServerKind } from '../server/server-k
 import { installShutdownHandlers } from '../server/shutdown-signals';
 import { type RunningServer, startServer } from '../server/start-server';
 import type { StartServerOptions } from '../server/start-server-options';
+import {
+  GENERIC_PORT_VARIABLE,
+  HOST_VARIABLE,
+  ListenAddressError,
+  PORT_VARIABLES,
+  resolveListenAddress,
+} from './listen-address';
 import { findUsageProblem, plainUsage } from './usage-problems';
 
 /**
@@ -28,12 +35,12 @@ function serverArgs(kind: ServerKind, extraArgs: ArgsDef = {}) {
     host: {
       type: 'string',
       valueHint: 'HOST',
-      description: `Interface to bind (default ${DEFAULT_BIND_HOST}; any other needs ${API_TOKEN_VARIABLE})`,
+      description: `Interface to bind (default ${DEFAULT_BIND_HOST}, or ${HOST_VARIABLE}; any other needs ${API_TOKEN_VARIABLE})`,
     },
     port: {
       type: 'string',
       valueHint: 'PORT',
-      description: `Port to listen on (default ${DEFAULT_PORTS[kind]}; 0 picks a free one)`,
+      description: `Port to listen on (default ${DEFAULT_PORTS[kind]}, or ${PORT_VARIABLES[kind]}, then ${GENERIC_PORT_VARIABLE}; 0 picks a free one)`,
     },
     ...extraArgs,
     help: { type: 'boolean', alias: 'h', description: 'Show this help' },
@@ -50,6 +57,10 @@ async function usage(bin: string, kind: ServerKind, extraArgs: ArgsDef): Promise
   const variables = Object.entries({
     ...ENVIRONMENT_VARIABLES,
     [API_TOKEN_VARIABLE]: 'Bearer token every request must carry (required to bind a non-loopback host).',
+    [HOST_VARIABLE]: `Interface to bind when --host is not given (default ${DEFAULT_BIND_HOST}).`,
+    [PORT_VARIABLES[kind]]:
+      `Port when --port is not given (default ${GENERIC_PORT_VARIABLE}, else ${DEFAULT_PORTS[kind]}).`,
+    [GENERIC_PORT_VARIABLE]: `Port when neither --port nor ${PORT_VARIABLES[kind]} is given.`,
     LOG_LEVEL: `Log level: ${LOG_LEVELS.join(', ')} (default info).`,
     LOG_FORMAT: 'Log lines: json or pretty (default pretty on a terminal, json otherwise).',
   })
@@ -68,18 +79,10 @@ async function usage(bin: string, kind: ServerKind, extraArgs: ArgsDef): Promise
 /** A bad command line: exit 2 with one line, like `ktrdr`. @internal */
 export class BinUsageError extends Error {}
 
-function parsePort(raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(port) || port > 65_535)
-    throw new BinUsageError(`--port must be an integer from 0 to 65535, got '${raw}'`);
-  return port;
-}
-
 /**
  * The whole life of a server bin: parse `--host`/`--port` (and the bin's `extraArgs`) with citty
- * (like `ktrdr`), build the
- * services, start with a pino logger on stdout (`LOG_LEVEL`, `LOG_FORMAT`; access log and IB
+ * (like `ktrdr`; flags win over `KTRDR_HOST` and the port variables, which win over the defaults),
+ * build the services, start with a pino logger on stdout (`LOG_LEVEL`, `LOG_FORMAT`; access log and IB
  * connection events), log the URL, shut down gracefully on SIGTERM/SIGINT. A bad command line exits 2;
  * other errors print their message (never a stack) and exit 1.
  * @internal
@@ -104,8 +107,7 @@ export async function runServerBin(
     }
     const problem = findUsageProblem(argv, args);
     if (problem !== undefined) throw new BinUsageError(problem);
-    const host = values.host ?? DEFAULT_BIND_HOST;
-    const port = parsePort(values.port, DEFAULT_PORTS[kind]);
+    const { host, port } = resolveListenAddress(kind, { host: values.host, port: values.port });
     // LOG_LEVEL and LOG_FORMAT are checked before anything starts: a typo exits 1 naming them.
     const logger = createServerLogger({ name: bin });
     const server = await startServer({ ...(await services({ host, port, args: values })), logger });
@@ -116,7 +118,7 @@ export async function runServerBin(
     );
     return server;
   } catch (error) {
-    if (error instanceof BinUsageError) {
+    if (error instanceof BinUsageError || error instanceof ListenAddressError) {
       process.stderr.write(`${bin}: ${error.message}. Run '${bin} --help' for usage.\n`);
       process.exitCode = 2;
       return undefined;
