@@ -73,6 +73,52 @@ export async function readColumnCache(path: string, stamp: CsvStamp): Promise<Ba
   }
 }
 
+/** The last bars of a series, read from its cache without the rest. */
+export interface CacheTail {
+  frame: BarFrame;
+  /** Bars in the whole series. */
+  rows: number;
+}
+
+/**
+ * Reads the last `n` bars of each column (one positioned read per column), without reading the
+ * rest of the file: `undefined` when the cache is missing, stale, from another version or corrupt.
+ */
+export async function readColumnCacheTail(
+  path: string,
+  stamp: CsvStamp,
+  n: number,
+): Promise<CacheTail | undefined> {
+  if (!CACHE_SUPPORTED) return undefined;
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(path, 'r');
+    const header = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+    const summary = readHeader(header.subarray(0, bytesRead), stamp);
+    if (summary === undefined) return undefined;
+    const { size } = await handle.stat();
+    if (size !== HEADER_BYTES + summary.rows * COLUMN_COUNT * 8) return undefined;
+    const count = Math.min(summary.rows, Math.max(0, Math.floor(n)));
+    const block = new Uint8Array(count * COLUMN_COUNT * 8);
+    const columns = {} as BarColumns;
+    const reads = BAR_FIELDS.map((field, k) => {
+      columns[field] = new Float64Array(block.buffer, k * count * 8, count);
+      const position = HEADER_BYTES + (k * summary.rows + summary.rows - count) * 8;
+      return handle?.read(block, k * count * 8, count * 8, position);
+    });
+    for (const read of await Promise.all(reads)) if (read?.bytesRead !== count * 8) return undefined;
+    const frame = BarFrame.fromSortedColumns(columns);
+    if (frame.lastTime !== summary.lastTime) return undefined;
+    if (count === summary.rows && frame.firstTime !== summary.firstTime) return undefined;
+    return { frame, rows: summary.rows };
+  } catch {
+    return undefined; // unreadable or damaged: the caller reads the whole series instead
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Reads only the cache header; `undefined` unless it is valid for `stamp`. */
 export async function readCacheSummary(path: string, stamp: CsvStamp): Promise<CacheSummary | undefined> {
   if (!CACHE_SUPPORTED) return undefined;
