@@ -6,13 +6,15 @@ import { type AtomicWriteIo, writeFileAtomic } from './atomic-write';
 
 /**
  * Identity of the CSV a cache was built from. A cache is used only while the CSV still has the same
- * size, modification time (sub-millisecond on common file systems) and inode; the store's own
- * writes replace the inode, other tools change size or mtime.
+ * size, modification time (sub-millisecond on common file systems), change time and inode; the
+ * store's own writes replace the inode, other tools change size or mtime, and ctime catches a tool
+ * that rewrites in place and then restores the mtime (which no program can do for ctime).
  */
 export interface CsvStamp {
   size: number;
   mtimeMs: number;
   ino: number;
+  ctimeMs: number;
 }
 
 /** What the cache header says about the series, read without loading the columns. */
@@ -23,14 +25,14 @@ export interface CacheSummary {
 }
 
 /** Bumped whenever the layout changes; other versions are ignored and rebuilt. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
-// Layout: a 64-byte header (`KTRDRBAR`, u32 version, u32 column count, then f64 rows, CSV size,
-// CSV mtimeMs, CSV inode, first time, last time), then the six columns as little-endian float64,
+// Layout: a 72-byte header (`KTRDRBAR`, u32 version, u32 column count, then f64 rows, CSV size,
+// CSV mtimeMs, CSV inode, first time, last time, CSV ctimeMs), then the six columns as little-endian float64,
 // each `rows` long, in BAR_FIELDS order. The header is 8-byte aligned, so the columns are viewed in
 // place, without copying or parsing.
 const MAGIC = 'KTRDRBAR';
-const HEADER_BYTES = 64;
+const HEADER_BYTES = 72;
 const COLUMN_COUNT = BAR_FIELDS.length;
 // Columns are stored as raw native Float64Arrays; the layout is little-endian by definition, so
 // the cache is used on little-endian machines only (tested on the bytes, not with `node:os`,
@@ -38,8 +40,8 @@ const COLUMN_COUNT = BAR_FIELDS.length;
 const CACHE_SUPPORTED = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The {@link CsvStamp} of a CSV's `fs.Stats`. */
-export function stampOf(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>): CsvStamp {
-  return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
+export function stampOf(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ino' | 'ctimeMs'>): CsvStamp {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, ctimeMs: stats.ctimeMs };
 }
 
 /** Reads a cache; `undefined` when it is missing, stale (stamp differs), from another version or corrupt. */
@@ -160,6 +162,7 @@ export async function writeColumnCache(
   header.writeDoubleLE(stamp.ino, 40);
   header.writeDoubleLE(frame.firstTime ?? Number.NaN, 48);
   header.writeDoubleLE(frame.lastTime ?? Number.NaN, 56);
+  header.writeDoubleLE(stamp.ctimeMs, 64);
   const columns = frame.columns();
   const chunks = [
     header,
@@ -178,7 +181,8 @@ function readHeader(bytes: Uint8Array, stamp: CsvStamp): CacheSummary | undefine
   if (
     view.readDoubleLE(24) !== stamp.size ||
     view.readDoubleLE(32) !== stamp.mtimeMs ||
-    view.readDoubleLE(40) !== stamp.ino
+    view.readDoubleLE(40) !== stamp.ino ||
+    view.readDoubleLE(64) !== stamp.ctimeMs
   ) {
     return undefined;
   }

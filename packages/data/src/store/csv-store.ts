@@ -506,7 +506,7 @@ export class CsvStore {
     if (parsed.torn !== undefined) {
       // Not cached: every read of the torn file warns, until a write repairs it.
       const warning = tornRowWarning(this.dataDir, paths.csv, parsed.torn);
-      const key = `${paths.csv}:${stamp.size}:${stamp.mtimeMs}:${stamp.ino}`;
+      const key = `${paths.csv}:${stamp.size}:${stamp.mtimeMs}:${stamp.ino}:${stamp.ctimeMs}`;
       if (options.returnWarnings !== true && !this.#warned.has(key)) {
         this.#warned.add(key);
         this.#onWarning(warning);
@@ -578,7 +578,13 @@ export class CsvStore {
   async #refreshCache(paths: SeriesPaths, frame: BarFrame, stamp: CsvStamp): Promise<void> {
     try {
       const now = stampOf(await fsp.stat(paths.csv));
-      if (now.size !== stamp.size || now.mtimeMs !== stamp.mtimeMs || now.ino !== stamp.ino) return;
+      if (
+        now.size !== stamp.size ||
+        now.mtimeMs !== stamp.mtimeMs ||
+        now.ino !== stamp.ino ||
+        now.ctimeMs !== stamp.ctimeMs
+      )
+        return;
       await writeColumnCache(paths.cache, frame, stamp, this.#io);
     } catch {
       // e.g. a read-only data folder: loads still work, just without the cache.
