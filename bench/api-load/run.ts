@@ -75,7 +75,8 @@ async function startApi(root: string): Promise<Server> {
     async memory() {
       child.send({ type: 'memory' });
       const [reply] = (await once(child, 'message')) as [{ usage: Memory; gc: boolean }];
-      if (!reply.gc) throw new Error('the server runs without --expose-gc: memory figures would be meaningless');
+      if (!reply.gc)
+        throw new Error('the server runs without --expose-gc: memory figures would be meaningless');
       return reply.usage;
     },
     async stop() {
@@ -125,7 +126,9 @@ const after = await ours.memory();
 
 // A write from this process (not the server's) must show in the server's very next answer.
 await store.save('AAPL', '1h', bars(5001, 7), { simulated: true });
-const fresh = (await (await fetch(`${ours.url}${BARS}`)).json()) as { data: { date: string; close: number }[] };
+const fresh = (await (await fetch(`${ours.url}${BARS}`)).json()) as {
+  data: { date: string; close: number }[];
+};
 const expected = bars(5001, 7).at(-1);
 const sawWrite = fresh.data.at(-1)?.close === expected?.close && fresh.data.length === 100;
 
