@@ -79,7 +79,7 @@ describe('GET /data/:symbol/:timeframe (the hot path)', () => {
   });
 
   it('shows bars another process wrote at the very next request', async () => {
-    const { url, data, dataDir } = await startApi();
+    const { url, dataDir } = await startApi();
     const minute = Date.UTC(2024, 2, 1);
     const merge = (first: number, count: number, tag: number) =>
       new Promise<void>((resolve, reject) => {
