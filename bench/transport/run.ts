@@ -154,6 +154,7 @@ const summary = (mode: Mode) => ({
   callsPerSecond: median(samplesOf(mode).map((s) => s.callsPerSecond)),
   p50Us: median(samplesOf(mode).map((s) => s.p50Us)),
   p99Us: median(samplesOf(mode).map((s) => s.p99Us)),
+  cpuUs: median(samplesOf(mode).map((s) => s.cpuUsPerCall)),
 });
 const pairedRatio = (a: Mode, b: Mode, of: (s: Sample) => number) =>
   median(samplesOf(a).map((s, i) => of(s) / of(samplesOf(b)[i]!)));
@@ -162,11 +163,13 @@ console.log(
   `node ${process.version}, ${cpus().length} CPUs; ${rounds} rounds of ${calls} calls ` +
     `(new client per call: ${Math.ceil(calls / 4)}); medians over rounds:\n`,
 );
-console.log('| mode | calls/s | p50 (us) | p99 (us) |');
-console.log('|---|---:|---:|---:|');
+console.log('| mode | calls/s | p50 (us) | p99 (us) | client CPU (us/call) |');
+console.log('|---|---:|---:|---:|---:|');
 for (const mode of Object.keys(modes) as Mode[]) {
   const s = summary(mode);
-  console.log(`| ${mode} | ${s.callsPerSecond.toFixed(0)} | ${s.p50Us.toFixed(1)} | ${s.p99Us.toFixed(1)} |`);
+  console.log(
+    `| ${mode} | ${s.callsPerSecond.toFixed(0)} | ${s.p50Us.toFixed(1)} | ${s.p99Us.toFixed(1)} | ${s.cpuUs.toFixed(1)} |`,
+  );
 }
 const throughput = pairedRatio('http persistent', 'http new client per call', (s) => s.callsPerSecond);
 const latency = pairedRatio('http new client per call', 'http persistent', (s) => s.p50Us);
@@ -218,7 +221,8 @@ const overhead = pairedRatio('http persistent', kyServiceFloor, (s) => s.p50Us);
 console.log(
   `\nissue #18 targets:\n  our layer over ky alone on node:http (same server), p50: ` +
     `+${((overhead - 1) * 100).toFixed(1)}% (+${chainCost('http persistent', kyServiceFloor)} us; paired) ` +
-    `-> ${overhead <= 1.15 ? 'met' : 'MISSED'} (<= 15%)`,
+    `-> ${overhead <= 1.15 ? 'met' : 'MISSED'} (<= 15%); client CPU per call ` +
+    `+${((pairedRatio('http persistent', kyServiceFloor, (s) => s.cpuUsPerCall) - 1) * 100).toFixed(1)}%`,
 );
 if (secure !== undefined) {
   const reuse = pairedRatio('https persistent', 'https new client per call', (s) => s.callsPerSecond);
