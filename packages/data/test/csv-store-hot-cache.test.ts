@@ -234,7 +234,7 @@ describe('HotSeriesCache', () => {
 describe('readStoredBarsJson', () => {
   it('writes exactly what JSON.stringify writes for the answer object, warnings included', async () => {
     const store = new CsvStore({ dataDir: dir, onWarning: () => undefined });
-    const odd = [0, -0, 1e-7, 123456789012345680000, 1.5e300, -2.25, 0.1 + 0.2, 5e-324];
+    const odd = [0, -0, 1e-7, 123456789012345680000, 1.5e308, 1.7e308, -2.25, 0.1 + 0.2, 5e-324];
     const time = Float64Array.from(odd, (_, i) => Date.UTC(1999, 11, 31, 23, 59) + i * 86_400_000);
     const values = Float64Array.from(odd);
     await store.save(

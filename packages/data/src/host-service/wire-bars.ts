@@ -41,7 +41,14 @@ export function wireBarsJson(frame: BarFrame): string {
     const l = low[i] as number;
     const c = close[i] as number;
     const v = volume[i] as number;
-    if (!Number.isFinite(o + h + l + c + v)) {
+    // One by one: a sum of large finite prices could overflow to Infinity.
+    if (!(
+      Number.isFinite(o) &&
+      Number.isFinite(h) &&
+      Number.isFinite(l) &&
+      Number.isFinite(c) &&
+      Number.isFinite(v)
+    )) {
       throw new ValidationError(`Bar ${i} has a value that is not a finite number.`, {
         details: { field: 'data', index: i },
       });
