@@ -217,12 +217,13 @@ if (baselineModes !== undefined) {
   );
 }
 const kyServiceFloor = 'floor: ky alone, over node:http, to the service server';
+const signedPercent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
 const overhead = pairedRatio('http persistent', kyServiceFloor, (s) => s.p50Us);
 console.log(
   `\nissue #18 targets:\n  our layer over ky alone on node:http (same server), p50: ` +
-    `+${((overhead - 1) * 100).toFixed(1)}% (+${chainCost('http persistent', kyServiceFloor)} us; paired) ` +
+    `${signedPercent(overhead)} (${chainCost('http persistent', kyServiceFloor)} us; paired) ` +
     `-> ${overhead <= 1.15 ? 'met' : 'MISSED'} (<= 15%); client CPU per call ` +
-    `+${((pairedRatio('http persistent', kyServiceFloor, (s) => s.cpuUsPerCall) - 1) * 100).toFixed(1)}%`,
+    `${signedPercent(pairedRatio('http persistent', kyServiceFloor, (s) => s.cpuUsPerCall))}`,
 );
 if (secure !== undefined) {
   const reuse = pairedRatio('https persistent', 'https new client per call', (s) => s.callsPerSecond);
