@@ -39,7 +39,7 @@ export function barsCsvRoute(data: DataService): RequestHandler {
       end: input.end ?? input.end_date,
       limit: input.limit,
     });
-    const frame = loaded.frame;
+    const { frame } = loaded;
     const body = formatBarsCsv(frame);
     res.writeHead(200, {
       'content-type': CSV_CONTENT_TYPE,

@@ -10,6 +10,8 @@ import { type DataService, dataApiContract, readStoredBarsJson } from '@ktrdr/da
  */
 export function barsJsonRoute(data: DataService): RequestHandler {
   return async (req, res, next) => {
+    // Express routes HEAD to GET handlers; the data API never answered HEAD, so neither does this.
+    if (req.method !== 'GET') return next();
     let body: string;
     try {
       const input = parseInput(
