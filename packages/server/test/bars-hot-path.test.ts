@@ -64,6 +64,8 @@ describe('GET /data/:symbol/:timeframe (the hot path)', () => {
     }
     const msft = (await (await fetch(`${url}/data/MSFT/1h?limit=3`)).json()) as { simulated: boolean };
     expect(msft.simulated).toBe(false);
+    // HEAD was never a data API route, and still is not.
+    expect((await fetch(`${url}/data/AAPL/1h?limit=3`, { method: 'HEAD' })).status).toBe(404);
   });
 
   it('leaves errors to the data API as before: 400 for bad input, 404 for a series never stored', async () => {
