@@ -29,8 +29,8 @@ export const CACHE_VERSION = 2;
 
 // Layout: a 72-byte header (`KTRDRBAR`, u32 version, u32 column count, then f64 rows, CSV size,
 // CSV mtimeMs, CSV inode, first time, last time, CSV ctimeMs), then the six columns as
-// little-endian float64, each `rows` long, in BAR_FIELDS order. The header is 8-byte aligned, so the columns are viewed in
-// place, without copying or parsing.
+// little-endian float64, each `rows` long, in BAR_FIELDS order. The header is 8-byte aligned, so
+// the columns are viewed in place, without copying or parsing.
 const MAGIC = 'KTRDRBAR';
 const HEADER_BYTES = 72;
 const COLUMN_COUNT = BAR_FIELDS.length;
