@@ -1,19 +1,29 @@
 /**
- * Load time of a 1,000,000-bar series: our cold CSV load, our cached load, and pandas `read_csv`
- * with an explicit date format, side by side. Run: `npx tsx bench/data-load/run.ts`.
+ * Load time of a 1,000,000-bar series, side by side: our cold CSV load, our cached load, a plain
+ * read of the cache file's bytes (the floor a cached load can reach), DuckDB's `read_csv` with 2
+ * threads (materialised, and a scan alone), and pandas `read_csv` with an explicit date format.
+ * Ours, the floor and DuckDB take turns in every round (a load spike on a shared machine hits each
+ * alike); figures are medians over rounds, ratios medians of per-round ratios. pandas runs after,
+ * in its own process (`--no-pandas` skips it). Run: `npx tsx bench/data-load/run.ts [--rounds 7]`.
  *
- * The CSV is written by our store, so the pandas side also checks that pandas reads our files
- * (row count, first date, sum of closes).
+ * The CSV is written by our store, so the pandas and DuckDB sides also check that they read our
+ * files (row count, first date, sum of closes).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BarFrame } from '../../packages/data/src/domain/index';
-import { CsvStore, parseBarsCsv } from '../../packages/data/src/store/index';
+import { CsvStore, type LoadedSeries, parseBarsCsv } from '../../packages/data/src/store/index';
 
 const ROWS = 1_000_000;
-const RUNS = 5;
+const roundsIndex = process.argv.indexOf('--rounds');
+const RUNS =
+  Math.min(15, Math.max(1, Number(process.argv[roundsIndex + 1]) || 7)) * (roundsIndex >= 0 ? 1 : 1);
+const PANDAS = !process.argv.includes('--no-pandas');
 const PYTHON = '/usr/bin/python3';
 const SYMBOL = 'EUR.USD';
 const TIMEFRAME = '1m';
@@ -108,18 +118,56 @@ function runPandas(csvPath: string): PandasResult | string {
   return JSON.parse(out.trim().split('\n').pop() as string) as PandasResult;
 }
 
+/** DuckDB's side: one in-memory instance with 2 threads, reading the same CSV with its types given. */
+async function openDuckDb(csvPath: string) {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const connection = await instance.connect();
+  const source =
+    `read_csv('${csvPath.replaceAll("'", "''")}', header = true, timestampformat = '${DATE_FORMAT}', ` +
+    `columns = {'date': 'TIMESTAMP', 'open': 'DOUBLE', 'high': 'DOUBLE', 'low': 'DOUBLE', 'close': 'DOUBLE', 'volume': 'DOUBLE'})`;
+  const version = (await connection.runAndReadAll('SELECT version() AS v')).getRowObjects()[0]?.['v'];
+  return {
+    version: String(version),
+    /** The whole result, materialised in DuckDB's memory (not converted to JS values): its rows. */
+    async materialised(): Promise<number> {
+      return Number((await connection.run(`SELECT * FROM ${source}`)).rowCount);
+    },
+    /** What DuckDB read, to check it against what was written. */
+    async check(): Promise<{ rows: number; first: string; closeSum: number }> {
+      const check = await connection.runAndReadAll(
+        `SELECT strftime(min(date), '${DATE_FORMAT}') AS first, sum(close) AS close_sum FROM ${source}`,
+      );
+      const row = check.getRowObjects()[0] ?? {};
+      return {
+        rows: await this.materialised(),
+        first: String(row['first']),
+        closeSum: Number(row['close_sum']),
+      };
+    },
+    /** A scan alone: every column parsed and aggregated, nothing kept. */
+    async scan(): Promise<void> {
+      await connection.run(
+        `SELECT max(date), sum(open), sum(high), sum(low), sum(close), sum(volume) FROM ${source}`,
+      );
+    },
+    close: () => connection.closeSync(),
+  };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ktrdr-data-load-'));
   try {
-    const store = new CsvStore({ dataDir: dir });
     const reference = generate(ROWS);
     const t0 = performance.now();
-    await store.save(SYMBOL, TIMEFRAME, reference);
+    await new CsvStore({ dataDir: dir }).save(SYMBOL, TIMEFRAME, reference);
     const saveMs = performance.now() - t0;
+    // No in-memory cache: every load here reads the files, as a new process would.
+    const store = new CsvStore({ dataDir: dir, hotCache: false });
     const csvPath = store.pathOf(SYMBOL, TIMEFRAME);
     const cachePath = join(dir, `.${SYMBOL}_${TIMEFRAME}.cols`);
     const sizeMb = statSync(csvPath).size / 1e6;
     const expectedClose = sum(reference.columns().close);
+    const firstDate = new Date(reference.firstTime as number).toISOString().slice(0, 19) + 'Z';
 
     const check = (frame: BarFrame, what: string): void => {
       if (
@@ -131,51 +179,108 @@ async function main(): Promise<void> {
       }
     };
 
-    // Parse only: bytes already in memory, no I/O, no cache.
+    const duck = await openDuckDb(csvPath);
+    const duckRead = await duck.check();
+    const duckReadsOurs =
+      duckRead.rows === ROWS &&
+      duckRead.first === firstDate &&
+      Math.abs(duckRead.closeSum - expectedClose) <= 1e-9 * Math.abs(expectedClose);
     const bytes = readFileSync(csvPath);
-    const parseMs: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      const s = performance.now();
-      check(parseBarsCsv(bytes, csvPath), 'parse');
-      parseMs.push(performance.now() - s);
-    }
 
-    // Cold: no cache, so read + parse + build the cache (what a first load costs).
-    const coldMs: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      rmSync(cachePath, { force: true });
-      const s = performance.now();
-      const loaded = await store.load(SYMBOL, TIMEFRAME);
-      coldMs.push(performance.now() - s);
-      if (loaded.fromCache || !existsSync(cachePath)) throw new Error('cold load did not build the cache');
-      check(loaded.frame, 'cold load');
+    // Each mode's result is checked after it was timed, in every round.
+    const modes: Record<string, { run: () => Promise<unknown>; check?: (result: unknown) => void }> = {
+      // Parse only: bytes already in memory, no I/O, no cache.
+      'ours, parse only (bytes in memory)': {
+        run: async () => parseBarsCsv(bytes, csvPath),
+        check: (frame) => check(frame as BarFrame, 'parse'),
+      },
+      // Cold: no cache, so read + parse + build the cache (what a first load costs).
+      'ours, cold load (CSV -> cache built)': {
+        run: () => store.load(SYMBOL, TIMEFRAME),
+        check: (result) => {
+          const loaded = result as LoadedSeries;
+          if (loaded.fromCache || !existsSync(cachePath))
+            throw new Error('cold load did not build the cache');
+          check(loaded.frame, 'cold load');
+        },
+      },
+      'ours, cached load': {
+        run: () => store.load(SYMBOL, TIMEFRAME),
+        check: (result) => {
+          const loaded = result as LoadedSeries;
+          if (!loaded.fromCache) throw new Error('cached load did not use the cache');
+          check(loaded.frame, 'cached load');
+        },
+      },
+      "plain read of the cache file's bytes (floor)": { run: () => readFile(cachePath) },
+      'DuckDB read_csv, materialised (2 threads)': {
+        run: () => duck.materialised(),
+        check: (rows) => {
+          if (rows !== ROWS) throw new Error(`DuckDB read ${String(rows)} rows`);
+        },
+      },
+      'DuckDB read_csv, scan alone (2 threads)': { run: () => duck.scan() },
+    };
+    const times = new Map<string, number[]>(Object.keys(modes).map((name) => [name, []]));
+    for (const [name, { run }] of Object.entries(modes)) {
+      if (name.includes('cold')) rmSync(cachePath, { force: true });
+      await run(); // warm-up
     }
-
-    const cachedMs: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      const s = performance.now();
-      const loaded = await store.load(SYMBOL, TIMEFRAME);
-      cachedMs.push(performance.now() - s);
-      if (!loaded.fromCache) throw new Error('cached load did not use the cache');
-      check(loaded.frame, 'cached load');
+    const loads: number[] = [];
+    for (let round = 0; round < RUNS; round++) {
+      loads.push(loadavg()[0] as number);
+      const names = Object.keys(modes);
+      for (const name of round % 2 === 0 ? names : names.reverse()) {
+        if (name.includes('cold')) rmSync(cachePath, { force: true });
+        const mode = modes[name];
+        if (mode === undefined) continue;
+        const s = performance.now();
+        const result = await mode.run();
+        times.get(name)?.push(performance.now() - s);
+        mode.check?.(result);
+      }
     }
+    duck.close();
+    const of = (name: string) => times.get(name) ?? [];
+    const paired = (a: string, b: string) => median(of(a).map((t, i) => t / (of(b)[i] as number)));
+    const COLD = 'ours, cold load (CSV -> cache built)';
+    const CACHED = 'ours, cached load';
+    const FLOOR = "plain read of the cache file's bytes (floor)";
+    const DUCK = 'DuckDB read_csv, materialised (2 threads)';
 
-    const pandas = runPandas(csvPath);
+    const pandas = PANDAS ? runPandas(csvPath) : 'skipped (--no-pandas)';
     const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
     const lines: string[] = [];
     lines.push(
-      `rows: ${ROWS.toLocaleString('en-US')}, CSV ${sizeMb.toFixed(1)} MB, runs: ${RUNS} each (medians)`,
+      `rows: ${ROWS.toLocaleString('en-US')}, CSV ${sizeMb.toFixed(1)} MB, ${RUNS} rounds (medians), ` +
+        `${cpus().length} CPUs, load average ${median(loads).toFixed(1)} (median at round starts)`,
     );
     lines.push(`save (format + atomic write + cache): ${fmt(saveMs)}`);
-    lines.push(`ours, parse only (bytes in memory):  ${fmt(median(parseMs))}`);
-    lines.push(`ours, cold load (CSV -> cache built): ${fmt(median(coldMs))}`);
-    lines.push(`ours, cached load:                    ${fmt(median(cachedMs))}`);
+    for (const name of Object.keys(modes)) {
+      lines.push(
+        `${`${name}:`.padEnd(46)} ${fmt(median(of(name))).padStart(10)}  (${of(name)
+          .map((t) => t.toFixed(0))
+          .join(', ')})`,
+      );
+    }
+    lines.push(
+      `DuckDB ${duck.version} reads our file: ${duckReadsOurs ? 'yes (rows, first date, close sum match)' : 'NO - MISMATCH'}`,
+    );
+    const cold = paired(COLD, DUCK);
+    const cached = paired(CACHED, FLOOR);
+    lines.push(
+      `ours cold / DuckDB materialised (paired): ${cold.toFixed(2)}x -> ${cold <= 1 ? 'met' : 'MISSED'} (<= 1)`,
+    );
+    lines.push(
+      `ours cached / plain read of the cache bytes (paired): ${cached.toFixed(2)}x -> ${cached <= 2 ? 'met' : 'MISSED'} (<= 2)`,
+    );
+    if (!duckReadsOurs) process.exitCode = 1;
     if (typeof pandas === 'string') {
-      lines.push(`pandas: skipped (${pandas})`);
+      lines.push(`pandas: ${pandas}`);
     } else {
       const readsOurs =
         pandas.rows === ROWS &&
-        pandas.first === new Date(reference.firstTime as number).toISOString().slice(0, 19) + 'Z' &&
+        pandas.first === firstDate &&
         Math.abs(pandas.closeSum - expectedClose) <= 1e-9 * Math.abs(expectedClose);
       const p = median(pandas.ms);
       lines.push(
@@ -186,40 +291,14 @@ async function main(): Promise<void> {
       lines.push(
         `pandas reads our file: ${readsOurs ? 'yes (rows, first date, close sum match)' : 'NO - MISMATCH'}`,
       );
-      lines.push(`ratio pandas / ours cold:   ${(p / median(coldMs)).toFixed(1)}x`);
-      lines.push(`ratio pandas / ours cached: ${(p / median(cachedMs)).toFixed(1)}x`);
-      lines.push(`ratio pandas / ours parse:  ${(p / median(parseMs)).toFixed(1)}x`);
-      lines.push(`ratio pandas no-dates floor / ours cold: ${(raw / median(coldMs)).toFixed(1)}x`);
+      lines.push(`ratio pandas / ours cold:   ${(p / median(of(COLD))).toFixed(1)}x`);
+      lines.push(`ratio pandas / ours cached: ${(p / median(of(CACHED))).toFixed(1)}x`);
       if (!readsOurs) process.exitCode = 1;
     }
     console.log(lines.join('\n'));
-    writeResults(lines);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Replaces the `## data-load` section of bench/RESULTS.md, keeping everyone else's sections. */
-function writeResults(lines: string[]): void {
-  const path = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', 'RESULTS.md');
-  const section = [
-    '## data-load',
-    '',
-    'Command: `npx tsx bench/data-load/run.ts` (1M 1-minute bars written by our store; pandas is Debian',
-    '`python3-pandas` under `/usr/bin/python3`, timed in-process without interpreter start-up).',
-    `Machine: ${process.platform} ${process.arch}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
-    '',
-    '```',
-    ...lines,
-    '```',
-    '',
-  ].join('\n');
-  const existing = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n\n';
-  const pattern = /## data-load\n[\s\S]*?(?=\n## |$)/;
-  const next = pattern.test(existing)
-    ? existing.replace(pattern, section.trimEnd() + '\n')
-    : `${existing.trimEnd()}\n\n${section}`;
-  writeFileSync(path, next);
 }
 
 await main();

@@ -22,7 +22,7 @@ export function startFloorServer(): Promise<http.Server> {
 }
 
 /** The port a started server listens on. */
-export function portOf(server: http.Server): number {
+export function portOf(server: Pick<http.Server, 'address'>): number {
   return (server.address() as AddressInfo).port;
 }
 

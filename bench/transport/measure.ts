@@ -3,6 +3,8 @@ export interface Sample {
   callsPerSecond: number;
   p50Us: number;
   p99Us: number;
+  /** This process's CPU time per call (user + system), steadier than latency on a loaded machine. */
+  cpuUsPerCall: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -14,6 +16,7 @@ function percentile(sorted: Float64Array, p: number): number {
 export async function measure(call: () => Promise<unknown>, calls: number, warmup: number): Promise<Sample> {
   for (let i = 0; i < warmup; i++) await call();
   const latencies = new Float64Array(calls);
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let i = 0; i < calls; i++) {
     const t0 = process.hrtime.bigint();
@@ -21,11 +24,13 @@ export async function measure(call: () => Promise<unknown>, calls: number, warmu
     latencies[i] = Number(process.hrtime.bigint() - t0) / 1000;
   }
   const totalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { user, system } = process.cpuUsage(cpu);
   latencies.sort();
   return {
     callsPerSecond: calls / totalSeconds,
     p50Us: percentile(latencies, 50),
     p99Us: percentile(latencies, 99),
+    cpuUsPerCall: (user + system) / calls,
   };
 }
 

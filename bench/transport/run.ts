@@ -9,9 +9,16 @@
  * Modes take turns in short rounds, so a load spike on a shared machine hits every mode alike;
  * figures are medians over rounds, and ratios are medians of per-round (paired) ratios.
  *
- *   npx tsx bench/transport/run.ts [--rounds 15] [--calls 1000] [--baseline <other checkout>]
+ * The two targets of issue #18 are printed last: our layer (typed client, validation, transport)
+ * over ky alone on `node:http`, both calling the same service server, at p50; and one persistent
+ * client against a new client per call over HTTPS on loopback, where a new connection pays a TLS
+ * handshake (a self-signed certificate made with `openssl` at start; `--no-tls` skips these modes).
+ *
+ *   npx tsx bench/transport/run.ts [--rounds 15] [--calls 1000] [--baseline <other checkout>] [--no-tls]
  */
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +28,25 @@ import { loadBaseline } from './baseline';
 import { fetchFloorClient, floorClient, kyFloorClient } from './floor';
 import { type Sample, measure, median } from './measure';
 import { benchContract, benchImplementation, benchInput } from './service';
+import { makeSelfSignedCert } from './tls';
+
+const tls = !process.argv.includes('--no-tls');
+if (tls && process.env['BENCH_TLS_CERT'] === undefined) {
+  // Node reads NODE_EXTRA_CA_CERTS only at start-up: run again, trusting the new certificate.
+  const files = makeSelfSignedCert();
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: files.cert,
+      BENCH_TLS_KEY: files.key,
+      BENCH_TLS_CERT: files.cert,
+    },
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  rmSync(dirname(files.cert), { recursive: true, force: true });
+  process.exit(code ?? 1);
+}
 
 function argument(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -31,14 +57,14 @@ function argument(name: string, fallback: number): number {
 const rounds = argument('rounds', 15);
 const calls = argument('calls', 1000);
 
-async function startServer(): Promise<{ url: string; floorUrl: string; stop(): void }> {
+async function startServer(): Promise<{ url: string; floorUrl: string; secureUrl: string; stop(): void }> {
   const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  const [url = '', floorUrl = ''] = chunk.toString().trim().split(' ');
-  return { url, floorUrl, stop: () => child.kill('SIGTERM') };
+  const [url = '', floorUrl = '', secureUrl = '-'] = chunk.toString().trim().split(' ');
+  return { url, floorUrl, secureUrl, stop: () => child.kill('SIGTERM') };
 }
 
 const server = await startServer();
@@ -51,14 +77,26 @@ const adapter = new BenchAdapter({ kind: 'http', url: server.url, token: 'bench-
 const inProcessAdapter = new BenchAdapter({ kind: 'in-process', implementation: benchImplementation });
 
 /** The "before" pattern: a new client (and so a new connection) for every call, closed after it. */
-async function newClientPerCall(): Promise<unknown> {
-  const transport = createHttpTransport(options);
+async function newClientPerCall(baseUrl = server.url): Promise<unknown> {
+  const transport = createHttpTransport({ ...options, baseUrl });
   try {
     return await createServiceClient(benchContract, transport).echo(benchInput);
   } finally {
     await transport.close();
   }
 }
+const secureTransport = tls ? createHttpTransport({ ...options, baseUrl: server.secureUrl }) : undefined;
+const secure = secureTransport && createServiceClient(benchContract, secureTransport);
+const secureModes =
+  secure === undefined
+    ? {}
+    : {
+        'https persistent': { call: () => secure.echo(benchInput), calls },
+        'https new client per call': {
+          call: () => newClientPerCall(server.secureUrl),
+          calls: Math.ceil(calls / 4),
+        },
+      };
 
 const baselineIndex = process.argv.indexOf('--baseline');
 const baselineRoot = baselineIndex >= 0 ? process.argv[baselineIndex + 1] : undefined;
@@ -78,13 +116,19 @@ const modes = {
   'http persistent': { call: () => persistent.echo(benchInput), calls },
   'http persistent, adapter interceptor chain': { call: () => adapter.echo(), calls },
   // Each call opens a socket: fewer per round keep the run bounded (and the TIME_WAIT table small).
-  'http new client per call': { call: newClientPerCall, calls: Math.ceil(calls / 4) },
+  'http new client per call': { call: () => newClientPerCall(), calls: Math.ceil(calls / 4) },
+  ...secureModes,
   'floor: node:http alone, keep-alive': { call: floorClient(server.floorUrl, benchInput), calls },
   'floor: node:http alone, new connection per call': {
     call: floorClient(server.floorUrl, benchInput, false),
     calls: Math.ceil(calls / 4),
   },
   'floor: ky alone, over node:http': { call: kyFloorClient(server.floorUrl, benchInput), calls },
+  // The same server as ours: only the client side differs, which is what "our layer" is.
+  'floor: ky alone, over node:http, to the service server': {
+    call: kyFloorClient(server.url, benchInput),
+    calls,
+  },
   'floor: fetch alone (undici), keep-alive': { call: fetchFloorClient(server.floorUrl, benchInput), calls },
   ...(baselineModes ?? {}),
 } as Record<string, { call: () => Promise<unknown>; calls: number }>;
@@ -101,6 +145,7 @@ for (let round = 1; round <= rounds; round++) {
   process.stderr.write(`round ${round}/${rounds}\r`);
 }
 await persistentTransport.close();
+await secureTransport?.close();
 await adapter.close();
 await baseline?.close();
 server.stop();
@@ -109,6 +154,7 @@ const summary = (mode: Mode) => ({
   callsPerSecond: median(samplesOf(mode).map((s) => s.callsPerSecond)),
   p50Us: median(samplesOf(mode).map((s) => s.p50Us)),
   p99Us: median(samplesOf(mode).map((s) => s.p99Us)),
+  cpuUs: median(samplesOf(mode).map((s) => s.cpuUsPerCall)),
 });
 const pairedRatio = (a: Mode, b: Mode, of: (s: Sample) => number) =>
   median(samplesOf(a).map((s, i) => of(s) / of(samplesOf(b)[i]!)));
@@ -117,11 +163,13 @@ console.log(
   `node ${process.version}, ${cpus().length} CPUs; ${rounds} rounds of ${calls} calls ` +
     `(new client per call: ${Math.ceil(calls / 4)}); medians over rounds:\n`,
 );
-console.log('| mode | calls/s | p50 (us) | p99 (us) |');
-console.log('|---|---:|---:|---:|');
+console.log('| mode | calls/s | p50 (us) | p99 (us) | client CPU (us/call) |');
+console.log('|---|---:|---:|---:|---:|');
 for (const mode of Object.keys(modes) as Mode[]) {
   const s = summary(mode);
-  console.log(`| ${mode} | ${s.callsPerSecond.toFixed(0)} | ${s.p50Us.toFixed(1)} | ${s.p99Us.toFixed(1)} |`);
+  console.log(
+    `| ${mode} | ${s.callsPerSecond.toFixed(0)} | ${s.p50Us.toFixed(1)} | ${s.p99Us.toFixed(1)} | ${s.cpuUs.toFixed(1)} |`,
+  );
 }
 const throughput = pairedRatio('http persistent', 'http new client per call', (s) => s.callsPerSecond);
 const latency = pairedRatio('http new client per call', 'http persistent', (s) => s.p50Us);
@@ -166,6 +214,23 @@ if (baselineModes !== undefined) {
     `vs baseline (paired per round): http persistent ${vs('http persistent', 'baseline: http persistent')}; ` +
       `adapter path over http ${vs('http persistent, adapter interceptor chain', 'baseline: http persistent, adapter')}; ` +
       `adapter path in-process ${vs('in-process, adapter interceptor chain', 'baseline: in-process adapter')}`,
+  );
+}
+const kyServiceFloor = 'floor: ky alone, over node:http, to the service server';
+const signedPercent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+const overhead = pairedRatio('http persistent', kyServiceFloor, (s) => s.p50Us);
+console.log(
+  `\nissue #18 targets:\n  our layer over ky alone on node:http (same server), p50: ` +
+    `${signedPercent(overhead)} (${chainCost('http persistent', kyServiceFloor)} us; paired) ` +
+    `-> ${overhead <= 1.15 ? 'met' : 'MISSED'} (<= 15%); client CPU per call ` +
+    `${signedPercent(pairedRatio('http persistent', kyServiceFloor, (s) => s.cpuUsPerCall))}`,
+);
+if (secure !== undefined) {
+  const reuse = pairedRatio('https persistent', 'https new client per call', (s) => s.callsPerSecond);
+  const reuseP50 = pairedRatio('https new client per call', 'https persistent', (s) => s.p50Us);
+  console.log(
+    `  https persistent vs new client per call: ${reuse.toFixed(2)}x throughput, ${reuseP50.toFixed(2)}x lower p50 ` +
+      `-> ${reuse >= 3 ? 'met' : 'MISSED'} (>= 3x)`,
   );
 }
 const persistentP50 = summary('http persistent').p50Us;

@@ -6,13 +6,15 @@ import { type AtomicWriteIo, writeFileAtomic } from './atomic-write';
 
 /**
  * Identity of the CSV a cache was built from. A cache is used only while the CSV still has the same
- * size, modification time (sub-millisecond on common file systems) and inode; the store's own
- * writes replace the inode, other tools change size or mtime.
+ * size, modification time (sub-millisecond on common file systems), change time and inode; the
+ * store's own writes replace the inode, other tools change size or mtime, and ctime catches a tool
+ * that rewrites in place and then restores the mtime (which no program can do for ctime).
  */
 export interface CsvStamp {
   size: number;
   mtimeMs: number;
   ino: number;
+  ctimeMs: number;
 }
 
 /** What the cache header says about the series, read without loading the columns. */
@@ -23,14 +25,14 @@ export interface CacheSummary {
 }
 
 /** Bumped whenever the layout changes; other versions are ignored and rebuilt. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
-// Layout: a 64-byte header (`KTRDRBAR`, u32 version, u32 column count, then f64 rows, CSV size,
-// CSV mtimeMs, CSV inode, first time, last time), then the six columns as little-endian float64,
-// each `rows` long, in BAR_FIELDS order. The header is 8-byte aligned, so the columns are viewed in
-// place, without copying or parsing.
+// Layout: a 72-byte header (`KTRDRBAR`, u32 version, u32 column count, then f64 rows, CSV size,
+// CSV mtimeMs, CSV inode, first time, last time, CSV ctimeMs), then the six columns as
+// little-endian float64, each `rows` long, in BAR_FIELDS order. The header is 8-byte aligned, so
+// the columns are viewed in place, without copying or parsing.
 const MAGIC = 'KTRDRBAR';
-const HEADER_BYTES = 64;
+const HEADER_BYTES = 72;
 const COLUMN_COUNT = BAR_FIELDS.length;
 // Columns are stored as raw native Float64Arrays; the layout is little-endian by definition, so
 // the cache is used on little-endian machines only (tested on the bytes, not with `node:os`,
@@ -38,8 +40,8 @@ const COLUMN_COUNT = BAR_FIELDS.length;
 const CACHE_SUPPORTED = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The {@link CsvStamp} of a CSV's `fs.Stats`. */
-export function stampOf(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>): CsvStamp {
-  return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino };
+export function stampOf(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ino' | 'ctimeMs'>): CsvStamp {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, ctimeMs: stats.ctimeMs };
 }
 
 /** Reads a cache; `undefined` when it is missing, stale (stamp differs), from another version or corrupt. */
@@ -47,7 +49,7 @@ export async function readColumnCache(path: string, stamp: CsvStamp): Promise<Ba
   if (!CACHE_SUPPORTED) return undefined;
   let bytes: Buffer;
   try {
-    bytes = await fsp.readFile(path);
+    bytes = await readWhole(path);
   } catch {
     return undefined;
   }
@@ -70,6 +72,74 @@ export async function readColumnCache(path: string, stamp: CsvStamp): Promise<Ba
     return frame;
   } catch {
     return undefined; // times out of order: the cache is damaged, rebuild it from the CSV
+  }
+}
+
+/**
+ * A file's bytes in as few reads as the kernel allows, into one buffer of its size. `readFile`
+ * reads in 512 KiB steps, each a trip through the thread pool: about 100 of them for a million
+ * bars, which on a busy machine cost more than the copying.
+ */
+async function readWhole(path: string): Promise<Buffer> {
+  const handle = await fsp.open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = Buffer.allocUnsafeSlow(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(bytes, read, size - read, read);
+      if (bytesRead === 0) break; // shrank meanwhile: the length check below rejects it
+      read += bytesRead;
+    }
+    return read === size ? bytes : bytes.subarray(0, read);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The last bars of a series, read from its cache without the rest. */
+export interface CacheTail {
+  frame: BarFrame;
+  /** Bars in the whole series. */
+  rows: number;
+}
+
+/**
+ * Reads the last `n` bars of each column (one positioned read per column), without reading the
+ * rest of the file: `undefined` when the cache is missing, stale, from another version or corrupt.
+ */
+export async function readColumnCacheTail(
+  path: string,
+  stamp: CsvStamp,
+  n: number,
+): Promise<CacheTail | undefined> {
+  if (!CACHE_SUPPORTED) return undefined;
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(path, 'r');
+    const header = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+    const summary = readHeader(header.subarray(0, bytesRead), stamp);
+    if (summary === undefined) return undefined;
+    const { size } = await handle.stat();
+    if (size !== HEADER_BYTES + summary.rows * COLUMN_COUNT * 8) return undefined;
+    const count = Math.min(summary.rows, Math.max(0, Math.floor(n)));
+    const block = new Uint8Array(count * COLUMN_COUNT * 8);
+    const columns = {} as BarColumns;
+    const reads = BAR_FIELDS.map((field, k) => {
+      columns[field] = new Float64Array(block.buffer, k * count * 8, count);
+      const position = HEADER_BYTES + (k * summary.rows + summary.rows - count) * 8;
+      return handle?.read(block, k * count * 8, count * 8, position);
+    });
+    for (const read of await Promise.all(reads)) if (read?.bytesRead !== count * 8) return undefined;
+    const frame = BarFrame.fromSortedColumns(columns);
+    if (frame.lastTime !== summary.lastTime) return undefined;
+    if (count === summary.rows && frame.firstTime !== summary.firstTime) return undefined;
+    return { frame, rows: summary.rows };
+  } catch {
+    return undefined; // unreadable or damaged: the caller reads the whole series instead
+  } finally {
+    await handle?.close();
   }
 }
 
@@ -114,6 +184,7 @@ export async function writeColumnCache(
   header.writeDoubleLE(stamp.ino, 40);
   header.writeDoubleLE(frame.firstTime ?? Number.NaN, 48);
   header.writeDoubleLE(frame.lastTime ?? Number.NaN, 56);
+  header.writeDoubleLE(stamp.ctimeMs, 64);
   const columns = frame.columns();
   const chunks = [
     header,
@@ -132,7 +203,8 @@ function readHeader(bytes: Uint8Array, stamp: CsvStamp): CacheSummary | undefine
   if (
     view.readDoubleLE(24) !== stamp.size ||
     view.readDoubleLE(32) !== stamp.mtimeMs ||
-    view.readDoubleLE(40) !== stamp.ino
+    view.readDoubleLE(40) !== stamp.ino ||
+    view.readDoubleLE(64) !== stamp.ctimeMs
   ) {
     return undefined;
   }

@@ -27,6 +27,7 @@ export { CACHE_VERSION, readColumnCache, readCacheSummary, writeColumnCache, sta
 export type { AtomicWriteIo, AtomicWriteOptions } from './atomic-write';
 export { writeFileAtomic, nodeIo, TEMP_PREFIX } from './atomic-write';
 export { KeyedMutex, seriesLocks } from './keyed-mutex';
+export type { FileVersion, HotCacheOptions } from './hot-series-cache';
 export type { SeriesPaths } from './series-paths';
 export {
   SIMULATED_DIR,
@@ -38,9 +39,11 @@ export {
 } from './series-paths';
 export {
   readStoredBars,
+  readStoredBarsJson,
+  selectStoredBars,
   readStoredSeries,
   type StoredBarsAnswer,
   type StoredBarsQuery,
   type StoredBarsWarning,
 } from './stored-bars';
-export { toWireBars, fromWireBars, type WireBar } from '../host-service/wire-bars';
+export { toWireBars, fromWireBars, wireBarsJson, type WireBar } from '../host-service/wire-bars';

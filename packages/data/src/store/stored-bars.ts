@@ -2,7 +2,7 @@ import { NotFoundError } from '@ktrdr/core/errors';
 import { type DateInput, toEpochMs } from '../domain/dates';
 import { parseSymbol } from '../domain/symbols';
 import { type Timeframe, parseTimeframe } from '../domain/timeframes';
-import { type WireBar, toWireBars } from '../host-service/wire-bars';
+import { type WireBar, toWireBars, wireBarsJson } from '../host-service/wire-bars';
 import type { CsvStore, LoadedSeries } from './csv-store';
 import type { TornRowWarning } from './store-warning';
 
@@ -54,11 +54,25 @@ export async function readStoredSeries(
   const loaded =
     (await store.loadIfExists(symbol, timeframe, { ...range, simulated: false })) ??
     (await store.loadIfExists(symbol, timeframe, { ...range, simulated: true }));
-  if (loaded === undefined) {
-    throw new NotFoundError(`No ${timeframe} data stored for ${symbol} in ${store.dataDir}: load it first.`, {
-      details: { symbol, timeframe },
-    });
+  if (loaded === undefined) throw notStored(store, symbol, timeframe);
+  return loaded;
+}
+
+/**
+ * The stored bars a query selects (real series first, then simulated, as {@link readStoredSeries}):
+ * `frame` is already cut to `limit`. A query with only a limit reads just the series' tail.
+ */
+export async function selectStoredBars(store: CsvStore, query: StoredBarsQuery): Promise<LoadedSeries> {
+  if (query.limit === undefined || query.start !== undefined || query.end !== undefined) {
+    const loaded = await readStoredSeries(store, query);
+    return query.limit === undefined ? loaded : { ...loaded, frame: loaded.frame.tail(query.limit) };
   }
+  const symbol = parseSymbol(query.symbol);
+  const timeframe = parseTimeframe(query.timeframe);
+  const loaded =
+    (await store.loadTailIfExists(symbol, timeframe, query.limit, { simulated: false })) ??
+    (await store.loadTailIfExists(symbol, timeframe, query.limit, { simulated: true }));
+  if (loaded === undefined) throw notStored(store, symbol, timeframe);
   return loaded;
 }
 
@@ -67,9 +81,9 @@ export async function readStoredSeries(
  * both answer through this, the CLI without loading the service stack (zod, the IB client).
  */
 export async function readStoredBars(store: CsvStore, query: StoredBarsQuery): Promise<StoredBarsAnswer> {
-  const loaded = await readStoredSeries(store, query);
-  const frame = query.limit === undefined ? loaded.frame : loaded.frame.tail(query.limit);
-  const data = toWireBars(frame);
+  const loaded = await selectStoredBars(store, query);
+  const data = toWireBars(loaded.frame);
+  const warnings = answerWarnings(loaded);
   return {
     success: true,
     symbol: loaded.symbol,
@@ -77,10 +91,34 @@ export async function readStoredBars(store: CsvStore, query: StoredBarsQuery): P
     simulated: loaded.simulated,
     rows: data.length,
     data,
-    ...(loaded.warnings.length === 0
-      ? {}
-      : {
-          warnings: loaded.warnings.map(({ code, file, line, message }) => ({ code, file, line, message })),
-        }),
+    ...(warnings === undefined ? {} : { warnings }),
   };
+}
+
+/**
+ * {@link readStoredBars}' answer as its JSON text, byte for byte what `JSON.stringify` gives for
+ * it, written straight from the columns without an object per bar (the API's hot path).
+ * @throws ValidationError when a value has no JSON form (a non-finite price): such a series must
+ * take the validated path, which reports it.
+ */
+export async function readStoredBarsJson(store: CsvStore, query: StoredBarsQuery): Promise<string> {
+  const loaded = await selectStoredBars(store, query);
+  const warnings = answerWarnings(loaded);
+  return (
+    `{"success":true,"symbol":${JSON.stringify(loaded.symbol)},"timeframe":${JSON.stringify(loaded.timeframe)},` +
+    `"simulated":${loaded.simulated},"rows":${loaded.frame.length},"data":${wireBarsJson(loaded.frame)}` +
+    `${warnings === undefined ? '' : `,"warnings":${JSON.stringify(warnings)}`}}`
+  );
+}
+
+function answerWarnings(loaded: LoadedSeries): StoredBarsWarning[] | undefined {
+  return loaded.warnings.length === 0
+    ? undefined
+    : loaded.warnings.map(({ code, file, line, message }) => ({ code, file, line, message }));
+}
+
+function notStored(store: CsvStore, symbol: string, timeframe: Timeframe): NotFoundError {
+  return new NotFoundError(`No ${timeframe} data stored for ${symbol} in ${store.dataDir}: load it first.`, {
+    details: { symbol, timeframe },
+  });
 }

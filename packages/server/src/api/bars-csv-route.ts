@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ValidationError, parseInput } from '@ktrdr/core';
-import { type DataService, dataApiContract, formatBarsCsv } from '@ktrdr/data';
+import { type DataService, dataApiContract, formatBarsCsv, selectStoredBars } from '@ktrdr/data';
 
 /** Content type of bar downloads. */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -32,11 +32,14 @@ export function barsCsvRoute(data: DataService): RequestHandler {
       { ...query, symbol: req.params['symbol'], timeframe: req.params['timeframe'] },
       'bars input',
     );
-    const loaded = await data.loadCachedData(input.symbol, input.timeframe, {
+    const loaded = await selectStoredBars(data.store, {
+      symbol: input.symbol,
+      timeframe: input.timeframe,
       start: input.start ?? input.start_date,
       end: input.end ?? input.end_date,
+      limit: input.limit,
     });
-    const frame = input.limit === undefined ? loaded.frame : loaded.frame.tail(input.limit);
+    const { frame } = loaded;
     const body = formatBarsCsv(frame);
     res.writeHead(200, {
       'content-type': CSV_CONTENT_TYPE,

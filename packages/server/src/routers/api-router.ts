@@ -3,6 +3,7 @@ import { type KtrdrConfig, type OperationRegistry, createOperationsService } fro
 import { type DataService, createDataApiService } from '@ktrdr/data';
 import { type TrainingService, bundledStrategiesDir, createTrainingApiService } from '@ktrdr/training';
 import { barsCsvRoute } from '../api/bars-csv-route';
+import { barsJsonRoute } from '../api/bars-json-route';
 import { healthRoute } from '../api/health-route';
 import { operationEventsRoute } from '../api/operation-events-route';
 import { queueOperationEventsRoute } from '../api/queue-operation-events-route';
@@ -123,7 +124,7 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   );
   router.get('/workers', workersRoute(queue?.operations));
   // Before the JSON listener, which would otherwise answer every GET of this path.
-  router.get('/data/:symbol/:timeframe', barsCsvRoute(data));
+  router.get('/data/:symbol/:timeframe', barsCsvRoute(data), barsJsonRoute(data));
   // With a queue, its start routes answer `POST /data/load` and `/trainings/start` first.
   for (const service of services) router.use(serviceMiddleware(service, options));
   router.use(jsonNotFoundHandler);
