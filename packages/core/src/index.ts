@@ -81,6 +81,7 @@ export {
   type StartOperationOptions,
 } from './operations/operation-registry';
 export { raceAbort, sleep } from './internal/abort';
+export { createPathRedactor, type PathRedactor, type ServerFolder } from './redaction/redact-paths';
 export {
   operationInfoSchema,
   operationsContract,

@@ -2,10 +2,18 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { type Job, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { CancelledError, ValidationError, isKtrdrError, type OperationProgress } from '@ktrdr/core';
+import {
+  CancelledError,
+  ValidationError,
+  createPathRedactor,
+  isKtrdrError,
+  type OperationProgress,
+  type ServerFolder,
+} from '@ktrdr/core';
 import { encodeFailure } from './job-failure';
 import type { JobRunner } from './job-runner';
 import { CANCEL_CHANNEL, KEY_PREFIX, type QueueName, cancelRequestKey } from './queue-names';
+import { redactJobFields } from './redact-job-fields';
 import { logConnectionErrors, redisConnectionOptions } from './redis-connection';
 import { type WorkerInfo, workerKey } from './worker-info';
 
@@ -29,6 +37,13 @@ export interface QueueWorkerOptions {
    * `maxStalledCount` 1) for another worker. The stall check runs at the same interval.
    */
   lockDurationMs?: number;
+  /**
+   * This worker's folders (its data and models folders), shown by label (`<data dir>`) in what it
+   * stores in Redis. Any other absolute path, and stack frames, are redacted too (`<path>`): a job's
+   * progress, metadata, result and failure reason are answered by the API, which must not show a
+   * worker machine's folders.
+   */
+  folders?: readonly ServerFolder[];
 }
 
 /** A running worker process's part: its id, and `close()` to stop after the running jobs. */
@@ -71,6 +86,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const onError = options.onError ?? logConnectionErrors(`ktrdr worker ${id}`);
   redis.on('error', onError);
   subscriber.on('error', onError);
+  const redact = createPathRedactor(options.folders);
 
   const processor = async (job: Job, _token?: string, bullSignal?: AbortSignal) => {
     const operationId = String(job.id);
@@ -83,22 +99,26 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (cancelRequested !== null) throw new CancelledError(cancelRequested);
       const signal = bullSignal ?? new AbortController().signal;
       const reportProgress = (progress: OperationProgress) =>
-        void job.updateProgress({ ...progress }).catch(() => undefined);
+        void job.updateProgress(redactJobFields({ ...progress }, redact)).catch(() => undefined);
       const reportMetadata = (metadata: Record<string, unknown>) => {
         const data = job.data as { metadata?: Record<string, unknown> };
-        void job.updateData({ ...data, metadata: { ...data.metadata, ...metadata } }).catch(() => undefined);
+        const added = redactJobFields(metadata, redact);
+        void job.updateData({ ...data, metadata: { ...data.metadata, ...added } }).catch(() => undefined);
       };
-      return await options.runner(job.queueName as QueueName, request, {
+      const result = await options.runner(job.queueName as QueueName, request, {
         operationId,
         signal,
         restarted: job.stalledCounter > 0 || job.attemptsStarted > 1,
         reportProgress,
         reportMetadata,
       });
+      return redactJobFields(result, redact);
     } catch (error) {
       const cancelled = bullSignal?.aborted === true && !(isKtrdrError(error) && error.code === 'cancelled');
       throw new Error(
-        encodeFailure(cancelled ? new CancelledError(String(bullSignal?.reason ?? 'Cancelled')) : error),
+        redact(
+          encodeFailure(cancelled ? new CancelledError(String(bullSignal?.reason ?? 'Cancelled')) : error),
+        ),
       );
     } finally {
       current.delete(operationId);

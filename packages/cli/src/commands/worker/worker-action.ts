@@ -65,6 +65,10 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
       queues,
       concurrency,
       lockDurationMs,
+      folders: [
+        { label: 'data dir', path: client.config.dataDir },
+        { label: 'models dir', path: client.config.modelsDir },
+      ],
       // Checkpoints go to this worker's models folder: another worker resumes a killed one's job
       // only if it shares that folder (docs/guides/scale-out.md).
       runner: createClientJobRunner(client, operationError, {
