@@ -88,3 +88,8 @@ export {
   type OperationsContract,
 } from './operations/operations-contract';
 export { createOperationsService } from './operations/operations-service';
+export {
+  pageOperations,
+  type OperationsPage,
+  type OperationsPageRequest,
+} from './operations/operations-page';
