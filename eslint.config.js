@@ -23,6 +23,11 @@ const SERVICE_FACTORY_NAMES = [
   'createLocalTrainer',
   'createInProcessTransport',
   'createHttpTransport',
+  // The queue's parts: `openApiQueue` and `startKtrdrWorker` of @ktrdr/client/services assemble them.
+  'startQueueWorker',
+  'createClientJobRunner',
+  'createQueueStartService',
+  'createQueueOperationsService',
 ];
 /** An esquery regex matching any of `names` exactly. */
 const anyOf = (names) => `/^(${names.join('|')})$/`;
@@ -179,8 +184,9 @@ export default tseslint.config(
   },
   {
     // Without a Redis URL nothing loads BullMQ or ioredis: the servers name `@ktrdr/queue` in types
-    // only, and their bins import it with `await import()` when `--redis` / `KTRDR_REDIS_URL` is set.
-    files: ['packages/server/src/**/*.ts'],
+    // only, and the client (which assembles the queue) imports it with `await import()` when
+    // `--redis` / `KTRDR_REDIS_URL` is set.
+    files: ['packages/server/src/**/*.ts', 'packages/client/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -6,7 +6,7 @@ import express from 'express';
 import { loadConfig } from '@ktrdr/core';
 import { CsvStore, DataService } from '@ktrdr/data';
 import { TrainingService } from '@ktrdr/training';
-import { openApiQueue } from '@ktrdr/queue';
+import { openApiQueue } from '@ktrdr/client/services';
 import { type TestRedis, startTestRedis } from '../../queue/test/support/redis-server';
 import { createApiRouter } from '../src/index';
 import { REPO_ROOT, spawnCli } from './support/spawn-bin';
@@ -33,7 +33,7 @@ async function apiWithToken() {
   );
   const training = resources.add(new TrainingService({ data }), (t) => t.close());
   await data.store.save('AAPL', '1h', randomWalkFrame(600), { simulated: true });
-  const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 300 }), (q) => q.close());
+  const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 300 }), (q) => q.close());
   const app = express();
   app.use('/api/v1', createApiRouter({ data, training, queue, token: TOKEN }));
   const { url: origin } = await resources.listen(app);
@@ -71,7 +71,7 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
         d.close(),
       );
       await data.store.save('AAPL', '1h', randomWalkFrame(3000), { simulated: true });
-      const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 300 }), (q) =>
+      const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 300 }), (q) =>
         q.close(),
       );
       const app = express();
