@@ -35,7 +35,12 @@ export {
   type JobRunner,
   type JobRunnerClient,
 } from './job-runner';
-export { createBarsFetch, type BarsFetch, type BarsFetchOptions } from './bars-fetch';
+export {
+  createBarsFetch,
+  type BarsFetch,
+  type BarsFetchOptions,
+  type FetchedSeries,
+} from './bars-fetch';
 export { createModelHandOff, type ModelHandOff, type ModelHandOffOptions } from './model-hand-off';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker';
 export { workerKey, type WorkerInfo } from './worker-info';
