@@ -35,13 +35,13 @@ export {
   type JobRunner,
   type JobRunnerClient,
 } from './job-runner';
-export {
-  createBarsFetch,
-  type BarsFetch,
-  type BarsFetchOptions,
-  type FetchedSeries,
-} from './bars-fetch';
+export { createBarsFetch, type BarsFetch, type BarsFetchOptions, type FetchedSeries } from './bars-fetch';
 export { createModelHandOff, type ModelHandOff, type ModelHandOffOptions } from './model-hand-off';
+export {
+  CheckpointRelay,
+  DEFAULT_CHECKPOINT_MAX_BYTES,
+  type CheckpointRelayOptions,
+} from './checkpoint-relay';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker';
 export { workerKey, type WorkerInfo } from './worker-info';
 export type { ApiQueue } from './api-queue';

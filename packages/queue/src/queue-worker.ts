@@ -10,6 +10,7 @@ import {
   type OperationProgress,
   type ServerFolder,
 } from '@ktrdr/core';
+import { CheckpointRelay, type CheckpointRelayOptions } from './checkpoint-relay';
 import { encodeFailure } from './job-failure';
 import type { JobRunner } from './job-runner';
 import { CANCEL_CHANNEL, KEY_PREFIX, type QueueName, cancelRequestKey } from './queue-names';
@@ -44,6 +45,12 @@ export interface QueueWorkerOptions {
    * worker machine's folders.
    */
   folders?: readonly ServerFolder[];
+  /**
+   * Relays `training` jobs' epoch checkpoints through Redis ({@link CheckpointRelay}), so a worker
+   * with its own models folder resumes the job of one that died: this worker's models folder and
+   * the size cap. Omitted, checkpoints stay in the models folder (shared, or lost with the worker).
+   */
+  checkpoints?: Omit<CheckpointRelayOptions, 'onWarning'>;
 }
 
 /** A running worker process's part: its id, and `close()` to stop after the running jobs. */
@@ -87,10 +94,19 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   redis.on('error', onError);
   subscriber.on('error', onError);
   const redact = createPathRedactor(options.folders);
+  const relay =
+    options.checkpoints === undefined
+      ? undefined
+      : new CheckpointRelay(redis, {
+          ...options.checkpoints,
+          onWarning: (message) => process.stderr.write(`ktrdr worker ${id}: ${redact(message)}\n`),
+        });
 
   const processor = async (job: Job, _token?: string, bullSignal?: AbortSignal) => {
     const operationId = String(job.id);
     current.add(operationId);
+    const checkpoints = job.queueName === 'training' ? relay : undefined;
+    let stopRelay: (() => Promise<void>) | undefined;
     try {
       const request = requestOf(job);
       // A cancel published after this worker took the job but before BullMQ tracked it (so before
@@ -105,6 +121,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         const added = redactJobFields(metadata, redact);
         void job.updateData({ ...data, metadata: { ...data.metadata, ...added } }).catch(() => undefined);
       };
+      if (checkpoints !== undefined) {
+        // A job handed on from a dead worker: its last checkpoint, into this worker's folder.
+        await checkpoints.restore(operationId);
+        stopRelay = checkpoints.follow(operationId);
+      }
       const result = await options.runner(job.queueName as QueueName, request, {
         operationId,
         signal,
@@ -122,6 +143,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       );
     } finally {
       current.delete(operationId);
+      // The job ended here (completed, failed or cancelled): no worker will resume it.
+      await stopRelay?.();
+      await checkpoints?.discard(operationId).catch(() => undefined);
     }
   };
 

@@ -16,6 +16,11 @@ export interface KtrdrWorkerOptions {
   concurrency?: number;
   /** A training job's checkpoint interval, in epochs (default every epoch). */
   checkpointEveryEpochs?: number;
+  /**
+   * Largest training checkpoint relayed through Redis to the worker that takes over a dead one's
+   * job, bytes (default 8 MiB); a larger one is resumed only by a worker sharing this models folder.
+   */
+  checkpointMaxBytes?: number;
   /** How long before a killed worker's job goes to another worker, ms (default 30 s). */
   lockDurationMs?: number;
   /**
@@ -48,7 +53,7 @@ export interface KtrdrWorker {
 /**
  * Assembles and starts a queue worker, what `ktrdr worker` runs: an embedded client over this
  * machine's configuration runs each job with the SDK's services (`createClientJobRunner`), epoch
- * checkpoints named by the operation id, the model handed back to `apiUrl` and the bars fetched from
+ * checkpoints named by the operation id (relayed through Redis to whichever worker resumes), the model handed back to `apiUrl` and the bars fetched from
  * it when this worker does not share the API's folders, and the worker's folders redacted from what
  * it stores in Redis. Loads `@ktrdr/queue` (BullMQ, ioredis) when called.
  */
@@ -80,8 +85,9 @@ export async function startKtrdrWorker(options: KtrdrWorkerOptions): Promise<Ktr
         { label: 'data dir', path: dataDir },
         { label: 'models dir', path: modelsDir },
       ],
-      // Checkpoints go to this worker's models folder: another worker resumes a killed one's job
-      // only if it shares that folder (docs/guides/scale-out.md).
+      // Checkpoints go to this worker's models folder and, through Redis, to the worker that takes
+      // over a killed one's job, which need not share the folder (docs/guides/scale-out.md).
+      checkpoints: { modelsDir, maxBytes: options.checkpointMaxBytes },
       runner: queue.createClientJobRunner(client, operationError, {
         checkpointEveryEpochs: options.checkpointEveryEpochs,
         handOff: apiUrl === undefined ? undefined : queue.createModelHandOff({ apiUrl, token, modelsDir }),

@@ -16,6 +16,7 @@ export interface WorkerArgs {
   'fetch-bars'?: boolean;
   'checkpoint-every'?: string;
   'lock-duration'?: string;
+  'checkpoint-max-mb'?: string;
 }
 
 /**
@@ -37,6 +38,11 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
     COMMAND,
   );
   const lockDurationMs = parseOptionalPositiveInteger(args['lock-duration'], '--lock-duration', COMMAND);
+  const checkpointMaxMb = parseOptionalPositiveInteger(
+    args['checkpoint-max-mb'],
+    '--checkpoint-max-mb',
+    COMMAND,
+  );
   if (args['fetch-bars'] === true && (args.api === undefined || args.api === '')) {
     throw new ValidationError(`${COMMAND} --fetch-bars needs --api URL: the API to copy bars from.`, {
       details: { field: 'api' },
@@ -50,6 +56,7 @@ export async function runWorker(context: CliContext, args: WorkerArgs): Promise<
     concurrency,
     checkpointEveryEpochs,
     lockDurationMs,
+    checkpointMaxBytes: checkpointMaxMb === undefined ? undefined : checkpointMaxMb * 1024 * 1024,
     apiUrl: args.api,
     fetchBars: args['fetch-bars'],
     config: loadCliConfig(context),
