@@ -52,17 +52,16 @@ export interface KtrdrWorker {
 
 /**
  * Assembles and starts a queue worker, what `ktrdr worker` runs: an embedded client over this
- * machine's configuration runs each job with the SDK's services (`createClientJobRunner`), epoch
- * checkpoints named by the operation id (relayed through Redis to whichever worker resumes), the model handed back to `apiUrl` and the bars fetched from
- * it when this worker does not share the API's folders, and the worker's folders redacted from what
- * it stores in Redis. Loads `@ktrdr/queue` (BullMQ, ioredis) when called.
+ * machine's configuration runs each job with the SDK's services (`createClientJobRunner`); epoch
+ * checkpoints are named by the operation id and relayed through Redis to whichever worker resumes
+ * the job; the model is handed back to `apiUrl`, and the bars fetched from it, when this worker does
+ * not share the API's folders; its folders are redacted from what it stores in Redis. Loads
+ * `@ktrdr/queue` (BullMQ, ioredis) when called.
  */
 export async function startKtrdrWorker(options: KtrdrWorkerOptions): Promise<KtrdrWorker> {
   const queue = await import('@ktrdr/queue');
-  const queues =
-    typeof options.queues === 'string' || options.queues === undefined
-      ? queue.parseQueueNames(options.queues)
-      : queue.parseQueueNames(options.queues.join(','));
+  const names = options.queues;
+  const queues = queue.parseQueueNames(typeof names === 'object' ? names.join(',') : names);
   const apiUrl =
     options.apiUrl === undefined || options.apiUrl === '' ? undefined : apiBaseUrl(options.apiUrl);
   if (options.fetchBars === true && apiUrl === undefined) {
