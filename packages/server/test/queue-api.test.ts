@@ -43,7 +43,9 @@ function dataService(dataDir: string, source = createFakeSource()) {
 
 /** The API router over Redis at an ephemeral port; `queue` is closed with the test's resources. */
 async function startQueuedApi(dataDir: string): Promise<{ url: string; queue: ApiQueue }> {
-  const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 200 }), (q) => q.close());
+  const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 200 }), (q) =>
+    q.close(),
+  );
   const app = express();
   app.use('/api/v1', createApiRouter({ data: dataService(dataDir), queue }));
   const { url } = await resources.listen(app);
