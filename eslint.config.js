@@ -158,7 +158,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/ib-sim'],
-              message: 'The client imports core, data and training only.',
+              message: 'The client imports the SDK packages below it, never a server, the CLI or the simulator.',
             },
           ],
         },
