@@ -158,7 +158,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/ib-sim'],
-              message: 'The client imports the SDK packages below it, never a server, the CLI or the simulator.',
+              message:
+                'The client imports the SDK packages below it, never a server, the CLI or the simulator.',
             },
           ],
         },
