@@ -23,6 +23,11 @@ const SERVICE_FACTORY_NAMES = [
   'createLocalTrainer',
   'createInProcessTransport',
   'createHttpTransport',
+  // The queue's parts: `openApiQueue` and `startKtrdrWorker` of @ktrdr/client/services assemble them.
+  'startQueueWorker',
+  'createClientJobRunner',
+  'createQueueStartService',
+  'createQueueOperationsService',
 ];
 /** An esquery regex matching any of `names` exactly. */
 const anyOf = (names) => `/^(${names.join('|')})$/`;
@@ -153,7 +158,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['@ktrdr/cli', '@ktrdr/server', '@ktrdr/ib-sim'],
-              message: 'The client imports core, data and training only.',
+              message:
+                'The client imports the SDK packages below it, never a server, the CLI or the simulator.',
             },
           ],
         },
@@ -179,8 +185,9 @@ export default tseslint.config(
   },
   {
     // Without a Redis URL nothing loads BullMQ or ioredis: the servers name `@ktrdr/queue` in types
-    // only, and their bins import it with `await import()` when `--redis` / `KTRDR_REDIS_URL` is set.
-    files: ['packages/server/src/**/*.ts'],
+    // only, and the client (which assembles the queue) imports it with `await import()` when
+    // `--redis` / `KTRDR_REDIS_URL` is set.
+    files: ['packages/server/src/**/*.ts', 'packages/client/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

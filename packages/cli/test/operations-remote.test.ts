@@ -80,6 +80,30 @@ describe('--url: the same commands over one HTTP client to a running API', () =>
     expect(json).toEqual(expect.arrayContaining([expect.objectContaining({ operation_id: loadedId })]));
   });
 
+  it('pages the list with --limit and --offset, saying how many there are', async () => {
+    const all = JSON.parse(
+      (await runKtrdr(['operations', 'list', '-f', 'json', '--url', server.url])).stdout,
+    ) as { operation_id: string }[];
+    expect(all.length).toBeGreaterThanOrEqual(1);
+    const first = await runKtrdr(['operations', 'list', '--limit', '1', '-f', 'json', '--url', server.url]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual([all[0]]);
+    const past = await runKtrdr([
+      'operations',
+      'list',
+      '--limit',
+      '1',
+      '--offset',
+      String(all.length),
+      '--url',
+      server.url,
+    ]);
+    expect(past.stdout).toContain('No operations.');
+    expect(past.stderr).toContain(`Operations none of ${all.length}.`);
+    const bad = await runKtrdr(['operations', 'list', '--offset', 'two', '--url', server.url]);
+    expect(bad.code).toBe(EXIT_CODES.usage);
+  });
+
   it('shows, follows and cancels one operation', async () => {
     const status = await runKtrdr(['operations', 'status', loadedId, '--url', server.url]);
     expect(status.stdout).toMatch(new RegExp(`^Operation ${loadedId} {2}\\[SIMULATED\\]$`, 'm'));

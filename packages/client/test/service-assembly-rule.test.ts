@@ -16,6 +16,8 @@ describe('the lint rule that keeps service assembly in @ktrdr/client', () => {
     `const registry = new core.OperationRegistry();`,
     `const source = createIbDataSource({ port: 4002 });`,
     `const trainer = training.createLocalTrainer(data, 'models');`,
+    `const worker = await queue.startQueueWorker({ url, queues, runner });`,
+    `const runner = createClientJobRunner(client, operationError);`,
   ];
 
   it.each(['packages/server/src/some-router.ts', 'packages/cli/src/commands/some-command.ts'])(

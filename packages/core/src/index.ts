@@ -81,9 +81,15 @@ export {
   type StartOperationOptions,
 } from './operations/operation-registry';
 export { raceAbort, sleep } from './internal/abort';
+export { createPathRedactor, type PathRedactor, type ServerFolder } from './redaction/redact-paths';
 export {
   operationInfoSchema,
   operationsContract,
   type OperationsContract,
 } from './operations/operations-contract';
 export { createOperationsService } from './operations/operations-service';
+export {
+  pageOperations,
+  type OperationsPage,
+  type OperationsPageRequest,
+} from './operations/operations-page';

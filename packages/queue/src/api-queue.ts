@@ -1,12 +1,11 @@
 import type { ServiceImplementation } from '@ktrdr/core';
-import { QueueOperations, type QueueOperationsOptions } from './queue-operations';
-import { createQueueOperationsService } from './queue-operations-service';
-import { createQueueStartService } from './queue-start-service';
+import type { QueueOperations } from './queue-operations';
 
 /**
  * What the backend API mounts when `KTRDR_REDIS_URL` is set: the start routes enqueue, the
- * operations routes read Redis. `@ktrdr/server` takes it as an option and imports this package only
- * with `await import()`, so an API without Redis loads neither BullMQ nor ioredis.
+ * operations routes read Redis. Assembled by `openApiQueue` of `@ktrdr/client/services`, which
+ * imports this package only when a Redis URL is set, so an API without Redis loads neither BullMQ
+ * nor ioredis; `@ktrdr/server` takes it as an option.
  */
 export interface ApiQueue {
   readonly operations: QueueOperations;
@@ -15,15 +14,4 @@ export interface ApiQueue {
   /** `/operations...`: replaces the in-process registry's routes. */
   readonly operationsService: ServiceImplementation;
   close(): Promise<void>;
-}
-
-/** Connects to Redis and builds the API's queue-backed routes. */
-export async function openApiQueue(options: QueueOperationsOptions): Promise<ApiQueue> {
-  const operations = await QueueOperations.open(options);
-  return {
-    operations,
-    startService: createQueueStartService(operations),
-    operationsService: createQueueOperationsService(operations),
-    close: () => operations.close(),
-  };
 }

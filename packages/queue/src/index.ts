@@ -3,12 +3,9 @@
  * operations through {@link QueueOperations} (so they survive its restart); `ktrdr worker` runs
  * them anywhere with {@link startQueueWorker}. Loaded only when `KTRDR_REDIS_URL` / `--redis` is set.
  */
-export {
-  REDIS_URL_VARIABLE,
-  redactRedisError,
-  redisConnectionOptions,
-  resolveRedisUrl,
-} from './redis-connection';
+// Re-exported from `@ktrdr/core` (where a bin reads them before it loads this package).
+export { REDIS_URL_VARIABLE, resolveRedisUrl } from '@ktrdr/core';
+export { redactRedisError, redisConnectionOptions } from './redis-connection';
 export {
   CANCEL_CHANNEL,
   KEY_PREFIX,
@@ -38,8 +35,13 @@ export {
   type JobRunner,
   type JobRunnerClient,
 } from './job-runner';
-export { createBarsFetch, type BarsFetch, type BarsFetchOptions } from './bars-fetch';
+export { createBarsFetch, type BarsFetch, type BarsFetchOptions, type FetchedSeries } from './bars-fetch';
 export { createModelHandOff, type ModelHandOff, type ModelHandOffOptions } from './model-hand-off';
+export {
+  CheckpointRelay,
+  DEFAULT_CHECKPOINT_MAX_BYTES,
+  type CheckpointRelayOptions,
+} from './checkpoint-relay';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './queue-worker';
 export { workerKey, type WorkerInfo } from './worker-info';
-export { openApiQueue, type ApiQueue } from './api-queue';
+export type { ApiQueue } from './api-queue';

@@ -27,6 +27,11 @@ export function cancelRequestKey(id: string): string {
   return `${KEY_PREFIX}:cancel-request:${id}`;
 }
 
+/** Key of operation `id`'s latest training checkpoint (a hash: `epoch`, `data`), for the next worker. */
+export function checkpointKey(id: string): string {
+  return `${KEY_PREFIX}:checkpoint:${id}`;
+}
+
 /** How long a cancel request is kept (as long as finished jobs are): 7 days. */
 export const CANCEL_REQUEST_TTL_SECONDS = 7 * 24 * 3600;
 

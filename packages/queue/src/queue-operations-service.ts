@@ -3,6 +3,7 @@ import {
   type OperationsContract,
   implementService,
   operationsContract,
+  pageOperations,
 } from '@ktrdr/core';
 import type { QueueOperations } from './queue-operations';
 
@@ -18,9 +19,9 @@ export function createQueueOperationsService(
     data: await operations.cancel(operation_id, reason),
   });
   return implementService(operationsContract, {
-    async list({ status, operation_type, limit }) {
-      const data = await operations.list({ status, type: operation_type, limit });
-      return { success: true as const, data, total_count: data.length };
+    async list({ status, operation_type, limit, offset }) {
+      const matching = await operations.list({ status, type: operation_type });
+      return { success: true as const, ...pageOperations(matching, { limit, offset }) };
     },
     async get({ operation_id }) {
       return { success: true as const, data: await operations.get(operation_id) };

@@ -2,10 +2,19 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { type Job, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { CancelledError, ValidationError, isKtrdrError, type OperationProgress } from '@ktrdr/core';
+import {
+  CancelledError,
+  ValidationError,
+  createPathRedactor,
+  isKtrdrError,
+  type OperationProgress,
+  type ServerFolder,
+} from '@ktrdr/core';
+import { CheckpointRelay, type CheckpointRelayOptions } from './checkpoint-relay';
 import { encodeFailure } from './job-failure';
 import type { JobRunner } from './job-runner';
 import { CANCEL_CHANNEL, KEY_PREFIX, type QueueName, cancelRequestKey } from './queue-names';
+import { redactJobFields } from './redact-job-fields';
 import { logConnectionErrors, redisConnectionOptions } from './redis-connection';
 import { type WorkerInfo, workerKey } from './worker-info';
 
@@ -29,6 +38,19 @@ export interface QueueWorkerOptions {
    * `maxStalledCount` 1) for another worker. The stall check runs at the same interval.
    */
   lockDurationMs?: number;
+  /**
+   * This worker's folders (its data and models folders), shown by label (`<data dir>`) in what it
+   * stores in Redis. Any other absolute path, and stack frames, are redacted too (`<path>`): a job's
+   * progress, metadata, result and failure reason are answered by the API, which must not show a
+   * worker machine's folders.
+   */
+  folders?: readonly ServerFolder[];
+  /**
+   * Relays `training` jobs' epoch checkpoints through Redis ({@link CheckpointRelay}), so a worker
+   * with its own models folder resumes the job of one that died: this worker's models folder and
+   * the size cap. Omitted, checkpoints stay in the models folder (shared, or lost with the worker).
+   */
+  checkpoints?: Omit<CheckpointRelayOptions, 'onWarning'>;
 }
 
 /** A running worker process's part: its id, and `close()` to stop after the running jobs. */
@@ -71,10 +93,20 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const onError = options.onError ?? logConnectionErrors(`ktrdr worker ${id}`);
   redis.on('error', onError);
   subscriber.on('error', onError);
+  const redact = createPathRedactor(options.folders);
+  const relay =
+    options.checkpoints === undefined
+      ? undefined
+      : new CheckpointRelay(redis, {
+          ...options.checkpoints,
+          onWarning: (message) => process.stderr.write(`ktrdr worker ${id}: ${redact(message)}\n`),
+        });
 
   const processor = async (job: Job, _token?: string, bullSignal?: AbortSignal) => {
     const operationId = String(job.id);
     current.add(operationId);
+    const checkpoints = job.queueName === 'training' ? relay : undefined;
+    let stopRelay: (() => Promise<void>) | undefined;
     try {
       const request = requestOf(job);
       // A cancel published after this worker took the job but before BullMQ tracked it (so before
@@ -83,25 +115,37 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (cancelRequested !== null) throw new CancelledError(cancelRequested);
       const signal = bullSignal ?? new AbortController().signal;
       const reportProgress = (progress: OperationProgress) =>
-        void job.updateProgress({ ...progress }).catch(() => undefined);
+        void job.updateProgress(redactJobFields({ ...progress }, redact)).catch(() => undefined);
       const reportMetadata = (metadata: Record<string, unknown>) => {
         const data = job.data as { metadata?: Record<string, unknown> };
-        void job.updateData({ ...data, metadata: { ...data.metadata, ...metadata } }).catch(() => undefined);
+        const added = redactJobFields(metadata, redact);
+        void job.updateData({ ...data, metadata: { ...data.metadata, ...added } }).catch(() => undefined);
       };
-      return await options.runner(job.queueName as QueueName, request, {
+      if (checkpoints !== undefined) {
+        // A job handed on from a dead worker: its last checkpoint, into this worker's folder.
+        await checkpoints.restore(operationId);
+        stopRelay = checkpoints.follow(operationId);
+      }
+      const result = await options.runner(job.queueName as QueueName, request, {
         operationId,
         signal,
         restarted: job.stalledCounter > 0 || job.attemptsStarted > 1,
         reportProgress,
         reportMetadata,
       });
+      return redactJobFields(result, redact);
     } catch (error) {
       const cancelled = bullSignal?.aborted === true && !(isKtrdrError(error) && error.code === 'cancelled');
       throw new Error(
-        encodeFailure(cancelled ? new CancelledError(String(bullSignal?.reason ?? 'Cancelled')) : error),
+        redact(
+          encodeFailure(cancelled ? new CancelledError(String(bullSignal?.reason ?? 'Cancelled')) : error),
+        ),
       );
     } finally {
       current.delete(operationId);
+      // The job ended here (completed, failed or cancelled): no worker will resume it.
+      await stopRelay?.();
+      await checkpoints?.discard(operationId).catch(() => undefined);
     }
   };
 

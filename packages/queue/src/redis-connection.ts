@@ -1,20 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
-import { ServiceConfigurationError } from '@ktrdr/core';
-
-/** The environment variable that turns queue-backed operations on: the Redis to use. */
-export const REDIS_URL_VARIABLE = 'KTRDR_REDIS_URL';
-
-/**
- * The Redis URL from `--redis` (`flag`) or `KTRDR_REDIS_URL`, or undefined when neither is set: then
- * everything runs embedded and in-process, as without this package.
- */
-export function resolveRedisUrl(
-  flag: string | undefined,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string | undefined {
-  const value = (flag ?? env[REDIS_URL_VARIABLE])?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
+import { REDIS_URL_VARIABLE, ServiceConfigurationError } from '@ktrdr/core';
 
 /**
  * ioredis options for a Redis URL: `redis://[user:password@]host[:port][/db]`, `rediss://...` (TLS),

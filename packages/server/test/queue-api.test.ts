@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OperationRegistry, loadConfig } from '@ktrdr/core';
 import { createKtrdrClient, operationError } from '@ktrdr/client';
 import { AsyncDataAdapter, DataService } from '@ktrdr/data';
-import { type ApiQueue, createClientJobRunner, openApiQueue, startQueueWorker } from '@ktrdr/queue';
+import { openApiQueue } from '@ktrdr/client/services';
+import { type ApiQueue, createClientJobRunner, startQueueWorker } from '@ktrdr/queue';
 import { type TestRedis, startTestRedis } from '../../queue/test/support/redis-server';
 import { createApiRouter } from '../src/index';
 import { createFakeSource } from './support/fake-source';
@@ -42,7 +43,9 @@ function dataService(dataDir: string, source = createFakeSource()) {
 
 /** The API router over Redis at an ephemeral port; `queue` is closed with the test's resources. */
 async function startQueuedApi(dataDir: string): Promise<{ url: string; queue: ApiQueue }> {
-  const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 200 }), (q) => q.close());
+  const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 200 }), (q) =>
+    q.close(),
+  );
   const app = express();
   app.use('/api/v1', createApiRouter({ data: dataService(dataDir), queue }));
   const { url } = await resources.listen(app);

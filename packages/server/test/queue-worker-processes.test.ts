@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import { loadConfig } from '@ktrdr/core';
 import { DataService } from '@ktrdr/data';
-import { openApiQueue } from '@ktrdr/queue';
+import { openApiQueue } from '@ktrdr/client/services';
 import { type TestRedis, startTestRedis } from '../../queue/test/support/redis-server';
 import { createApiRouter } from '../src/index';
 import { Resources, eventually, fetchJson, postJson } from './support/harness';
@@ -28,7 +28,7 @@ describe('ktrdr worker processes over a real Redis', () => {
         d.close(),
       );
       await data.store.save('AAPL', '1h', randomWalkFrame(600), { simulated: true });
-      const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 500 }), (q) =>
+      const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 500 }), (q) =>
         q.close(),
       );
       const app = express();

@@ -3,10 +3,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
+import { Redis, type RedisOptions } from 'ioredis';
 import { loadConfig } from '@ktrdr/core';
 import { CsvStore, DataService } from '@ktrdr/data';
 import { TrainingService } from '@ktrdr/training';
-import { openApiQueue } from '@ktrdr/queue';
+import { openApiQueue } from '@ktrdr/client/services';
+import { redisConnectionOptions } from '@ktrdr/queue';
 import { type TestRedis, startTestRedis } from '../../queue/test/support/redis-server';
 import { createApiRouter } from '../src/index';
 import { REPO_ROOT, spawnCli } from './support/spawn-bin';
@@ -33,7 +35,9 @@ async function apiWithToken() {
   );
   const training = resources.add(new TrainingService({ data }), (t) => t.close());
   await data.store.save('AAPL', '1h', randomWalkFrame(600), { simulated: true });
-  const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 300 }), (q) => q.close());
+  const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 300 }), (q) =>
+    q.close(),
+  );
   const app = express();
   app.use('/api/v1', createApiRouter({ data, training, queue, token: TOKEN }));
   const { url: origin } = await resources.listen(app);
@@ -41,6 +45,16 @@ async function apiWithToken() {
   const waitForWorker = () =>
     eventually(async () => ((await queue.operations.workers()).length === 1 ? true : undefined), 120_000);
   return { dataDir, apiModels, queue, origin, url: `${origin}/api/v1`, auth, waitForWorker };
+}
+
+/** True when Redis holds `key`. */
+async function redisKeyExists(key: string): Promise<boolean> {
+  const client = new Redis(redisConnectionOptions(redis.url) as RedisOptions);
+  try {
+    return (await client.exists(key)) === 1;
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** The sample strategy, 2 epochs, on the API's AAPL 1h bars. */
@@ -62,22 +76,20 @@ async function strategyYaml(): Promise<string> {
 
 describe('a ktrdr worker killed mid-training (real Redis, real processes)', () => {
   it(
-    'another worker resumes the job from its last checkpoint and ends with the uninterrupted model',
+    'another worker, with its own models folder, resumes the job from its last checkpoint and ends with the uninterrupted model',
     { timeout: 240_000 },
     async () => {
       const dataDir = await resources.tempDir();
-      const modelsDir = await resources.tempDir();
-      const data = resources.add(new DataService({ config: loadConfig({ dataDir, modelsDir }, {}) }), (d) =>
-        d.close(),
-      );
+      const data = resources.add(new DataService({ config: loadConfig({ dataDir }, {}) }), (d) => d.close());
       await data.store.save('AAPL', '1h', randomWalkFrame(3000), { simulated: true });
-      const queue = resources.add(await openApiQueue({ url: redis.url, followPollMs: 300 }), (q) =>
+      const queue = resources.add(await openApiQueue({ redisUrl: redis.url, followPollMs: 300 }), (q) =>
         q.close(),
       );
       const app = express();
       app.use('/api/v1', createApiRouter({ data, queue }));
       const url = `${(await resources.listen(app)).url}/api/v1`;
-      const worker = () =>
+      // Each worker its own models folder (machines that share none): the checkpoint goes through Redis.
+      const worker = (modelsDir: string) =>
         spawnCli(resources, [
           'worker',
           '--redis',
@@ -103,20 +115,26 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
         seed: 11,
       };
 
-      const doomed = worker();
+      const doomedModels = await resources.tempDir();
+      const survivorModels = await resources.tempDir();
+      const doomed = worker(doomedModels);
       await eventually(async () => ((await workerCount()) === 1 ? true : undefined), 120_000);
       const started = await postJson(`${url}/trainings/start`, request);
       expect(started.status).toBe(200);
       const id = started.body['operation_id'] as string;
-      // The checkpoint lives in the shared models folder, named by the operation id.
-      const checkpoint = path.join(modelsDir, '.checkpoints', id, 'checkpoint.json');
+      // The checkpoint, named by the operation id, is in the doomed worker's folder and in Redis.
+      const checkpoint = path.join(doomedModels, '.checkpoints', id, 'checkpoint.json');
       await eventually(async () => (existsSync(checkpoint) ? true : undefined), 120_000);
+      await eventually(
+        async () => ((await redisKeyExists(`ktrdr:checkpoint:${id}`)) ? true : undefined),
+        120_000,
+      );
       doomed.kill('SIGKILL');
       expect((await doomed.exited).signal).toBe('SIGKILL');
       expect((await queue.operations.get(id)).status).toBe('running');
 
       // A second worker: the killed one's lock expires, the job is handed on and resumes.
-      worker();
+      worker(survivorModels);
       const resumed = await queue.operations.follow(id);
       expect(resumed, JSON.stringify(resumed)).toMatchObject({ status: 'completed' });
       const summary = resumed.result_summary ?? {};
@@ -132,7 +150,7 @@ describe('a ktrdr worker killed mid-training (real Redis, real processes)', () =
       expect(summary['test']).toEqual(reference.result_summary?.['test']);
 
       // cpu-fused is bit-identical across a resume: the same weights, byte for byte.
-      const weights = (name: unknown) => readFile(path.join(modelsDir, String(name), 'weights.bin'));
+      const weights = (name: unknown) => readFile(path.join(survivorModels, String(name), 'weights.bin'));
       expect(summary['model']).not.toBe(reference.result_summary?.['model']);
       expect(
         (await weights(summary['model'])).equals(await weights(reference.result_summary?.['model'])),

@@ -247,7 +247,9 @@ export {
 } from './contract/training-host-contract';
 export { createTrainingHostService } from './host-service/create-training-host-service';
 export {
+  CHECKPOINTS_FOLDER,
   TrainingSessions,
+  checkpointDir,
   type LoadBars,
   type SessionBars,
   type TrainingSessionsOptions,

@@ -29,11 +29,11 @@ export async function serve(context: CliContext, args: ServeArgs): Promise<void>
   const logger = createServerLogger({ name: COMMAND, stream: context.io.stderr, env: context.io.env });
   // The server builds its services (data, training, registry) from the configuration and owns them.
   const options: StartServerOptions = { kind, host: args.host, port, config, env: context.io.env, logger };
-  // With Redis (api only), operations are jobs for `ktrdr worker`s; @ktrdr/queue loads only then.
-  const redis = (args.redis ?? context.io.env['KTRDR_REDIS_URL'])?.trim();
-  if (kind === 'api' && options.kind === 'api' && redis !== undefined && redis !== '') {
-    const { openApiQueue } = await import('@ktrdr/queue');
-    options.queue = await openApiQueue({ url: redis });
+  // With Redis (api only), operations are jobs for `ktrdr worker`s; @ktrdr/queue loads only then
+  // (assembled in @ktrdr/client).
+  if (options.kind === 'api') {
+    const { openApiQueue } = await import('@ktrdr/client/services');
+    options.queue = await openApiQueue({ redisUrl: args.redis, env: context.io.env });
   }
   const server = await startServer(options);
   context.note(

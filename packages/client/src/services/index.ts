@@ -13,3 +13,5 @@ export {
   type TrainingHostServices,
 } from './training-services';
 export { createApiServices, type ApiServices, type ApiServicesOptions } from './api-services';
+export { openApiQueue, type ApiQueueOptions } from './api-queue';
+export { startKtrdrWorker, type KtrdrWorker, type KtrdrWorkerOptions } from './queue-worker';

@@ -11,3 +11,4 @@ export {
   type KtrdrConfigOptions,
   type TrainingConfig,
 } from './config';
+export { REDIS_URL_VARIABLE, resolveRedisUrl } from './redis-url';

@@ -42,13 +42,21 @@ export const operationsContract = defineService('ktrdr API (operations)', {
     input: z.object({
       status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']).optional(),
       operation_type: z.string().optional(),
+      /** At most this many operations (default: all from `offset`). */
       limit: z.coerce.number().int().positive().max(1000).optional(),
+      /** Skips this many of the matching operations, newest first (default 0). */
+      offset: z.coerce.number().int().min(0).optional(),
     }),
     output: z.object({
       success: z.literal(true),
       data: z.array(operationInfoSchema),
+      /** Every operation that matches the filters, across all pages. */
       total_count: z.number(),
+      /** The `offset` of the next page; absent on the last one. */
+      next_offset: z.number().optional(),
     }),
+    description:
+      'Operations newest first, filtered by status and type; paged with limit and offset (total_count counts them all).',
   }),
   get: defineRoute({
     method: 'GET',

@@ -2,6 +2,7 @@ import { type ServiceImplementation, implementService } from '../contract/implem
 import type { OperationHandle } from './operation-handle';
 import type { OperationRegistry } from './operation-registry';
 import { type OperationsContract, operationsContract } from './operations-contract';
+import { pageOperations } from './operations-page';
 
 /** Resolves once `handle` has ended, reporting each progress update meanwhile. */
 function waitForEnd(
@@ -35,9 +36,9 @@ export function createOperationsService(
     data: registry.cancel(operation_id, reason),
   });
   return implementService(operationsContract, {
-    list({ status, operation_type, limit }) {
-      const data = registry.list({ status, type: operation_type, limit });
-      return { success: true as const, data, total_count: data.length };
+    list({ status, operation_type, limit, offset }) {
+      const matching = registry.list({ status, type: operation_type });
+      return { success: true as const, ...pageOperations(matching, { limit, offset }) };
     },
     get({ operation_id }) {
       return { success: true as const, data: registry.get(operation_id).describe() };

@@ -4,6 +4,7 @@
  * `KTRDR_REDIS_URL`, loads and trainings are BullMQ jobs for `ktrdr worker`s, and operations live in
  * Redis (they survive a restart of the API); `@ktrdr/queue` is loaded only then.
  */
+import { openApiQueue } from '@ktrdr/client/services';
 import { runServerBin } from './run-server-bin';
 
 void runServerBin(
@@ -11,10 +12,9 @@ void runServerBin(
   'api',
   async ({ host, port, args }) => {
     const flag = args['redis'];
-    const url = (typeof flag === 'string' ? flag : process.env['KTRDR_REDIS_URL'])?.trim();
-    if (url === undefined || url === '') return { kind: 'api', host, port };
-    const { openApiQueue } = await import('@ktrdr/queue');
-    return { kind: 'api', host, port, queue: await openApiQueue({ url }) };
+    // Assembled in @ktrdr/client: undefined (and nothing of BullMQ loaded) without a Redis URL.
+    const queue = await openApiQueue({ redisUrl: typeof flag === 'string' ? flag : undefined });
+    return { kind: 'api', host, port, queue };
   },
   process.argv.slice(2),
   {

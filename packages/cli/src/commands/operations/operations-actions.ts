@@ -81,17 +81,23 @@ export interface OperationsListArgs {
   status?: string;
   type?: string;
   limit?: string;
+  offset?: string;
 }
 
-/** Lists operations, newest first. */
+/** Lists operations, newest first, a page at a time with `--limit` and `--offset`. */
 export async function operationsList(context: CliContext, args: OperationsListArgs): Promise<void> {
   const command = 'ktrdr operations list';
   const status =
     args.status === undefined ? undefined : parseChoice(args.status, STATUSES, '--status', command);
   const limit = parseOptionalPositiveInteger(args.limit, '--limit', command);
+  // 0 is a valid offset: the first page.
+  const offset =
+    args.offset === undefined || args.offset === '0'
+      ? undefined
+      : parseOptionalPositiveInteger(args.offset, '--offset', command);
   await using session = await openSession(context);
   const answer = await session.operations.list(
-    { status, operation_type: args.type, limit },
+    { status, operation_type: args.type, limit, offset },
     { signal: context.interrupt },
   );
   const rows = answer.data.map((info) => ({
@@ -123,6 +129,12 @@ export async function operationsList(context: CliContext, args: OperationsListAr
     ],
     json: answer.data,
   });
+  if (answer.next_offset !== undefined || (offset !== undefined && offset > 0)) {
+    const first = (offset ?? 0) + 1;
+    const shown = answer.data.length === 0 ? 'none' : `${first}-${first + answer.data.length - 1}`;
+    const next = answer.next_offset === undefined ? '' : `; --offset ${answer.next_offset} for the next page`;
+    context.note(`Operations ${shown} of ${answer.total_count}${next}.`);
+  }
   if (session.mode === 'embedded') context.note(EMBEDDED_NOTE);
 }
 

@@ -20,7 +20,12 @@ export function operationsListCommand(context: CliContext): CommandDef<ArgsDef> 
         valueHint: 'STATUS',
       },
       type: { type: 'string', description: 'Only this type, e.g. data_load or training', valueHint: 'TYPE' },
-      limit: { type: 'string', description: 'At most N operations', valueHint: 'N' },
+      limit: { type: 'string', description: 'At most N operations (a page)', valueHint: 'N' },
+      offset: {
+        type: 'string',
+        description: 'Skip the N newest matching operations (the next page: --offset of the last + --limit)',
+        valueHint: 'N',
+      },
     },
     run: async (args) => (await import('./operations-actions')).operationsList(context, args),
   });

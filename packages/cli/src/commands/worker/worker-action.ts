@@ -1,3 +1,4 @@
+import { REDIS_URL_VARIABLE, resolveRedisUrl } from '@ktrdr/core/config';
 import { ValidationError } from '@ktrdr/core/errors';
 import type { CliContext } from '../../cli/context';
 import { parseOptionalPositiveInteger } from '../../cli/option-values';
@@ -15,6 +16,7 @@ export interface WorkerArgs {
   'fetch-bars'?: boolean;
   'checkpoint-every'?: string;
   'lock-duration'?: string;
+  'checkpoint-max-mb'?: string;
 }
 
 /**
@@ -23,75 +25,53 @@ export interface WorkerArgs {
  * taking jobs, lets the running ones finish, and exits 0.
  */
 export async function runWorker(context: CliContext, args: WorkerArgs): Promise<void> {
-  const {
-    createBarsFetch,
-    createClientJobRunner,
-    createModelHandOff,
-    parseQueueNames,
-    resolveRedisUrl,
-    startQueueWorker,
-    REDIS_URL_VARIABLE,
-  } = await import('@ktrdr/queue');
   const url = resolveRedisUrl(args.redis, context.io.env);
   if (url === undefined) {
     throw new ValidationError(`${COMMAND} needs Redis: pass --redis URL or set ${REDIS_URL_VARIABLE}.`, {
       details: { field: 'redis' },
     });
   }
-  const queues = parseQueueNames(args.queue);
-  const concurrency = parseOptionalPositiveInteger(args.concurrency, '--concurrency', COMMAND) ?? 1;
+  const concurrency = parseOptionalPositiveInteger(args.concurrency, '--concurrency', COMMAND);
   const checkpointEveryEpochs = parseOptionalPositiveInteger(
     args['checkpoint-every'],
     '--checkpoint-every',
     COMMAND,
   );
   const lockDurationMs = parseOptionalPositiveInteger(args['lock-duration'], '--lock-duration', COMMAND);
-  const { API_TOKEN_VARIABLE, apiBaseUrl, createKtrdrClient, operationError } = await import('@ktrdr/client');
-  const apiUrl = args.api === undefined || args.api === '' ? undefined : apiBaseUrl(args.api);
-  if (args['fetch-bars'] === true && apiUrl === undefined) {
+  const checkpointMaxMb = parseOptionalPositiveInteger(
+    args['checkpoint-max-mb'],
+    '--checkpoint-max-mb',
+    COMMAND,
+  );
+  if (args['fetch-bars'] === true && (args.api === undefined || args.api === '')) {
     throw new ValidationError(`${COMMAND} --fetch-bars needs --api URL: the API to copy bars from.`, {
       details: { field: 'api' },
     });
   }
-  const token = context.io.env[API_TOKEN_VARIABLE];
-  const client = await createKtrdrClient({
-    mode: 'embedded',
+  // The worker is assembled in @ktrdr/client: an embedded client over this machine's configuration.
+  const { startKtrdrWorker } = await import('@ktrdr/client/services');
+  const worker = await startKtrdrWorker({
+    redisUrl: url,
+    queues: args.queue,
+    concurrency,
+    checkpointEveryEpochs,
+    lockDurationMs,
+    checkpointMaxBytes: checkpointMaxMb === undefined ? undefined : checkpointMaxMb * 1024 * 1024,
+    apiUrl: args.api,
+    fetchBars: args['fetch-bars'],
     config: loadCliConfig(context),
     env: context.io.env,
   });
+  const { id, queues } = worker;
+  context.note(`worker ${id} on ${queues.join(', ')} (concurrency ${worker.concurrency}). Ctrl+C stops it.`);
+  if (context.format === 'json')
+    context.out(JSON.stringify({ worker: id, queues, concurrency: worker.concurrency }));
+  else context.out(id);
   try {
-    const worker = await startQueueWorker({
-      url,
-      queues,
-      concurrency,
-      lockDurationMs,
-      // Checkpoints go to this worker's models folder: another worker resumes a killed one's job
-      // only if it shares that folder (docs/guides/scale-out.md).
-      runner: createClientJobRunner(client, operationError, {
-        checkpointEveryEpochs,
-        handOff:
-          apiUrl === undefined
-            ? undefined
-            : createModelHandOff({ apiUrl, token, modelsDir: client.config.modelsDir }),
-        fetchBars:
-          apiUrl === undefined || args['fetch-bars'] !== true
-            ? undefined
-            : createBarsFetch({ apiUrl, token, dataDir: client.config.dataDir }),
-      }),
-    });
-    context.note(
-      `worker ${worker.id} on ${queues.join(', ')} (concurrency ${concurrency}). Ctrl+C stops it.`,
-    );
-    if (context.format === 'json') context.out(JSON.stringify({ worker: worker.id, queues, concurrency }));
-    else context.out(worker.id);
-    try {
-      await waitForInterrupt(context.interrupt);
-      context.note('Stopping: no new jobs; waiting for the running ones...');
-    } finally {
-      await worker.close();
-    }
+    await waitForInterrupt(context.interrupt);
+    context.note('Stopping: no new jobs; waiting for the running ones...');
   } finally {
-    await client.close();
+    await worker.close();
   }
   context.note('Stopped.');
 }

@@ -34,6 +34,12 @@ export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
         description: 'Epoch checkpoints of a training job every N epochs (default 1)',
         valueHint: 'N',
       },
+      'checkpoint-max-mb': {
+        type: 'string',
+        description:
+          'Largest training checkpoint passed through Redis to the worker that resumes a job (default 8)',
+        valueHint: 'MB',
+      },
       'lock-duration': {
         type: 'string',
         description: "How long before a killed worker's job goes to another worker, ms (default 30000)",

@@ -5,6 +5,7 @@ import {
   errorFromJSON,
   isSerializedKtrdrError,
 } from '@ktrdr/core/errors';
+import { REDIS_URL_VARIABLE } from '@ktrdr/core/config';
 import type { CliContext } from '../../cli/context';
 import { timeFormat } from '../../output/formatters';
 import { printView } from '../../output/print-view';
@@ -40,19 +41,18 @@ export async function listWorkers(context: CliContext, args: WorkersArgs): Promi
     workers = await workersFromApi(context, apiUrl);
     source = apiUrl;
   } else {
-    const { QueueOperations, REDIS_URL_VARIABLE, resolveRedisUrl } = await import('@ktrdr/queue');
-    const url = resolveRedisUrl(args.redis, context.io.env);
-    if (url === undefined) {
+    const { openApiQueue } = await import('@ktrdr/client/services');
+    const queue = await openApiQueue({ redisUrl: args.redis, env: context.io.env });
+    if (queue === undefined) {
       throw new ValidationError(
         `ktrdr workers needs an API (--url, KTRDR_API_URL) or Redis (--redis, ${REDIS_URL_VARIABLE}).`,
         { details: { field: 'url' } },
       );
     }
-    const ops = await QueueOperations.open({ url });
     try {
-      workers = await ops.workers();
+      workers = await queue.operations.workers();
     } finally {
-      await ops.close();
+      await queue.close();
     }
     source = 'Redis';
   }
