@@ -42,3 +42,39 @@ export {
   periodsPerYear,
   tradingYearOf,
 } from './metrics/periods-per-year';
+export {
+  backtestSettingsSchema,
+  backtestRequestSchema,
+  backtestSummarySchema,
+  backtestDetailSchema,
+  backtestListSchema,
+  tradeSchema,
+  type BacktestDetail,
+  type BacktestRequestInput,
+  type BacktestSummary,
+} from './contract/backtest-schemas';
+export { backtestHostContract, type BacktestHostContract } from './contract/backtest-host-contract';
+export { backtestApiContract, type BacktestApiContract } from './contract/backtest-api-contract';
+export { BACKTEST_ID_PATTERN, createBacktestId, validateBacktestId } from './storage/backtest-id';
+export { BACKTEST_FILES, type EquityCurve, type TradeJson } from './storage/backtest-files';
+export {
+  BacktestStore,
+  defaultBacktestsDir,
+  type BacktestProblem,
+  type StoredBacktest,
+} from './storage/backtest-store';
+export {
+  BacktestRunner,
+  type BacktestProgress,
+  type BacktestRunnerOptions,
+  type LoadBacktestBars,
+} from './runner/backtest-runner';
+export { createBacktestHostService } from './host-service/create-backtest-host-service';
+export { BacktestAdapter, type BacktestAdapterTransportOptions } from './adapter/backtest-adapter';
+export {
+  BacktestManager,
+  backtestOperationProgress,
+  type RunBacktestOptions,
+} from './manager/backtest-manager';
+export { BacktestService, dataStoreBars, type BacktestServiceOptions } from './service/backtest-service';
+export { createBacktestApiService } from './api/create-backtest-api-service';
