@@ -5,7 +5,7 @@ import type {
   RouteCallInput,
   ServiceClient,
 } from '@ktrdr/core';
-import type { BacktestApiContract } from '@ktrdr/backtest';
+import type { BacktestApiContract, BacktestDetail } from '@ktrdr/backtest';
 import type { DataApiContract } from '@ktrdr/data';
 import type { TrainingApiContract } from '@ktrdr/training';
 import type { KtrdrApi } from './client-connection';
@@ -16,6 +16,9 @@ import type {
   DataLoadSummary,
   TrainingSummary,
 } from './operation-summaries';
+
+/** A stored backtest in full, as `backtests.show` answers it. */
+export type { BacktestDetail };
 
 /** The data routes; `load` starts a load and returns a handle on it. */
 export type DataClient = Omit<ServiceClient<DataApiContract>, 'load'> & {

@@ -7,6 +7,7 @@
 export { API_TOKEN_VARIABLE } from './services/host-service-token';
 export { API_URL_VARIABLE, createKtrdrClient, type KtrdrClientOptions } from './create-ktrdr-client';
 export type {
+  BacktestDetail,
   BacktestsClient,
   DataClient,
   KtrdrClient,

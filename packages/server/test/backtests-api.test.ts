@@ -64,9 +64,8 @@ describe('API: /backtests', () => {
     const ids = (list.body['data'] as { backtests: { backtest_id: string }[] }).backtests.map(
       (b) => b.backtest_id,
     );
-    expect(ids).toEqual(
-      [viaClient.backtest_id, (summary as { backtest_id: string }).backtest_id].sort().reverse(),
-    );
+    // Newest first.
+    expect(ids).toEqual([viaClient.backtest_id, (summary as { backtest_id: string }).backtest_id]);
     const shown = await client.backtests.show({ backtest_id: viaClient.backtest_id, points: 20 });
     expect(shown.data.equity.equity).toHaveLength(20);
     expect(shown.data.trades).toHaveLength(Number(viaClient.metrics['total_trades']));

@@ -169,11 +169,6 @@ export class BacktestRunner {
     const rangeFirst = first - from;
     const warnings: string[] = [];
     let simulated = loaded.simulated;
-    if (rangeFirst < history) {
-      warnings.push(
-        `Only ${rangeFirst} bars of history before ${formatIsoUtc(all.time[first]!)} (${history} wanted): the first features of the range may differ from what training computed`,
-      );
-    }
     if (all.time[first]! - start > 7 * 86_400_000) {
       warnings.push(`The stored bars begin at ${formatIsoUtc(all.time[first]!)}, after the requested start`);
     }

@@ -90,6 +90,8 @@ export class BacktestStore {
         problems.push({ backtest_id: name, message: `${name}: ${(error as Error).message}` });
       }
     }
+    // Newest first, to the millisecond: ids share their second and end in random hex.
+    backtests.sort((a, b) => b.created_at.localeCompare(a.created_at));
     return { backtests, problems };
   }
 
