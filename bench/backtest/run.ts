@@ -172,7 +172,7 @@ async function main(): Promise<void> {
         bestEpoch: 1,
         stoppedEarly: false,
         epochsRun: 1,
-        engine: 'fused',
+        engine: 'cpu-fused',
         backend: 'cpu-fused',
         details: {},
         durationMs: 0,

@@ -79,7 +79,7 @@ export function embeddedConnection(options: EmbeddedConnectionOptions): ClientCo
       import('./services/backtest-services'),
       import('@ktrdr/backtest'),
     ]);
-    const service = services?.backtests ?? createBacktestService(data, operations);
+    const service = services?.backtests ?? createBacktestService(data, operations, { hostServiceToken, env });
     const transport = createInProcessTransport(createBacktestApiService(service));
     return {
       client: createServiceClient(backtestApiContract, transport),

@@ -39,7 +39,13 @@ export function createApiServices(options: ApiServicesOptions = {}): ApiServices
           hostServiceToken: options.hostServiceToken,
           env: options.env,
         });
-  const backtests = options.training === false ? undefined : createBacktestService(data, operations);
+  const backtests =
+    options.training === false
+      ? undefined
+      : createBacktestService(data, operations, {
+          hostServiceToken: options.hostServiceToken,
+          env: options.env,
+        });
   return {
     data,
     operations,

@@ -12,5 +12,5 @@ export {
   createTrainingService,
   type TrainingHostServices,
 } from './training-services';
-export { createBacktestService } from './backtest-services';
+export { createBacktestHostServices, createBacktestService } from './backtest-services';
 export { createApiServices, type ApiServices, type ApiServicesOptions } from './api-services';

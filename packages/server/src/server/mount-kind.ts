@@ -85,7 +85,12 @@ export function mountKind(options: StartServerOptions): MountedServer {
       // The configuration only tells the router which folders its answers must not reveal.
       const config = options.config ?? services.data?.config;
       return {
-        router: createTrainingHostRouter({ ...limits, sessions: services.sessions, config }),
+        router: createTrainingHostRouter({
+          ...limits,
+          sessions: services.sessions,
+          data: services.data,
+          config,
+        }),
         basePath: options.basePath ?? '/',
         // Running sessions stop at their next batch, so status polls see them `stopped`.
         stopWork: () => services.close(),
