@@ -26,6 +26,8 @@ export interface SimulationResult {
   readonly equity: Float64Array;
   /** Position at each close: 1 long, -1 short, 0 flat. */
   readonly position: Int8Array;
+  /** The order decided at each close (filled at the next open): 1 buy, -1 sell, 0 none. */
+  readonly orders: Int8Array;
   /** Buy-and-hold on the same bars, costs and units: the baseline. */
   readonly baseline: BaselineResult;
   readonly trades: Trade[];
@@ -76,6 +78,7 @@ export function simulate(
   const m = Math.max(0, n - first);
   const equity = new Float64Array(m);
   const position = new Int8Array(m);
+  const orders = new Int8Array(m);
   const trades: Trade[] = [];
   const { commission, slippage } = settings;
   let cash = settings.initialCapital;
@@ -153,6 +156,7 @@ export function simulate(
       continue;
     }
     pending = side;
+    orders[k] = side;
     lastOrderTime = bars.time[i]!;
   }
   if (open !== undefined && m > 0) {
@@ -162,6 +166,7 @@ export function simulate(
   return {
     equity,
     position,
+    orders,
     baseline: buyAndHold(bars, first, settings),
     trades,
     skippedOrders,

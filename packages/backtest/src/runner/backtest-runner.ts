@@ -196,7 +196,7 @@ export class BacktestRunner {
     const missing = countMissing(signals.classes, rangeFirst);
     if (missing > 0) {
       warnings.push(
-        `${missing} bars at the start of the range have no complete features (warm-up): no decision there`,
+        `${missing} bars of the range have no complete features (too little history before them): no decision there`,
       );
     }
 
@@ -241,9 +241,8 @@ export class BacktestRunner {
         skipped_orders: simulation.skippedOrders,
       },
       warnings,
-      duration_ms: 0,
+      duration_ms: Date.now() - startedAt,
     };
-    summary.duration_ms = Date.now() - startedAt;
     await this.options.store.save({
       summary,
       trades: simulation.trades.map(tradeJson),

@@ -16,7 +16,6 @@ import {
   type BacktestSummary,
   backtestRequestSchema,
 } from '../contract/backtest-schemas';
-import { resolveSettings } from '../engine/backtest-settings';
 import { createBacktestHostService } from '../host-service/create-backtest-host-service';
 import { BacktestManager } from '../manager/backtest-manager';
 import { BacktestRunner, type LoadBacktestBars } from '../runner/backtest-runner';
@@ -72,7 +71,7 @@ export class BacktestService implements AsyncDisposable {
 
   /**
    * Starts a backtest as an operation and returns its handle at once. The request is checked here
-   * (shape, model name, settings), so a bad one fails before any operation exists.
+   * (shape, settings, model name), so a bad one fails before any operation exists.
    */
   async startBacktest(
     input: BacktestRequestInput,
@@ -80,7 +79,6 @@ export class BacktestService implements AsyncDisposable {
   ): Promise<OperationHandle<BacktestSummary>> {
     const request = parseInput(backtestRequestSchema, input, 'backtest request');
     parseModelName(request.model);
-    resolveSettings(request.settings);
     const handle = this.operations.start(
       'backtest',
       async ({ signal, reportProgress }) => {
