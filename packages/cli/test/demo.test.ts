@@ -36,10 +36,11 @@ describe('ktrdr demo', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ktrdr demo · .*SIMULATED data\.$/m);
     for (const step of [
-      '1/4  IB Gateway simulator listening on 127.0.0.1:',
-      '2/4  Loading 90 days of 1h bars for AAPL, MSFT',
-      '3/4  Training the sample strategy',
-      '4/4  Predicting',
+      '1/5  IB Gateway simulator listening on 127.0.0.1:',
+      '2/5  Loading 90 days of 1h bars for AAPL, MSFT',
+      '3/5  Training the sample strategy',
+      '4/5  Predicting',
+      '5/5  Backtesting neuro_fuzzy_sample/AAPL_1h_v1 on AAPL 1h from',
     ]) {
       expect(run.stdout).toContain(step);
     }
@@ -47,6 +48,9 @@ describe('ktrdr demo', () => {
     expect(run.stdout).toMatch(/^AAPL +1h +[\d,]+ /m);
     expect(run.stdout).toMatch(/^Loss per epoch .* {2}\[SIMULATED\]$/m);
     expect(run.stdout).toMatch(/^Signals of .* on the latest MSFT bars \(onnx\) {2}\[SIMULATED\]$/m);
+    expect(run.stdout).toMatch(/^Metrics \(standard mode, 1,764 bars a year\) {2}\[SIMULATED\]$/m);
+    expect(run.stdout).toMatch(/^metric +strategy +buy & hold$/m);
+    expect(run.stdout).toMatch(/^Equity {2}\[SIMULATED\]$/m);
     expect(run.stdout).toContain('SIMULATED data: synthetic bars');
     const simulatedDir = join(home.path, 'data', 'simulated');
     expect(existsSync(join(simulatedDir, 'AAPL_1h.csv'))).toBe(true);
@@ -82,6 +86,8 @@ describe('ktrdr demo', () => {
     expect(body.loads[0]?.added_bars).toBeLessThanOrEqual(2);
     expect(body.loads[0]?.bars).toBeGreaterThan(100);
     expect(body.predictions).toHaveLength(1);
+    // The backtest trades the bars the model was not trained on: no in-sample warning.
+    expect(body).toMatchObject({ backtest: { simulated: true, symbol: 'AAPL', warnings: [] } });
     expect(existsSync(body.onnx_file)).toBe(true);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import type {
   OperationsContract,
   ServiceClient,
 } from '@ktrdr/core';
+import type { BacktestApiContract } from '@ktrdr/backtest';
 import type { DataApiContract } from '@ktrdr/data';
 import type { TrainingApiContract } from '@ktrdr/training';
 
@@ -25,6 +26,8 @@ export interface KtrdrApi {
   readonly operations: ServiceClient<OperationsContract>;
   /** The training routes; the first call loads the training stack (TF.js, ONNX Runtime). */
   training(): Promise<ServiceClient<TrainingApiContract>>;
+  /** The backtest routes; the first call loads the backtest stack (and training's, for inference). */
+  backtests(): Promise<ServiceClient<BacktestApiContract>>;
 }
 
 /**

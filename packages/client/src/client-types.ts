@@ -5,11 +5,20 @@ import type {
   RouteCallInput,
   ServiceClient,
 } from '@ktrdr/core';
+import type { BacktestApiContract, BacktestDetail } from '@ktrdr/backtest';
 import type { DataApiContract } from '@ktrdr/data';
 import type { TrainingApiContract } from '@ktrdr/training';
 import type { KtrdrApi } from './client-connection';
 import type { KtrdrOperationHandle } from './operation-handle';
-import type { AnyOperationSummary, DataLoadSummary, TrainingSummary } from './operation-summaries';
+import type {
+  AnyOperationSummary,
+  BacktestSummary,
+  DataLoadSummary,
+  TrainingSummary,
+} from './operation-summaries';
+
+/** A stored backtest in full, as `backtests.show` answers it. */
+export type { BacktestDetail };
 
 /** The data routes; `load` starts a load and returns a handle on it. */
 export type DataClient = Omit<ServiceClient<DataApiContract>, 'load'> & {
@@ -30,6 +39,18 @@ export type TrainingClient = Omit<ServiceClient<TrainingApiContract>, 'start'> &
     input: RouteCallInput<TrainingApiContract['routes']['start']>,
     options?: CallOptions,
   ): Promise<KtrdrOperationHandle<TrainingSummary>>;
+};
+
+/**
+ * The backtest routes; `start` starts a backtest and returns a handle on it. The backtest stack
+ * (and the training stack it predicts with) loads on the first call.
+ */
+export type BacktestsClient = Omit<ServiceClient<BacktestApiContract>, 'start'> & {
+  /** Starts a backtest (`POST /backtests`) and returns its handle; `result()` gives its {@link BacktestSummary}. */
+  start(
+    input: RouteCallInput<BacktestApiContract['routes']['start']>,
+    options?: CallOptions,
+  ): Promise<KtrdrOperationHandle<BacktestSummary>>;
 };
 
 /** The operations routes, and handles on any operation by id. */
@@ -53,6 +74,7 @@ export interface KtrdrClient extends AsyncDisposable {
   readonly config: KtrdrConfig;
   readonly data: DataClient;
   readonly training: TrainingClient;
+  readonly backtests: BacktestsClient;
   readonly operations: OperationsClient;
   /** Every route as the contract defines it (`load` and `start` answer the API's JSON, not handles). */
   readonly api: KtrdrApi;

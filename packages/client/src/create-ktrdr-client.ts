@@ -1,9 +1,10 @@
 import type { CallOptions } from '@ktrdr/core';
 import { type KtrdrConfig, loadConfig } from '@ktrdr/core/config';
+import type { BacktestApiContract } from '@ktrdr/backtest';
 import type { TrainingApiContract } from '@ktrdr/training';
 import { apiBaseUrl } from './api-url';
 import type { ClientConnection } from './client-connection';
-import type { KtrdrClient, TrainingClient } from './client-types';
+import type { BacktestsClient, KtrdrClient, TrainingClient } from './client-types';
 import { type EmbeddedServices, embeddedConnection } from './embedded-connection';
 import { KtrdrOperationHandle } from './operation-handle';
 import { remoteConnection } from './remote-connection';
@@ -47,6 +48,12 @@ const TRAINING_ROUTES: Record<Exclude<keyof TrainingApiContract['routes'], 'star
   predict: true,
 };
 
+/** Every backtest route but `start`. */
+const BACKTEST_ROUTES: Record<Exclude<keyof BacktestApiContract['routes'], 'start'>, true> = {
+  list: true,
+  show: true,
+};
+
 type RouteCall = (input: unknown, options?: CallOptions) => Promise<unknown>;
 
 function clientOver(connection: ClientConnection): KtrdrClient {
@@ -62,6 +69,15 @@ function clientOver(connection: ClientConnection): KtrdrClient {
   ) as unknown as TrainingClient;
   training.start = async (input, options) =>
     handle((await (await api.training()).start(input, options)).operation_id);
+  const lazyBacktestRoute =
+    (name: string): RouteCall =>
+    async (input, options) =>
+      ((await api.backtests()) as unknown as Record<string, RouteCall>)[name]?.(input, options);
+  const backtests = Object.fromEntries(
+    Object.keys(BACKTEST_ROUTES).map((name) => [name, lazyBacktestRoute(name)]),
+  ) as unknown as BacktestsClient;
+  backtests.start = async (input, options) =>
+    handle((await (await api.backtests()).start(input, options)).operation_id);
   const close = () => connection.close();
   return {
     mode: connection.mode,
@@ -73,6 +89,7 @@ function clientOver(connection: ClientConnection): KtrdrClient {
       load: async (input, options) => handle((await api.data.load(input, options)).operation_id),
     },
     training,
+    backtests,
     operations: { ...api.operations, handle },
     close,
     [Symbol.asyncDispose]: close,
@@ -82,7 +99,7 @@ function clientOver(connection: ClientConnection): KtrdrClient {
 /**
  * The one way to reach the ktrdr SDK: embedded (the services built in this process from the
  * configuration, no server) or remote (a running API at `apiUrl` / `KTRDR_API_URL`, with
- * `KTRDR_API_TOKEN`). Both return the same surface: `data`, `training`, `operations` (with
+ * `KTRDR_API_TOKEN`). Both return the same surface: `data`, `training`, `backtests`, `operations` (with
  * `handle(id)` to re-attach to any operation), and `close()`.
  *
  * ```ts

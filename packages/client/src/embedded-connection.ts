@@ -8,6 +8,7 @@ import {
   operationsContract,
 } from '@ktrdr/core';
 import { createDataApiService, dataApiContract } from '@ktrdr/data';
+import type { BacktestApiContract, BacktestService } from '@ktrdr/backtest';
 import type { TrainingApiContract, TrainingService } from '@ktrdr/training';
 import type { ClientConnection } from './client-connection';
 import { type DataServices, createDataServices } from './services/data-services';
@@ -20,6 +21,8 @@ import { type DataServices, createDataServices } from './services/data-services'
 export interface EmbeddedServices extends DataServices {
   /** The training path (default: built over `data` on first use). */
   training?: TrainingService;
+  /** The backtest path (default: built over `data` on first use). */
+  backtests?: BacktestService;
 }
 
 /** Options of {@link embeddedConnection}. @internal */
@@ -30,10 +33,12 @@ export interface EmbeddedConnectionOptions {
   services?: EmbeddedServices;
 }
 
-interface LoadedTraining {
-  client: ServiceClient<TrainingApiContract>;
+interface Loaded<C> {
+  client: C;
   close(): Promise<void>;
 }
+
+type LoadedTraining = Loaded<ServiceClient<TrainingApiContract>>;
 
 /**
  * The embedded mode: the services built in this process by `@ktrdr/client/services`, reached through
@@ -67,6 +72,23 @@ export function embeddedConnection(options: EmbeddedConnectionOptions): ClientCo
       },
     };
   };
+  let backtests: Promise<Loaded<ServiceClient<BacktestApiContract>>> | undefined;
+  // `@ktrdr/backtest` (and the training stack it predicts with) loads on the first backtest call.
+  const loadBacktests = async (): Promise<Loaded<ServiceClient<BacktestApiContract>>> => {
+    const [{ createBacktestService }, { createBacktestApiService, backtestApiContract }] = await Promise.all([
+      import('./services/backtest-services'),
+      import('@ktrdr/backtest'),
+    ]);
+    const service = services?.backtests ?? createBacktestService(data, operations, { hostServiceToken, env });
+    const transport = createInProcessTransport(createBacktestApiService(service));
+    return {
+      client: createServiceClient(backtestApiContract, transport),
+      async close() {
+        await transport.close();
+        if (services?.backtests === undefined) await service.close();
+      },
+    };
+  };
   let closing: Promise<void> | undefined;
   return {
     mode: 'embedded',
@@ -76,6 +98,7 @@ export function embeddedConnection(options: EmbeddedConnectionOptions): ClientCo
       data: createServiceClient(dataApiContract, dataTransport),
       operations: operationsClient,
       training: async () => (await (training ??= loadTraining())).client,
+      backtests: async () => (await (backtests ??= loadBacktests())).client,
     },
     async follow(operationId, { signal, onProgress }) {
       const answer = await operationsClient.wait(
@@ -90,7 +113,8 @@ export function embeddedConnection(options: EmbeddedConnectionOptions): ClientCo
     },
     close: () =>
       (closing ??= (async () => {
-        // Training reads bars through the data service: stop it first.
+        // Training and backtests read bars through the data service: stop them first.
+        if (backtests !== undefined) await (await backtests.catch(() => undefined))?.close();
         if (training !== undefined) await (await training.catch(() => undefined))?.close();
         await Promise.all([dataTransport.close(), operationsTransport.close()]);
         // Cancels what still runs: an embedded operation cannot outlive the services it runs in.

@@ -6,7 +6,14 @@
  */
 export { API_TOKEN_VARIABLE } from './services/host-service-token';
 export { API_URL_VARIABLE, createKtrdrClient, type KtrdrClientOptions } from './create-ktrdr-client';
-export type { DataClient, KtrdrClient, OperationsClient, TrainingClient } from './client-types';
+export type {
+  BacktestDetail,
+  BacktestsClient,
+  DataClient,
+  KtrdrClient,
+  OperationsClient,
+  TrainingClient,
+} from './client-types';
 export type { FollowOptions, KtrdrApi } from './client-connection';
 export { KtrdrOperationHandle } from './operation-handle';
 export type { EmbeddedServices } from './embedded-connection';
@@ -16,6 +23,7 @@ export { createDataServices, type DataServices, type DataServicesOptions } from 
 export { API_SERVICE_NAME } from './remote-connection';
 export type {
   AnyOperationSummary,
+  BacktestSummary,
   DataLoadSummary,
   OperationSummaries,
   TrainingSummary,

@@ -6,6 +6,7 @@ import {
   operationsContract,
 } from '@ktrdr/core';
 import { dataApiContract } from '@ktrdr/data';
+import type { BacktestApiContract } from '@ktrdr/backtest';
 import type { TrainingApiContract } from '@ktrdr/training';
 import type { ClientConnection } from './client-connection';
 import { followOverEvents } from './follow-over-events';
@@ -41,6 +42,7 @@ export function remoteConnection(options: RemoteConnectionOptions): ClientConnec
   // Closing stops the streams still open, so no socket keeps the process alive.
   const streams = new AbortController();
   let training: Promise<ServiceClient<TrainingApiContract>> | undefined;
+  let backtests: Promise<ServiceClient<BacktestApiContract>> | undefined;
   return {
     mode: 'remote',
     target: baseUrl,
@@ -52,6 +54,10 @@ export function remoteConnection(options: RemoteConnectionOptions): ClientConnec
       training: () =>
         (training ??= import('@ktrdr/training').then(({ trainingApiContract }) =>
           createServiceClient(trainingApiContract, transport),
+        )),
+      backtests: () =>
+        (backtests ??= import('@ktrdr/backtest').then(({ backtestApiContract }) =>
+          createServiceClient(backtestApiContract, transport),
         )),
     },
     follow: (operationId, { signal, onProgress }) =>

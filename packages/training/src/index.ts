@@ -5,6 +5,7 @@
  */
 export {
   type Activation,
+  type DecisionsConfig,
   type FuzzyInputConfig,
   type IndicatorConfig,
   type LearningRateSchedule,

@@ -35,6 +35,10 @@ export function createRootCommand(context: CliContext): CommandDef<ArgsDef> {
         () => import('../commands/ib/ib-command'),
         (m) => m.ibCommand,
       ),
+      backtest: lazy(
+        () => import('../commands/backtest/backtest-command'),
+        (m) => m.backtestCommand,
+      ),
       models: lazy(
         () => import('../commands/models/models-command'),
         (m) => m.modelsCommand,

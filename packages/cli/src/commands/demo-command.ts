@@ -7,7 +7,7 @@ export function demoCommand(context: CliContext): CommandDef<ArgsDef> {
   return leafCommand(context, {
     path: 'ktrdr demo',
     description:
-      'Start the IB simulator, load a year of hourly bars, train the sample strategy, predict (SIMULATED data)',
+      'Start the IB simulator, load a year of hourly bars, train the sample strategy, predict, backtest (SIMULATED data)',
     args: {
       dir: {
         type: 'string',

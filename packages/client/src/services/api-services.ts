@@ -1,6 +1,8 @@
 import type { OperationRegistry } from '@ktrdr/core';
 import type { DataService } from '@ktrdr/data';
+import type { BacktestService } from '@ktrdr/backtest';
 import type { TrainingService } from '@ktrdr/training';
+import { createBacktestService } from './backtest-services';
 import { type DataServicesOptions, createDataServices } from './data-services';
 import { createTrainingService } from './training-services';
 
@@ -11,13 +13,15 @@ export interface ApiServices {
   operations: OperationRegistry;
   /** Absent when built with `training: false`. */
   training?: TrainingService;
+  /** Backtests of the models; absent when built with `training: false`. */
+  backtests?: BacktestService;
   /** Cancels running operations and closes connections and trainers. */
   close(): Promise<void>;
 }
 
 /** Options of {@link createApiServices}. */
 export interface ApiServicesOptions extends DataServicesOptions {
-  /** `false` leaves training out: the API then serves data and operations only. */
+  /** `false` leaves training and backtests out: the API then serves data and operations only. */
   training?: false;
 }
 
@@ -35,13 +39,21 @@ export function createApiServices(options: ApiServicesOptions = {}): ApiServices
           hostServiceToken: options.hostServiceToken,
           env: options.env,
         });
+  const backtests =
+    options.training === false
+      ? undefined
+      : createBacktestService(data, operations, {
+          hostServiceToken: options.hostServiceToken,
+          env: options.env,
+        });
   return {
     data,
     operations,
     training,
+    backtests,
     async close() {
       await operations.cancelAll('Server shutting down');
-      await Promise.allSettled([data.close(), training?.close()]);
+      await Promise.allSettled([data.close(), training?.close(), backtests?.close()]);
     },
   };
 }

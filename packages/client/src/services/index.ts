@@ -12,6 +12,7 @@ export {
   createTrainingService,
   type TrainingHostServices,
 } from './training-services';
+export { createBacktestHostServices, createBacktestService } from './backtest-services';
 export { createApiServices, type ApiServices, type ApiServicesOptions } from './api-services';
 export { openApiQueue, type ApiQueueOptions } from './api-queue';
 export { startKtrdrWorker, type KtrdrWorker, type KtrdrWorkerOptions } from './queue-worker';

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { type KtrdrConfig, type OperationRegistry, createOperationsService } from '@ktrdr/core';
 import { type DataService, createDataApiService } from '@ktrdr/data';
 import { type TrainingService, bundledStrategiesDir, createTrainingApiService } from '@ktrdr/training';
+import type { BacktestService } from '@ktrdr/backtest';
 import { barsCsvRoute } from '../api/bars-csv-route';
 import { barsJsonRoute } from '../api/bars-json-route';
 import { healthRoute } from '../api/health-route';
@@ -19,6 +20,7 @@ import { openApiRoute } from '../openapi/openapi-route';
 import { SERVER_VERSION } from '../openapi/server-version';
 import { createApiServices } from '@ktrdr/client/services';
 import type { ApiQueue } from '@ktrdr/queue';
+import { backtestsApi } from './backtests-router';
 import {
   type KtrdrRouter,
   type RouterLoggingOptions,
@@ -35,6 +37,8 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
   data?: DataService;
   /** The training path; omitted while `data` is given, the API serves data and operations only. */
   training?: TrainingService;
+  /** The backtest path (default: the built services', else one over `data` when training is served). */
+  backtests?: BacktestService;
   /** Registry listed and cancelled by `/operations` (default: the data service's). */
   operations?: OperationRegistry;
   /** Configuration for the default services (default `loadConfig()`). */
@@ -64,6 +68,7 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
  *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
  * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
  *   `GET /models/:strategy/:model`, `POST /models/predict`, `POST /models/import`
+ * - with training: `POST /backtests` (starts an operation), `GET /backtests`, `GET /backtests/:backtest_id`
  *
  * Anything else under the router answers 404 JSON. No answer carries an absolute server path: the
  * data, models and strategies folders are shown as `<data dir>`, `<models dir>`, `<strategies dir>`.
@@ -77,6 +82,12 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   const training = options.training ?? built?.training;
   const operations = options.operations ?? data.operations;
   const queue = options.queue;
+  const backtests = backtestsApi({
+    backtests: options.backtests ?? built?.backtests,
+    data,
+    operations,
+    enabled: training !== undefined,
+  });
   const folders: ServerFolder[] = [
     { label: 'data dir', path: data.config.dataDir },
     { label: 'models dir', path: (training ?? data).config.modelsDir },
@@ -90,6 +101,7 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
     ...(training === undefined
       ? []
       : [createTrainingApiService(training, { strategiesDir: options.strategiesDir })]),
+    ...backtests.services,
   ];
   const router = Router();
   router.use(redactAnswers(createPathRedactor(folders)));
@@ -129,5 +141,8 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   for (const service of services) router.use(serviceMiddleware(service, options));
   router.use(jsonNotFoundHandler);
   router.use(jsonErrorHandler);
-  return withClose(router, built === undefined ? () => Promise.resolve() : () => built.close());
+  return withClose(router, async () => {
+    await backtests.close();
+    await built?.close();
+  });
 }

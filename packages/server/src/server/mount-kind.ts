@@ -41,12 +41,15 @@ export function mountKind(options: StartServerOptions): MountedServer {
               data: options.data,
               operations: options.operations ?? options.data.operations,
               training: options.training,
+              // The router builds one over `data` when training is served.
+              backtests: undefined,
             };
       const router = createApiRouter({
         ...limits,
         data: services.data,
         operations: services.operations,
         training: services.training,
+        backtests: services.backtests,
         strategiesDir: options.strategiesDir,
         healthTimeoutMs: options.healthTimeoutMs,
         eventsHeartbeatMs: options.eventsHeartbeatMs,
@@ -61,6 +64,7 @@ export function mountKind(options: StartServerOptions): MountedServer {
           await Promise.allSettled([
             services.data.close(),
             services.training?.close(),
+            services.backtests?.close(),
             options.queue?.close(),
           ]);
         },
@@ -85,7 +89,12 @@ export function mountKind(options: StartServerOptions): MountedServer {
       // The configuration only tells the router which folders its answers must not reveal.
       const config = options.config ?? services.data?.config;
       return {
-        router: createTrainingHostRouter({ ...limits, sessions: services.sessions, config }),
+        router: createTrainingHostRouter({
+          ...limits,
+          sessions: services.sessions,
+          data: services.data,
+          config,
+        }),
         basePath: options.basePath ?? '/',
         // Running sessions stop at their next batch, so status polls see them `stopped`.
         stopWork: () => services.close(),

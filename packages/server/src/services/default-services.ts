@@ -5,6 +5,7 @@
  */
 export {
   createApiServices,
+  createBacktestHostServices,
   createIbSourceFromConfig,
   createTrainingHostServices,
   type ApiServices,

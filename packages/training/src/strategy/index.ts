@@ -1,5 +1,6 @@
 export type {
   Activation,
+  DecisionsConfig,
   FuzzyInputConfig,
   IndicatorConfig,
   LearningRateSchedule,

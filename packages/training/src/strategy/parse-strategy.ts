@@ -8,6 +8,7 @@ import { readFuzzySets } from './read-fuzzy-sets';
 import { type IndicatorsRead, readIndicators } from './read-indicators';
 import { readModel } from './read-model';
 import { applyNnInputs } from './read-nn-inputs';
+import { readDecisions } from './read-decisions';
 import { checkTopLevel } from './read-python-sections';
 import { readTrainingSection } from './read-training';
 import { readTrainingData } from './read-training-data';
@@ -82,9 +83,11 @@ function readStrategy(root: YamlCursor): StrategyConfig | undefined {
   const model = modelCursor.missing ? DEFAULT_MODEL : readModel(modelCursor);
   const trainingCursor = root.child('training');
   const training = trainingCursor.missing ? DEFAULT_TRAINING : readTrainingSection(trainingCursor);
+  const decisions = readDecisions(root.child('decisions'));
   if (name === undefined || description === undefined || version === undefined || model === undefined)
     return undefined;
-  if (training === undefined || fuzzySets === undefined || !dataOk || !topLevelOk) return undefined;
+  if (training === undefined || fuzzySets === undefined || decisions === undefined) return undefined;
+  if (!dataOk || !topLevelOk) return undefined;
   return {
     name,
     description,
@@ -95,6 +98,7 @@ function readStrategy(root: YamlCursor): StrategyConfig | undefined {
     fuzzy_sets: fuzzySets,
     model,
     training,
+    ...(Object.keys(decisions).length === 0 ? {} : { decisions }),
   };
 }
 

@@ -103,6 +103,17 @@ export interface TrainingSectionConfig {
   readonly data_split: { readonly train: number; readonly validation: number; readonly test: number };
 }
 
+/**
+ * The `decisions` settings a backtest trades by (training ignores them). Present only where the
+ * file sets them; see `readDecisions`.
+ */
+export interface DecisionsConfig {
+  /** A signal whose class probability is below this is HOLD (0 to 1). */
+  readonly confidence_threshold?: number;
+  /** Hours that must pass after an order before the next one (`filters.min_signal_separation`). */
+  readonly min_signal_separation_hours?: number;
+}
+
 /** The symbols and timeframes a strategy trains on. */
 export interface StrategyTrainingData {
   readonly symbols: readonly string[];
@@ -133,4 +144,6 @@ export interface StrategyConfig {
   readonly fuzzy_sets: readonly FuzzyInputConfig[];
   readonly model: ModelConfig;
   readonly training: TrainingSectionConfig;
+  /** `decisions` settings the file sets (stored with the model, read by backtests). */
+  readonly decisions?: DecisionsConfig;
 }

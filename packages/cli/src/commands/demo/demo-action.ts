@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DataLoadSummary, TrainingSummary } from '@ktrdr/client';
+import type { BacktestSummary, DataLoadSummary, TrainingSummary } from '@ktrdr/client';
 import { loadConfig } from '@ktrdr/core/config';
 import { CliUsageError } from '../../cli/cli-errors';
 import type { CliContext } from '../../cli/context';
@@ -21,12 +21,15 @@ import {
   trainingCurves,
 } from '../models/model-views';
 import { trainedModel } from '../models/models-train';
+import { equityChart, metricsTable, summaryRecord } from '../backtest/backtest-views';
 import { type DemoLoad, demoLoadOf, loadsTable } from './demo-views';
 
 const COMMAND = 'ktrdr demo';
 const TIMEFRAME = '1h';
 /** Fixed, so two demo runs on the same bars train the same model. */
 const TRAINING_SEED = 42;
+/** The latest share of the loaded bars kept out of training, for the backtest to trade on. */
+const BACKTEST_SHARE = 0.2;
 
 /** Arguments of `ktrdr demo`. */
 export interface DemoArgs {
@@ -57,8 +60,8 @@ function parseSymbols(value: string | undefined): string[] {
 /**
  * The SDK end to end on the built-in IB Gateway simulator: start it on a free port, point the
  * direct-IB transport at it over TCP, load a year of hourly bars per symbol, train the sample
- * strategy (the model is exported to ONNX as it is saved), predict on the latest bars, and say what
- * happened. Every step goes through the same typed clients as the other commands.
+ * strategy on all but the latest bars (the model is exported to ONNX as it is saved), predict on the
+ * latest bars, backtest the model on the bars it never saw, and say what happened. Every step goes through the same typed clients as the other commands.
  */
 export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
   const symbols = parseSymbols(args.symbols);
@@ -81,7 +84,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
   const { startIbSimulator } = await import('@ktrdr/ib-sim');
   const simulator = await startIbSimulator({ port: 0 });
   try {
-    say(`1/4  IB Gateway simulator listening on ${simulator.host}:${simulator.port} (TWS protocol over TCP)`);
+    say(`1/5  IB Gateway simulator listening on ${simulator.host}:${simulator.port} (TWS protocol over TCP)`);
     const config = loadConfig(
       {
         // Explicit options win over the environment: the demo never reaches a real gateway or host service.
@@ -96,7 +99,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
 
     const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
     say(
-      `2/4  Loading ${days} days of ${TIMEFRAME} bars for ${symbols.join(', ')} into ${displayPath(config.dataDir)}`,
+      `2/5  Loading ${days} days of ${TIMEFRAME} bars for ${symbols.join(', ')} into ${displayPath(config.dataDir)}`,
     );
     const loads: DemoLoad[] = [];
     for (const symbol of symbols) {
@@ -127,11 +130,16 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
     const { sampleStrategyPath } = await import('@ktrdr/training');
     const strategyPath = sampleStrategyPath();
     const training = await session.training();
-    say(`3/4  Training the sample strategy ${displayPath(strategyPath)} on ${symbols[0]} ${TIMEFRAME}`);
+    // The model never sees the latest bars: the backtest trades them out of sample.
+    const cut = new Date(Date.now() - days * BACKTEST_SHARE * 86_400_000).toISOString().slice(0, 10);
+    say(
+      `3/5  Training the sample strategy ${displayPath(strategyPath)} on ${symbols[0]} ${TIMEFRAME} bars before ${cut}`,
+    );
     const startedTraining = await training.start({
       strategy_yaml: await readFile(strategyPath, 'utf8'),
       symbol: symbols[0],
       timeframe: TIMEFRAME,
+      end_date: cut,
       epochs,
       seed: TRAINING_SEED,
     });
@@ -159,7 +167,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
     );
 
     checkInterrupt();
-    say(`4/4  Predicting on the latest bars`);
+    say(`4/5  Predicting on the latest bars`);
     const predictions: PredictionView[] = [];
     for (const symbol of symbols) {
       const { data } = await training.predict(
@@ -168,6 +176,33 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
       );
       predictions.push(data);
     }
+
+    checkInterrupt();
+    say(
+      `5/5  Backtesting ${model.name} on ${symbols[0]} ${TIMEFRAME} from ${cut} (bars it never trained on)`,
+    );
+    const startedBacktest = await session.client.backtests.start({
+      model: model.name,
+      symbol: symbols[0]!,
+      timeframe: TIMEFRAME,
+      start_date: cut,
+    });
+    const backtested = await followOperation<BacktestSummary>(context, session, {
+      operationId: startedBacktest.id,
+      label: `backtest ${symbols[0]} ${TIMEFRAME}`,
+      stepsUnit: 'steps',
+      itemsUnit: 'bars',
+      progress,
+      onInterrupt: 'cancel',
+    });
+    if (backtested.interrupted) throw new DemoInterrupted();
+    const backtestId = backtested.info.result_summary?.backtest_id;
+    if (backtested.info.status !== 'completed' || backtestId === undefined)
+      throw operationError(backtested.info);
+    const { data: backtest } = await session.client.backtests.show({ backtest_id: backtestId, points: 400 });
+    say(
+      `     ${backtest.backtest_id}: ${formatCount(Number(backtest.metrics['total_trades']))} trades over ${formatCount(backtest.bars)} bars`,
+    );
 
     const elapsedMs = Date.now() - startedAt;
     const blocks: ViewBlock[] = [
@@ -178,12 +213,16 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
       ...predictions.map((p) =>
         predictionTable(p, `Signals of ${p.model} on the latest ${p.symbol} bars (${p.runtime})`),
       ),
+      summaryRecord(backtest, `Backtest of ${model.name} on ${backtest.symbol} ${backtest.timeframe}`),
+      equityChart(backtest),
+      metricsTable(backtest),
       {
         kind: 'text',
         text: [
           'Next:',
           `  ktrdr data show ${symbols[0]} -t ${TIMEFRAME} --chart --data-dir ${displayPath(config.dataDir)}`,
           `  ktrdr models show ${model.name} --models-dir ${displayPath(config.modelsDir)}`,
+          `  ktrdr backtest show ${backtest.backtest_id} --models-dir ${displayPath(config.modelsDir)}`,
           `  ktrdr sim   (then IB_PORT=4002 ktrdr data load AAPL)`,
         ].join('\n'),
       },
@@ -200,6 +239,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
         model,
         onnx_file: onnxFile,
         predictions,
+        backtest,
         elapsed_ms: elapsedMs,
       },
     });
