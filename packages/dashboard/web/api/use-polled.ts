@@ -1,0 +1,44 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError } from './api-error';
+
+/** State of a {@link usePolled} read. */
+export interface Polled<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  /** Reads again now. */
+  refresh: () => void;
+}
+
+/**
+ * Reads `load()` now, whenever `key` changes and, with `intervalMs`, every so often while the page is
+ * shown. Errors are kept beside the last good data, so a hiccup does not blank the page.
+ */
+export function usePolled<T>(load: () => Promise<T>, key: string, intervalMs?: number): Polled<T> {
+  const [data, setData] = useState<T | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const [tick, setTick] = useState(0);
+  const refresh = useCallback(() => setTick((n) => n + 1), []);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (value) => {
+        if (!live) return;
+        setData(value);
+        setError(undefined);
+      },
+      (e: unknown) => {
+        if (live) setError(e instanceof ApiError ? e : new ApiError(String(e), 0, 'CLIENT_ERROR'));
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // `load` is recreated each render; `key` says when what it reads changed.
+  }, [key, tick]);
+  useEffect(() => {
+    if (intervalMs === undefined) return;
+    const timer = setInterval(refresh, intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs, refresh]);
+  return { data, error, refresh };
+}
