@@ -4,6 +4,7 @@ import type { OperationInfo, SymbolInfo, TimeframeInfo } from '../api/api-types'
 import { usePolled } from '../api/use-polled';
 import { ErrorMessage } from '../components/error-message';
 import { OperationStatus } from '../components/operation-status';
+import { SelectField } from '../components/select-field';
 import { SeriesChart } from '../components/series-chart';
 
 const LOAD_MODES = ['tail', 'backfill', 'full', 'local'] as const;
@@ -51,26 +52,14 @@ function LoadForm({ client, onLoaded }: { client: ApiClient; onLoaded: (s: Selec
         Symbol{' '}
         <input name="symbol" value={symbol} required onInput={(e) => setSymbol(e.currentTarget.value)} />
       </label>
-      <label>
-        Timeframe{' '}
-        <select name="timeframe" value={timeframe} onChange={(e) => setTimeframe(e.currentTarget.value)}>
-          {(timeframes.data?.data.map((t) => t.timeframe) ?? ['1h']).map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Mode{' '}
-        <select name="mode" value={mode} onChange={(e) => setMode(e.currentTarget.value)}>
-          {LOAD_MODES.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Timeframe"
+        name="timeframe"
+        value={timeframe}
+        onChange={setTimeframe}
+        options={timeframes.data?.data.map((t) => t.timeframe) ?? ['1h']}
+      />
+      <SelectField label="Mode" name="mode" value={mode} onChange={setMode} options={LOAD_MODES} />
       <label>
         From <input type="date" name="start" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
       </label>
@@ -158,16 +147,12 @@ export function DataPage({ client }: { client: ApiClient }) {
       </table>
       {shown !== undefined && (
         <>
-          <label class="limit">
-            Bars shown{' '}
-            <select value={String(limit)} onChange={(e) => setLimit(Number(e.currentTarget.value))}>
-              {BAR_LIMITS.map((n) => (
-                <option key={n} value={String(n)}>
-                  last {n.toLocaleString()}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label="Bars shown"
+            value={String(limit)}
+            onChange={(v) => setLimit(Number(v))}
+            options={BAR_LIMITS.map((n) => [String(n), `last ${n.toLocaleString()}`] as const)}
+          />
           <SeriesChart
             client={client}
             symbol={shown.symbol}

@@ -5,6 +5,7 @@ import { useOperation } from '../api/use-operation';
 import { usePolled } from '../api/use-polled';
 import { ErrorMessage } from '../components/error-message';
 import { ProgressBar } from '../components/progress-bar';
+import { SelectField } from '../components/select-field';
 
 /** Kinds the API runs today; others seen in the list are added to the filter as they appear. */
 const KNOWN_KINDS = ['data_load', 'training'];
@@ -76,28 +77,13 @@ export function OperationsPage({ client }: { client: ApiClient }) {
     <section aria-labelledby="operations-title">
       <h2 id="operations-title">Operations</h2>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Kind{' '}
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-            <option value="">all</option>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status{' '}
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="">all</option>
-            {OPERATION_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Kind" value={kind} onChange={setKind} options={[['', 'all'], ...kinds]} />
+        <SelectField
+          label="Status"
+          value={status}
+          onChange={setStatus}
+          options={[['', 'all'], ...OPERATION_STATUSES]}
+        />
         <button type="button" onClick={list.refresh}>
           Refresh
         </button>

@@ -101,14 +101,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // First, so that refused and unknown requests are logged and answered with a request id too.
   if (options.logger !== undefined) app.use(createAccessLog(options.logger));
   app.use(baseHeaders(() => closing !== undefined));
-  // Every answer, the host routers' included (the API and training routers add their folders).
-  app.use(redactAnswers(createPathRedactor()));
-  // The API's web dashboard: static files, before auth (the page asks for the token itself).
+  // The API's web dashboard: built static files (no server path to redact, and streamed with their
+  // length), served before auth: the page asks for the token itself.
   if (options.kind === 'api')
     app.use(
       DASHBOARD_PATH,
       createDashboardRouter({ apiBasePath: mounted.basePath, requiresToken: token !== undefined }),
     );
+  // Every answer, the host routers' included (the API and training routers add their folders).
+  app.use(redactAnswers(createPathRedactor()));
   // Auth before routing, so unauthenticated callers cannot even learn which routes exist.
   if (token !== undefined) app.use(createBearerAuth(token));
   app.use(mounted.basePath, mounted.router);
