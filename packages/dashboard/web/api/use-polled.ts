@@ -11,10 +11,13 @@ export interface Polled<T> {
 
 /**
  * Reads `load()` now, whenever `key` changes and, with `intervalMs`, every so often while the page is
- * shown. Errors are kept beside the last good data, so a hiccup does not blank the page.
+ * shown. Errors are kept beside the last good data, so a hiccup does not blank the page; data read
+ * for another key is not answered, and answers that arrive after the key changed are dropped.
  */
 export function usePolled<T>(load: () => Promise<T>, key: string, intervalMs?: number): Polled<T> {
-  const [data, setData] = useState<T | undefined>();
+  // Kept with the key it was read for: after a filter changes, the old rows are not shown as if
+  // they matched it.
+  const [read, setRead] = useState<{ key: string; data: T } | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [tick, setTick] = useState(0);
   const refresh = useCallback(() => setTick((n) => n + 1), []);
@@ -23,7 +26,7 @@ export function usePolled<T>(load: () => Promise<T>, key: string, intervalMs?: n
     load().then(
       (value) => {
         if (!live) return;
-        setData(value);
+        setRead({ key, data: value });
         setError(undefined);
       },
       (e: unknown) => {
@@ -40,5 +43,5 @@ export function usePolled<T>(load: () => Promise<T>, key: string, intervalMs?: n
     const timer = setInterval(refresh, intervalMs);
     return () => clearInterval(timer);
   }, [intervalMs, refresh]);
-  return { data, error, refresh };
+  return { data: read?.key === key ? read.data : undefined, error, refresh };
 }
