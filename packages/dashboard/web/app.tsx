@@ -37,6 +37,8 @@ export function App({ initialSession, requiresToken, storage }: AppProps) {
   useEffect(() => {
     // No token yet for an API that wants one: a call could only be refused.
     if (requiresToken === true && session.token === undefined) return setPhase({ kind: 'sign-in' });
+    // An API that wants no token cannot refuse this session: no need to wait for a first call.
+    if (requiresToken === false && session.token === undefined) return setPhase({ kind: 'ready' });
     let live = true;
     setPhase({ kind: 'checking' });
     client.get('/timeframes').then(

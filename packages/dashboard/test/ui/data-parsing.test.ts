@@ -3,6 +3,7 @@ import { parseBarsCsv } from '../../web/api/bars-csv';
 import { EventStreamParser } from '../../web/api/event-stream';
 import { findGaps } from '../../web/charts/bar-gaps';
 import { timeframeSeconds } from '../../web/charts/timeframe-seconds';
+import { dataLinkOf } from '../../web/pages/data-link';
 import { pageOf } from '../../web/pages/page-registry';
 
 describe('the progress stream parser', () => {
@@ -59,5 +60,16 @@ describe('routing', () => {
     expect(pageOf('#/data?x=1').id).toBe('data');
     expect(pageOf('').id).toBe('operations');
     expect(pageOf('#/nope').id).toBe('operations');
+    expect(pageOf('#/data/AAPL/1h?bars=10000').id).toBe('data');
+  });
+
+  it('reads a series link of the Data page', () => {
+    expect(dataLinkOf('#/data/EUR.USD/1h?bars=10000')).toEqual({
+      symbol: 'EUR.USD',
+      timeframe: '1h',
+      bars: 10000,
+    });
+    expect(dataLinkOf('#/data/AAPL/1d')).toEqual({ symbol: 'AAPL', timeframe: '1d' });
+    expect(dataLinkOf('#/data')).toBeUndefined();
   });
 });

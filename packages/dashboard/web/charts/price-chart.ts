@@ -30,6 +30,9 @@ export interface PriceChart {
   remove(): void;
 }
 
+/** Bars shown when a chart opens; the rest are a scroll away. */
+export const INITIAL_VISIBLE_BARS = 1000;
+
 const MARKER_STYLE = {
   buy: { position: 'belowBar', color: '#1b7f3b', shape: 'arrowUp' },
   sell: { position: 'aboveBar', color: '#b3261e', shape: 'arrowDown' },
@@ -85,7 +88,13 @@ export function drawPriceChart(
       lines: [{ text: 'SIMULATED', color: 'rgba(161, 92, 0, 0.18)', fontSize: 48 }],
     });
   }
-  chart.timeScale().fitContent();
+  // Long series open on their latest bars, as trading charts do (scroll or zoom out for the rest):
+  // readable candles, and a first paint that does not draw every bar of a 10,000-bar series.
+  if (bars.length > INITIAL_VISIBLE_BARS) {
+    chart
+      .timeScale()
+      .setVisibleLogicalRange({ from: bars.length - INITIAL_VISIBLE_BARS, to: bars.length - 1 });
+  } else chart.timeScale().fitContent();
   const markers = createSeriesMarkers(price, []);
   return {
     chart,

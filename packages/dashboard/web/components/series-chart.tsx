@@ -52,7 +52,10 @@ export function SeriesChart({
     client
       .request(path, { signal: abort.signal, headers: { accept: 'text/csv' } })
       .then(async (response) => {
-        const bars = parseBarsCsv(await response.text());
+        const text = await response.text();
+        performance.mark('ktrdr:bars-received');
+        const bars = parseBarsCsv(text);
+        performance.mark('ktrdr:bars-parsed');
         const simulated = response.headers.get('x-ktrdr-simulated') === 'true';
         const seconds = timeframeSeconds(timeframe);
         const gaps = seconds === undefined ? [] : findGaps(bars, seconds);
@@ -68,7 +71,12 @@ export function SeriesChart({
 
   useEffect(() => {
     if (loaded === undefined || host.current === null) return;
+    performance.mark('ktrdr:chart-start');
     const drawn = drawPriceChart(host.current, loaded.bars, { simulated: loaded.simulated });
+    // Marks for bench/dashboard's "first chart on screen": lightweight-charts paints on the next
+    // animation frame, so the one after it has the chart on screen.
+    performance.mark('ktrdr:chart-created');
+    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('ktrdr:chart-painted')));
     chart.current = drawn;
     return () => {
       chart.current = undefined;

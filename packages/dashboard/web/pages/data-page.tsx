@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/error-message';
 import { OperationStatus } from '../components/operation-status';
 import { SelectField } from '../components/select-field';
 import { SeriesChart } from '../components/series-chart';
+import { dataLinkOf } from './data-link';
 
 const LOAD_MODES = ['tail', 'backfill', 'full', 'local'] as const;
 const BAR_LIMITS = [500, 2000, 10000] as const;
@@ -84,8 +85,10 @@ function LoadForm({ client, onLoaded }: { client: ApiClient; onLoaded: (s: Selec
 /** Data: the series in the store, a chart of one, and loads started and watched from here. */
 export function DataPage({ client }: { client: ApiClient }) {
   const symbols = usePolled(() => client.get<{ data: SymbolInfo[] }>('/symbols'), 'symbols');
-  const [selected, setSelected] = useState<Selected | undefined>();
-  const [limit, setLimit] = useState<number>(2000);
+  // A link such as `#/data/AAPL/1h?bars=10000` opens on that series.
+  const [link] = useState(() => dataLinkOf(location.hash));
+  const [selected, setSelected] = useState<Selected | undefined>(link);
+  const [limit, setLimit] = useState<number>(link?.bars ?? 2000);
   const [version, setVersion] = useState(0);
   const series = (symbols.data?.data ?? []).flatMap((s) => s.series);
   const shown = selected ?? (series[0] && { symbol: series[0].symbol, timeframe: series[0].timeframe });
@@ -151,7 +154,9 @@ export function DataPage({ client }: { client: ApiClient }) {
             label="Bars shown"
             value={String(limit)}
             onChange={(v) => setLimit(Number(v))}
-            options={BAR_LIMITS.map((n) => [String(n), `last ${n.toLocaleString()}`] as const)}
+            options={[...new Set([...BAR_LIMITS, limit])].map(
+              (n) => [String(n), `last ${n.toLocaleString()}`] as const,
+            )}
           />
           <SeriesChart
             client={client}
