@@ -133,7 +133,6 @@ describe('the dashboard in Chromium, against the API over the IB simulator', () 
     await page.getByLabel('Status', { exact: true }).selectOption('');
     await page.locator(`tr[data-operation-id="${id}"]`).waitFor();
     expect(await axeViolations(page)).toEqual([]);
-    await screenshot(page, 'operations');
   }, 90_000);
 
   it('shows a failed operation with its error code and message', async () => {
@@ -150,6 +149,8 @@ describe('the dashboard in Chromium, against the API over the IB simulator', () 
     await row.waitFor();
     expect(await row.locator('[role="alert"]').textContent()).toMatch(/NOSUCHSYM/);
     await page.getByLabel('Status', { exact: true }).selectOption('');
+    await expect.poll(() => page.locator('tr[data-status="cancelled"]').count()).toBe(1);
+    await screenshot(page, 'operations');
   }, 90_000);
 
   it('shows workers and queues, saying when the API runs without a queue', async () => {

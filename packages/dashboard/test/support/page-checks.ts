@@ -66,5 +66,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   // Let the charts finish their frame, and hide the caret, so shots only change with the UI.
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `${dir}/${name}.png`, caret: 'hide', animations: 'disabled' });
+  await page.screenshot({
+    path: `${dir}/${name}.png`,
+    caret: 'hide',
+    animations: 'disabled',
+    fullPage: true,
+  });
 }

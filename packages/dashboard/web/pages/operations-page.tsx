@@ -42,7 +42,7 @@ function OperationRow({ client, initial }: { client: ApiClient; initial: Operati
         )}
       </td>
       <td>{new Date(info.created_at).toLocaleString()}</td>
-      <td>
+      <td class="error-cell">
         {info.error_message !== undefined && (
           <ErrorMessage code={info.error_code} message={info.error_message} />
         )}
