@@ -13,6 +13,10 @@ export default defineConfig({
   // Production JSX even when a test (NODE_ENV=test) builds it: the dev transform would write each
   // source file's absolute path into the bundle.
   mode: 'production',
+  // Production builds of dependencies too (lightweight-charts ships a larger development build
+  // under the `development` export condition, which Vite would pick when NODE_ENV is not
+  // `production`, as under vitest).
+  resolve: { conditions: ['module', 'browser', 'production'] },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: false } },
   build: {
     outDir: fileURLToPath(new URL('./dist/app', import.meta.url)),
