@@ -6,7 +6,8 @@ import { readEventStream } from './event-stream';
 /**
  * An operation kept live over its progress stream (`GET /operations/:id/events`, read with fetch so
  * the token travels in a header): the snapshot first, then each progress and status change, until
- * the `end` event. `initial` is shown until the stream's first event.
+ * the `end` event. `initial` is shown until the stream's first event; without an id, `initial` is
+ * shown as it is given (a list refreshed by polling).
  */
 export function useOperation(
   client: ApiClient,
@@ -44,5 +45,7 @@ export function useOperation(
     })();
     return () => abort.abort();
   }, [client, operationId, finished]);
-  return { info: info ?? initial, error };
+  // Not followed (no id, or already finished): what the caller lists is the latest there is.
+  const followed = operationId !== undefined && !finished;
+  return { info: followed ? (info ?? initial) : initial, error };
 }

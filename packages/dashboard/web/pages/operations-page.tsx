@@ -10,9 +10,24 @@ import { SelectField } from '../components/select-field';
 /** Kinds the API runs today; others seen in the list are added to the filter as they appear. */
 const KNOWN_KINDS = ['data_load', 'training'];
 
-function OperationRow({ client, initial }: { client: ApiClient; initial: OperationInfo }) {
+/**
+ * Progress streams open at once. Each holds one of the browser's six HTTP/1.1 connections to the
+ * API: more would stall the page's other requests. Running operations past these are refreshed by
+ * the list's polling instead.
+ */
+export const MAX_LIVE_STREAMS = 3;
+
+function OperationRow({
+  client,
+  initial,
+  live,
+}: {
+  client: ApiClient;
+  initial: OperationInfo;
+  live: boolean;
+}) {
   // Running operations follow their progress stream; finished ones are shown as listed.
-  const { info = initial } = useOperation(client, initial.operation_id, initial);
+  const { info = initial } = useOperation(client, live ? initial.operation_id : undefined, initial);
   const [cancelError, setCancelError] = useState<string | undefined>();
   const [cancelling, setCancelling] = useState(false);
   const id = info.operation_id;
@@ -73,6 +88,12 @@ export function OperationsPage({ client }: { client: ApiClient }) {
   );
   const operations = [...(list.data?.data ?? [])].sort((a, b) => b.created_at.localeCompare(a.created_at));
   const kinds = [...new Set([...KNOWN_KINDS, ...operations.map((o) => o.operation_type)])];
+  const liveIds = new Set(
+    operations
+      .filter((o) => !isFinished(o.status))
+      .slice(0, MAX_LIVE_STREAMS)
+      .map((o) => o.operation_id),
+  );
   return (
     <section aria-labelledby="operations-title">
       <h2 id="operations-title">Operations</h2>
@@ -111,7 +132,12 @@ export function OperationsPage({ client }: { client: ApiClient }) {
           <tbody>
             {operations.map((op) => (
               // Keyed by id and status, so a row re-subscribes when the list sees it change.
-              <OperationRow key={`${op.operation_id}:${op.status}`} client={client} initial={op} />
+              <OperationRow
+                key={`${op.operation_id}:${op.status}`}
+                client={client}
+                initial={op}
+                live={!isFinished(op.status) && liveIds.has(op.operation_id)}
+              />
             ))}
           </tbody>
         </table>
