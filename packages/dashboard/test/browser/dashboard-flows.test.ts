@@ -108,27 +108,30 @@ describe('the dashboard in Chromium, against the API over the IB simulator', () 
   }, 150_000);
 
   it('lists operations live, filters them, and cancels a running one', async () => {
-    // A long training to cancel, started from the Models page.
-    await goTo('Models');
+    // A long load to cancel: ten years of 1-minute bars go through the simulator's IB pacing for
+    // minutes. (Not a long training: early stopping may end it before the click.)
+    await goTo('Data');
     await page.getByLabel('Symbol', { exact: true }).fill('MSFT');
-    await page.getByLabel('Epochs', { exact: true }).fill('10000');
-    await page.getByRole('button', { name: 'Start training' }).click();
-    const started = page.locator('.train-form .operation-status');
+    await page.getByLabel('Timeframe', { exact: true }).selectOption('1m');
+    await page.getByLabel('Mode', { exact: true }).selectOption('full');
+    await page.getByLabel('From', { exact: true }).fill('2015-01-01');
+    await page.getByRole('button', { name: 'Start load' }).click();
+    const started = page.locator('.load-form .operation-status');
     await started.waitFor();
     const id = (await started.getAttribute('data-operation-id')) as string;
 
     await goTo('Operations');
-    await page.getByLabel('Kind', { exact: true }).selectOption('training');
+    await page.getByLabel('Kind', { exact: true }).selectOption('data_load');
     const row = page.locator(`tr[data-operation-id="${id}"]`);
     await row.waitFor();
-    // The filter reaches the server: the loads leave the list.
-    await expect.poll(() => page.locator('tr[data-operation-id^="op_data_load"]').count()).toBe(0);
+    // The filter reaches the server: the trainings leave the list.
+    await expect.poll(() => page.locator('tr[data-operation-id^="op_training"]').count()).toBe(0);
     await row.getByRole('button', { name: `Cancel ${id}` }).click();
     await page.locator(`tr[data-operation-id="${id}"][data-status="cancelled"]`).waitFor({ timeout: 30_000 });
 
     await page.getByLabel('Kind', { exact: true }).selectOption('');
     await page.getByLabel('Status', { exact: true }).selectOption('completed');
-    await expect.poll(() => page.locator('tr[data-operation-id^="op_data_load"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('tr[data-operation-id^="op_training"]').count()).toBeGreaterThan(0);
     expect(await page.locator('tr[data-status="cancelled"]').count()).toBe(0);
     await page.getByLabel('Status', { exact: true }).selectOption('');
     await page.locator(`tr[data-operation-id="${id}"]`).waitFor();
