@@ -120,6 +120,7 @@ export default tseslint.config(
     files: [
       'packages/cli/**/*.ts',
       'packages/client/test/**/*.ts',
+      'packages/dashboard/test/**/*.ts',
       'examples/**/*.ts',
       'bench/**/*.ts',
       'scripts/**/*.ts',

@@ -21,7 +21,17 @@ const run = promisify(execFile);
  * ONNXRUNTIME_NODE_INSTALL, nothing in an .npmrc.
  */
 const enabled = process.env['KTRDR_PACK_TEST'] === '1' || process.env['CI'] === 'true';
-const PACKAGES = ['core', 'ib-sim', 'data', 'training', 'queue', 'client', 'server', 'cli'] as const;
+const PACKAGES = [
+  'core',
+  'ib-sim',
+  'data',
+  'training',
+  'queue',
+  'client',
+  'dashboard',
+  'server',
+  'cli',
+] as const;
 /** The packages' subpath entries: the zod-free parts the CLI's fast paths stand on, the client's service assembly. */
 const SUBPATHS = [
   '@ktrdr/core/errors',

@@ -19,6 +19,12 @@ export {
   type TrainingHostServices,
 } from './services/default-services';
 export { startServer, type RunningServer } from './server/start-server';
+export {
+  createDashboardRouter,
+  type DashboardRouterOptions,
+  type DashboardServerInfo,
+} from './dashboard/dashboard-router';
+export { DASHBOARD_PATH, dashboardAssetsDir } from '@ktrdr/dashboard';
 export type {
   ApiServerOptions,
   CommonServerOptions,

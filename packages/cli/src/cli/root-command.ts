@@ -63,6 +63,10 @@ export function createRootCommand(context: CliContext): CommandDef<ArgsDef> {
         () => import('../commands/workers/workers-command'),
         (m) => m.workersCommand,
       ),
+      dashboard: lazy(
+        () => import('../commands/dashboard/dashboard-command'),
+        (m) => m.dashboardCommand,
+      ),
       demo: lazy(
         () => import('../commands/demo-command'),
         (m) => m.demoCommand,

@@ -2,6 +2,7 @@ import type { StartServerOptions } from '@ktrdr/server';
 import type { CliContext } from '../cli/context';
 import { parseChoice, parsePort } from '../cli/option-values';
 import { loadCliConfig } from '../session/load-cli-config';
+import { announceDashboard, dashboardUrlOf } from './dashboard/dashboard-url';
 import { waitForInterrupt } from './wait-for-interrupt';
 
 const COMMAND = 'ktrdr serve';
@@ -13,6 +14,10 @@ export interface ServeArgs {
   host?: string;
   port?: string;
   redis?: string;
+  /** api only: open the web dashboard in the browser. */
+  open?: boolean;
+  /** api only: print the dashboard's URL rather than the API's (`ktrdr dashboard`). */
+  dashboard?: boolean;
 }
 
 /**
@@ -39,9 +44,14 @@ export async function serve(context: CliContext, args: ServeArgs): Promise<void>
   context.note(
     `${server.url} (${kind}) listening${server.requiresToken ? ', bearer token required' : ''}. Ctrl+C stops it.`,
   );
-  if (context.format === 'json')
-    context.out(JSON.stringify({ kind, url: server.url, origin: server.origin }));
-  else context.out(server.url);
+  const printed = args.dashboard === true ? dashboardUrlOf(server.origin) : server.url;
+  if (context.format === 'json') context.out(JSON.stringify({ kind, url: printed, origin: server.origin }));
+  else context.out(printed);
+  if (kind === 'api' && (args.open === true || args.dashboard === true))
+    await announceDashboard(context, server.origin, {
+      requiresToken: server.requiresToken,
+      open: args.open === true,
+    });
   try {
     await waitForInterrupt(context.interrupt);
     context.note('Shutting down (cancelling running work, closing connections)...');

@@ -20,6 +20,7 @@ export function serveCommand(context: CliContext): CommandDef<ArgsDef> {
         description: 'Port (default 8000, 8001 or 8002 by kind; 0 picks a free one)',
         valueHint: 'PORT',
       },
+      open: { type: 'boolean', description: 'api only: open the web dashboard (/dashboard) in the browser' },
       redis: {
         type: 'string',
         description: 'api only: run loads and trainings as jobs on this Redis (default KTRDR_REDIS_URL)',

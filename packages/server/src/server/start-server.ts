@@ -2,11 +2,13 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import { ServiceConfigurationError } from '@ktrdr/core';
+import { DASHBOARD_PATH } from '@ktrdr/dashboard';
 import { createBearerAuth } from '../auth/bearer-auth';
 import { DEFAULT_BIND_HOST, resolveServerToken } from '../auth/bind-policy';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { createPathRedactor } from '../http/redact-paths';
+import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { createAccessLog } from '../logging/access-log';
 import { settlesWithin } from './bounded';
 import { ConnectionTracker } from './connection-tracker';
@@ -99,6 +101,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // First, so that refused and unknown requests are logged and answered with a request id too.
   if (options.logger !== undefined) app.use(createAccessLog(options.logger));
   app.use(baseHeaders(() => closing !== undefined));
+  // The API's web dashboard: built static files (no server path to redact, and streamed with their
+  // length), served before auth: the page asks for the token itself.
+  if (options.kind === 'api')
+    app.use(
+      DASHBOARD_PATH,
+      createDashboardRouter({ apiBasePath: mounted.basePath, requiresToken: token !== undefined }),
+    );
   // Every answer, the host routers' included (the API and training routers add their folders).
   app.use(redactAnswers(createPathRedactor()));
   // Auth before routing, so unauthenticated callers cannot even learn which routes exist.

@@ -224,6 +224,7 @@ export async function demo(context: CliContext, args: DemoArgs): Promise<void> {
           `  ktrdr models show ${model.name} --models-dir ${displayPath(config.modelsDir)}`,
           `  ktrdr backtest show ${backtest.backtest_id} --models-dir ${displayPath(config.modelsDir)}`,
           `  ktrdr sim   (then IB_PORT=4002 ktrdr data load AAPL)`,
+          `  ktrdr dashboard --open --data-dir ${displayPath(config.dataDir)} --models-dir ${displayPath(config.modelsDir)}   (the web dashboard: charts, curves, operations)`,
         ].join('\n'),
       },
     ];

@@ -1,0 +1,173 @@
+import { useState } from 'preact/hooks';
+import type { ApiClient } from '../api/api-client';
+import type { OperationInfo, SymbolInfo, TimeframeInfo } from '../api/api-types';
+import { usePolled } from '../api/use-polled';
+import { ErrorMessage } from '../components/error-message';
+import { OperationStatus } from '../components/operation-status';
+import { SelectField } from '../components/select-field';
+import { SeriesChart } from '../components/series-chart';
+import { dataLinkOf } from './data-link';
+
+const LOAD_MODES = ['tail', 'backfill', 'full', 'local'] as const;
+const BAR_LIMITS = [500, 2000, 10000] as const;
+
+interface Selected {
+  symbol: string;
+  timeframe: string;
+}
+
+function LoadForm({ client, onLoaded }: { client: ApiClient; onLoaded: (s: Selected) => void }) {
+  const timeframes = usePolled(() => client.get<{ data: TimeframeInfo[] }>('/timeframes'), 'timeframes');
+  const [symbol, setSymbol] = useState('AAPL');
+  const [timeframe, setTimeframe] = useState('1h');
+  const [mode, setMode] = useState<string>('tail');
+  const [start, setStart] = useState('');
+  const [end, setEnd] = useState('');
+  const [started, setStarted] = useState<{ id: string; label: string; target: Selected } | undefined>();
+  const [error, setError] = useState<{ code?: string; message: string } | undefined>();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const answer = await client.send<{ operation_id: string }>('POST', '/data/load', {
+        symbol: symbol.trim().toUpperCase(),
+        timeframe,
+        mode,
+        start_date: start === '' ? null : start,
+        end_date: end === '' ? null : end,
+      });
+      const target = { symbol: symbol.trim().toUpperCase(), timeframe };
+      setStarted({ id: answer.operation_id, label: `Load ${target.symbol} ${timeframe}`, target });
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      setError({ code: err.code, message: err.message ?? String(e) });
+    }
+  };
+  const onEnd = (info: OperationInfo) => {
+    if (info.status === 'completed' && started !== undefined) onLoaded(started.target);
+  };
+  return (
+    <form class="load-form" onSubmit={submit} aria-labelledby="load-title">
+      <h3 id="load-title">Load bars</h3>
+      <label>
+        Symbol{' '}
+        <input name="symbol" value={symbol} required onInput={(e) => setSymbol(e.currentTarget.value)} />
+      </label>
+      <SelectField
+        label="Timeframe"
+        name="timeframe"
+        value={timeframe}
+        onChange={setTimeframe}
+        options={timeframes.data?.data.map((t) => t.timeframe) ?? ['1h']}
+      />
+      <SelectField label="Mode" name="mode" value={mode} onChange={setMode} options={LOAD_MODES} />
+      <label>
+        From <input type="date" name="start" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
+      </label>
+      <label>
+        To <input type="date" name="end" value={end} onInput={(e) => setEnd(e.currentTarget.value)} />
+      </label>
+      <button type="submit">Start load</button>
+      {error !== undefined && <ErrorMessage code={error.code} message={error.message} />}
+      {started !== undefined && (
+        <OperationStatus
+          key={started.id}
+          client={client}
+          operationId={started.id}
+          label={started.label}
+          onEnd={onEnd}
+        />
+      )}
+    </form>
+  );
+}
+
+/** Data: the series in the store, a chart of one, and loads started and watched from here. */
+export function DataPage({ client }: { client: ApiClient }) {
+  const symbols = usePolled(() => client.get<{ data: SymbolInfo[] }>('/symbols'), 'symbols');
+  // A link such as `#/data/AAPL/1h?bars=10000` opens on that series.
+  const [link] = useState(() => dataLinkOf(location.hash));
+  const [selected, setSelected] = useState<Selected | undefined>(link);
+  const [limit, setLimit] = useState<number>(link?.bars ?? 2000);
+  const [version, setVersion] = useState(0);
+  const series = (symbols.data?.data ?? []).flatMap((s) => s.series);
+  const shown = selected ?? (series[0] && { symbol: series[0].symbol, timeframe: series[0].timeframe });
+  const onLoaded = (target: Selected) => {
+    symbols.refresh();
+    setSelected(target);
+    setVersion((v) => v + 1);
+  };
+  return (
+    <section aria-labelledby="data-title">
+      <h2 id="data-title">Data</h2>
+      {symbols.error !== undefined && (
+        <ErrorMessage code={symbols.error.code} message={symbols.error.message} />
+      )}
+      <table class="series">
+        <caption>Series in the store</caption>
+        <thead>
+          <tr>
+            <th scope="col">symbol</th>
+            <th scope="col">timeframe</th>
+            <th scope="col">bars</th>
+            <th scope="col">from</th>
+            <th scope="col">to</th>
+            <th scope="col">source</th>
+            <th scope="col">
+              <span class="visually-hidden">actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {series.length === 0 && (
+            <tr>
+              <td colSpan={7}>
+                {symbols.data === undefined ? 'Loading…' : 'The store is empty: load some bars.'}
+              </td>
+            </tr>
+          )}
+          {series.map((s) => (
+            <tr key={`${s.symbol}/${s.timeframe}`}>
+              <td>{s.symbol}</td>
+              <td>{s.timeframe}</td>
+              <td>{s.rows.toLocaleString()}</td>
+              <td>{s.start ?? ''}</td>
+              <td>{s.end ?? ''}</td>
+              <td>{s.simulated ? <span class="badge simulated">SIMULATED</span> : 'IB'}</td>
+              <td>
+                <button
+                  type="button"
+                  aria-label={`Chart ${s.symbol} ${s.timeframe}`}
+                  aria-pressed={shown?.symbol === s.symbol && shown.timeframe === s.timeframe}
+                  onClick={() => setSelected({ symbol: s.symbol, timeframe: s.timeframe })}
+                >
+                  Chart
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {shown !== undefined && (
+        <>
+          <SelectField
+            label="Bars shown"
+            value={String(limit)}
+            onChange={(v) => setLimit(Number(v))}
+            options={[...new Set([...BAR_LIMITS, limit])].map(
+              (n) => [String(n), `last ${n.toLocaleString()}`] as const,
+            )}
+          />
+          <SeriesChart
+            client={client}
+            symbol={shown.symbol}
+            timeframe={shown.timeframe}
+            limit={limit}
+            version={version}
+          />
+        </>
+      )}
+      <LoadForm client={client} onLoaded={onLoaded} />
+    </section>
+  );
+}
