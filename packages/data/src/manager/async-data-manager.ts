@@ -25,6 +25,9 @@ import type { CsvStore } from '../store/csv-store';
 import { type FailedSegment, type LoadDataOptions, type LoadDataResult, type LoadMode } from './load-types';
 import { migratePeriodDates } from './period-date-migration';
 import { planSegments } from './plan-segments';
+import { fetchSplittingOverruns, splitBySessions } from './split-overrun';
+import type { PacingPolicy } from '../ib/pacing-types';
+import { requestSpanLimit } from '../ib/request-spans';
 import { withPacingEta } from './load-eta';
 import { fetchSegments } from './segment-fetcher';
 import { holdProcessOpen } from '../ib/clock';
@@ -50,6 +53,10 @@ export interface AsyncDataManagerOptions {
   segmentAttempts?: number;
   /** First retry delay, ms (default 500). */
   retryBaseMs?: number;
+  /** Pacing policy of loads that name none (default `practical`; `KTRDR_IB_PACING`). */
+  pacing?: PacingPolicy;
+  /** Sessions per 1-minute-bar request under `practical` (1-5, default 5; `KTRDR_IB_1M_SESSIONS`). */
+  minuteBarSessions?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -79,6 +86,8 @@ export class AsyncDataManager {
   private readonly concurrency: number;
   private readonly attempts: number;
   private readonly retryBaseMs: number;
+  private readonly pacing: PacingPolicy;
+  private readonly minuteBarSessions: number | undefined;
   private readonly now: () => number;
   private readonly validations: TtlCache<ContractInfo>;
   private readonly heads: TtlCache<number | undefined>;
@@ -90,11 +99,18 @@ export class AsyncDataManager {
     this.concurrency = options.maxConcurrentSegments ?? 6;
     this.attempts = options.segmentAttempts ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.pacing = options.pacing ?? 'practical';
+    this.minuteBarSessions = options.minuteBarSessions;
     this.now = options.now ?? Date.now;
     const clock = { now: this.now };
     this.validations = new TtlCache(VALIDATION_TTL_MS, clock);
     this.heads = new TtlCache(HEAD_TTL_MS, clock);
     this.noData = new NoDataMemory(this.store, this.now);
+  }
+
+  /** The pacing policy of loads that name none. */
+  get pacingPolicy(): PacingPolicy {
+    return this.pacing;
   }
 
   /**
@@ -160,7 +176,12 @@ export class AsyncDataManager {
     const relevant = (analysis?.gaps ?? []).filter(
       (gap) => gap.kind !== 'unexpected' || wanted.has(gap.position),
     );
-    const planned = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first');
+    const pacing = options.pacing ?? this.pacing;
+    const calendar = this.calendarFor(info);
+    const planned = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first', {
+      limit: requestSpanLimit(tf, pacing, { minuteBarSessions: this.minuteBarSessions }),
+      calendar,
+    });
     const range = { start, end };
     if (options.refetchEmpty === true) await this.noData.forget(sym, tf, simulated, range, warnings);
     const remembered =
@@ -185,6 +206,7 @@ export class AsyncDataManager {
           requests: remaining,
           concurrency: this.concurrency,
           instrumentType: info.asset_type,
+          pacing,
         }),
     });
     fetchProgress.report({
@@ -202,12 +224,12 @@ export class AsyncDataManager {
       signal: options.signal,
       stopWhen: isGatewayLost,
       fetchOne: async (segment, signal) => {
-        let frame: BarFrame;
-        try {
+        const fetchRange = async (range: TimeRange): Promise<BarFrame> => {
           const result = await this.adapter.fetchHistoricalData(sym, tf, {
-            start: segment.start,
-            end: segment.end,
+            start: range.start,
+            end: range.end,
             instrumentType: info.asset_type,
+            pacing,
             signal,
           });
           if (result.simulated !== simulated) {
@@ -215,12 +237,19 @@ export class AsyncDataManager {
               details: { field: 'source' },
             });
           }
-          frame = result.frame;
+          return result.frame;
+        };
+        let frames: BarFrame[];
+        try {
+          // A request the gateway finds too long (162 "Time length exceed max", a timeout) is
+          // split in two at a session boundary and retried, so the segment is never lost to it.
+          frames = await fetchSplittingOverruns(segment, fetchRange, (range) => splitBySessions(range, calendar));
         } catch (error) {
           // IB's "no data" (162) is an answer about the range, not a failure: reported apart.
           if (error instanceof DataUnavailableError) return NO_DATA;
           throw error;
         }
+        const frame = frames.reduce((all, piece) => all.merge(piece), BarFrame.empty());
         if (frame.length === 0) return NO_DATA;
         // Saved at once: a crash or a cancel after this point keeps the segment.
         const saved = await this.store.mergeAndSave(sym, tf, frame, series);
