@@ -113,7 +113,9 @@ describe('loadConfig', () => {
   it('reads the pacing policy from KTRDR_IB_PACING (default practical), and refuses anything else', () => {
     expect(loadConfig({}, {}).ib).toMatchObject({ pacing: 'practical', minuteBarSessions: 5 });
     expect(loadConfig({}, { KTRDR_IB_PACING: 'Strict' }).ib.pacing).toBe('strict');
-    expect(loadConfig({ ib: { pacing: 'practical' } }, { KTRDR_IB_PACING: 'strict' }).ib.pacing).toBe('practical');
+    expect(loadConfig({ ib: { pacing: 'practical' } }, { KTRDR_IB_PACING: 'strict' }).ib.pacing).toBe(
+      'practical',
+    );
     expect(() => loadConfig({}, { KTRDR_IB_PACING: 'fast' })).toThrow(/KTRDR_IB_PACING.*practical, strict/);
     expect(() => loadConfig({}, { KTRDR_IB_1M_SESSIONS: '6' })).toThrow(/KTRDR_IB_1M_SESSIONS/);
   });

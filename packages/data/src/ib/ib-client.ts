@@ -1,4 +1,10 @@
-import { CancelledError, RateLimitedError, ServiceTimeoutError, UnknownSymbolError, raceAbort } from '@ktrdr/core';
+import {
+  CancelledError,
+  RateLimitedError,
+  ServiceTimeoutError,
+  UnknownSymbolError,
+  raceAbort,
+} from '@ktrdr/core';
 import type { Timeframe } from '../domain/timeframes';
 import { backoffDelay } from './backoff';
 import {

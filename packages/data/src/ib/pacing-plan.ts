@@ -62,7 +62,16 @@ export function planCompletionMs(query: PacingPlanQuery, state: PlanState): numb
     }
     // As the scheduler would: wake when the binding rule clears, then check every rule again.
     const next = (from: number) =>
-      ruleTime(ticket, ticket.hard, from, sends, lastGrantAt, state.minIntervalMs, state.limits, state.windows).at;
+      ruleTime(
+        ticket,
+        ticket.hard,
+        from,
+        sends,
+        lastGrantAt,
+        state.minIntervalMs,
+        state.limits,
+        state.windows,
+      ).at;
     for (let wake = next(at); wake > at; wake = next(at)) at = wake;
     if (ticket.hard) {
       sends = sends.filter((send) => send.time > at - longest);

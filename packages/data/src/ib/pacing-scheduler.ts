@@ -34,7 +34,12 @@ export {
   type PacingTicket,
 } from './pacing-types';
 
-type ResolvedTicket = Required<Pick<PacingTicket, 'identity' | 'bucket' | 'weight'>> & { hard: boolean };
+type ResolvedTicket = Required<Pick<PacingTicket, 'identity' | 'bucket' | 'weight'>> & {
+  /** Under IB's hard rules. */
+  hard: boolean;
+  /** Under the adaptive throttle (the practical policy's larger bars). */
+  throttled: boolean;
+};
 
 interface Waiter {
   readonly ticket: ResolvedTicket;
@@ -176,7 +181,7 @@ export class PacingScheduler {
    */
   noteViolation(ticket: PacingTicket, pauseMs: number): void {
     this.counters.violations += 1;
-    if (!this.resolve(ticket).hard) this.throttle.onPacingError();
+    if (this.resolve(ticket).throttled) this.throttle.onPacingError();
     const until = this.clock.now() + pauseMs;
     this.pausedUntil.set(ticket.bucket, Math.max(until, this.pausedUntil.get(ticket.bucket) ?? 0));
     this.pump();
@@ -208,7 +213,8 @@ export class PacingScheduler {
     const now = this.clock.now();
     this.prune(now);
     const hard = this.isHard(query);
-    const ceiling = hard ? this.limits.maxOpenRequests : this.throttle.limit;
+    const throttled = this.profile !== 'off' && !hard;
+    const ceiling = throttled ? this.throttle.limit : this.limits.maxOpenRequests;
     return planCompletionMs(query, {
       now,
       sends: [...this.sends, ...this.foreign],
@@ -238,6 +244,7 @@ export class PacingScheduler {
       // Ledger entries carry a hash of the identity: compare like with like.
       identity: this.ledger === undefined ? ticket.identity : ledgerIdentity(ticket.identity),
       hard: this.isHard(ticket),
+      throttled: this.profile !== 'off' && !this.isHard(ticket),
     };
   }
 
@@ -323,7 +330,7 @@ export class PacingScheduler {
    */
   private earliest(ticket: ResolvedTicket, now: number): RuleHold {
     if (this.open >= this.limits.maxOpenRequests) return { at: Number.POSITIVE_INFINITY, shared: true };
-    if (!ticket.hard && this.softInFlight.length >= this.throttle.limit) {
+    if (ticket.throttled && this.softInFlight.length >= this.throttle.limit) {
       return { at: Number.POSITIVE_INFINITY, shared: false };
     }
     // A pause after a violation IB reported applies even with our own rules off: IB's apply anyway.
@@ -389,8 +396,8 @@ export class PacingScheduler {
           this.requestMs === undefined
             ? took
             : this.requestMs * (1 - REQUEST_MS_SMOOTHING) + took * REQUEST_MS_SMOOTHING;
-        if (!hard && outcome === 'answered') this.throttle.onAnswer(took);
-        if (!hard && outcome === 'timeout') this.throttle.onTimeout();
+        if (waiter.ticket.throttled && outcome === 'answered') this.throttle.onAnswer(took);
+        if (waiter.ticket.throttled && outcome === 'timeout') this.throttle.onTimeout();
         this.pump();
       },
       revoke: () => {

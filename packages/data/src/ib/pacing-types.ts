@@ -170,7 +170,10 @@ export interface PacingStats {
  * Whether IB's hard rules apply to a request: always under `strict`, never under `off`, and under
  * `practical` for bars of 30 seconds or less (or of unknown length).
  */
-export function isHardPaced(profile: PacingProfile, ticket: Pick<PacingTicket, 'barSeconds' | 'policy'>): boolean {
+export function isHardPaced(
+  profile: PacingProfile,
+  ticket: Pick<PacingTicket, 'barSeconds' | 'policy'>,
+): boolean {
   if (profile === 'off') return false;
   const policy = ticket.policy ?? profile;
   if (policy === 'strict') return true;

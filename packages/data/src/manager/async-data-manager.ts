@@ -27,7 +27,7 @@ import { migratePeriodDates } from './period-date-migration';
 import { planSegments } from './plan-segments';
 import { fetchSplittingOverruns, splitBySessions } from './split-overrun';
 import type { PacingPolicy } from '../ib/pacing-types';
-import { requestSpanLimit } from '../ib/request-spans';
+import { requestSpanLimit, sessionDaysBetween } from '../ib/request-spans';
 import { withPacingEta } from './load-eta';
 import { fetchSegments } from './segment-fetcher';
 import { holdProcessOpen } from '../ib/clock';
@@ -241,9 +241,15 @@ export class AsyncDataManager {
         };
         let frames: BarFrame[];
         try {
-          // A request the gateway finds too long (162 "Time length exceed max", a timeout) is
-          // split in two at a session boundary and retried, so the segment is never lost to it.
-          frames = await fetchSplittingOverruns(segment, fetchRange, (range) => splitBySessions(range, calendar));
+          // A request the gateway finds too long (162 "Time length exceed max", a long request's
+          // timeout) is split in two at a session boundary and retried: the segment is not lost to it.
+          frames = await fetchSplittingOverruns(segment, fetchRange, {
+            split: (range) => splitBySessions(range, calendar),
+            // Under practical, a timeout of three sessions or more is taken for "too long" (once:
+            // the halves are shorter); under strict, whose spans are conservative, never.
+            splitOnTimeout: (range) =>
+              pacing === 'practical' && sessionDaysBetween(calendar, range.start, range.end).length > 2,
+          });
         } catch (error) {
           // IB's "no data" (162) is an answer about the range, not a failure: reported apart.
           if (error instanceof DataUnavailableError) return NO_DATA;

@@ -112,7 +112,8 @@ function packSessions(pieces: Piece[], limit: number, maxSessions: number, order
   let current: (TimeRange & { days: number; lastDay: number }) | undefined;
   for (const piece of newestFirst ? [...pieces].reverse() : pieces) {
     const days = current === undefined ? 0 : current.days + (piece.day === current.lastDay ? 0 : 1);
-    const spanMs = current === undefined ? 0 : Math.max(current.end, piece.end) - Math.min(current.start, piece.start);
+    const spanMs =
+      current === undefined ? 0 : Math.max(current.end, piece.end) - Math.min(current.start, piece.start);
     if (current !== undefined && days <= maxSessions && spanMs <= limit) {
       current.start = Math.min(current.start, piece.start);
       current.end = Math.max(current.end, piece.end);
