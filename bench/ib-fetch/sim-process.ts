@@ -7,7 +7,14 @@ import { type IbSimulator, type IbSimulatorStats, startIbSimulator } from '@ktrd
 
 /** Messages from the benchmark. */
 export type SimCommand =
-  | { type: 'start'; latencyMs: number; timeScale: number; nowIso: string }
+  | {
+      type: 'start';
+      latencyMs: number;
+      timeScale: number;
+      nowIso: string;
+      /** The simulator's pacing mode (default strict, the benchmark's original set-up). */
+      pacing?: 'strict' | 'practical';
+    }
   | { type: 'stats' }
   | { type: 'reset-stats' }
   | { type: 'close' };
@@ -33,7 +40,7 @@ process.on('message', (command: SimCommand) => {
           port: 0,
           seed: 1,
           latencyMs: command.latencyMs,
-          pacing: 'strict',
+          pacing: command.pacing ?? 'strict',
           timeScale: command.timeScale,
           now: () => now,
           recordMessages: false,

@@ -215,8 +215,10 @@ export class IbClient {
    * are answered if sent as early as IB's pacing rules allow: the pacing scheduler's plan (its
    * `estimateCompletionMs`), counting what this connection and, with a shared ledger, other
    * processes already sent. An estimate: request times are this connection's average so far.
+   * Undefined for requests under the adaptive throttle before any request was answered: their
+   * time is the gateway's answer time, which nothing has measured yet.
    */
-  async estimateHistoricalFetchMs(params: HistoricalFetchEstimateParams): Promise<number> {
+  async estimateHistoricalFetchMs(params: HistoricalFetchEstimateParams): Promise<number | undefined> {
     this.assertOpen();
     const symbol = normalizeSymbol(params.symbol);
     const type = params.instrumentType === undefined ? undefined : parseInstrumentType(params.instrumentType);
@@ -228,13 +230,17 @@ export class IbClient {
         params.timeframe === undefined && params.barSize === undefined
           ? undefined
           : resolveBarSize(params.timeframe, params.barSize);
+      const policy = {
+        ...(barSize === undefined ? {} : { barSeconds: ibBarSeconds(barSize) }),
+        ...(params.pacing === undefined ? {} : { policy: params.pacing }),
+      };
+      if (!this.lease.pacing.isHard(policy) && !this.lease.pacing.hasMeasuredRequests) return undefined;
       return this.lease.pacing.estimateCompletionMs({
+        ...policy,
         count: params.requests,
         bucket: pacingBucket(contract, whatToShow),
         weight: whatToShow === 'BID_ASK' ? 2 : 1,
         concurrency: params.concurrency,
-        ...(barSize === undefined ? {} : { barSeconds: ibBarSeconds(barSize) }),
-        ...(params.pacing === undefined ? {} : { policy: params.pacing }),
       });
     } finally {
       endUse();

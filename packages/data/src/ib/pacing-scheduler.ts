@@ -192,6 +192,11 @@ export class PacingScheduler {
     this.counters.retries += 1;
   }
 
+  /** True once a request was answered: estimates then know how long one takes. */
+  get hasMeasuredRequests(): boolean {
+    return this.requestMs !== undefined;
+  }
+
   /** Whether IB's hard rules apply to `ticket` under this scheduler's profile. */
   isHard(ticket: Pick<PacingTicket, 'barSeconds' | 'policy'>): boolean {
     return isHardPaced(this.profile, ticket);
