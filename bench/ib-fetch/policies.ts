@@ -16,7 +16,12 @@
  *   keeps them 6 months), extended hours, 8-hour requests (the practical cap), all at once through
  *   `IbClient` under the hard rules, against their exact floor. Target <= 1.1x.
  *
- * Env: IB_POLICIES_RUNS (default 1: a run takes about a minute at real speed).
+ * The small-bars row also reports when the last request reached the simulator against the rules'
+ * floor for it: the part the pacing decides, apart from the simulator's time to build the replies
+ * (its 30-second bars cost it 0.1-0.5 s of CPU each on a loaded machine, serially).
+ *
+ * Env: IB_POLICIES_RUNS (default 1: a run takes about two minutes at real speed),
+ * IB_POLICIES_SMALL_RUNS (default 5).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +41,7 @@ import { pacingFloorMs } from './pacing-floor';
 import { SimProcess } from './sim-client';
 
 const RUNS = Number(process.env['IB_POLICIES_RUNS'] ?? 1);
+const SMALL_RUNS = Number(process.env['IB_POLICIES_SMALL_RUNS'] ?? 5);
 const LATENCY_MS = 500;
 const SYMBOL = 'AAPL';
 const SIM_NOW = new Date('2024-07-01T00:00:00Z');
@@ -109,13 +115,22 @@ async function practicalLoad(concurrency: number): Promise<Row> {
   }
 }
 
+interface SmallRow extends Row {
+  floorMs: number;
+  maxOpen: number;
+  /** When the last request reached the simulator, from the first one's start, and its floor. */
+  lastSendMs: number;
+  lastSendFloorMs: number;
+}
+
 /** The week of 30-second bars: two 8-hour requests per extended-hours session, all at once. */
-async function smallBars(): Promise<Row & { floorMs: number; maxOpen: number }> {
+async function smallBars(): Promise<SmallRow> {
   const sim = await SimProcess.start({
     latencyMs: LATENCY_MS,
     timeScale: 1,
     nowIso: SIM_NOW.toISOString(),
     pacing: 'practical',
+    record: true,
   });
   const registry = new IbConnectionRegistry();
   const client = new IbClient({ host: sim.host, port: sim.port, clientId: 6, registry, idleCloseMs: false });
@@ -129,6 +144,7 @@ async function smallBars(): Promise<Row & { floorMs: number; maxOpen: number }> 
     await client.getContractDetails(SYMBOL, 'STK');
     await sim.resetStats();
     const started = performance.now();
+    const startedAt = Date.now();
     const answers = await Promise.all(
       ends.map((end) =>
         client.fetchHistoricalBars({
@@ -143,8 +159,11 @@ async function smallBars(): Promise<Row & { floorMs: number; maxOpen: number }> 
     );
     const wallMs = performance.now() - started;
     const stats = await sim.stats();
+    const times = await sim.requestTimes();
     return {
       wallMs,
+      lastSendMs: Math.max(...times) - startedAt,
+      lastSendFloorMs: pacingFloorMs(ends.length, 1, 0),
       requests: stats.requestsByKind['historical-data'],
       segments: ends.length,
       failed: 0,
@@ -199,7 +218,7 @@ async function main(): Promise<void> {
   );
   const practical: Row[] = [];
   const oneAtATime: Row[] = [];
-  const small: Array<Row & { floorMs: number; maxOpen: number }> = [];
+  const small: SmallRow[] = [];
   const describe = (r: Row) =>
     `${seconds(r.wallMs)} (${r.segments} segments, ${r.failed} failed, ${r.requests} requests, ${r.bars} bars, ` +
     `${r.hardViolations} hard violations, soft slowdown ${seconds(r.softDelayMs)} in all)`;
@@ -208,17 +227,23 @@ async function main(): Promise<void> {
     console.log(`  run ${run + 1}: practical      ${describe(practical[run] as Row)}`);
     oneAtATime.push(await practicalLoad(1));
     console.log(`  run ${run + 1}: one at a time  ${describe(oneAtATime[run] as Row)}`);
+  }
+  // Short (seconds) and noisy on a loaded machine: several runs, each on a fresh simulator.
+  for (let run = 0; run < SMALL_RUNS; run++) {
     small.push(await smallBars());
-    const s = small[run] as Row & { floorMs: number; maxOpen: number };
+    const s = small[run] as SmallRow;
     console.log(
-      `  run ${run + 1}: 30-s bars, 1 week  ${seconds(s.wallMs)} (${s.requests} requests, ${s.bars} bars, ` +
-        `${s.hardViolations} violations, max ${s.maxOpen} open; floor ${seconds(s.floorMs)})`,
+      `  small run ${run + 1}: 30-s bars, 1 week ${seconds(s.wallMs)} (${s.requests} requests, ${s.bars} bars, ` +
+        `${s.hardViolations} violations, max ${s.maxOpen} open; floor ${seconds(s.floorMs)}; last request ` +
+        `sent at ${seconds(s.lastSendMs)}, its floor ${seconds(s.lastSendFloorMs)})`,
     );
   }
   const plan = strictPlan();
   const p = median(practical.map((r) => r.wallMs));
   const o = median(oneAtATime.map((r) => r.wallMs));
   const smallRatio = median(small.map((r) => r.wallMs / r.floorMs));
+  const smallBest = Math.min(...small.map((r) => r.wallMs / r.floorMs));
+  const sendRatio = median(small.map((r) => r.lastSendMs / r.lastSendFloorMs));
   const violations = [...practical, ...oneAtATime, ...small].reduce((sum, r) => sum + r.hardViolations, 0);
   const failed = [...practical, ...oneAtATime].reduce((sum, r) => sum + r.failed, 0);
   console.log(`practical (default), 6 segments at once:  ${seconds(p)} (median; target <= 120 s)`);
@@ -229,7 +254,8 @@ async function main(): Promise<void> {
   );
   console.log(`speed-up practical vs strict floor:       ${(plan.floorMs / p).toFixed(1)}x`);
   console.log(
-    `30-second bars, one week (hard rules):    ${smallRatio.toFixed(3)}x their floor (target <= 1.1)`,
+    `30-second bars, one week (hard rules):    ${smallRatio.toFixed(3)}x their floor (median; best ` +
+      `${smallBest.toFixed(3)}x; target <= 1.1); the last request sent at ${sendRatio.toFixed(3)}x its floor`,
   );
   console.log(`hard pacing violations (all runs):        ${violations}`);
   console.log(`failed segments (all runs):               ${failed}`);

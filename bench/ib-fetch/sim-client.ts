@@ -36,6 +36,13 @@ export class SimProcess {
     return answer.stats;
   }
 
+  /** When each historical request reached the simulator (started with `record`), wall-clock ms. */
+  async requestTimes(): Promise<number[]> {
+    const answer = await SimProcess.ask(this.child, { type: 'request-times' });
+    if (answer.type !== 'request-times') throw new Error('unexpected simulator reply');
+    return answer.times;
+  }
+
   async resetStats(): Promise<void> {
     await SimProcess.ask(this.child, { type: 'reset-stats' });
   }

@@ -61,7 +61,8 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
   const symbol = String(started.data.metadata['symbol'] ?? args.symbol);
   // The policy the load runs under, as the service decided it (the flag, else its configuration).
   const policy = started.data.metadata['pacing'] ?? pacing;
-  if (typeof policy === 'string' && mode !== 'local') {
+  // Part of the progress display: `--no-progress` hides it too.
+  if (typeof policy === 'string' && mode !== 'local' && args.progress !== false) {
     const why = PACING_NOTES[policy];
     context.note(`Pacing: ${policy}${why === undefined ? '' : ` (${why}); the ETA comes from its plan`}.`);
   }
