@@ -123,7 +123,7 @@ describe('splitting a request the gateway finds too long', () => {
     await expect(
       fetchSplittingOverruns(
         week,
-        (range) => {
+        () => {
           calls += 1;
           return timeout();
         },
