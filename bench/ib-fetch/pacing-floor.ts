@@ -12,6 +12,17 @@ export function pacingFloorMs(
   latencyMs: number,
   maxOpen: number = IB_HISTORICAL_PACING_LIMITS.maxOpenRequests,
 ): number {
+  const sends = pacingSendTimes(n, timeScale, latencyMs, maxOpen);
+  return (sends[n - 1] ?? 0) + latencyMs;
+}
+
+/** The send times of {@link pacingFloorMs}'s greedy schedule, ms from the first. */
+export function pacingSendTimes(
+  n: number,
+  timeScale: number,
+  latencyMs: number,
+  maxOpen: number = IB_HISTORICAL_PACING_LIMITS.maxOpenRequests,
+): number[] {
   const limits = IB_HISTORICAL_PACING_LIMITS;
   const burst = limits.bucketWindowMs / timeScale;
   const window = limits.globalWindowMs / timeScale;
@@ -25,5 +36,19 @@ export function pacingFloorMs(
     if (k >= maxOpen) at = Math.max(at, (sends[k - maxOpen] as number) + latencyMs);
     sends.push(at);
   }
-  return (sends[n - 1] ?? 0) + latencyMs;
+  return sends;
+}
+
+/**
+ * {@link pacingFloorMs} when the gateway also takes `serviceMs[k]` of work to build reply k after
+ * the latency, one reply at a time (the simulator is one process): the rules' schedule, then a
+ * single queue of reply building. What the pacing cannot do better than on this gateway.
+ */
+export function servedFloorMs(serviceMs: readonly number[], latencyMs: number): number {
+  const sends = pacingSendTimes(serviceMs.length, 1, latencyMs);
+  let free = 0;
+  sends.forEach((sent, k) => {
+    free = Math.max(sent + latencyMs, free) + (serviceMs[k] ?? 0);
+  });
+  return free;
 }

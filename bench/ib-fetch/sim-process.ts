@@ -13,7 +13,7 @@ export type SimCommand =
       timeScale: number;
       nowIso: string;
       /** The simulator's pacing mode (default strict, the benchmark's original set-up). */
-      pacing?: 'strict' | 'practical';
+      pacing?: 'strict' | 'practical' | 'off';
       /** Record received messages, for `request-times` (default false). */
       record?: boolean;
     }

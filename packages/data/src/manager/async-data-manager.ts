@@ -225,13 +225,21 @@ export class AsyncDataManager {
       stopWhen: isGatewayLost,
       fetchOne: async (segment, signal) => {
         const fetchRange = async (range: TimeRange): Promise<BarFrame> => {
-          const result = await this.adapter.fetchHistoricalData(sym, tf, {
-            start: range.start,
-            end: range.end,
-            instrumentType: info.asset_type,
-            pacing,
-            signal,
-          });
+          let result;
+          try {
+            result = await this.adapter.fetchHistoricalData(sym, tf, {
+              start: range.start,
+              end: range.end,
+              instrumentType: info.asset_type,
+              pacing,
+              signal,
+            });
+          } catch (error) {
+            // IB's "no data" (162) is an answer about the range, not a failure: reported apart
+            // (for one half of a split range, the other half's bars still count).
+            if (error instanceof DataUnavailableError) return BarFrame.empty();
+            throw error;
+          }
           if (result.simulated !== simulated) {
             throw new ValidationError(`${sym}: the source changed between real and simulated data mid-load`, {
               details: { field: 'source' },
@@ -239,22 +247,15 @@ export class AsyncDataManager {
           }
           return result.frame;
         };
-        let frames: BarFrame[];
-        try {
-          // A request the gateway finds too long (162 "Time length exceed max", a long request's
-          // timeout) is split in two at a session boundary and retried: the segment is not lost to it.
-          frames = await fetchSplittingOverruns(segment, fetchRange, {
-            split: (range) => splitBySessions(range, calendar),
-            // Under practical, a timeout of three sessions or more is taken for "too long" (once:
-            // the halves are shorter); under strict, whose spans are conservative, never.
-            splitOnTimeout: (range) =>
-              pacing === 'practical' && sessionDaysBetween(calendar, range.start, range.end).length > 2,
-          });
-        } catch (error) {
-          // IB's "no data" (162) is an answer about the range, not a failure: reported apart.
-          if (error instanceof DataUnavailableError) return NO_DATA;
-          throw error;
-        }
+        // A request the gateway finds too long (162 "Time length exceed max", a long request's
+        // timeout) is split in two at a session boundary and retried: the segment is not lost to it.
+        const frames = await fetchSplittingOverruns(segment, fetchRange, {
+          split: (range) => splitBySessions(range, calendar),
+          // Under practical, a timeout of three sessions or more is taken for "too long" (once: the
+          // halves are shorter); under strict, whose spans are conservative, never.
+          splitOnTimeout: (range) =>
+            pacing === 'practical' && sessionDaysBetween(calendar, range.start, range.end).length > 2,
+        });
         const frame = frames.reduce((all, piece) => all.merge(piece), BarFrame.empty());
         if (frame.length === 0) return NO_DATA;
         // Saved at once: a crash or a cancel after this point keeps the segment.
