@@ -8,7 +8,7 @@ import type { AdaptiveThrottleOptions } from './adaptive-throttle';
  *   per contract, 60 per 10 minutes) for bars of 30 seconds or less only; for 1 minute and up, a
  *   bounded number of requests in flight that adapts to how fast IB answers (see
  *   {@link AdaptiveThrottle});
- * - `strict` applies the hard rules to every bar size (ktrdr's behaviour before 0.x; what some
+ * - `strict` applies the hard rules to every bar size (ktrdr's behaviour before the policies; what some
  *   gateways and shared accounts need).
  */
 export type PacingPolicy = 'strict' | 'practical';
