@@ -2,7 +2,8 @@ import { ValidationError } from '@ktrdr/core';
 import { AdaptiveThrottle } from './adaptive-throttle';
 import { abortError } from './backoff';
 import { type Clock, systemClock } from './clock';
-import { type LedgerRecord, type PacingLedger, ledgerIdentity } from './pacing-ledger';
+import type { LedgerRecord } from './pacing-ledger';
+import { LedgerBridge } from './pacing-ledger-bridge';
 import { planCompletionMs } from './pacing-plan';
 import { type PacedSend, type RealWindows, type RuleHold, ruleTime } from './pacing-rules';
 import {
@@ -88,10 +89,7 @@ export class PacingScheduler {
   private softInFlight: PacedSend[] = [];
   /** Other processes' recent sends, from the ledger's last read (times on this scheduler's clock). */
   private foreign: PacedSend[] = [];
-  private readonly ledger: PacingLedger | undefined;
-  /** Ledger records not yet written (a later send time, a revoke) while its lock was busy. */
-  private readonly ledgerBacklog: LedgerRecord[] = [];
-  private ledgerSeq = 0;
+  private readonly ledger: LedgerBridge | undefined;
   /** Average time from send to release, for estimates. */
   private requestMs: number | undefined;
   private readonly pausedUntil = new Map<string, number>();
@@ -121,7 +119,8 @@ export class PacingScheduler {
     this.marginMs = options.safetyMargin?.ms ?? 20;
     this.minIntervalMs = options.minIntervalMs ?? 30;
     this.throttle = new AdaptiveThrottle({ maxWindow: this.limits.maxOpenRequests, ...options.throttle });
-    this.ledger = options.ledger === false ? undefined : options.ledger;
+    this.ledger =
+      options.ledger === false || options.ledger === undefined ? undefined : new LedgerBridge(options.ledger);
   }
 
   /** A snapshot of the counters. */
@@ -247,7 +246,7 @@ export class PacingScheduler {
       weight: ticket.weight ?? 1,
       bucket: ticket.bucket,
       // Ledger entries carry a hash of the identity: compare like with like.
-      identity: this.ledger === undefined ? ticket.identity : ledgerIdentity(ticket.identity),
+      identity: this.ledger === undefined ? ticket.identity : this.ledger.identity(ticket.identity),
       hard: this.isHard(ticket),
       throttled: this.profile !== 'off' && !this.isHard(ticket),
     };
@@ -280,21 +279,9 @@ export class PacingScheduler {
     }
     let recorded: boolean;
     try {
-      recorded = this.ledger.transact(this.longestWindow(), (others) => {
-        const offset = this.wallOffset(now);
-        this.foreign = others.map((send) => ({ ...send, time: send.at - offset }));
-        const granted = this.admit(now);
-        return [
-          ...this.ledgerBacklog.splice(0),
-          ...granted.map((send): LedgerRecord => ({
-            kind: 'send',
-            seq: send.seq as number,
-            at: send.time + offset,
-            bucket: send.bucket,
-            identity: send.identity,
-            weight: send.weight,
-          })),
-        ];
+      recorded = this.ledger.decide(now, this.longestWindow(), (foreign) => {
+        this.foreign = foreign;
+        return this.admit(now);
       });
     } catch (error) {
       // The ledger is unusable: fail loudly rather than pace blind to the other processes.
@@ -362,7 +349,7 @@ export class PacingScheduler {
       identity: waiter.ticket.identity,
       bucket: waiter.ticket.bucket,
       ...(hard ? {} : { soft: true }),
-      ...(this.ledger === undefined || !hard ? {} : { seq: ++this.ledgerSeq }),
+      ...(this.ledger === undefined || !hard ? {} : { seq: this.ledger.nextSeq() }),
     };
     (hard ? this.sends : this.softInFlight).push(send);
     this.lastGrantAt = now;
@@ -391,7 +378,11 @@ export class PacingScheduler {
         // Other processes must count the window from the real send too, unless the move is well
         // inside the safety margin (the usual case: the write follows the grant at once).
         if (send.seq !== undefined && moved > LEDGER_SENT_SLACK_MS) {
-          this.recordLater({ kind: 'sent', seq: send.seq, at: at + this.wallOffset(at) });
+          this.recordLater({
+            kind: 'sent',
+            seq: send.seq,
+            at: at + (this.ledger as LedgerBridge).offset(at),
+          });
         }
       },
       release: (outcome: PacingOutcome = 'failed') => {
@@ -419,23 +410,12 @@ export class PacingScheduler {
 
   /** Queues a ledger record and writes it now if the lock is free (else with the next decision). */
   private recordLater(record: LedgerRecord): void {
-    this.ledgerBacklog.push(record);
-    this.flushLedger(this.clock.now());
+    this.flushLedger(this.clock.now(), record);
   }
 
-  private flushLedger(now: number): void {
-    if (this.ledger === undefined || this.ledgerBacklog.length === 0) return;
-    try {
-      this.ledger.transact(this.longestWindow(), () => this.ledgerBacklog.splice(0));
-    } catch {
-      // Kept in the backlog: the next decision writes it, or fails its waiters with the reason.
-    }
-    if (this.ledgerBacklog.length > 0 && this.timer === undefined) this.setTimer(now + LEDGER_RETRY_MS, now);
-  }
-
-  /** Wall-clock epoch ms minus this scheduler's clock, for the ledger's shared times. */
-  private wallOffset(now: number): number {
-    return (this.ledger as PacingLedger).wallNow() - now;
+  private flushLedger(now: number, record?: LedgerRecord): void {
+    const pending = this.ledger?.flush(this.longestWindow(), record) ?? false;
+    if (pending && this.timer === undefined) this.setTimer(now + LEDGER_RETRY_MS, now);
   }
 
   private longestWindow(): number {
