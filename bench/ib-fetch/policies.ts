@@ -56,6 +56,8 @@ interface Row {
   bars: number;
   hardViolations: number;
   softDelayMs: number;
+  /** The adaptive throttle at the end: its window, how often it backed off, most requests open. */
+  throttle?: { window: number; backoffs: number; maxOpen: number };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -97,6 +99,10 @@ async function practicalLoad(concurrency: number): Promise<Row> {
     });
     const wallMs = performance.now() - started;
     const stats = await sim.stats();
+    // A client on the same registry shares the source's connection, so its status is the source's.
+    const peek = new IbClient({ host: sim.host, port: sim.port, clientId: 5, registry });
+    const pacing = peek.status().pacing;
+    peek.close();
     return {
       wallMs,
       requests: stats.requestsByKind['historical-data'],
@@ -105,6 +111,7 @@ async function practicalLoad(concurrency: number): Promise<Row> {
       bars: result.frame.length,
       hardViolations: stats.pacingViolations,
       softDelayMs: stats.softDelayMs,
+      throttle: { window: pacing.throttleWindow, backoffs: pacing.throttleBackoffs, maxOpen: pacing.maxOpen },
     };
   } finally {
     await adapter.close();
@@ -267,7 +274,10 @@ async function main(): Promise<void> {
   const small: SmallRow[] = [];
   const describe = (r: Row) =>
     `${seconds(r.wallMs)} (${r.segments} segments, ${r.failed} failed, ${r.requests} requests, ${r.bars} bars, ` +
-    `${r.hardViolations} hard violations, soft slowdown ${seconds(r.softDelayMs)} in all)`;
+    `${r.hardViolations} hard violations, soft slowdown ${seconds(r.softDelayMs)} in all` +
+    (r.throttle === undefined
+      ? ')'
+      : `; throttle window ${r.throttle.window} at the end, ${r.throttle.backoffs} backoffs, max ${r.throttle.maxOpen} open)`);
   for (let run = 0; run < RUNS; run++) {
     practical.push(await practicalLoad(6));
     console.log(`  run ${run + 1}: practical      ${describe(practical[run] as Row)}`);
