@@ -1,6 +1,7 @@
 /**
  * A year of 1-minute bars for one symbol through the IB simulator, with 500 ms request latency and
- * strict pacing at a compressed time scale. Run: `npx tsx bench/ib-fetch/run.ts`.
+ * strict pacing at a compressed time scale. Run: `npx tsx bench/ib-fetch/run.ts`. The pacing
+ * policies side by side at real speed are in `policies.ts`.
  *
  * The simulator runs in a child process (sim-process.ts), as a gateway would.
  *
@@ -27,28 +28,22 @@
  * IB_FETCH_LEDGER=1 (pace through the cross-process pacing ledger, as `DataService` does),
  * IB_FETCH_HOST_DEADLINE_MS (default 4000).
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DataUnavailableError, serveService } from '@ktrdr/core';
 import type { IbSimulatorStats } from '@ktrdr/ib-sim';
 import { mkdtempSync } from 'node:fs';
 import { AsyncDataAdapter } from '../../packages/data/src/adapter/async-data-adapter';
 import { createIbHostService } from '../../packages/data/src/host-service/create-ib-host-service';
 import { createIbDataSource } from '../../packages/data/src/host-service/ib-data-source';
-import {
-  FilePacingLedger,
-  IbClient,
-  IbConnectionRegistry,
-  IB_HISTORICAL_PACING_LIMITS,
-} from '../../packages/data/src/ib/index';
+import { FilePacingLedger, IbClient, IbConnectionRegistry } from '../../packages/data/src/ib/index';
 import { AsyncDataManager } from '../../packages/data/src/manager/async-data-manager';
 import { CsvStore } from '../../packages/data/src/store/csv-store';
 import { toEpochMs } from '../../packages/data/src/domain/dates';
 import { parseSymbol } from '../../packages/data/src/domain/symbols';
-import type { SimCommand, SimReply } from './sim-process';
+import { pacingFloorMs } from './pacing-floor';
+import { SimProcess } from './sim-client';
 
 const TIME_SCALE = Number(process.env['IB_FETCH_TIME_SCALE'] ?? 100);
 const RUNS = Number(process.env['IB_FETCH_RUNS'] ?? 3);
@@ -73,84 +68,12 @@ function yearOfSegments(): Date[] {
   return ends;
 }
 
-/**
- * Earliest completion of `n` distinct requests for one contract under IB's rules, sent greedily:
- * request k goes when the 5th-previous has left the 2 s window, the 60th-previous the 10-minute
- * window, and the `maxOpen`-th previous has been answered (IB allows 50 open; one-at-a-time is 1).
- * Plus its own latency.
- */
-function pacingFloorMs(
-  n: number,
-  timeScale: number,
-  latencyMs: number,
-  maxOpen: number = IB_HISTORICAL_PACING_LIMITS.maxOpenRequests,
-): number {
-  const limits = IB_HISTORICAL_PACING_LIMITS;
-  const burst = limits.bucketWindowMs / timeScale;
-  const window = limits.globalWindowMs / timeScale;
-  const sends: number[] = [];
-  for (let k = 0; k < n; k++) {
-    let at = k > 0 ? (sends[k - 1] as number) : 0;
-    if (k >= limits.bucketMaxRequests)
-      at = Math.max(at, (sends[k - limits.bucketMaxRequests] as number) + burst);
-    if (k >= limits.globalMaxWeight)
-      at = Math.max(at, (sends[k - limits.globalMaxWeight] as number) + window);
-    if (k >= maxOpen) at = Math.max(at, (sends[k - maxOpen] as number) + latencyMs);
-    sends.push(at);
-  }
-  return (sends[n - 1] ?? 0) + latencyMs;
-}
-
-/** The simulator in a child process (see sim-process.ts), driven by request/reply over IPC. */
-class SimProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly host: string,
-    readonly port: number,
-  ) {}
-
-  static async start(): Promise<SimProcess> {
-    const child = fork(fileURLToPath(new URL('./sim-process.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const started = await SimProcess.ask(child, {
-      type: 'start',
-      latencyMs: LATENCY_MS,
-      timeScale: TIME_SCALE,
-      nowIso: SIM_NOW.toISOString(),
-    });
-    if (started.type !== 'started') throw new Error('simulator did not start');
-    return new SimProcess(child, started.host, started.port);
-  }
-
-  private static ask(child: ChildProcess, command: SimCommand): Promise<SimReply> {
-    return new Promise((resolve, reject) => {
-      child.once('message', (message) => resolve(message as SimReply));
-      child.once('error', reject);
-      child.send(command);
-    });
-  }
-
-  async stats(): Promise<IbSimulatorStats> {
-    const answer = await SimProcess.ask(this.child, { type: 'stats' });
-    if (answer.type !== 'stats') throw new Error('unexpected simulator reply');
-    return answer.stats;
-  }
-
-  async resetStats(): Promise<void> {
-    await SimProcess.ask(this.child, { type: 'reset-stats' });
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'close' } satisfies SimCommand);
-    await exited;
-  }
-}
-
 async function withSimulator<T>(run: (sim: SimProcess, client: IbClient) => Promise<T>): Promise<T> {
-  const sim = await SimProcess.start();
+  const sim = await SimProcess.start({
+    latencyMs: LATENCY_MS,
+    timeScale: TIME_SCALE,
+    nowIso: SIM_NOW.toISOString(),
+  });
   const registry = new IbConnectionRegistry();
   const client = new IbClient({
     host: sim.host,
@@ -159,6 +82,7 @@ async function withSimulator<T>(run: (sim: SimProcess, client: IbClient) => Prom
     registry,
     idleCloseMs: false,
     pacing: {
+      profile: 'strict',
       timeScale: TIME_SCALE,
       ledger: LEDGER
         ? new FilePacingLedger({ file: join(mkdtempSync(join(tmpdir(), 'ib-fetch-')), 'ledger.jsonl') })
@@ -229,7 +153,11 @@ async function concurrentRun(ends: Date[]): Promise<RunResult> {
  * `ktrdr-ib-host` adds to direct IB. A fetch that fails counts, apart from "no data" (a holiday).
  */
 async function hostServiceRun(ends: Date[]): Promise<LoadRunResult> {
-  const sim = await SimProcess.start();
+  const sim = await SimProcess.start({
+    latencyMs: LATENCY_MS,
+    timeScale: TIME_SCALE,
+    nowIso: SIM_NOW.toISOString(),
+  });
   const registry = new IbConnectionRegistry();
   const source = createIbDataSource({
     host: sim.host,
@@ -238,7 +166,7 @@ async function hostServiceRun(ends: Date[]): Promise<LoadRunResult> {
     registry,
     idleCloseMs: false,
     useRTH: false,
-    pacing: { timeScale: TIME_SCALE },
+    pacing: { profile: 'strict', timeScale: TIME_SCALE },
   });
   const server = await serveService(createIbHostService(source));
   const adapter = new AsyncDataAdapter({ kind: 'http', url: server.url, deadlineMs: HOST_DEADLINE_MS });
@@ -314,7 +242,11 @@ interface LoadRunResult extends Omit<RunResult, 'maxOpen'> {
  * in-process, or over HTTP through the IB host service served here on 127.0.0.1:0.
  */
 async function loadRun(via: 'direct' | 'host-service'): Promise<LoadRunResult> {
-  const sim = await SimProcess.start();
+  const sim = await SimProcess.start({
+    latencyMs: LATENCY_MS,
+    timeScale: TIME_SCALE,
+    nowIso: SIM_NOW.toISOString(),
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'ktrdr-ib-fetch-'));
   const registry = new IbConnectionRegistry();
   const source = createIbDataSource({
@@ -323,7 +255,7 @@ async function loadRun(via: 'direct' | 'host-service'): Promise<LoadRunResult> {
     clientId: 2,
     registry,
     idleCloseMs: false,
-    pacing: { timeScale: TIME_SCALE },
+    pacing: { profile: 'strict', timeScale: TIME_SCALE },
   });
   const server = via === 'host-service' ? await serveService(createIbHostService(source)) : undefined;
   const adapter =
@@ -331,6 +263,7 @@ async function loadRun(via: 'direct' | 'host-service'): Promise<LoadRunResult> {
       ? new AsyncDataAdapter({ kind: 'in-process', source, transportKind: 'ib' })
       : new AsyncDataAdapter({ kind: 'http', url: server.url, deadlineMs: HOST_DEADLINE_MS });
   const manager = new AsyncDataManager({
+    pacing: 'strict',
     adapter,
     store: new CsvStore({ dataDir }),
     now: () => SIM_NOW.getTime(),

@@ -7,7 +7,17 @@ import { type IbSimulator, type IbSimulatorStats, startIbSimulator } from '@ktrd
 
 /** Messages from the benchmark. */
 export type SimCommand =
-  | { type: 'start'; latencyMs: number; timeScale: number; nowIso: string }
+  | {
+      type: 'start';
+      latencyMs: number;
+      timeScale: number;
+      nowIso: string;
+      /** The simulator's pacing mode (default strict, the benchmark's original set-up). */
+      pacing?: 'strict' | 'practical' | 'off';
+      /** Record received messages, for `request-times` (default false). */
+      record?: boolean;
+    }
+  | { type: 'request-times' }
   | { type: 'stats' }
   | { type: 'reset-stats' }
   | { type: 'close' };
@@ -16,6 +26,7 @@ export type SimCommand =
 export type SimReply =
   | { type: 'started'; host: string; port: number }
   | { type: 'stats'; stats: IbSimulatorStats }
+  | { type: 'request-times'; times: number[] }
   | { type: 'done' };
 
 let sim: IbSimulator | undefined;
@@ -33,16 +44,25 @@ process.on('message', (command: SimCommand) => {
           port: 0,
           seed: 1,
           latencyMs: command.latencyMs,
-          pacing: 'strict',
+          pacing: command.pacing ?? 'strict',
           timeScale: command.timeScale,
           now: () => now,
-          recordMessages: false,
+          recordMessages: command.record ?? false,
         });
         reply({ type: 'started', host: sim.host, port: sim.port });
         return;
       }
       case 'stats':
         reply({ type: 'stats', stats: structuredClone(sim?.stats) as IbSimulatorStats });
+        return;
+      case 'request-times':
+        // When each historical request reached the gateway (wall-clock ms): the pacing the client chose.
+        reply({
+          type: 'request-times',
+          times: (sim?.messages ?? [])
+            .filter((m) => m.name === 'REQ_HISTORICAL_DATA')
+            .map((m) => m.receivedAt),
+        });
         return;
       case 'reset-stats':
         sim?.resetStats();

@@ -59,6 +59,25 @@ describe('data load', () => {
   });
 });
 
+describe('data load --pacing', () => {
+  it('names the policy in use (practical by default, strict on request) and refuses any other', async () => {
+    const practical = await runKtrdr(withData('data', 'load', 'AAPL', '-t', '1h', '--start', daysAgo(5)), {
+      env,
+    });
+    expect(practical.code).toBe(0);
+    expect(practical.stderr).toMatch(/^Pacing: practical \(IB's hard rules for bars of 30 s or less/m);
+    const strict = await runKtrdr(
+      withData('data', 'load', 'AAPL', '-t', '5m', '--start', daysAgo(3), '--pacing', 'strict'),
+      { env },
+    );
+    expect(strict.code).toBe(0);
+    expect(strict.stderr).toMatch(/^Pacing: strict \(IB's hard rules \(60 requests per 10 minutes\)/m);
+    const bad = await runKtrdr(withData('data', 'load', 'AAPL', '--pacing', 'fast'), { env });
+    expect(bad.code).toBe(EXIT_CODES.usage);
+    expect(bad.stderr).toContain("Invalid --pacing 'fast': use one of practical, strict.");
+  });
+});
+
 describe('data show', () => {
   it('shows the latest bars as an aligned table, labelled SIMULATED', async () => {
     const run = await runKtrdr(withData('data', 'show', 'AAPL', '-t', '1h', '-r', '5'), { env: {} });

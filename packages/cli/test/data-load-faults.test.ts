@@ -17,7 +17,10 @@ import { type SpawnedKtrdr, spawnKtrdr } from './support/spawn-ktrdr';
  * clean single load stores.
  */
 
-/** Two weeks of 1-minute bars: ten one-day segments. */
+/**
+ * Two weeks of 1-minute bars: ten one-day segments under the strict policy, whose many segments
+ * these faults are aimed at (practical would fetch them in three requests).
+ */
 const LOAD = [
   'data',
   'load',
@@ -30,6 +33,8 @@ const LOAD = [
   '2024-03-04',
   '--end',
   '2024-03-16',
+  '--pacing',
+  'strict',
 ];
 
 describe('ktrdr data load through gateway faults and signals', () => {
@@ -185,9 +190,21 @@ describe('ktrdr data load and ranges IB has no data for', () => {
         times: 1,
       });
       const load = (...extra: string[]) =>
-        runKtrdr([...LOAD.slice(0, 10), '2024-03-08', '--no-progress', '--data-dir', dataDir, ...extra], {
-          env,
-        });
+        runKtrdr(
+          [
+            ...LOAD.slice(0, 10),
+            '2024-03-08',
+            '--pacing',
+            'strict',
+            '--no-progress',
+            '--data-dir',
+            dataDir,
+            ...extra,
+          ],
+          {
+            env,
+          },
+        );
 
       const first = await load();
       expect(first.code, first.stderr).toBe(EXIT_CODES.ok);

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
         clientId: 1,
         timeoutMs: 30_000,
         hostServiceTimeoutMs: 30_000,
+        pacing: 'practical',
+        minuteBarSessions: 5,
       },
       training: { useHostService: false, hostServiceUrl: 'http://localhost:8002' },
       apiUrl: 'http://localhost:8000/api/v1',
@@ -52,6 +54,8 @@ describe('loadConfig', () => {
         IB_CLIENT_ID: '0',
         IB_TIMEOUT: '2.5',
         IB_HOST_SERVICE_TIMEOUT: '4',
+        KTRDR_IB_PACING: 'strict',
+        KTRDR_IB_1M_SESSIONS: '3',
         KTRDR_API_URL: 'http://backend:8000/api/v1',
         KTRDR_DATA_DIR: '/srv/bars',
         KTRDR_MODELS_DIR: 'trained',
@@ -66,6 +70,8 @@ describe('loadConfig', () => {
         clientId: 0,
         timeoutMs: 2500,
         hostServiceTimeoutMs: 4000,
+        pacing: 'strict',
+        minuteBarSessions: 3,
       },
       training: { useHostService: true, hostServiceUrl: 'https://gpu.example.com:8443' },
       apiUrl: 'http://backend:8000/api/v1',
@@ -83,6 +89,8 @@ describe('loadConfig', () => {
         'IB_CLIENT_ID',
         'IB_TIMEOUT',
         'IB_HOST_SERVICE_TIMEOUT',
+        'KTRDR_IB_PACING',
+        'KTRDR_IB_1M_SESSIONS',
         'KTRDR_API_URL',
         'KTRDR_DATA_DIR',
         'KTRDR_MODELS_DIR',
@@ -100,6 +108,16 @@ describe('loadConfig', () => {
     ['OFF', false],
   ])('reads USE_IB_HOST_SERVICE=%s as %s', (raw, expected) => {
     expect(loadConfig({}, { USE_IB_HOST_SERVICE: raw }).ib.useHostService).toBe(expected);
+  });
+
+  it('reads the pacing policy from KTRDR_IB_PACING (default practical), and refuses anything else', () => {
+    expect(loadConfig({}, {}).ib).toMatchObject({ pacing: 'practical', minuteBarSessions: 5 });
+    expect(loadConfig({}, { KTRDR_IB_PACING: 'Strict' }).ib.pacing).toBe('strict');
+    expect(loadConfig({ ib: { pacing: 'practical' } }, { KTRDR_IB_PACING: 'strict' }).ib.pacing).toBe(
+      'practical',
+    );
+    expect(() => loadConfig({}, { KTRDR_IB_PACING: 'fast' })).toThrow(/KTRDR_IB_PACING.*practical, strict/);
+    expect(() => loadConfig({}, { KTRDR_IB_1M_SESSIONS: '6' })).toThrow(/KTRDR_IB_1M_SESSIONS/);
   });
 
   it('gives IB_TIMEOUT one meaning: the IB request timeout, never the host-service call deadline', () => {

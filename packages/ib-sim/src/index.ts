@@ -27,6 +27,8 @@ export type { PacingMode, PacingRule } from './server/pacing';
 export { PACING_LIMITS } from './server/pacing';
 export type { DurationLimitProfile } from './server/duration-limits';
 export { PRACTICAL_MAX_DURATION_SECONDS } from './server/duration-limits';
+export { DEFAULT_SOFT_PACING } from './server/soft-pacing';
+export type { SoftPacingModel } from './server/soft-pacing';
 export type { SimRequestInfo, SimRequestKind } from './server/request-info';
 export type { IbSimulatorStats, ReceivedMessage } from './server/stats';
 export { IbErrorCode, IbErrorText } from './protocol/error-messages';

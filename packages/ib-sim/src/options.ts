@@ -8,6 +8,7 @@ import type { IbSimulatorFaults } from './server/faults';
 import type { LatencySpec } from './server/latency';
 import { validateLatency } from './server/latency';
 import type { PacingMode } from './server/pacing';
+import { DEFAULT_SOFT_PACING, type SoftPacingModel } from './server/soft-pacing';
 
 /** Options of {@link startIbSimulator}. Every field is optional. */
 export interface IbSimulatorOptions {
@@ -32,6 +33,17 @@ export interface IbSimulatorOptions {
   readonly pacing?: PacingMode;
   /** Overrides the duration-limit profile chosen by `pacing`. */
   readonly durationLimits?: DurationLimitProfile;
+  /**
+   * How a request within IB's step-size table but over the practical cap is answered: `error`
+   * (default) with 162 "Time length exceed max.", or `timeout`, never (as gateways do with 1-minute
+   * bars over 5 days); the client's cancel then ends it.
+   */
+  readonly durationOverrun?: 'error' | 'timeout';
+  /**
+   * The soft slowdown of bars over 30 s in `practical` mode (see `SoftPacingModel`: every parameter
+   * is an assumption, IB publishes none). Partial values override the defaults; `false` disables it.
+   */
+  readonly softPacing?: Partial<SoftPacingModel> | false;
   /**
    * Speed-up of the pacing windows: 60 makes the 10-minute window pass in 10 s (and the 15 s / 2 s
    * windows in 0.25 s / 33 ms). Default 1.
@@ -60,6 +72,9 @@ export interface ResolvedOptions {
   readonly latencyMs: LatencySpec;
   readonly pacing: PacingMode;
   readonly durationLimits: DurationLimitProfile;
+  readonly durationOverrun: 'error' | 'timeout';
+  /** Undefined when there is no soft slowdown (strict or off pacing, or disabled). */
+  readonly softPacing: SoftPacingModel | undefined;
   readonly timeScale: number;
   readonly now: () => Date;
   readonly faults: IbSimulatorFaults;
@@ -106,6 +121,11 @@ export function resolveOptions(options: IbSimulatorOptions = {}): ResolvedOption
     latencyMs: validateLatency(options.latencyMs ?? 0),
     pacing,
     durationLimits: options.durationLimits ?? pacing,
+    durationOverrun: options.durationOverrun ?? 'error',
+    softPacing:
+      pacing !== 'practical' || options.softPacing === false
+        ? undefined
+        : { ...DEFAULT_SOFT_PACING, ...options.softPacing },
     timeScale,
     now: options.now ?? (() => new Date()),
     faults: options.faults ?? {},

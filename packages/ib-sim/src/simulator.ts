@@ -257,6 +257,7 @@ class RunningSimulator implements IbSimulator {
 
   resetPacing(): void {
     this.ctx.pacing.reset();
+    this.ctx.softPacing?.reset();
   }
 
   resetStats(): void {

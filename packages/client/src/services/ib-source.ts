@@ -22,6 +22,6 @@ export function createIbSourceFromConfig(
     port: config.ib.port,
     clientId: config.ib.clientId,
     requestTimeoutMs: config.ib.timeoutMs,
-    pacing: { ledger: defaultPacingLedger(config) },
+    pacing: { ledger: defaultPacingLedger(config), profile: config.ib.pacing },
   });
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import {
   type ValueSource,
   parseBoolean,
+  parseChoice,
   parseHost,
   parseHttpUrl,
   parseInteger,
@@ -35,7 +36,25 @@ export interface IbConfig {
    * the host answers "still waiting" within it, and each such answer starts a new call.
    */
   hostServiceTimeoutMs: number;
+  /**
+   * How historical requests are paced (`KTRDR_IB_PACING`): `practical` (default) applies IB's hard
+   * pacing rules to bars of 30 s or less only and throttles larger bars adaptively; `strict` applies
+   * the hard rules to every bar size. `ktrdr data load --pacing` overrides it per load.
+   */
+  pacing: IbPacingPolicy;
+  /**
+   * Trading sessions one 1-minute-bar request may span under the `practical` policy
+   * (`KTRDR_IB_1M_SESSIONS`, 1-5, default 5): IB's step-size table allows more, but longer requests
+   * time out in practice. Lower it for a slow gateway.
+   */
+  minuteBarSessions: number;
 }
+
+/** The pacing policies of {@link IbConfig.pacing}. */
+export const IB_PACING_POLICIES = ['practical', 'strict'] as const;
+
+/** One of {@link IB_PACING_POLICIES}. */
+export type IbPacingPolicy = (typeof IB_PACING_POLICIES)[number];
 
 /** Settings of the training path. */
 export interface TrainingConfig {
@@ -79,6 +98,8 @@ export const CONFIG_DEFAULTS: Readonly<KtrdrConfig> = Object.freeze({
     clientId: 1,
     timeoutMs: 30_000,
     hostServiceTimeoutMs: 30_000,
+    pacing: 'practical',
+    minuteBarSessions: 5,
   }),
   training: Object.freeze({ useHostService: false, hostServiceUrl: 'http://localhost:8002' }),
   apiUrl: 'http://localhost:8000/api/v1',
@@ -97,6 +118,8 @@ export const ENVIRONMENT_VARIABLES = {
   IB_CLIENT_ID: `IB API client id (default ${CONFIG_DEFAULTS.ib.clientId}).`,
   IB_TIMEOUT: `How long one IB request may go unanswered, in seconds, wherever the IB connection is (default ${CONFIG_DEFAULTS.ib.timeoutMs / 1000}).`,
   IB_HOST_SERVICE_TIMEOUT: `Total deadline of one call to the IB host service, retries included, in seconds (default ${CONFIG_DEFAULTS.ib.hostServiceTimeoutMs / 1000}).`,
+  KTRDR_IB_PACING: `How historical requests are paced: practical (IB's hard rules for bars of 30 s or less only, adaptive throttling above) or strict (the hard rules for every bar size); default ${CONFIG_DEFAULTS.ib.pacing}.`,
+  KTRDR_IB_1M_SESSIONS: `Trading sessions one 1-minute-bar request may span under practical pacing, 1-5 (default ${CONFIG_DEFAULTS.ib.minuteBarSessions}).`,
   KTRDR_API_URL: `Backend API URL for the CLI's --url mode (default ${CONFIG_DEFAULTS.apiUrl}).`,
   KTRDR_DATA_DIR: `Folder of the bar store (default ./${CONFIG_DEFAULTS.dataDir}).`,
   KTRDR_MODELS_DIR: `Folder of trained models (default ./${CONFIG_DEFAULTS.modelsDir}).`,
@@ -163,6 +186,20 @@ export function loadConfig(options: KtrdrConfigOptions = {}, env: Env = process.
         parseSecondsAsMs,
         d.ib.hostServiceTimeoutMs,
         parsePositiveMs,
+      ),
+      pacing: pick(
+        ib.pacing,
+        'ib.pacing',
+        'KTRDR_IB_PACING',
+        (source) => parseChoice(source, IB_PACING_POLICIES),
+        d.ib.pacing,
+      ),
+      minuteBarSessions: pick(
+        ib.minuteBarSessions,
+        'ib.minuteBarSessions',
+        'KTRDR_IB_1M_SESSIONS',
+        (source) => parseInteger(source, 1, 5),
+        d.ib.minuteBarSessions,
       ),
     },
     training: {

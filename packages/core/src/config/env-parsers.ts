@@ -83,3 +83,11 @@ export function parsePath(source: ValueSource): string {
   if (value === '' || value.includes('\0')) return fail(source, 'a folder path');
   return value;
 }
+
+/** Parses one of `choices` (case-insensitive). */
+export function parseChoice<T extends string>(source: ValueSource, choices: readonly T[]): T {
+  const value = source.raw.trim().toLowerCase();
+  const match = choices.find((choice) => choice === value);
+  if (match === undefined) return fail(source, `one of ${choices.join(', ')}`);
+  return match;
+}

@@ -5,8 +5,10 @@
 export {
   CONFIG_DEFAULTS,
   ENVIRONMENT_VARIABLES,
+  IB_PACING_POLICIES,
   loadConfig,
   type IbConfig,
+  type IbPacingPolicy,
   type KtrdrConfig,
   type KtrdrConfigOptions,
   type TrainingConfig,

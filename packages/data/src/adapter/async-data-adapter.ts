@@ -18,6 +18,7 @@ import type { InstrumentType } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
 import { createIbHostService } from '../host-service/create-ib-host-service';
 import type { HistoricalDataSource, SourceBars } from '../host-service/historical-data-source';
+import type { PacingPolicy } from '../ib/pacing-types';
 import {
   type ContractInfo,
   type IbHostContract,
@@ -65,6 +66,8 @@ export interface FetchHistoricalOptions extends Pick<CallOptions, 'signal' | 'ti
   start: DateInput;
   end: DateInput;
   instrumentType?: InstrumentType;
+  /** The load's pacing policy. Default: the data source's (or IB host service's) own. */
+  pacing?: PacingPolicy;
   /** Called each time the IB host service says it is still waiting (for a pacing slot or for IB). */
   onWaiting?: (waiting: { waitedMs: number }) => void;
 }
@@ -201,6 +204,7 @@ export class AsyncDataAdapter extends AsyncHostService {
       start: formatIsoUtc(toEpochMs(options.start, 'start')),
       end: formatIsoUtc(toEpochMs(options.end, 'end')),
       instrument_type: options.instrumentType,
+      pacing: options.pacing,
       // A tighter per-call timeout asks for a shorter hold, in the same proportion.
       wait_ms:
         this.holdMs === undefined || options.timeoutMs === undefined
@@ -276,6 +280,7 @@ export class AsyncDataAdapter extends AsyncHostService {
       requests: number;
       concurrency?: number;
       instrumentType?: InstrumentType;
+      pacing?: PacingPolicy;
       signal?: AbortSignal;
     },
   ): Promise<number | undefined> {

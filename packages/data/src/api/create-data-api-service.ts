@@ -51,6 +51,7 @@ export function createDataApiService(data: DataService): ServiceImplementation<D
         end: input.end_date ?? undefined,
         instrumentType: input.instrument_type,
         refetchEmpty: input.refetch_empty,
+        pacing: input.pacing,
       });
       return {
         success: true as const,

@@ -96,6 +96,8 @@ export const dataApiContract = defineService('ktrdr API (data)', {
       instrument_type: z.enum(INSTRUMENT_TYPES).optional(),
       /** Ask IB again for ranges it recently answered with "no data" (default false). */
       refetch_empty: z.boolean().optional(),
+      /** Pacing policy, `practical` or `strict` (default: the server's `KTRDR_IB_PACING`). */
+      pacing: z.enum(['practical', 'strict']).optional(),
     }),
     output: z.object({
       success: z.literal(true),

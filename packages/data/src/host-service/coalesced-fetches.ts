@@ -52,6 +52,7 @@ function keyOf(request: Omit<BarsRequest, 'signal'>): string {
     request.start,
     request.end,
     request.instrumentType ?? null,
+    request.pacing ?? null,
   ]);
 }
 

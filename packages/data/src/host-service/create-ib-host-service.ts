@@ -46,7 +46,14 @@ export function createIbHostService(
         });
       }
       const { frame, simulated } = await fetches.fetch(
-        { symbol, timeframe: input.timeframe, start, end, instrumentType: input.instrument_type },
+        {
+          symbol,
+          timeframe: input.timeframe,
+          start,
+          end,
+          instrumentType: input.instrument_type,
+          ...(input.pacing === undefined ? {} : { pacing: input.pacing }),
+        },
         { signal, waitMs: input.wait_ms, fetchId: input.fetch_id },
       );
       const data = toWireBars(frame);

@@ -1,6 +1,7 @@
 import type { BarFrame } from '../domain/bar-frame';
 import type { InstrumentType } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
+import type { PacingPolicy } from '../ib/pacing-types';
 import type { ContractInfo, SymbolMatch } from './ib-host-contract';
 
 /** A request for the bars of one symbol in `[start, end)`. */
@@ -12,6 +13,11 @@ export interface BarsRequest {
   /** Exclusive end, epoch ms UTC. */
   end: number;
   instrumentType?: InstrumentType;
+  /**
+   * How to pace the request (the load's policy; see `PacingPolicy`). Default: the source's own.
+   * Sources that do not pace may ignore it.
+   */
+  pacing?: PacingPolicy;
   signal?: AbortSignal;
 }
 
@@ -24,6 +30,8 @@ export interface FetchEstimateRequest {
   requests: number;
   /** How many the load keeps in flight at once. */
   concurrency?: number;
+  /** The load's pacing policy. Default: the source's own. */
+  pacing?: PacingPolicy;
   signal?: AbortSignal;
 }
 

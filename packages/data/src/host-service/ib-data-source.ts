@@ -1,6 +1,10 @@
+import { calendarForInstrument } from '../calendar/exchange-calendars';
 import { BarFrame } from '../domain/bar-frame';
 import { DAY_MS } from '../domain/civil-date';
 import type { InstrumentType } from '../domain/symbols';
+import type { IbDuration } from '../ib/ib-time';
+import type { PacingPolicy } from '../ib/pacing-types';
+import { sessionDuration } from '../ib/request-spans';
 import type { IbClient, IbClientOptions } from '../ib/ib-client';
 import type { BarsRequest, HistoricalDataSource, SourceBars, SourceHealth } from './historical-data-source';
 import type { ContractInfo } from './ib-host-contract';
@@ -30,6 +34,20 @@ function durationDaysFor(start: number, end: number): number {
 }
 
 /**
+ * The duration to ask for `request`. Under `strict`, whole days as above (the behaviour before
+ * pacing policies). Under `practical`, segments are planned in trading sessions up to the
+ * practical cap, so the duration counts the sessions of the built-in calendar (plus one as a
+ * margin): calendar days would ask for `7 D` for a Monday-to-Friday week, past the cap.
+ */
+function durationFor(request: BarsRequest, policy: PacingPolicy, useRth: boolean): IbDuration {
+  const days = { days: durationDaysFor(request.start, request.end) };
+  if (policy === 'strict') return days;
+  const type = request.instrumentType ?? 'STK';
+  const calendar = calendarForInstrument(type, { hours: useRth ? 'regular' : 'extended' });
+  return sessionDuration(request.timeframe, calendar, request.start, request.end) ?? days;
+}
+
+/**
  * The direct-IB data source: the host-service routes over an `IbClient` (TWS protocol through
  * `@stoqey/ib`). `@stoqey/ib` loads on the first request, so commands that never touch IB never pay
  * for it.
@@ -42,18 +60,23 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
   };
   const useRthFor = (type: InstrumentType | undefined) =>
     options.useRTH ?? (type === undefined || type === 'STK');
+  const defaultPolicy: PacingPolicy = options.pacing?.profile === 'strict' ? 'strict' : 'practical';
   return {
     name: 'ib',
     async fetchBars(request: BarsRequest): Promise<SourceBars> {
       const ib = await clientOf();
+      const policy = request.pacing ?? defaultPolicy;
+      const useRTH = useRthFor(request.instrumentType);
       const result = await ib.fetchHistoricalBars({
         symbol: request.symbol,
         instrumentType: request.instrumentType,
         timeframe: request.timeframe,
         end: new Date(request.end),
-        duration: { days: durationDaysFor(request.start, request.end) },
-        useRTH: useRthFor(request.instrumentType),
+        duration: durationFor(request, policy, useRTH),
+        useRTH,
         signal: request.signal,
+        // The connection's own profile stays in charge unless the load names a policy.
+        ...(request.pacing === undefined ? {} : { pacing: request.pacing }),
       });
       // IB answers whole days (or more): keep what was asked for.
       const frame = BarFrame.fromRows(result.bars).slice(request.start, request.end);
@@ -126,6 +149,8 @@ export function createIbDataSource(options: IbDataSourceOptions = {}): Historica
         instrumentType: request.instrumentType,
         requests: request.requests,
         concurrency: request.concurrency,
+        timeframe: request.timeframe,
+        ...(request.pacing === undefined ? {} : { pacing: request.pacing }),
         signal: request.signal,
       });
     },

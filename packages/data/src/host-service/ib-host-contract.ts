@@ -97,6 +97,8 @@ export const ibHostContract = defineService('IB host service', {
       wait_ms: z.number().int().positive().max(MAX_HISTORICAL_WAIT_MS).optional(),
       /** Collects the fetch an earlier "still waiting" answer named. */
       fetch_id: z.string().min(1).max(64).optional(),
+      /** Pacing policy of the load (`strict` or `practical`); default: the service's own. */
+      pacing: z.enum(['strict', 'practical']).optional(),
     }),
     output: z.object({
       success: z.literal(true),

@@ -2,8 +2,15 @@ import { type KtrdrError, ValidationError } from '@ktrdr/core';
 import { TIMEFRAME_SPECS, type Timeframe, isTimeframe } from '../domain/timeframes';
 import type { IbContract } from './ib-api-port';
 import type { IbRequestSpec } from './ib-connection';
-import { type IbBarSize, formatIbEndDateTime, isIbBarSize, parseIbBarTime, toIbDuration } from './ib-time';
-import type { PacingTicket } from './pacing-scheduler';
+import {
+  type IbBarSize,
+  formatIbEndDateTime,
+  ibBarSeconds,
+  isIbBarSize,
+  parseIbBarTime,
+  toIbDuration,
+} from './ib-time';
+import type { PacingPolicy, PacingTicket } from './pacing-types';
 import type { Bar } from '../domain/bars';
 
 /**
@@ -36,6 +43,8 @@ export interface HistoricalRequest {
   barSize: IbBarSize;
   whatToShow: IbWhatToShow;
   useRTH: boolean;
+  /** Pacing policy of this request; default: the connection's. */
+  pacing?: PacingPolicy;
 }
 
 /**
@@ -105,6 +114,7 @@ export function buildHistoricalRequest(input: {
   barSize: IbBarSize;
   whatToShow?: string;
   useRTH?: boolean;
+  pacing?: PacingPolicy;
 }): HistoricalRequest {
   return {
     contract: input.contract,
@@ -113,6 +123,7 @@ export function buildHistoricalRequest(input: {
     barSize: input.barSize,
     whatToShow: resolveWhatToShow(input.contract.secType, input.whatToShow),
     useRTH: input.useRTH ?? false,
+    ...(input.pacing === undefined ? {} : { pacing: input.pacing }),
   };
 }
 
@@ -149,7 +160,13 @@ export function historicalTicket(request: HistoricalRequest): PacingTicket {
     request.whatToShow,
     request.useRTH,
   ]);
-  return { identity, bucket, weight: request.whatToShow === 'BID_ASK' ? 2 : 1 };
+  return {
+    identity,
+    bucket,
+    weight: request.whatToShow === 'BID_ASK' ? 2 : 1,
+    barSeconds: ibBarSeconds(request.barSize),
+    ...(request.pacing === undefined ? {} : { policy: request.pacing }),
+  };
 }
 
 /** The connection-level spec of a historical request: send, cancel, and bar accumulation. */

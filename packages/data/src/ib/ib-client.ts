@@ -1,4 +1,10 @@
-import { CancelledError, RateLimitedError, UnknownSymbolError, raceAbort } from '@ktrdr/core';
+import {
+  CancelledError,
+  RateLimitedError,
+  ServiceTimeoutError,
+  UnknownSymbolError,
+  raceAbort,
+} from '@ktrdr/core';
 import type { Timeframe } from '../domain/timeframes';
 import { backoffDelay } from './backoff';
 import {
@@ -33,8 +39,8 @@ import {
   resolveBarSize,
   resolveWhatToShow,
 } from './historical-request';
-import { type IbDuration, parseIbBarTime } from './ib-time';
-import { IB_HISTORICAL_PACING_LIMITS, type PacingStats } from './pacing-scheduler';
+import { type IbDuration, ibBarSeconds, parseIbBarTime } from './ib-time';
+import { IB_HISTORICAL_PACING_LIMITS, type PacingPolicy, type PacingStats } from './pacing-scheduler';
 
 /** Options of {@link IbClient}. */
 export interface IbClientOptions extends IbSharedConnectionOptions {
@@ -42,7 +48,12 @@ export interface IbClientOptions extends IbSharedConnectionOptions {
   registry?: IbConnectionRegistry;
   /** Default per-request timeout, from send to last reply. Default 60 000 ms. */
   requestTimeoutMs?: number;
-  /** Attempts of a historical request that IB answers with a pacing violation. Default 4. */
+  /**
+   * Attempts of a hard-paced historical request (the `strict` policy, or bars of 30 s or less) that
+   * IB answers with a pacing violation. Default 4. Under `practical`, a larger bar's pacing
+   * violation is a request to slow down: it is retried after a backoff until answered (or the
+   * caller's signal aborts) and never fails the request.
+   */
   maxPacingAttempts?: number;
 }
 
@@ -67,6 +78,8 @@ export interface FetchHistoricalBarsParams {
   signal?: AbortSignal;
   /** Per-request timeout in milliseconds (from send; pacing waits do not count). */
   timeoutMs?: number;
+  /** Pacing policy of this request. Default: the connection's (`pacing.profile`, default `practical`). */
+  pacing?: PacingPolicy;
 }
 
 /** Parameters of {@link IbClient.estimateHistoricalFetchMs}. */
@@ -79,6 +92,11 @@ export interface HistoricalFetchEstimateParams {
   requests: number;
   /** How many of them the caller keeps in flight at once. */
   concurrency?: number;
+  /** Their bar size, as a timeframe or IB bar size: with the policy, decides which rules apply. */
+  timeframe?: Timeframe;
+  barSize?: string;
+  /** Their pacing policy. Default: the connection's. */
+  pacing?: PacingPolicy;
   signal?: AbortSignal;
 }
 
@@ -197,8 +215,10 @@ export class IbClient {
    * are answered if sent as early as IB's pacing rules allow: the pacing scheduler's plan (its
    * `estimateCompletionMs`), counting what this connection and, with a shared ledger, other
    * processes already sent. An estimate: request times are this connection's average so far.
+   * Undefined for requests under the adaptive throttle before any request was answered: their
+   * time is the gateway's answer time, which nothing has measured yet.
    */
-  async estimateHistoricalFetchMs(params: HistoricalFetchEstimateParams): Promise<number> {
+  async estimateHistoricalFetchMs(params: HistoricalFetchEstimateParams): Promise<number | undefined> {
     this.assertOpen();
     const symbol = normalizeSymbol(params.symbol);
     const type = params.instrumentType === undefined ? undefined : parseInstrumentType(params.instrumentType);
@@ -206,7 +226,17 @@ export class IbClient {
     try {
       const contract = await this.contractFor(symbol, type, params.signal);
       const whatToShow = resolveWhatToShow(contract.secType, params.whatToShow);
+      const barSize =
+        params.timeframe === undefined && params.barSize === undefined
+          ? undefined
+          : resolveBarSize(params.timeframe, params.barSize);
+      const policy = {
+        ...(barSize === undefined ? {} : { barSeconds: ibBarSeconds(barSize) }),
+        ...(params.pacing === undefined ? {} : { policy: params.pacing }),
+      };
+      if (!this.lease.pacing.isHard(policy) && !this.lease.pacing.hasMeasuredRequests) return undefined;
       return this.lease.pacing.estimateCompletionMs({
+        ...policy,
         count: params.requests,
         bucket: pacingBucket(contract, whatToShow),
         weight: whatToShow === 'BID_ASK' ? 2 : 1,
@@ -321,7 +351,8 @@ export class IbClient {
 
   /**
    * Sends a historical request through the pacing scheduler. A pacing violation IB reports anyway
-   * pauses the request's bucket and is retried, up to `maxPacingAttempts` in all.
+   * pauses the request's bucket and is retried: up to `maxPacingAttempts` in all for a hard-paced
+   * request, until answered for a throttled one (its policy treats a violation as "slow down").
    */
   private async sendPaced(
     request: ReturnType<typeof buildHistoricalRequest>,
@@ -330,6 +361,7 @@ export class IbClient {
   ): Promise<IbBar[]> {
     const { connection, pacing } = this.lease;
     const ticket = historicalTicket(request);
+    const hard = pacing.isHard(ticket);
     for (let attempt = 1; ; attempt++) {
       await connection.ready(signal);
       const queuedAt = Date.now();
@@ -345,13 +377,18 @@ export class IbClient {
         permit.revoke();
         continue;
       }
+      let outcome: 'answered' | 'timeout' | 'failed' = 'failed';
       try {
         const spec = historicalRequestSpec(request, { timeoutMs, signal });
-        return await connection.send({ ...spec, onWritten: () => permit.markSent() });
+        const bars = await connection.send({ ...spec, onWritten: () => permit.markSent() });
+        outcome = 'answered';
+        return bars;
       } catch (error) {
+        if (error instanceof ServiceTimeoutError) outcome = 'timeout';
         if (!(error instanceof RateLimitedError)) throw error;
+        // Backoff doubling from the 15 s window up to the 10-minute one (attempts beyond stay there).
         const pauseMs = backoffDelay(
-          attempt,
+          Math.min(attempt, 8),
           {
             initialDelayMs: pacing.realWindowMs(IB_HISTORICAL_PACING_LIMITS.identicalWindowMs),
             maxDelayMs: pacing.realWindowMs(IB_HISTORICAL_PACING_LIMITS.globalWindowMs),
@@ -365,7 +402,7 @@ export class IbClient {
           attempt,
           pauseMs,
         });
-        if (attempt >= this.maxPacingAttempts) {
+        if (hard && attempt >= this.maxPacingAttempts) {
           throw new RateLimitedError(
             `${error.message} It persisted over ${attempt} attempts; wait before loading more.`,
             { details: error.details, retryAfterMs: pauseMs, cause: error },
@@ -373,7 +410,7 @@ export class IbClient {
         }
         pacing.noteRetry();
       } finally {
-        permit.release();
+        permit.release(outcome);
       }
     }
   }

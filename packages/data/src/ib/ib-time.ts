@@ -35,6 +35,21 @@ const BAR_SIZE_SET: ReadonlySet<string> = new Set(IB_BAR_SIZES);
 const DURATION_PATTERN = /^[1-9]\d* [SDWMY]$/;
 const DAY_SECONDS = 86_400;
 
+const UNIT_SECONDS: Readonly<Record<string, number>> = {
+  sec: 1,
+  min: 60,
+  hour: 3_600,
+  day: 86_400,
+  week: 604_800,
+  month: 2_592_000,
+};
+
+/** Nominal length of an IB bar size in seconds (`'30 secs'` 30, `'1 hour'` 3600; a month is 30 days). */
+export function ibBarSeconds(barSize: IbBarSize): number {
+  const [count, unit = ''] = barSize.split(' ');
+  return Number(count) * (UNIT_SECONDS[unit.replace(/s$/, '')] ?? 0);
+}
+
 /** True when `value` is one of IB's bar sizes. */
 export function isIbBarSize(value: unknown): value is IbBarSize {
   return typeof value === 'string' && BAR_SIZE_SET.has(value);

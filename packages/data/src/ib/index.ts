@@ -20,10 +20,19 @@ export type { IbConnectionLease, IbSharedConnection, IbSharedConnectionOptions }
 export { IB_CONNECTION_DEFAULTS, resolveEndpoint } from './ib-config';
 export type { IbConnectionOptions, IbLogger, IbReconnectOptions } from './ib-config';
 export { type FieldsFirstLogger, fieldsFirstLogger } from './fields-first-logger';
-export { IB_HISTORICAL_PACING_LIMITS, PacingScheduler } from './pacing-scheduler';
+export {
+  IB_HISTORICAL_PACING_LIMITS,
+  PACING_POLICIES,
+  PacingScheduler,
+  SMALL_BAR_MAX_SECONDS,
+  isHardPaced,
+} from './pacing-scheduler';
+export { AdaptiveThrottle, type AdaptiveThrottleOptions } from './adaptive-throttle';
 export type {
   PacingLimits,
+  PacingOutcome,
   PacingPermit,
+  PacingPolicy,
   PacingProfile,
   PacingSchedulerOptions,
   PacingStats,

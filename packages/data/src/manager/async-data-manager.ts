@@ -25,6 +25,9 @@ import type { CsvStore } from '../store/csv-store';
 import { type FailedSegment, type LoadDataOptions, type LoadDataResult, type LoadMode } from './load-types';
 import { migratePeriodDates } from './period-date-migration';
 import { planSegments } from './plan-segments';
+import { fetchSplittingOverruns, splitBySessions } from './split-overrun';
+import type { PacingPolicy } from '../ib/pacing-types';
+import { requestSpanLimit, sessionDaysBetween } from '../ib/request-spans';
 import { withPacingEta } from './load-eta';
 import { fetchSegments } from './segment-fetcher';
 import { holdProcessOpen } from '../ib/clock';
@@ -50,6 +53,10 @@ export interface AsyncDataManagerOptions {
   segmentAttempts?: number;
   /** First retry delay, ms (default 500). */
   retryBaseMs?: number;
+  /** Pacing policy of loads that name none (default `practical`; `KTRDR_IB_PACING`). */
+  pacing?: PacingPolicy;
+  /** Sessions per 1-minute-bar request under `practical` (1-5, default 5; `KTRDR_IB_1M_SESSIONS`). */
+  minuteBarSessions?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -79,6 +86,8 @@ export class AsyncDataManager {
   private readonly concurrency: number;
   private readonly attempts: number;
   private readonly retryBaseMs: number;
+  private readonly pacing: PacingPolicy;
+  private readonly minuteBarSessions: number | undefined;
   private readonly now: () => number;
   private readonly validations: TtlCache<ContractInfo>;
   private readonly heads: TtlCache<number | undefined>;
@@ -90,11 +99,18 @@ export class AsyncDataManager {
     this.concurrency = options.maxConcurrentSegments ?? 6;
     this.attempts = options.segmentAttempts ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.pacing = options.pacing ?? 'practical';
+    this.minuteBarSessions = options.minuteBarSessions;
     this.now = options.now ?? Date.now;
     const clock = { now: this.now };
     this.validations = new TtlCache(VALIDATION_TTL_MS, clock);
     this.heads = new TtlCache(HEAD_TTL_MS, clock);
     this.noData = new NoDataMemory(this.store, this.now);
+  }
+
+  /** The pacing policy of loads that name none. */
+  get pacingPolicy(): PacingPolicy {
+    return this.pacing;
   }
 
   /**
@@ -160,7 +176,12 @@ export class AsyncDataManager {
     const relevant = (analysis?.gaps ?? []).filter(
       (gap) => gap.kind !== 'unexpected' || wanted.has(gap.position),
     );
-    const planned = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first');
+    const pacing = options.pacing ?? this.pacing;
+    const calendar = this.calendarFor(info);
+    const planned = planSegments(relevant, tf, mode === 'backfill' ? 'newest_first' : 'oldest_first', {
+      limit: requestSpanLimit(tf, pacing, { minuteBarSessions: this.minuteBarSessions }),
+      calendar,
+    });
     const range = { start, end };
     if (options.refetchEmpty === true) await this.noData.forget(sym, tf, simulated, range, warnings);
     const remembered =
@@ -185,6 +206,7 @@ export class AsyncDataManager {
           requests: remaining,
           concurrency: this.concurrency,
           instrumentType: info.asset_type,
+          pacing,
         }),
     });
     fetchProgress.report({
@@ -202,25 +224,39 @@ export class AsyncDataManager {
       signal: options.signal,
       stopWhen: isGatewayLost,
       fetchOne: async (segment, signal) => {
-        let frame: BarFrame;
-        try {
-          const result = await this.adapter.fetchHistoricalData(sym, tf, {
-            start: segment.start,
-            end: segment.end,
-            instrumentType: info.asset_type,
-            signal,
-          });
+        const fetchRange = async (range: TimeRange): Promise<BarFrame> => {
+          let result;
+          try {
+            result = await this.adapter.fetchHistoricalData(sym, tf, {
+              start: range.start,
+              end: range.end,
+              instrumentType: info.asset_type,
+              pacing,
+              signal,
+            });
+          } catch (error) {
+            // IB's "no data" (162) is an answer about the range, not a failure: reported apart
+            // (for one half of a split range, the other half's bars still count).
+            if (error instanceof DataUnavailableError) return BarFrame.empty();
+            throw error;
+          }
           if (result.simulated !== simulated) {
             throw new ValidationError(`${sym}: the source changed between real and simulated data mid-load`, {
               details: { field: 'source' },
             });
           }
-          frame = result.frame;
-        } catch (error) {
-          // IB's "no data" (162) is an answer about the range, not a failure: reported apart.
-          if (error instanceof DataUnavailableError) return NO_DATA;
-          throw error;
-        }
+          return result.frame;
+        };
+        // A request the gateway finds too long (162 "Time length exceed max", a long request's
+        // timeout) is split in two at a session boundary and retried: the segment is not lost to it.
+        const frames = await fetchSplittingOverruns(segment, fetchRange, {
+          split: (range) => splitBySessions(range, calendar),
+          // Under practical, a timeout of three sessions or more is taken for "too long" (once: the
+          // halves are shorter); under strict, whose spans are conservative, never.
+          splitOnTimeout: (range) =>
+            pacing === 'practical' && sessionDaysBetween(calendar, range.start, range.end).length > 2,
+        });
+        const frame = frames.reduce((all, piece) => all.merge(piece), BarFrame.empty());
         if (frame.length === 0) return NO_DATA;
         // Saved at once: a crash or a cancel after this point keeps the segment.
         const saved = await this.store.mergeAndSave(sym, tf, frame, series);

@@ -4,6 +4,7 @@ import type { EpochMs } from '../domain/dates';
 import type { InstrumentType, ParsedSymbol } from '../domain/symbols';
 import type { Timeframe } from '../domain/timeframes';
 import type { GapKind } from '../gaps/gap-types';
+import type { PacingPolicy } from '../ib/pacing-types';
 import type { StoreWarning } from '../store/store-warning';
 
 /**
@@ -35,6 +36,12 @@ export interface LoadDataOptions extends Pick<CallOptions, 'signal'> {
    * skips while the answer is remembered (see `NoDataMemory`). Default false.
    */
   refetchEmpty?: boolean;
+  /**
+   * How IB requests are paced and sized: `practical` (IB's hard rules for bars of 30 s or less
+   * only, requests of several sessions, adaptive throttling) or `strict` (the hard rules for every
+   * bar, the conservative request sizes). Default: the manager's (`KTRDR_IB_PACING`).
+   */
+  pacing?: PacingPolicy;
   /** Progress as the reference steps: validate 2%, fetch 10-96%, merge 96%, save 98%, done 100%. */
   onProgress?: (progress: OperationProgress) => void;
 }

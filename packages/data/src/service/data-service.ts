@@ -14,6 +14,7 @@ import { type InstrumentType, type ParsedSymbol, parseInstrumentType, parseSymbo
 import { TIMEFRAMES, TIMEFRAME_SPECS, type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { type IbDataSourceOptions, createIbDataSource } from '../host-service/ib-data-source';
 import { type PacingLedger, createPacingLedger } from '../ib/pacing-ledger';
+import { PACING_POLICIES, type PacingPolicy } from '../ib/pacing-types';
 import { AsyncDataManager, type AsyncDataManagerOptions } from '../manager/async-data-manager';
 import { LOAD_MODES, type LoadDataOptions, type LoadDataResult, type LoadMode } from '../manager/load-types';
 import { CsvStore, type LoadedSeries, type SeriesInfo } from '../store/csv-store';
@@ -56,6 +57,8 @@ export interface LoadRequest {
   instrumentType?: InstrumentType;
   /** Ask IB again for ranges it recently answered with "no data" (see `LoadDataOptions.refetchEmpty`). */
   refetchEmpty?: boolean;
+  /** `strict` or `practical` (see `LoadDataOptions.pacing`). Default: the configuration's (`KTRDR_IB_PACING`). */
+  pacing?: string;
   /** Cancels the operation. */
   signal?: AbortSignal;
 }
@@ -125,7 +128,27 @@ function parseLoadRequest(request: LoadRequest): ParsedLoadRequest {
       details: { field: 'start' },
     });
   }
-  return { symbol, timeframe, mode, start, end, instrumentType, refetchEmpty: request.refetchEmpty };
+  const pacing = request.pacing === undefined ? undefined : parsePacing(request.pacing);
+  return {
+    symbol,
+    timeframe,
+    mode,
+    start,
+    end,
+    instrumentType,
+    refetchEmpty: request.refetchEmpty,
+    ...(pacing === undefined ? {} : { pacing }),
+  };
+}
+
+function parsePacing(value: string): PacingPolicy {
+  const policy = PACING_POLICIES.find((p) => p === value);
+  if (policy === undefined) {
+    throw new ValidationError(`Unknown pacing policy '${value}': use one of ${PACING_POLICIES.join(', ')}.`, {
+      details: { field: 'pacing', accepted: [...PACING_POLICIES] },
+    });
+  }
+  return policy;
 }
 
 /**
@@ -152,12 +175,22 @@ export class DataService implements AsyncDisposable {
             host: config.ib.host,
             port: config.ib.port,
             clientId: config.ib.clientId,
-            pacing: { ledger: defaultPacingLedger(config), ...options.ibSource?.pacing },
+            pacing: {
+              ledger: defaultPacingLedger(config),
+              profile: config.ib.pacing,
+              ...options.ibSource?.pacing,
+            },
           }),
       });
     this.store = options.store ?? new CsvStore({ dataDir: this.config.dataDir });
     this.operations = options.operations ?? new OperationRegistry();
-    this.manager = new AsyncDataManager({ ...options.manager, adapter: this.adapter, store: this.store });
+    this.manager = new AsyncDataManager({
+      pacing: this.config.ib.pacing,
+      minuteBarSessions: this.config.ib.minuteBarSessions,
+      ...options.manager,
+      adapter: this.adapter,
+      store: this.store,
+    });
   }
 
   /**
@@ -183,6 +216,8 @@ export class DataService implements AsyncDisposable {
           timeframe,
           mode: options.mode,
           instrument_type: options.instrumentType ?? null,
+          // The policy the load runs under, so every client can show it.
+          pacing: options.pacing ?? this.manager.pacingPolicy,
           start_date: options.start === undefined ? null : formatIsoUtc(options.start),
           end_date: options.end === undefined ? null : formatIsoUtc(options.end),
         },

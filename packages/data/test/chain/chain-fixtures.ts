@@ -186,8 +186,13 @@ export async function tempDir(closer: Closer): Promise<string> {
 }
 
 /** The configuration a user would have: IB at the simulator, the data folder given, no environment. */
-export function configFor(sim: IbSimulator, dataDir: string): KtrdrConfig {
-  return loadConfig({ ib: { host: sim.host, port: sim.port }, dataDir }, {});
+export function configFor(
+  sim: IbSimulator,
+  dataDir: string,
+  pacing: KtrdrConfig['ib']['pacing'] = 'practical',
+): KtrdrConfig {
+  // The product's default; tests that count the strict policy's one-day segments pass `strict`.
+  return loadConfig({ ib: { host: sim.host, port: sim.port, pacing }, dataDir }, {});
 }
 
 /**

@@ -196,12 +196,17 @@ describe('DataService over TCP against the IB simulator', () => {
     expect(after.subarray(0, bytes.length)).toEqual(bytes);
   });
 
-  it('loads 1-minute bars with one request per trading day and 390 bars per day', async () => {
+  // Strict: one request per trading day. Practical: four sessions per request (asked as `5 D`, one
+  // session of margin), across weekends: 15 sessions in 4 requests.
+  it.each([
+    ['strict', 15],
+    ['practical', 4],
+  ] as const)('loads 1-minute bars, 390 per day: %s pacing sends %i requests', async (pacing, requests) => {
     const sim = await simulator(closer);
     const data = service(sim, await freshDataDir());
     // Three weeks, weekends included: fifteen sessions.
     const result = await data
-      .loadData({ symbol: 'AAPL', timeframe: '1m', start: '2024-03-04', end: '2024-03-23' })
+      .loadData({ symbol: 'AAPL', timeframe: '1m', start: '2024-03-04', end: '2024-03-23', pacing })
       .then((load) => load.result());
     const perDay = new Map<string, number>();
     for (const time of result.frame.columns().time) {
@@ -210,8 +215,9 @@ describe('DataService over TCP against the IB simulator', () => {
     }
     expect(perDay.size).toBe(15);
     expect([...perDay.values()].every((count) => count === 390)).toBe(true);
-    expect(result.segments.total).toBe(15);
-    expect(sim.stats.requestsByKind['historical-data']).toBe(15);
+    expect(result.segments.total).toBe(requests);
+    expect(sim.stats.requestsByKind['historical-data']).toBe(requests);
+    expect(sim.stats.durationViolations).toBe(0);
   });
 
   it('tail-loads from the last stored bar to now when no dates are given', async () => {

@@ -36,7 +36,11 @@ async function hostService(sim: IbSimulator, options: IbDataSourceOptions = {}):
 async function hostConfig(url: string, deadlineMs: number): Promise<KtrdrConfig> {
   const dataDir = join(await tempDir(closer), 'data');
   return loadConfig(
-    { ib: { useHostService: true, hostServiceUrl: url, hostServiceTimeoutMs: deadlineMs }, dataDir },
+    // Strict: these cases count the strict policy's one-day segments and the hard rules' waits.
+    {
+      ib: { useHostService: true, hostServiceUrl: url, hostServiceTimeoutMs: deadlineMs, pacing: 'strict' },
+      dataDir,
+    },
     {},
   );
 }

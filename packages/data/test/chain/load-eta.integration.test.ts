@@ -13,7 +13,8 @@ const WINDOW_MS = 600_000 / TIME_SCALE;
 describe('the ETA of a load', () => {
   it("comes from the pacing scheduler's plan: past the first 60 requests it includes the next window", async () => {
     const sim = await simulator(closer, { latencyMs: 20 });
-    const config = configFor(sim, join(await tempDir(closer), 'data'));
+    // Strict: its plan is IB's 60-per-10-minutes rule (practical's plan has its own test).
+    const config = configFor(sim, join(await tempDir(closer), 'data'), 'strict');
     const data = closer.add(
       new DataService({ config, adapter: ibAdapter(closer, config.ib), manager: { retryBaseMs: 20 } }),
       (s) => s.close(),

@@ -25,7 +25,9 @@ function service(
   ib: IbDataSourceOptions,
   manager: { maxConcurrentSegments?: number } = {},
 ): DataService {
-  const config = configFor(sim, dataDir);
+  // Strict: these faults are aimed at the strict policy's many one-day segments (practical would
+  // fetch the five months of 1h bars in one request).
+  const config = configFor(sim, dataDir, 'strict');
   return closer.add(
     new DataService({
       config,
@@ -183,7 +185,14 @@ describe('data loads through IB faults', () => {
     const script = fileURLToPath(new URL('../support/await-load-script.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: fileURLToPath(new URL('../../../../', import.meta.url)),
-      env: { PATH: process.env['PATH'] ?? '', IB_PORT: String(sim.port), KTRDR_DATA_DIR: dataDir },
+      // Strict: the test stops the gateway after the first of several segments (practical fetches
+      // the five months of 1h bars in one request).
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        IB_PORT: String(sim.port),
+        KTRDR_DATA_DIR: dataDir,
+        KTRDR_IB_PACING: 'strict',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     closer.add(child, (c) => c.kill('SIGKILL'));

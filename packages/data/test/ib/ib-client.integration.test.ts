@@ -339,7 +339,8 @@ describe('IbClient against @ktrdr/ib-sim over TCP', () => {
   it('runs many concurrent segment requests through the scheduler with zero pacing violations', async () => {
     const timeScale = 150;
     const sim = await simulator({ pacing: 'strict', timeScale, latencyMs: 150, recordMessages: false });
-    const ib = client(sim, { pacing: { timeScale } });
+    // Strict, as the simulator: its hard rules apply to these 1-minute requests too.
+    const ib = client(sim, { pacing: { timeScale, profile: 'strict' } });
     // The simulator shares this process's event loop: while it is busy (compiling on first use, or
     // building big replies) it reads requests late and stamps them late, which shrinks the windows
     // it measures. A warm-up and small hourly replies keep that jitter far inside the safety margin;

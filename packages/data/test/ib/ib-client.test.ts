@@ -252,7 +252,8 @@ describe('IbClient over a fake gateway', () => {
     expect(client.status().pacing).toMatchObject({ violations: 1, retries: 1 });
   });
 
-  it('gives up with RateLimitedError after maxPacingAttempts', async () => {
+  // The practical policy (the default) never gives up on a 1-minute request: see the next test.
+  it('gives up with RateLimitedError after maxPacingAttempts (strict policy)', async () => {
     const { client, failures, gateway } = setup({ maxPacingAttempts: 2 });
     failures.push((sent) =>
       sent.type === 'reqHistoricalData'
@@ -265,11 +266,33 @@ describe('IbClient over a fake gateway', () => {
       timeframe: '1m',
       end: END,
       duration: '1 D',
+      pacing: 'strict',
     });
     await expect(fetch).rejects.toBeInstanceOf(RateLimitedError);
     await expect(fetch).rejects.toSatisfy((e: RateLimitedError) => (e.retryAfterMs ?? 0) > 0);
     expect(gateway.sentOf('reqHistoricalData')).toHaveLength(2);
     expect(client.status().pacing).toMatchObject({ violations: 2, retries: 1 });
+  });
+
+  it('practical policy: retries a 1-minute request through any number of pacing violations, and the throttle backs off', async () => {
+    const { client, failures, gateway } = setup({ maxPacingAttempts: 2 });
+    let violations = 5;
+    failures.push((sent) =>
+      sent.type === 'reqHistoricalData' && violations-- > 0
+        ? [162, 'Historical Market Data Service error message:Historical data request pacing violation']
+        : undefined,
+    );
+    const { bars } = await client.fetchHistoricalBars({
+      symbol: 'AAPL',
+      instrumentType: 'STK',
+      timeframe: '1m',
+      end: END,
+      duration: '1 D',
+    });
+    expect(bars).toHaveLength(2);
+    expect(gateway.sentOf('reqHistoricalData')).toHaveLength(6);
+    expect(client.status().pacing).toMatchObject({ profile: 'practical', violations: 5, retries: 5 });
+    expect(client.status().pacing.throttleBackoffs).toBeGreaterThan(0);
   });
 
   it('maps "no data" to DataUnavailableError without retrying', async () => {

@@ -167,3 +167,25 @@ describe('pacing ledger shared by several processes', () => {
     expect(pacingLedgerPath('/data', '::1', 4002)).toBe('/data/.ktrdr/pacing/__1_4002.jsonl');
   });
 });
+
+describe('pacing ledger under the practical policy', () => {
+  it('shares the hard-paced requests (30-second bars) and leaves the throttled ones (1-minute bars) out', async () => {
+    const { clock, file, schedulers, acquire, sends } = processes(2);
+    const [first, second] = schedulers as [PacingScheduler, PacingScheduler];
+    const small = (n: number): PacingTicket => ({ ...ticket(n), barSeconds: 30 });
+    const minute = (n: number): PacingTicket => ({ ...ticket(100 + n), barSeconds: 60 });
+    for (let i = 0; i < 4; i++) void acquire(first, minute(i));
+    for (let i = 0; i < 5; i++) void acquire(first, small(i));
+    await settle();
+    // The first process used the contract's five 30-second requests of these 2 s: the second waits.
+    void acquire(second, small(10));
+    await settle();
+    expect(sends).toHaveLength(9);
+    // Only the five hard-paced sends are in the ledger.
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(5);
+    await clock.advance(2_000);
+    expect(sends).toHaveLength(10);
+    const hard = sends.filter((send) => Number(send.identity.split('#')[1]) < 100);
+    expect(pacingViolations(hard)).toEqual([]);
+  });
+});

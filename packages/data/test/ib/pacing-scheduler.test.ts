@@ -246,3 +246,68 @@ describe('PacingScheduler (off)', () => {
     expect(granted).toHaveLength(1);
   });
 });
+
+describe('PacingScheduler (practical, the default)', () => {
+  const minute = (n: number, bucket = 'STK:AAPL@SMART/TRADES'): PacingTicket => ({
+    identity: `${bucket}#${n}`,
+    bucket,
+    barSeconds: 60,
+  });
+
+  it('sends 1-minute requests beyond the hard rules, as many as the throttle allows', async () => {
+    const { granted, acquire, scheduler } = setup({ throttle: { initialWindow: 8 } });
+    // 20 requests for one contract: the strict rules would let 5 go, then one per 2 s...
+    for (let i = 0; i < 20; i++) void acquire(minute(i));
+    await settle();
+    // ...the throttle lets its window go at once, with no 2-second rule.
+    expect(granted.map((g) => g.at)).toEqual(new Array(8).fill(0));
+    expect(scheduler.stats).toMatchObject({ profile: 'practical', throttleWindow: 8, waiting: 12 });
+    // Each answer frees a slot and (slow start) widens the window by one.
+    granted[0]?.permit.release('answered');
+    await settle();
+    expect(granted).toHaveLength(10);
+  });
+
+  it('keeps the hard rules for bars of 30 s or less, and for tickets that ask for strict', async () => {
+    const { clock, granted, acquire } = setup();
+    for (let i = 0; i < 6; i++) void acquire({ ...minute(i), barSeconds: 30 });
+    for (let i = 0; i < 6; i++) void acquire({ ...minute(i, 'STK:MSFT@SMART/TRADES'), policy: 'strict' });
+    await settle();
+    expect(granted).toHaveLength(10);
+    await clock.advance(2_000);
+    expect(granted).toHaveLength(12);
+  });
+
+  it('does not count throttled sends in the hard windows', async () => {
+    const { granted, acquire } = setup({ throttle: { initialWindow: 50 } });
+    for (let i = 0; i < 45; i++) void acquire(minute(i)).then((p) => p.release('answered'));
+    await settle();
+    // 45 one-minute requests went out; 30-second ones still have all of IB's 60 per 10 minutes.
+    for (let i = 0; i < 5; i++) void acquire({ ...minute(100 + i, 'STK:MSFT@SMART/TRADES'), barSeconds: 30 });
+    await settle();
+    expect(granted).toHaveLength(50);
+  });
+
+  it('plans throttled requests by the window and the measured answer time', async () => {
+    const { scheduler } = setup({ throttle: { initialWindow: 4 } });
+    const ms = scheduler.estimateCompletionMs({
+      count: 52,
+      bucket: 'STK:AAPL@SMART/TRADES',
+      barSeconds: 60,
+      concurrency: 6,
+      requestMs: 1_000,
+    });
+    // 4 in flight (the throttle's window, below the caller's 6): 13 rounds of 1 s.
+    expect(ms).toBe(13_000);
+    // Under strict, the 61st of 70 requests waits for the first to leave IB's 10-minute window.
+    const strict = scheduler.estimateCompletionMs({
+      count: 70,
+      bucket: 'STK:AAPL@SMART/TRADES',
+      barSeconds: 60,
+      policy: 'strict',
+      concurrency: 6,
+      requestMs: 1_000,
+    });
+    expect(strict).toBeGreaterThan(600_000);
+  });
+});

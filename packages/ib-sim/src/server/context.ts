@@ -10,6 +10,7 @@ import type { ResolvedOptions } from '../options';
 import { FaultScript } from './faults';
 import type { IbSimulatorFaults } from './faults';
 import { PacingGuard } from './pacing';
+import { SoftPacing } from './soft-pacing';
 import type { ClientSession } from './session';
 import type { IbSimulatorStats, ReceivedMessage } from './stats';
 import { createStats } from './stats';
@@ -19,6 +20,8 @@ export class SimulatorContext {
   readonly universe: Universe;
   readonly bars: BarSource;
   readonly pacing: PacingGuard;
+  /** The soft slowdown of larger bars in practical mode, when enabled. */
+  readonly softPacing: SoftPacing | undefined;
   readonly script: FaultScript;
   readonly stats: IbSimulatorStats = createStats();
   readonly messages: ReceivedMessage[] = [];
@@ -40,6 +43,8 @@ export class SimulatorContext {
     ]);
     this.bars = new BarSource(options.seed);
     this.pacing = new PacingGuard(options.pacing, options.timeScale);
+    this.softPacing =
+      options.softPacing === undefined ? undefined : new SoftPacing(options.softPacing, options.timeScale);
     this.script = new FaultScript(options.faults.script ?? []);
     this.rng = createRng(hashString(`latency:${String(options.seed)}`));
     this.faults = options.faults;

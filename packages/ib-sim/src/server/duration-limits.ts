@@ -4,9 +4,12 @@
  *   (S: 1 secs, D: 5 secs, W: 10 secs, M: 30 secs, Y: 1 min) and `S` durations stop at 86400 S.
  *   Coarser bars than a unit's listed maximum are accepted (IBApiNext itself asks `3600 S` of hourly
  *   bars for live updates, and gateways answer).
- * - `practical`: what a gateway answers reliably in practice; beyond it requests time out or are
- *   refused (e.g. 1-minute bars work up to 5 D, 6 D and more time out).
- * Over-long requests are answered with 162 "Time length exceed max.".
+ * - `practical`: the step-size table as above, and within it what a gateway answers reliably in
+ *   practice; beyond that cap requests time out or are refused (e.g. 1-minute bars work up to 5 D,
+ *   6 D and more time out).
+ * Requests outside the table are answered with 162 "Time length exceed max."; requests within the
+ * table but over the practical cap get the same by default, or no answer at all (a timeout) with
+ * the simulator's `durationOverrun: 'timeout'`.
  */
 import type { BarSize } from '../market/bar-sizes';
 import type { Duration, DurationUnit } from '../market/durations';
@@ -44,23 +47,24 @@ export const PRACTICAL_MAX_DURATION_SECONDS: Readonly<Record<string, number>> = 
   '1 month': 30 * 365 * DAY,
 };
 
-/** Whether a duration is within the profile's limit for a bar size. */
-export function isWithinDurationLimit(
+/** Which limit a request breaks: IB's step-size table, or only the practical cap within it. */
+export type DurationBreach = 'step-size-table' | 'practical-cap';
+
+/** Whether IB's step-size table allows `duration` for `barSize`. */
+function withinStepSizeTable(duration: Duration, barSize: BarSize): boolean {
+  if (duration.unit === 'S' && duration.count > STRICT_MAX_SECONDS_DURATION) return false;
+  return barSize.seconds >= STRICT_FINEST_BAR_SECONDS[duration.unit];
+}
+
+/** The limit of the profile a duration breaks for a bar size, if any. */
+export function durationBreach(
   profile: DurationLimitProfile,
   duration: Duration,
   barSize: BarSize,
-): boolean {
-  switch (profile) {
-    case 'off':
-      return true;
-    case 'strict': {
-      if (duration.unit === 'S' && duration.count > STRICT_MAX_SECONDS_DURATION) return false;
-      return barSize.seconds >= STRICT_FINEST_BAR_SECONDS[duration.unit];
-    }
-    case 'practical':
-      return (
-        duration.nominalSeconds <=
-        (PRACTICAL_MAX_DURATION_SECONDS[barSize.setting] ?? Number.POSITIVE_INFINITY)
-      );
-  }
+): DurationBreach | undefined {
+  if (profile === 'off') return undefined;
+  if (!withinStepSizeTable(duration, barSize)) return 'step-size-table';
+  if (profile === 'strict') return undefined;
+  const cap = PRACTICAL_MAX_DURATION_SECONDS[barSize.setting] ?? Number.POSITIVE_INFINITY;
+  return duration.nominalSeconds <= cap ? undefined : 'practical-cap';
 }

@@ -20,7 +20,7 @@ import { IbErrorCode, IbErrorText } from '../protocol/error-messages';
 import type { SimulatorContext } from './context';
 import type { ResolvedContract } from './contract-resolver';
 import { resolveContract } from './contract-resolver';
-import { isWithinDurationLimit } from './duration-limits';
+import { type DurationBreach, durationBreach } from './duration-limits';
 import { parseEndDateTime } from './end-date-time';
 import type { PacedRequest } from './pacing';
 
@@ -45,6 +45,8 @@ export interface HistoricalFailure {
   readonly code: number;
   readonly message: string;
   readonly durationViolation?: boolean;
+  /** Which duration limit was broken (with `durationViolation`). */
+  readonly breach?: DurationBreach;
 }
 
 /** Outcome of validation. */
@@ -91,8 +93,9 @@ export function planHistoricalRequest(
   if (!end.ok) return fail(IbErrorCode.INVALID_END_DATE_TIME, IbErrorText.invalidEndDateTime);
   if (request.keepUpToDate && !end.now)
     return fail(IbErrorCode.INVALID_REQUEST, IbErrorText.keepUpToDateWithEndDate);
-  if (!isWithinDurationLimit(ctx.options.durationLimits, duration, barSize)) {
-    return fail(IbErrorCode.HISTORICAL_DATA_ERROR, IbErrorText.timeLengthExceeded, true);
+  const breach = durationBreach(ctx.options.durationLimits, duration, barSize);
+  if (breach !== undefined) {
+    return { ...fail(IbErrorCode.HISTORICAL_DATA_ERROR, IbErrorText.timeLengthExceeded, true), breach };
   }
   const conId = contract.future?.conId ?? contract.instrument.conId;
   const exchange = (request.contract.exchange || contract.instrument.exchange).toUpperCase();

@@ -9,6 +9,7 @@ import type { SimulatorContext } from './context';
 import type { ScriptedFaultAction } from './faults';
 import type { HistoricalPlan } from './historical-data';
 import { currentBar, planHistoricalRequest, produceHistoricalReply } from './historical-data';
+import { PACING_LIMITS } from './pacing';
 import type { SimRequestInfo } from './request-info';
 import { responderFor, scheduleReply } from './responder';
 import type { ClientSession, OpenRequest } from './session';
@@ -29,6 +30,15 @@ function startLiveUpdates(
   }, ctx.options.keepUpToDateIntervalMs);
 }
 
+/** The soft slowdown of a request of larger bars in practical mode (0 for small bars, or none). */
+function softDelay(ctx: SimulatorContext, plan: HistoricalPlan): number {
+  if (ctx.softPacing === undefined || plan.barSize.seconds <= PACING_LIMITS.smallBarMaxSeconds) return 0;
+  const delay = ctx.softPacing.admit(plan.duration.nominalSeconds / plan.barSize.seconds);
+  ctx.stats.softPacedRequests += 1;
+  ctx.stats.softDelayMs += delay;
+  return delay;
+}
+
 /** Handles REQ_HISTORICAL_DATA. `action` is the scripted fault for this request, if any. */
 export function handleHistoricalData(
   ctx: SimulatorContext,
@@ -45,6 +55,12 @@ export function handleHistoricalData(
   const planned = planHistoricalRequest(ctx, request, ctx.nowSeconds());
   if (!planned.ok) {
     if (planned.durationViolation) ctx.stats.durationViolations += 1;
+    if (planned.breach === 'practical-cap' && ctx.options.durationOverrun === 'timeout') {
+      // Over the practical cap, gateways go silent: open, never answered, until cancelled.
+      ctx.stats.durationTimeouts += 1;
+      session.startRequest(reqId, 'historical-data', false);
+      return;
+    }
     scheduleReply(ctx, session, info, { extraDelayMs }, () =>
       responder.sendError(reqId, planned.code, planned.message),
     );
@@ -65,20 +81,27 @@ export function handleHistoricalData(
   }
   const open = session.startRequest(reqId, 'historical-data', ctx.options.pacing !== 'off');
   if (action?.type === 'never-answer') return;
-  scheduleReply(ctx, session, info, { extraDelayMs, open, holdWhileDisconnected: true }, () => {
-    const result = produceHistoricalReply(ctx, plan, ctx.nowSeconds());
-    if (!result.ok) {
-      if (result.durationViolation) ctx.stats.durationViolations += 1;
-      session.finishRequest(reqId);
-      responder.sendError(reqId, result.code, result.message);
-      return;
-    }
-    ctx.stats.historicalResponses += 1;
-    ctx.stats.barsServed += result.barCount;
-    responder.sendFrame(result.frame);
-    if (request.keepUpToDate && !session.closed) startLiveUpdates(ctx, session, open, plan);
-    else session.finishRequest(reqId);
-  });
+  const softDelayMs = softDelay(ctx, plan);
+  scheduleReply(
+    ctx,
+    session,
+    info,
+    { extraDelayMs: extraDelayMs + softDelayMs, open, holdWhileDisconnected: true },
+    () => {
+      const result = produceHistoricalReply(ctx, plan, ctx.nowSeconds());
+      if (!result.ok) {
+        if (result.durationViolation) ctx.stats.durationViolations += 1;
+        session.finishRequest(reqId);
+        responder.sendError(reqId, result.code, result.message);
+        return;
+      }
+      ctx.stats.historicalResponses += 1;
+      ctx.stats.barsServed += result.barCount;
+      responder.sendFrame(result.frame);
+      if (request.keepUpToDate && !session.closed) startLiveUpdates(ctx, session, open, plan);
+      else session.finishRequest(reqId);
+    },
+  );
 }
 
 /** Handles CANCEL_HISTORICAL_DATA. */

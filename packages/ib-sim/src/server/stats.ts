@@ -30,8 +30,13 @@ export interface IbSimulatorStats {
   pacingViolations: number;
   /** Pacing violations per rule. */
   violationsByRule: Record<PacingRule, number>;
-  /** Requests refused with 162 "Time length exceed max.". */
+  /** Requests refused with 162 "Time length exceed max.", or left unanswered over the practical cap. */
   durationViolations: number;
+  /** Of those, requests over the practical cap left unanswered (`durationOverrun: 'timeout'`). */
+  durationTimeouts: number;
+  /** Requests of bars over 30 s slowed down softly (practical mode), and the extra latency they got, ms. */
+  softPacedRequests: number;
+  softDelayMs: number;
 }
 
 /** One message a client sent, as recorded by the simulator. */
@@ -81,6 +86,9 @@ export function createStats(): IbSimulatorStats {
       'open-requests': 0,
     },
     durationViolations: 0,
+    durationTimeouts: 0,
+    softPacedRequests: 0,
+    softDelayMs: 0,
   };
 }
 

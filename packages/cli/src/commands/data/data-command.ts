@@ -74,6 +74,13 @@ export function dataLoadCommand(context: CliContext): CommandDef<ArgsDef> {
         type: 'boolean',
         description: 'Ask IB again for ranges it recently answered with "no data" (otherwise skipped)',
       },
+      pacing: {
+        type: 'string',
+        description:
+          "practical (IB's hard pacing rules for bars of 30 s or less, adaptive above) or strict (the hard " +
+          'rules for every bar size); default KTRDR_IB_PACING, else practical',
+        valueHint: 'POLICY',
+      },
     },
     run: async (args) => (await import('./data-load')).dataLoad(context, args),
   });

@@ -18,7 +18,18 @@ export interface DataLoadArgs {
   end?: string;
   progress?: boolean;
   'refetch-empty'?: boolean;
+  pacing?: string;
 }
+
+const PACING_POLICIES = ['practical', 'strict'] as const;
+
+/** What each policy means, in the line that names the policy in use. */
+const PACING_NOTES: Record<string, string> = {
+  practical:
+    "IB's hard rules for bars of 30 s or less, several sessions per request and adaptive throttling above",
+  strict:
+    "IB's hard rules (60 requests per 10 minutes) for every bar size, one day of 1-minute bars per request",
+};
 
 /**
  * Starts a load through the data API (`POST /data/load`), follows it to its end with progress, and
@@ -32,6 +43,8 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
   const mode: LoadMode = parseChoice(args.mode ?? 'tail', LOAD_MODES, '--mode', COMMAND);
   const start = parseIsoDate(args.start, '--start', COMMAND);
   const end = parseIsoDate(args.end, '--end', COMMAND);
+  const pacing =
+    args.pacing === undefined ? undefined : parseChoice(args.pacing, PACING_POLICIES, '--pacing', COMMAND);
   await using session = await openSession(context);
   const started = await session.data.load(
     {
@@ -41,10 +54,18 @@ export async function dataLoad(context: CliContext, args: DataLoadArgs): Promise
       start_date: start ?? null,
       end_date: end ?? null,
       ...(args['refetch-empty'] === true ? { refetch_empty: true } : {}),
+      ...(pacing === undefined ? {} : { pacing }),
     },
     { signal: context.interrupt },
   );
   const symbol = String(started.data.metadata['symbol'] ?? args.symbol);
+  // The policy the load runs under, as the service decided it (the flag, else its configuration).
+  const policy = started.data.metadata['pacing'] ?? pacing;
+  // Part of the progress display: `--no-progress` hides it too.
+  if (typeof policy === 'string' && mode !== 'local' && args.progress !== false) {
+    const why = PACING_NOTES[policy];
+    context.note(`Pacing: ${policy}${why === undefined ? '' : ` (${why}); the ETA comes from its plan`}.`);
+  }
   const { info, interrupted } = await followOperation<DataLoadSummary>(context, session, {
     operationId: started.operation_id,
     label: `${symbol} ${timeframe} ${mode}`,
