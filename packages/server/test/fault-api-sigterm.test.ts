@@ -78,6 +78,9 @@ describe('fault: SIGTERM to the API mid-operation', () => {
       START,
       '--end',
       END,
+      // One request at a time (strict pacing), so the load outlasts the start of the training.
+      '--pacing',
+      'strict',
       '-f',
       'json',
       '--url',
