@@ -91,18 +91,29 @@ function pack(ranges: TimeRange[], limit: number, timeframe: Timeframe, order: S
   return out;
 }
 
-/** `range` cut at the boundaries of the trading days whose sessions it overlaps. */
+/**
+ * `range` cut into one piece per trading day whose sessions it overlaps, at the end of each day's
+ * last session. The pieces cover the whole range: a bar that starts before the open (an hourly bar
+ * at 9:00 overlapping a 9:30 open) or after the close (extended hours) lies in the gap the manager
+ * found, so it must lie in some request too. Clipping pieces to the sessions dropped such bars.
+ */
 function piecesOf(range: TimeRange, calendar: TradingCalendar): Piece[] {
   const pieces: Piece[] = [];
+  let start = range.start;
   for (const day of sessionDaysBetween(calendar, range.start, range.end)) {
-    for (const session of calendar.tradingDay(day).sessions) {
-      const start = Math.max(range.start, session.start);
-      const end = Math.min(range.end, session.end);
-      if (end > start) pieces.push({ start, end, day });
+    const sessions = calendar.tradingDay(day).sessions;
+    const close = Math.min(range.end, Math.max(...sessions.map((session) => session.end)));
+    if (close > start) {
+      pieces.push({ start, end: close, day });
+      start = close;
     }
   }
+  const last = pieces.at(-1);
   // Not in any session of the calendar (it cannot come from the same calendar's gaps): kept whole.
-  return pieces.length > 0 ? pieces : [{ ...range, day: localDayNumber(calendar.timeZone, range.start) }];
+  if (last === undefined) return [{ ...range, day: localDayNumber(calendar.timeZone, range.start) }];
+  // What follows the last close (after-hours up to the range's end) belongs to that day's request.
+  last.end = range.end;
+  return pieces;
 }
 
 /** Greedy packing of ordered pieces into spans of at most `maxSessions` trading days and `limit` ms. */

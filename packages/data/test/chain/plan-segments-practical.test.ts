@@ -51,6 +51,25 @@ describe('practical request spans', () => {
     expect(strict).toHaveLength(250);
   });
 
+  it('covers the whole of each gap: an hourly bar before the open and after-hours stay requested', () => {
+    // An hourly gap from midnight: its 14:00 UTC bar (9:00 New York) overlaps the 9:30 open, and
+    // the evening after the close is in the gap too. Pieces clipped to the sessions lost them.
+    const calendar = calendarForInstrument('STK');
+    const start = Date.parse('2024-01-08T00:00:00Z');
+    const end = Date.parse('2024-01-13T00:00:00Z');
+    const gap: Gap = { start, end, kind: 'unexpected', position: 'no_data', missingBars: 35 };
+    for (const sessions of [1, 2, 5]) {
+      const limit = requestSpanLimit('1h', 'practical');
+      const segments = planSegments([gap], '1h', 'oldest_first', {
+        limit: { ...limit, maxSessions: sessions },
+        calendar,
+      });
+      expectCovered(segments, [gap]);
+      expect(segments[0]?.start).toBe(start);
+      expect(segments.at(-1)?.end).toBe(end);
+    }
+  });
+
   it('follows the configured cap (KTRDR_IB_1M_SESSIONS) and never goes past 5', () => {
     expect(requestSpanLimit('1m', 'practical', { minuteBarSessions: 3 }).maxSessions).toBe(2);
     expect(requestSpanLimit('1m', 'practical', { minuteBarSessions: 9 }).maxSessions).toBe(4);
