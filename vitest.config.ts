@@ -40,6 +40,8 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The dashboard's build, before the server and CLI tests that serve it (see the file).
+    globalSetup: [source('dashboard/test/support/global-setup.ts')],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     projects: [

@@ -56,6 +56,8 @@ describe('data-load jobs on 3 ktrdr worker processes, one IB gateway', () => {
           KTRDR_DATA_DIR: await resources.tempDir(),
           USE_IB_HOST_SERVICE: 'true',
           IB_HOST_SERVICE_URL: host.url,
+          // The hard rules on hourly bars too (the practical policy paces only bars of 30 s or less).
+          KTRDR_IB_PACING: 'strict',
         });
       }
       await eventually(
@@ -72,6 +74,7 @@ describe('data-load jobs on 3 ktrdr worker processes, one IB gateway', () => {
             mode: 'full',
             start_date: '2022-06-01T00:00:00Z',
             end_date: '2024-06-01T00:00:00Z',
+            pacing: 'strict',
           }),
         ),
       );
