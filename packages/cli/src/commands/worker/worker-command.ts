@@ -6,7 +6,7 @@ import type { CliContext } from '../../cli/context';
 export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
   return leafCommand(context, {
     path: 'ktrdr worker',
-    description: 'Run queued loads and trainings from Redis (KTRDR_REDIS_URL) until Ctrl+C',
+    description: 'Run queued loads, trainings and backtests from Redis (KTRDR_REDIS_URL) until Ctrl+C',
     args: {
       redis: {
         type: 'string',
@@ -15,7 +15,7 @@ export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
       },
       queue: {
         type: 'string',
-        description: 'Queues to pull from, comma-separated (default training,data-load)',
+        description: 'Queues to pull from, comma-separated (default training,data-load,backtest)',
         valueHint: 'NAMES',
       },
       concurrency: { type: 'string', description: 'Jobs run at once per queue (default 1)', valueHint: 'N' },
