@@ -1,4 +1,5 @@
 import type { OperationInfo, OperationProgress } from '@ktrdr/core';
+import { parseModelName } from '@ktrdr/training';
 import type { BacktestHandOff } from './backtest-hand-off';
 import type { BarsFetch } from './bars-fetch';
 import type { ModelHandOff } from './model-hand-off';
@@ -74,8 +75,8 @@ export interface ClientJobRunnerOptions {
    */
   backtestHandOff?: BacktestHandOff;
   /**
-   * Copies a training's bars from the API into this worker's store before it runs, when this worker
-   * does not share the API's data folder (`createBarsFetch`).
+   * Copies a training's or a backtest's bars from the API into this worker's store before it runs,
+   * when this worker does not share the API's data folder (`createBarsFetch`).
    */
   fetchBars?: BarsFetch;
 }
@@ -98,6 +99,19 @@ export function withJobCheckpoint(
       ...(everyEpochs === undefined ? {} : { every_epochs: everyEpochs }),
     },
   };
+}
+
+/**
+ * The series a backtest job needs, as a bars fetch reads a request: its symbol at its timeframe (by
+ * default its model's), every bar up to `end_date`: the bars before `start_date` are the features'
+ * warm-up history. A model over several timeframes needs the others in the worker's store too.
+ */
+function backtestBarsRequest(request: Record<string, unknown>): Record<string, unknown> {
+  const timeframe =
+    typeof request['timeframe'] === 'string'
+      ? request['timeframe']
+      : parseModelName(String(request['model'])).key.timeframe;
+  return { symbol: request['symbol'], timeframe, end_date: request['end_date'] };
 }
 
 /** Starts the operation a job of `queue` runs, through the client's route (validated as over HTTP). */
@@ -136,6 +150,9 @@ export function createClientJobRunner(
   return async (queue, request, { operationId, signal, reportProgress, reportMetadata }) => {
     if (queue === 'training' && options.fetchBars !== undefined) {
       await options.fetchBars(request as Record<string, unknown>, signal);
+    }
+    if (queue === 'backtest' && options.fetchBars !== undefined) {
+      await options.fetchBars(backtestBarsRequest(request as Record<string, unknown>), signal);
     }
     const started = await startOperation(client, queue, request, operationId, options);
     const handle = client.operations.handle(started.operation_id);

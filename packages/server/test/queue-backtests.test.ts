@@ -112,14 +112,16 @@ describe('backtests on the backtest queue', () => {
     },
   );
 
-  it('a worker with folders of its own hands the backtest back to the API (POST /backtests/import)', async () => {
+  it('a worker with folders of its own fetches the bars and hands the backtest back (POST /backtests/import)', async () => {
     const own = await resources.tempDir();
-    await cp(path.join(root, 'api'), own, { recursive: true });
+    // The model only: the bars come from the API (--fetch-bars).
+    await cp(api().modelsDir, `${own}/models`, { recursive: true });
     const config = loadConfig({ dataDir: `${own}/data`, modelsDir: `${own}/models` }, {});
     const worker = await startKtrdrWorker({
       redisUrl: redis.url,
       queues: ['backtest'],
       apiUrl: url,
+      fetchBars: true,
       config,
       env: {},
     });
@@ -142,6 +144,28 @@ describe('backtests on the backtest queue', () => {
     }
     const shown = await fetchJson(`${url}/backtests/${id}`);
     expect(shown.body['data']).toMatchObject({ backtest_id: id, bars: BARS - 1300 });
+  });
+
+  it('a refused hand-off fails the job, naming the backtest the worker kept', async () => {
+    const own = await resources.tempDir();
+    await cp(path.join(root, 'api'), own, { recursive: true });
+    const config = loadConfig({ dataDir: `${own}/data`, modelsDir: `${own}/models` }, {});
+    // An API path that has no import route: the hand-off is answered 404.
+    const worker = await startKtrdrWorker({
+      redisUrl: redis.url,
+      queues: ['backtest'],
+      apiUrl: `${url}/elsewhere`,
+      config,
+      env: {},
+    });
+    resources.add(worker, (w) => w.close(true));
+    const started = await postJson(`${url}/backtests`, { model, symbol: 'AAPL', start_date: at(1350) });
+    const final = await queue.operations.follow(started.body['operation_id'] as string);
+    expect(final).toMatchObject({ status: 'failed', error_code: 'not_found' });
+    const kept = /kept on this worker as (bt_\w+)/.exec(final.error_message ?? '')?.[1];
+    expect(kept, final.error_message).toBeDefined();
+    expect(await readdir(path.join(defaultBacktestsDir(config.modelsDir), kept!))).toContain('metrics.json');
+    expect((await fetchJson(`${url}/backtests/${kept}`)).status).toBe(404);
   });
 
   it('refuses a damaged import with 400 and stores nothing; a repeated import changes nothing', async () => {

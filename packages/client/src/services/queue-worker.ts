@@ -26,11 +26,11 @@ export interface KtrdrWorkerOptions {
   lockDurationMs?: number;
   /**
    * The API this worker does not share folders with (`--api`): trained models are handed back to
-   * its model store, backtests to its backtests folder, and with `fetchBars` a training's bars are
-   * copied from it first.
+   * its model store, backtests to its backtests folder, and with `fetchBars` the bars of a training
+   * or a backtest are copied from it first.
    */
   apiUrl?: string;
-  /** Copy each training's bars from `apiUrl` into this worker's store before it runs. */
+  /** Copy each training's and backtest's bars from `apiUrl` into this worker's store before it runs. */
   fetchBars?: boolean;
   /** The API's token (default `KTRDR_API_TOKEN`). */
   token?: string;

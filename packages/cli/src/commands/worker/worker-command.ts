@@ -22,12 +22,13 @@ export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
       api: {
         type: 'string',
         description:
-          "Without the API's models folder: hand trained models back to this API (POST /models/import, KTRDR_API_TOKEN)",
+          "Without the API's folders: hand trained models and backtests back to this API (KTRDR_API_TOKEN)",
         valueHint: 'URL',
       },
       'fetch-bars': {
         type: 'boolean',
-        description: "Without the API's data folder: copy each training's bars from the API (--api) first",
+        description:
+          "Without the API's data folder: copy each training's and backtest's bars from the API (--api) first",
       },
       'checkpoint-every': {
         type: 'string',
