@@ -209,6 +209,29 @@ describe('backtests on the backtest queue', () => {
     ).toMatchObject({ waiting: 0, active: 0 });
   });
 
+  it('cancels a running backtest: the worker aborts it, the operation ends cancelled', async () => {
+    // An API whose bars never come: the job stays running while the worker fetches them.
+    const stuck = express().get('/api/v1/data/:symbol/:timeframe', () => undefined);
+    const stuckUrl = `${(await resources.listen(stuck)).url}/api/v1`;
+    const own = await resources.tempDir();
+    const worker = await startKtrdrWorker({
+      redisUrl: redis.url,
+      queues: ['backtest'],
+      apiUrl: stuckUrl,
+      fetchBars: true,
+      config: loadConfig({ dataDir: `${own}/data`, modelsDir: `${own}/models` }, {}),
+      env: {},
+    });
+    resources.add(worker, (w) => w.close(true));
+    const id = (await postJson(`${url}/backtests`, { model, symbol: 'AAPL', start_date: at(1400) })).body[
+      'operation_id'
+    ] as string;
+    await eventually(async () => ((await queue.operations.get(id)).status === 'running' ? true : undefined));
+    expect((await fetchJson(`${url}/operations/${id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const final = await fetchJson(`${url}/operations/${id}/wait`);
+    expect(final.body['data']).toMatchObject({ status: 'cancelled', error_code: 'cancelled' });
+  });
+
   it('refuses a bad request with 400 before enqueueing', async () => {
     const before = (await listedBacktests()).length;
     const bad = await postJson(`${url}/backtests`, { model: '../etc', symbol: 'AAPL', start_date: at(1) });
