@@ -139,8 +139,8 @@ async function startOperation(
  * `client.api.data.load(request)`, a `training` job `(await client.api.training()).start(request)`
  * with checkpoints ({@link withJobCheckpoint}), a `backtest` job
  * `(await client.api.backtests()).start(request)`, each validated by the same route contract as
- * over HTTP, then followed to its end. A failed operation rejects with its error (`operationError`), so the
- * job fails with the same code and message.
+ * over HTTP, then followed to its end. A failed operation rejects with its error
+ * (`operationError`), so the job fails with the same code and message.
  */
 export function createClientJobRunner(
   client: JobRunnerClient,

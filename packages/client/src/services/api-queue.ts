@@ -18,8 +18,9 @@ export interface ApiQueueOptions {
 /**
  * The backend API's operations as BullMQ jobs, when a Redis URL is set (`redisUrl`, else
  * `KTRDR_REDIS_URL`): connects to Redis and builds the start routes that enqueue (loads,
- * trainings, backtests) and the operations routes that read Redis, for `startServer({ kind: 'api', queue })`. Without a URL it resolves
- * undefined and loads nothing: `@ktrdr/queue`, BullMQ and ioredis are imported only when one is set.
+ * trainings, backtests) and the operations routes that read Redis, for
+ * `startServer({ kind: 'api', queue })`. Without a URL it resolves undefined and loads nothing:
+ * `@ktrdr/queue`, BullMQ and ioredis are imported only when one is set.
  */
 export async function openApiQueue(options: ApiQueueOptions & { redisUrl: string }): Promise<ApiQueue>;
 export async function openApiQueue(options?: ApiQueueOptions): Promise<ApiQueue | undefined>;

@@ -11,7 +11,7 @@ import { tokenFrom } from './host-service-token';
 export interface KtrdrWorkerOptions {
   /** The Redis URL (`--redis`, `KTRDR_REDIS_URL`). */
   redisUrl: string;
-  /** Queues to pull from: names or `training,data-load,backtest` (default all three); an unknown one is refused. */
+  /** Queues to pull from: names or `training,data-load,backtest` (default all); an unknown one is refused. */
   queues?: string | readonly string[];
   /** Jobs run at once per queue (default 1). */
   concurrency?: number;

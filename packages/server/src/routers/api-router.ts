@@ -51,8 +51,8 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
   eventsHeartbeatMs?: number;
   /**
    * Operations as BullMQ jobs (`KTRDR_REDIS_URL`, from `openApiQueue` of `@ktrdr/queue`): loads,
-   * trainings and backtests are enqueued for `ktrdr worker`s, `/operations` reads Redis, `/workers` lists the
-   * workers and `/health` shows queue depths. The caller closes it.
+   * trainings and backtests are enqueued for `ktrdr worker`s, `/operations` reads Redis, `/workers`
+   * lists the workers and `/health` shows queue depths. The caller closes it.
    */
   queue?: ApiQueue;
 }
@@ -68,8 +68,8 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
  *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
  * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
  *   `GET /models/:strategy/:model`, `POST /models/predict`, `POST /models/import`
- * - with training: `POST /backtests` (starts an operation), `GET /backtests`, `GET /backtests/:backtest_id`,
- *   `POST /backtests/import` (a queue worker's backtest)
+ * - with training: `POST /backtests` (starts an operation), `GET /backtests`,
+ *   `GET /backtests/:backtest_id`, `POST /backtests/import` (a queue worker's backtest)
  *
  * Anything else under the router answers 404 JSON. No answer carries an absolute server path: the
  * data, models and strategies folders are shown as `<data dir>`, `<models dir>`, `<strategies dir>`.
@@ -139,7 +139,7 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   router.get('/workers', workersRoute(queue?.operations));
   // Before the JSON listener, which would otherwise answer every GET of this path.
   router.get('/data/:symbol/:timeframe', barsCsvRoute(data), barsJsonRoute(data));
-  // With a queue, its start routes answer `POST /data/load`, `/trainings/start` and `/backtests` first.
+  // With a queue, its start routes answer `POST /data/load`, `/trainings/start` (and `/backtests`) first.
   for (const service of ownServices) router.use(serviceMiddleware(service, options));
   backtests.mount(router, options);
   router.use(jsonNotFoundHandler);
