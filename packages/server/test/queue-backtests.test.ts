@@ -180,17 +180,37 @@ describe('backtests on the backtest queue', () => {
       ),
     ) as Record<string, string>;
     const other = id.replace(/.{8}$/, '0badf00d');
-    const truncated = { ...files, 'equity.csv': files['equity.csv']!.split('\n').slice(0, 5).join('\n') };
-    const damaged = await postJson(`${url}/backtests/import`, {
-      backtest_id: other,
-      files: { ...truncated, 'metrics.json': files['metrics.json']!.replace(id, other) },
-    });
-    expect(damaged.status).toBe(400);
+    const renamed = { ...files, 'metrics.json': files['metrics.json']!.replace(id, other) };
+    const refused = [
+      // An equity curve cut short.
+      { ...renamed, 'equity.csv': files['equity.csv']!.split('\n').slice(0, 5).join('\n') },
+      // Files of another backtest.
+      files,
+      // Not JSON.
+      { ...renamed, 'trades.json': '{"trades": [' },
+    ];
+    for (const bad of refused) {
+      const answer = await postJson(`${url}/backtests/import`, { backtest_id: other, files: bad });
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.body['error']).toMatchObject({ code: 'validation' });
+    }
+    expect((await postJson(`${url}/backtests/import`, { backtest_id: '../x', files })).status).toBe(400);
     expect((await fetchJson(`${url}/backtests/${other}`)).status).toBe(404);
 
-    const again = await postJson(`${url}/backtests/import`, { backtest_id: id, files });
+    // The same files under the new id are accepted: what was refused was the damage.
+    expect((await postJson(`${url}/backtests/import`, { backtest_id: other, files: renamed })).status).toBe(
+      200,
+    );
+    expect((await fetchJson(`${url}/backtests/${other}`)).body['data']).toMatchObject({ backtest_id: other });
+    // Importing a stored id again answers it and rewrites nothing.
+    const before = await readFile(path.join(dir, 'equity.csv'), 'utf8');
+    const again = await postJson(`${url}/backtests/import`, {
+      backtest_id: id,
+      files: { ...files, 'equity.csv': files['equity.csv']!.replace(/,\d/, ',9') },
+    });
     expect(again.status).toBe(200);
     expect(again.body['data']).toMatchObject({ backtest_id: id });
+    expect(await readFile(path.join(dir, 'equity.csv'), 'utf8')).toBe(before);
   });
 
   it('cancels a waiting backtest: removed from the queue, listed as cancelled', async () => {
