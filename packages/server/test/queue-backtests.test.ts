@@ -98,6 +98,7 @@ describe('backtests on the backtest queue', () => {
       const listed = await listedBacktests();
       expect(listed.find((info) => info.operation_id === handle.id)).toMatchObject({
         status: 'completed',
+        progress: { percentage: 100 },
         metadata: { model, symbol: 'AAPL', queue: 'backtest', worker: expect.any(String) },
       });
       const shown = await fetchJson(`${url}/backtests/${summary.backtest_id}?points=10`);
