@@ -78,3 +78,11 @@ export {
 } from './manager/backtest-manager';
 export { BacktestService, dataStoreBars, type BacktestServiceOptions } from './service/backtest-service';
 export { createBacktestApiService } from './api/create-backtest-api-service';
+export { createBacktestImportService } from './api/create-backtest-import-service';
+export { backtestImportContract, type BacktestImportContract } from './contract/backtest-import-contract';
+export {
+  BACKTEST_BUNDLE_FILES,
+  backtestBundleSchema,
+  parseBacktestBundle,
+  type BacktestBundle,
+} from './storage/backtest-import';

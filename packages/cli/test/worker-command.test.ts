@@ -25,9 +25,9 @@ describe('ktrdr worker and ktrdr workers', () => {
   });
 
   it('refuses an unknown queue', async () => {
-    const run = await runKtrdr(['worker', '--redis', redis.url, '--queue', 'training,backtest']);
+    const run = await runKtrdr(['worker', '--redis', redis.url, '--queue', 'training,backtests']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Unknown queue backtest');
+    expect(run.stderr).toContain('Unknown queue backtests: use training, data-load, backtest');
   });
 
   it('refuses --fetch-bars without --api and a bad --lock-duration', async () => {

@@ -11,6 +11,11 @@ export interface ApiQueue {
   readonly operations: QueueOperations;
   /** `POST /data/load`, `POST /trainings/start`: mounted before the in-process ones, which they replace. */
   readonly startService: ServiceImplementation;
+  /**
+   * `POST /backtests` (on the `backtest` queue): mounted before the in-process backtest routes,
+   * whose start it replaces; listing and showing stored backtests stay the API's own.
+   */
+  readonly backtestStartService?: ServiceImplementation;
   /** `/operations...`: replaces the in-process registry's routes. */
   readonly operationsService: ServiceImplementation;
   close(): Promise<void>;

@@ -38,6 +38,11 @@ export {
 export { createBarsFetch, type BarsFetch, type BarsFetchOptions, type FetchedSeries } from './bars-fetch';
 export { createModelHandOff, type ModelHandOff, type ModelHandOffOptions } from './model-hand-off';
 export {
+  createBacktestHandOff,
+  type BacktestHandOff,
+  type BacktestHandOffOptions,
+} from './backtest-hand-off';
+export {
   CheckpointRelay,
   DEFAULT_CHECKPOINT_MAX_BYTES,
   type CheckpointRelayOptions,

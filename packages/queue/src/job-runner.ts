@@ -1,4 +1,6 @@
 import type { OperationInfo, OperationProgress } from '@ktrdr/core';
+import { parseModelName } from '@ktrdr/training';
+import type { BacktestHandOff } from './backtest-hand-off';
 import type { BarsFetch } from './bars-fetch';
 import type { ModelHandOff } from './model-hand-off';
 import type { QueueName } from './queue-names';
@@ -53,6 +55,7 @@ export interface JobRunnerClient {
   readonly api: {
     readonly data: { load(input: never): Promise<Started> };
     training(): Promise<{ start(input: never): Promise<Started> }>;
+    backtests(): Promise<{ start(input: never): Promise<Started> }>;
   };
   readonly operations: { handle(id: string): HandleLike };
 }
@@ -67,8 +70,13 @@ export interface ClientJobRunnerOptions {
    */
   handOff?: ModelHandOff;
   /**
-   * Copies a training's bars from the API into this worker's store before it runs, when this worker
-   * does not share the API's data folder (`createBarsFetch`).
+   * Where a finished backtest's files go when this worker does not share the API's backtests folder
+   * (`createBacktestHandOff`).
+   */
+  backtestHandOff?: BacktestHandOff;
+  /**
+   * Copies a training's or a backtest's bars from the API into this worker's store before it runs,
+   * when this worker does not share the API's data folder (`createBarsFetch`).
    */
   fetchBars?: BarsFetch;
 }
@@ -94,11 +102,45 @@ export function withJobCheckpoint(
 }
 
 /**
+ * The series a backtest job needs, as a bars fetch reads a request: its symbol at its timeframe (by
+ * default its model's), every bar up to `end_date`: the bars before `start_date` are the features'
+ * warm-up history. A model over several timeframes needs the others in the worker's store too.
+ */
+function backtestBarsRequest(request: Record<string, unknown>): Record<string, unknown> {
+  const timeframe =
+    typeof request['timeframe'] === 'string'
+      ? request['timeframe']
+      : parseModelName(String(request['model'])).key.timeframe;
+  return { symbol: request['symbol'], timeframe, end_date: request['end_date'] };
+}
+
+/** Starts the operation a job of `queue` runs, through the client's route (validated as over HTTP). */
+async function startOperation(
+  client: JobRunnerClient,
+  queue: QueueName,
+  request: unknown,
+  operationId: string,
+  options: ClientJobRunnerOptions,
+): Promise<Started> {
+  switch (queue) {
+    case 'data-load':
+      return client.api.data.load(request as never);
+    case 'backtest':
+      return (await client.api.backtests()).start(request as never);
+    case 'training':
+      return (await client.api.training()).start(
+        withJobCheckpoint(request as object, operationId, options.checkpointEveryEpochs) as never,
+      );
+  }
+}
+
+/**
  * A {@link JobRunner} over a client (embedded, in the worker's process): a `data-load` job is
  * `client.api.data.load(request)`, a `training` job `(await client.api.training()).start(request)`
- * with checkpoints ({@link withJobCheckpoint}), validated by the same route contract as over HTTP,
- * then followed to its end. A failed operation rejects with its error (`operationError`), so the
- * job fails with the same code and message.
+ * with checkpoints ({@link withJobCheckpoint}), a `backtest` job
+ * `(await client.api.backtests()).start(request)`, each validated by the same route contract as
+ * over HTTP, then followed to its end. A failed operation rejects with its error
+ * (`operationError`), so the job fails with the same code and message.
  */
 export function createClientJobRunner(
   client: JobRunnerClient,
@@ -109,12 +151,10 @@ export function createClientJobRunner(
     if (queue === 'training' && options.fetchBars !== undefined) {
       await options.fetchBars(request as Record<string, unknown>, signal);
     }
-    const started =
-      queue === 'data-load'
-        ? await client.api.data.load(request as never)
-        : await (
-            await client.api.training()
-          ).start(withJobCheckpoint(request as object, operationId, options.checkpointEveryEpochs) as never);
+    if (queue === 'backtest' && options.fetchBars !== undefined) {
+      await options.fetchBars(backtestBarsRequest(request as Record<string, unknown>), signal);
+    }
+    const started = await startOperation(client, queue, request, operationId, options);
     const handle = client.operations.handle(started.operation_id);
     const onAbort = () => void handle.cancel(String(signal.reason ?? 'Cancelled'));
     if (signal.aborted) onAbort();
@@ -125,7 +165,11 @@ export function createClientJobRunner(
       const info = await handle.wait({ onProgress: reportProgress });
       if (info.status !== 'completed') throw operationError(info);
       const summary = info.result_summary ?? {};
-      return queue === 'training' && options.handOff !== undefined ? await options.handOff(summary) : summary;
+      if (queue === 'training' && options.handOff !== undefined) return await options.handOff(summary);
+      if (queue === 'backtest' && options.backtestHandOff !== undefined) {
+        return await options.backtestHandOff(summary);
+      }
+      return summary;
     } finally {
       signal.removeEventListener('abort', onAbort);
     }

@@ -1,12 +1,7 @@
 import path from 'node:path';
-import {
-  ServiceConnectionError,
-  ValidationError,
-  errorFromHttpStatus,
-  errorFromJSON,
-  isSerializedKtrdrError,
-} from '@ktrdr/core';
+import { ServiceConnectionError, ValidationError } from '@ktrdr/core';
 import { exportModelBundle } from '@ktrdr/training';
+import { postToApi } from './api-post';
 
 /** Options of {@link createModelHandOff}. */
 export interface ModelHandOffOptions {
@@ -42,37 +37,10 @@ export function createModelHandOff(options: ModelHandOffOptions): ModelHandOff {
       throw new ValidationError(`Model name ${local} is not inside the models folder`);
     }
     const bundle = await exportModelBundle(directory);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.token === undefined || options.token === ''
-            ? {}
-            : { authorization: `Bearer ${options.token}` }),
-        },
-        body: JSON.stringify(bundle),
-      });
-    } catch (error) {
-      throw new ServiceConnectionError(
-        `Cannot reach the API to hand the model back (${(error as Error).message}); ${kept}`,
-      );
-    }
-    const body = (await response.json().catch(() => ({}))) as {
-      data?: { name?: unknown };
-      error?: unknown;
-    };
-    if (!response.ok) {
-      const error = isSerializedKtrdrError(body.error)
-        ? errorFromJSON(body.error, response.status)
-        : errorFromHttpStatus(response.status, `POST /models/import answered ${response.status}`);
-      error.message = `The API refused the trained model (${error.message}); ${kept}`;
-      throw error;
-    }
-    if (typeof body.data?.name !== 'string') {
+    const stored = await postToApi(url, options.token, bundle, 'trained model', kept);
+    if (typeof stored['name'] !== 'string') {
       throw new ServiceConnectionError(`POST /models/import answered no model name; ${kept}`);
     }
-    return { ...summary, model: body.data.name, worker_model: local };
+    return { ...summary, model: stored['name'], worker_model: local };
   };
 }

@@ -1,7 +1,7 @@
 import { ValidationError } from '@ktrdr/core';
 
-/** The queues operations run on, by kind of work. */
-export const QUEUE_NAMES = ['training', 'data-load'] as const;
+/** The queues operations run on, by kind of work; a worker pulls from all of them by default. */
+export const QUEUE_NAMES = ['training', 'data-load', 'backtest'] as const;
 
 /** A queue's name. */
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -10,6 +10,7 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export const OPERATION_TYPE_BY_QUEUE: Readonly<Record<QueueName, string>> = {
   training: 'training',
   'data-load': 'data_load',
+  backtest: 'backtest',
 };
 
 /** Prefix of every BullMQ key ktrdr writes, so one Redis can serve other applications too. */
@@ -43,7 +44,7 @@ export function isQueueName(value: string): value is QueueName {
   return (QUEUE_NAMES as readonly string[]).includes(value);
 }
 
-/** Parses `training,data-load` (the `--queue` flag); throws on an unknown name. */
+/** Parses `training,data-load,backtest` (the `--queue` flag; empty: all); throws on an unknown name. */
 export function parseQueueNames(value: string | undefined): QueueName[] {
   if (value === undefined || value.trim() === '') return [...QUEUE_NAMES];
   const names = value

@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import {
   type HealthStatus,
   type KtrdrConfig,
+  NotFoundError,
   type OperationHandle,
   OperationRegistry,
   loadConfig,
@@ -19,6 +20,7 @@ import {
 import { createBacktestHostService } from '../host-service/create-backtest-host-service';
 import { BacktestManager } from '../manager/backtest-manager';
 import { BacktestRunner, type LoadBacktestBars } from '../runner/backtest-runner';
+import { type BacktestBundle, parseBacktestBundle } from '../storage/backtest-import';
 import { BacktestStore, defaultBacktestsDir } from '../storage/backtest-store';
 
 /** Options of {@link BacktestService}. */
@@ -113,6 +115,24 @@ export class BacktestService implements AsyncDisposable {
   /** One stored backtest: summary, trades and equity curve (at most `points` points, default 500). */
   getBacktest(backtestId: string, points?: number): Promise<BacktestDetail> {
     return this.adapter.show(backtestId, points);
+  }
+
+  /**
+   * Stores a backtest computed elsewhere (a queue worker without this folder) in
+   * {@link backtestsDir}, once: importing an id already stored answers the stored summary and
+   * changes nothing, so a retried hand-off is harmless.
+   * @throws ValidationError for a malformed bundle (nothing is written).
+   */
+  async importBacktest(bundle: BacktestBundle): Promise<BacktestSummary> {
+    const backtest = parseBacktestBundle(bundle);
+    const store = new BacktestStore(this.backtestsDir);
+    try {
+      return (await store.load(backtest.summary.backtest_id)).summary;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    await store.save(backtest);
+    return backtest.summary;
   }
 
   /** Health of the backtest path. */

@@ -17,17 +17,18 @@ export interface ApiQueueOptions {
 
 /**
  * The backend API's operations as BullMQ jobs, when a Redis URL is set (`redisUrl`, else
- * `KTRDR_REDIS_URL`): connects to Redis and builds the start routes that enqueue and the operations
- * routes that read Redis, for `startServer({ kind: 'api', queue })`. Without a URL it resolves
- * undefined and loads nothing: `@ktrdr/queue`, BullMQ and ioredis are imported only when one is set.
+ * `KTRDR_REDIS_URL`): connects to Redis and builds the start routes that enqueue (loads,
+ * trainings, backtests) and the operations routes that read Redis, for
+ * `startServer({ kind: 'api', queue })`. Without a URL it resolves undefined and loads nothing:
+ * `@ktrdr/queue`, BullMQ and ioredis are imported only when one is set.
  */
 export async function openApiQueue(options: ApiQueueOptions & { redisUrl: string }): Promise<ApiQueue>;
 export async function openApiQueue(options?: ApiQueueOptions): Promise<ApiQueue | undefined>;
 export async function openApiQueue(options: ApiQueueOptions = {}): Promise<ApiQueue | undefined> {
   const url = resolveRedisUrl(options.redisUrl, options.env);
   if (url === undefined) return undefined;
-  const { QueueOperations, createQueueOperationsService, createQueueStartService } =
-    await import('@ktrdr/queue');
+  const [{ QueueOperations, createQueueOperationsService, createQueueStartService }, backtests] =
+    await Promise.all([import('@ktrdr/queue'), import('./queue-backtest-start')]);
   const operations = await QueueOperations.open({
     url,
     keepFinishedSeconds: options.keepFinishedSeconds,
@@ -37,6 +38,7 @@ export async function openApiQueue(options: ApiQueueOptions = {}): Promise<ApiQu
   return {
     operations,
     startService: createQueueStartService(operations),
+    backtestStartService: backtests.createQueueBacktestStartService(operations),
     operationsService: createQueueOperationsService(operations),
     close: () => operations.close(),
   };

@@ -1,5 +1,6 @@
 import type { KtrdrConfig } from '@ktrdr/core';
 import { ValidationError } from '@ktrdr/core';
+import { defaultBacktestsDir } from '@ktrdr/backtest';
 import type { QueueName } from '@ktrdr/queue';
 import { apiBaseUrl } from '../api-url';
 import { createKtrdrClient } from '../create-ktrdr-client';
@@ -10,7 +11,7 @@ import { tokenFrom } from './host-service-token';
 export interface KtrdrWorkerOptions {
   /** The Redis URL (`--redis`, `KTRDR_REDIS_URL`). */
   redisUrl: string;
-  /** Queues to pull from: names or `training,data-load` (default both); an unknown one is refused. */
+  /** Queues to pull from: names or `training,data-load,backtest` (default all); an unknown one is refused. */
   queues?: string | readonly string[];
   /** Jobs run at once per queue (default 1). */
   concurrency?: number;
@@ -25,10 +26,11 @@ export interface KtrdrWorkerOptions {
   lockDurationMs?: number;
   /**
    * The API this worker does not share folders with (`--api`): trained models are handed back to
-   * its model store, and with `fetchBars` a training's bars are copied from it first.
+   * its model store, backtests to its backtests folder, and with `fetchBars` the bars of a training
+   * or a backtest are copied from it first.
    */
   apiUrl?: string;
-  /** Copy each training's bars from `apiUrl` into this worker's store before it runs. */
+  /** Copy each training's and backtest's bars from `apiUrl` into this worker's store before it runs. */
   fetchBars?: boolean;
   /** The API's token (default `KTRDR_API_TOKEN`). */
   token?: string;
@@ -90,6 +92,10 @@ export async function startKtrdrWorker(options: KtrdrWorkerOptions): Promise<Ktr
       runner: queue.createClientJobRunner(client, operationError, {
         checkpointEveryEpochs: options.checkpointEveryEpochs,
         handOff: apiUrl === undefined ? undefined : queue.createModelHandOff({ apiUrl, token, modelsDir }),
+        backtestHandOff:
+          apiUrl === undefined
+            ? undefined
+            : queue.createBacktestHandOff({ apiUrl, token, backtestsDir: defaultBacktestsDir(modelsDir) }),
         fetchBars:
           apiUrl === undefined || options.fetchBars !== true
             ? undefined

@@ -50,9 +50,9 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
   /** Keep-alive interval of the progress stream, ms (default 15 s). */
   eventsHeartbeatMs?: number;
   /**
-   * Operations as BullMQ jobs (`KTRDR_REDIS_URL`, from `openApiQueue` of `@ktrdr/queue`): loads and
-   * trainings are enqueued for `ktrdr worker`s, `/operations` reads Redis, `/workers` lists the
-   * workers and `/health` shows queue depths. The caller closes it.
+   * Operations as BullMQ jobs (`KTRDR_REDIS_URL`, from `openApiQueue` of `@ktrdr/queue`): loads,
+   * trainings and backtests are enqueued for `ktrdr worker`s, `/operations` reads Redis, `/workers`
+   * lists the workers and `/health` shows queue depths. The caller closes it.
    */
   queue?: ApiQueue;
 }
@@ -68,7 +68,8 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
  *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
  * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
  *   `GET /models/:strategy/:model`, `POST /models/predict`, `POST /models/import`
- * - with training: `POST /backtests` (starts an operation), `GET /backtests`, `GET /backtests/:backtest_id`
+ * - with training: `POST /backtests` (starts an operation), `GET /backtests`,
+ *   `GET /backtests/:backtest_id`, `POST /backtests/import` (a queue worker's backtest)
  *
  * Anything else under the router answers 404 JSON. No answer carries an absolute server path: the
  * data, models and strategies folders are shown as `<data dir>`, `<models dir>`, `<strategies dir>`.
@@ -84,6 +85,7 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   const queue = options.queue;
   const backtests = backtestsApi({
     backtests: options.backtests ?? built?.backtests,
+    queueStart: queue?.backtestStartService,
     data,
     operations,
     enabled: training !== undefined,
@@ -94,15 +96,15 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
     { label: 'strategies dir', path: options.strategiesDir ?? bundledStrategiesDir() },
   ];
   // Served in this order (below), after the hand-written routes.
-  const services = [
+  const ownServices = [
     ...(queue === undefined ? [] : [queue.startService]),
     createDataApiService(data),
     queue?.operationsService ?? createOperationsService(operations),
     ...(training === undefined
       ? []
       : [createTrainingApiService(training, { strategiesDir: options.strategiesDir })]),
-    ...backtests.services,
   ];
+  const services = [...ownServices, ...backtests.services];
   const router = Router();
   router.use(redactAnswers(createPathRedactor(folders)));
   if (options.token !== undefined) router.use(createBearerAuth(options.token));
@@ -121,7 +123,7 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   router.get(
     '/health',
     healthRoute({
-      components: { data, training },
+      components: { data, training, backtest: backtests.backtests },
       operations,
       timeoutMs: options.healthTimeoutMs,
       queueDepths: queue === undefined ? undefined : () => queue.operations.depths(),
@@ -137,8 +139,9 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   router.get('/workers', workersRoute(queue?.operations));
   // Before the JSON listener, which would otherwise answer every GET of this path.
   router.get('/data/:symbol/:timeframe', barsCsvRoute(data), barsJsonRoute(data));
-  // With a queue, its start routes answer `POST /data/load` and `/trainings/start` first.
-  for (const service of services) router.use(serviceMiddleware(service, options));
+  // With a queue, its start routes answer `POST /data/load`, `/trainings/start` (and `/backtests`) first.
+  for (const service of ownServices) router.use(serviceMiddleware(service, options));
+  backtests.mount(router, options);
   router.use(jsonNotFoundHandler);
   router.use(jsonErrorHandler);
   return withClose(router, async () => {

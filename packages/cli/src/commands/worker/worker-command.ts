@@ -6,7 +6,7 @@ import type { CliContext } from '../../cli/context';
 export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
   return leafCommand(context, {
     path: 'ktrdr worker',
-    description: 'Run queued loads and trainings from Redis (KTRDR_REDIS_URL) until Ctrl+C',
+    description: 'Run queued loads, trainings and backtests from Redis (KTRDR_REDIS_URL) until Ctrl+C',
     args: {
       redis: {
         type: 'string',
@@ -15,19 +15,20 @@ export function workerCommand(context: CliContext): CommandDef<ArgsDef> {
       },
       queue: {
         type: 'string',
-        description: 'Queues to pull from, comma-separated (default training,data-load)',
+        description: 'Queues to pull from, comma-separated (default training,data-load,backtest)',
         valueHint: 'NAMES',
       },
       concurrency: { type: 'string', description: 'Jobs run at once per queue (default 1)', valueHint: 'N' },
       api: {
         type: 'string',
         description:
-          "Without the API's models folder: hand trained models back to this API (POST /models/import, KTRDR_API_TOKEN)",
+          "Without the API's folders: hand trained models and backtests back to this API (KTRDR_API_TOKEN)",
         valueHint: 'URL',
       },
       'fetch-bars': {
         type: 'boolean',
-        description: "Without the API's data folder: copy each training's bars from the API (--api) first",
+        description:
+          "Without the API's data folder: copy each training's and backtest's bars from the API (--api) first",
       },
       'checkpoint-every': {
         type: 'string',
