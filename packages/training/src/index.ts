@@ -133,7 +133,10 @@ export type { KernelPreference } from './trainer/fused/fused-mlp-engine';
 export { CLASS_LABELS, CLASS_INDEX, type ClassLabel } from './model/class-labels';
 export {
   predict,
+  predictColumns,
   releasePredictor,
+  type ColumnarPredictInput,
+  type ColumnarPrediction,
   type PredictableModel,
   type PredictInput,
   type PredictOptions,
@@ -158,7 +161,7 @@ export {
   ONNX_OPSET,
   type OnnxExportOptions,
 } from './onnx/onnx-export';
-export { OnnxMlpSession } from './onnx/onnx-session';
+export { OnnxMlpSession, onnxSessionOptions, type OnnxSessionOptions } from './onnx/onnx-session';
 export {
   ModelStore,
   MODEL_FILES,
