@@ -7,6 +7,10 @@ import type { DatasetSplit } from '../src/model/dataset';
 import type { MlpConfig } from '../src/model/mlp-config';
 import type { MlpWeights } from '../src/model/mlp-weights';
 import { FileCheckpointStore } from '../src/trainer/checkpoint-store';
+import { DropoutDraws } from '../src/trainer/dropout-mask';
+import { ParallelFusedMlpEngine, type ShareMode } from '../src/trainer/fused/parallel-fused-engine';
+import { initMlpWeights } from '../src/trainer/init-mlp-weights';
+import { SeededRandom } from '../src/trainer/seeded-random';
 import { TRAINING_THREADS_ENV } from '../src/trainer/fused/training-threads';
 import { trainMlp } from '../src/trainer/train-mlp';
 import { TrainingWorkerPool } from '../src/worker/training-worker-pool';
@@ -100,7 +104,41 @@ describe('cpu-fused training on two threads', () => {
     });
   }
 
-  it('equals one thread bit for bit when batches are too small to split (the worker adds a zero share)', async () => {
+  it('gives the same bits whether the worker or the calling thread computes the second shares', async () => {
+    const cfg = { ...config, epochs: 2 };
+    const run = async (mode: ShareMode) => {
+      const dropout = new DropoutDraws(new SeededRandom(5), cfg.dropout);
+      const engine = await ParallelFusedMlpEngine.create(
+        train,
+        cfg,
+        dropout,
+        'auto',
+        initMlpWeights(7, cfg),
+        mode,
+      );
+      try {
+        // A fixed permutation per epoch (7 is coprime with 600 rows), batches of 64 with a short last one.
+        for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+          engine.beginEpoch(Uint32Array.from({ length: train.rows }, (_, i) => (i * 7 * epoch) % train.rows));
+          for (let start = 0; start < train.rows; start += 64)
+            engine.trainBatch(start, Math.min(64, train.rows - start));
+          await engine.endEpoch();
+        }
+        return { weights: await engine.getWeights(), shares: engine.details['workerShares'] };
+      } finally {
+        engine.dispose();
+      }
+    };
+    const byWorker = await run('worker');
+    const here = await run('here');
+    const either = await run('auto');
+    expect(byWorker.shares).toBe('20/20');
+    expect(here.shares).toBe('0/20');
+    expect(maxDifference(byWorker.weights, here.weights)).toBe(0);
+    expect(maxDifference(either.weights, here.weights)).toBe(0);
+  });
+
+  it('equals one thread bit for bit when batches are too small to split (4 rows)', async () => {
     const cfg = { ...config, batchSize: 4, epochs: 2 };
     const two = await trainMlp({ train }, cfg, { engine: 'cpu-fused', threads: 2 });
     const one = await trainMlp({ train }, cfg, { engine: 'cpu-fused', threads: 1 });

@@ -280,8 +280,8 @@ export class FusedMlpEngine implements MlpEngine {
 
   /**
    * Adds gradients laid out as {@link FusedMlpEngine.copyGradients} writes them to the gradient
-   * blocks: `own + other`, one float32 rounding per element. With two shares, both threads compute
-   * the same sums (float addition is commutative), so both take bit-identical optimizer steps.
+   * blocks: `own + other`, one float32 rounding per element. With two shares the sum does not
+   * depend on which share was computed here (float addition is commutative).
    */
   addGradients(other: Float32Array, at = 0): void {
     const heap = this.heap;
@@ -291,33 +291,27 @@ export class FusedMlpEngine implements MlpEngine {
     }
   }
 
-  /** Floats of the trainable state: weights, embedding table and optimizer state. */
-  get stateSize(): number {
-    return this.stateSlots().reduce((sum, [, n]) => sum + n, 0);
+  /** Floats of the weights: kernels, biases and the embedding table, padded. */
+  get weightSize(): number {
+    return this.weightSlots().reduce((sum, [, n]) => sum + n, 0);
   }
 
-  /** Optimizer steps taken (Adam's bias correction depends on it). */
-  get steps(): number {
-    return this.step;
-  }
-
-  /** Copies the whole trainable state (see {@link FusedMlpEngine.stateSize}) to `into`. */
-  copyState(into: Float32Array): void {
+  /** Copies the weights (see {@link FusedMlpEngine.weightSize}) to `into`, bit for bit. */
+  copyWeights(into: Float32Array): void {
     let at = 0;
-    for (const [offset, n] of this.stateSlots()) {
+    for (const [offset, n] of this.weightSlots()) {
       into.set(this.heap.subarray(offset, offset + n), at);
       at += n;
     }
   }
 
-  /** Restores what {@link FusedMlpEngine.copyState} of an engine of the same shape wrote, and the step count. */
-  loadState(from: Float32Array, steps: number): void {
+  /** Loads what {@link FusedMlpEngine.copyWeights} of an engine of the same shape wrote. */
+  loadWeights(from: Float32Array): void {
     let at = 0;
-    for (const [offset, n] of this.stateSlots()) {
+    for (const [offset, n] of this.weightSlots()) {
       this.heap.set(from.subarray(at, at + n), offset);
       at += n;
     }
-    this.step = steps;
   }
 
   endEpoch(): Promise<EpochTrainStats> {
@@ -411,14 +405,14 @@ export class FusedMlpEngine implements MlpEngine {
     return slots;
   }
 
-  /** Heap offset and length of every weight and optimizer-state block, in a fixed order. */
-  private stateSlots(): [number, number][] {
+  /** Heap offset and length of every weight block, in a fixed order. */
+  private weightSlots(): [number, number][] {
     const slots: [number, number][] = this.layers.flatMap((l): [number, number][] => [
       [l.kernel, l.inPad * l.outPad],
       [l.bias, l.outPad],
     ]);
     if (this.embedding !== null) slots.push([this.embedding.table, this.embedding.size]);
-    return [...slots, ...this.optimizerSlots()];
+    return slots;
   }
 
   /** Heap offset and length of every optimizer-state block, in a fixed order. */

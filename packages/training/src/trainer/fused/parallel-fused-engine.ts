@@ -10,31 +10,29 @@ import { workerEntryFor } from '../../worker/worker-entry';
 import type { DropoutDraws } from '../dropout-mask';
 import type { EpochTrainStats, Evaluation, MlpEngine } from '../mlp-engine';
 import type { OptimizerState } from '../training-checkpoint';
-import { FusedMlpEngine, type KernelPreference } from './fused-mlp-engine';
+import { FusedMlpEngine, type KernelPreference, type ShardStats } from './fused-mlp-engine';
 import { pad4 } from './mat-kernels';
-import {
-  COMMAND,
-  CONTROL,
-  ERROR_BYTES,
-  mainGradientsAt,
-  PARAM,
-  type ShardWorkerData,
-} from './shard-protocol';
+import { claimShare, CONTROL, ERROR_BYTES, PARAM, type ShardWorkerData, SPINS } from './shard-protocol';
 
-/** Spins on a control word this many times before sleeping in `Atomics.wait` (a share takes ~100 us). */
-const SPINS = 2000;
-/** A worker silent this long is taken for dead (a batch's share takes well under a millisecond). */
+/**
+ * Who computes each batch's second share: the first to claim it (`auto`), always the worker, or
+ * always the calling thread. Only tests pin it, to show both give the same bits.
+ * @internal
+ */
+export type ShareMode = 'auto' | 'worker' | 'here';
+
+/** A worker silent this long while computing a share is taken for dead (a share takes well under a millisecond). */
 const WORKER_SILENCE_MS = 60_000;
 
 /**
- * The `cpu-fused` engine on two threads, data parallel: each batch's rows are split in two, the
- * first share computed here and the second by a worker thread holding a replica of the engine. The
- * two gradient shares are exchanged through shared memory and each side adds the other's to its
- * own: with two shares both sums are the same float32 values (addition is commutative), so both
- * sides take bit-identical optimizer steps and never copy weights back. The split is fixed (the
- * first `pad4(ceil(count / 2))` rows here), the dropout masks are the one-thread run's (see
- * {@link FusedMlpEngine.computeGradients}), so a seed gives the same weights run after run; they
- * differ from the one-thread run's only by float32 rounding of the split sums.
+ * The `cpu-fused` engine on two threads, data parallel. Each batch's rows are split in two at a
+ * fixed point (`pad4(ceil(count / 2))`): this thread computes the first share; a worker thread
+ * with an engine of the same shape computes the second from the weights published here, unless
+ * this thread gets to it first (the worker was slow to wake up on a busy machine), then computes
+ * it too. The two shares' gradients are added (`a + b`, commutative, so it does not matter who
+ * computed which) and this thread takes the optimizer step. The dropout masks are the one-thread
+ * run's (see {@link FusedMlpEngine.computeGradients}), so a seed gives the same weights run after
+ * run; they differ from the one-thread run's only by the float32 rounding of the split sums.
  */
 export class ParallelFusedMlpEngine implements MlpEngine {
   readonly engine = 'cpu-fused' as const;
@@ -43,45 +41,42 @@ export class ParallelFusedMlpEngine implements MlpEngine {
 
   private readonly control: Int32Array;
   private readonly params: Float64Array;
+  private readonly weights: Float32Array;
   private readonly gradients: Float32Array;
-  private readonly state: Float32Array;
   private readonly order: Uint32Array;
   private readonly errorBytes: Uint8Array;
-  private readonly gradientSize: number;
+  /** The first share's gradients while this thread computes the second one too. */
+  private readonly scratch: Float32Array;
   private seq = 0;
-  private learningRate: number;
-  /** Weights or optimizer state were set here and not yet sent to the worker. */
-  private dirty = false;
-  private disposed = false;
+  /** Second shares the worker computed, of all; in `details.workerShares` after each epoch. */
+  private workerShares = 0;
+  private shares = 0;
 
   private constructor(
     private readonly local: FusedMlpEngine,
     private readonly dropout: DropoutDraws | null,
     private readonly worker: Worker,
-    buffers: Pick<ShardWorkerData, 'control' | 'params' | 'gradients' | 'state' | 'order' | 'error'>,
-    config: MlpConfig,
+    private readonly mode: ShareMode,
+    buffers: Pick<ShardWorkerData, 'control' | 'params' | 'weights' | 'gradients' | 'order' | 'error'>,
   ) {
     this.control = new Int32Array(buffers.control);
     this.params = new Float64Array(buffers.params);
+    this.weights = new Float32Array(buffers.weights);
     this.gradients = new Float32Array(buffers.gradients);
-    this.state = new Float32Array(buffers.state);
     this.order = new Uint32Array(buffers.order);
     this.errorBytes = new Uint8Array(buffers.error);
-    this.gradientSize = local.gradientSize;
-    this.learningRate = config.learningRate;
+    this.scratch = new Float32Array(local.gradientSize);
     this.details = { ...local.details, threads: '2' };
   }
 
-  /**
-   * Starts the worker (it builds its replica from a copy of `train`) and sends it `initial`
-   * weights. Resolves once the worker is ready.
-   */
+  /** Starts the worker (it builds its engine from a copy of `train`); resolves once it is ready. */
   static async create(
     train: DatasetSplit,
     config: MlpConfig,
     dropout: DropoutDraws | null,
     kernels: KernelPreference = 'auto',
     initial?: MlpWeights,
+    mode: ShareMode = 'auto',
   ): Promise<ParallelFusedMlpEngine> {
     const local = new FusedMlpEngine(train, config, dropout, kernels);
     if (initial !== undefined) local.setWeights(initial);
@@ -89,8 +84,8 @@ export class ParallelFusedMlpEngine implements MlpEngine {
     const buffers = {
       control: shared(CONTROL.size * 4),
       params: shared(PARAM.size * 8),
-      gradients: shared(local.gradientSize * 3 * 4),
-      state: shared(local.stateSize * 4),
+      weights: shared(local.weightSize * 4),
+      gradients: shared(local.gradientSize * 4),
       order: shared(train.rows * 4),
       error: shared(ERROR_BYTES),
     };
@@ -98,7 +93,7 @@ export class ParallelFusedMlpEngine implements MlpEngine {
     const workerData: ShardWorkerData = {
       train,
       config,
-      // The replica must use the kernels this side got, or the two would round differently.
+      // The worker must use the kernels this side got, or a share would round differently there.
       kernels: local.details['kernels'] === 'js' ? 'js' : 'wasm-simd',
       ...buffers,
       ...(entry.tsxEntry === undefined ? {} : { tsxEntry: entry.tsxEntry }),
@@ -118,53 +113,53 @@ export class ParallelFusedMlpEngine implements MlpEngine {
       });
     }
     worker.removeAllListeners();
-    // Errors after start are reported through shared memory (the main side is blocked in Atomics.wait).
+    // Later failures are reported through shared memory (this thread may be blocked in Atomics.wait).
     worker.on('error', () => undefined);
-    const engine = new ParallelFusedMlpEngine(local, dropout, worker, buffers, config);
-    engine.dirty = true;
-    return engine;
+    return new ParallelFusedMlpEngine(local, dropout, worker, mode, buffers);
   }
 
   setLearningRate(learningRate: number): void {
-    this.learningRate = learningRate;
     this.local.setLearningRate(learningRate);
   }
 
   beginEpoch(order: Uint32Array): void {
-    this.sync();
     this.local.beginEpoch(order);
+    // No share is being computed between batches: the worker reads the order on its next claim.
     this.order.set(order);
     this.params[PARAM.orderLength] = order.length;
-    this.command(COMMAND.beginEpoch);
-    this.waitForWorker();
+    Atomics.add(this.control, CONTROL.epoch, 1);
   }
 
   trainBatch(start: number, count: number): number {
-    this.sync();
-    // The first share here; the worker gets the rest (nothing for a batch of up to 4 rows).
+    if (Atomics.load(this.control, CONTROL.failed) !== 0) throw this.failure();
     const split = Math.min(count, pad4(Math.ceil(count / 2)));
-    const p = this.params;
-    p[PARAM.start] = start;
-    p[PARAM.count] = count;
-    p[PARAM.lo] = split;
-    p[PARAM.hi] = count;
-    p[PARAM.dropoutState] = this.dropout?.random.state ?? 0;
-    p[PARAM.learningRate] = this.learningRate;
-    const seq = this.command(COMMAND.train);
+    const base = this.dropout?.random.state ?? 0;
+    let other: ShardStats = { lossSum: 0, correct: 0 };
+    if (split === count) {
+      // A batch of up to 4 rows: nothing to share.
+      const mine = this.local.computeGradients(start, count, 0, count);
+      return this.step(count, mine, other);
+    }
+    const seq = this.mode === 'here' ? 0 : this.publish(start, count, split, base);
     const mine = this.local.computeGradients(start, count, 0, split);
-    this.local.copyGradients(this.gradients, mainGradientsAt(seq, this.gradientSize));
-    Atomics.store(this.control, CONTROL.mainGradients, seq);
-    Atomics.notify(this.control, CONTROL.mainGradients);
-    this.waitForWorker();
-    this.local.addGradients(this.gradients, 0);
-    this.local.applyGradients();
-    return this.local.countBatch(count, {
-      lossSum: mine.lossSum + p[PARAM.lossSum]!,
-      correct: mine.correct + p[PARAM.correct]!,
-    });
+    this.shares++;
+    if (seq === 0 || (this.mode === 'auto' && claimShare(this.control, seq))) {
+      this.local.copyGradients(this.scratch);
+      if (this.dropout !== null) this.dropout.random.state = base;
+      other = this.local.computeGradients(start, count, split, count);
+      this.local.addGradients(this.scratch);
+    } else {
+      this.workerShares++;
+      this.waitForWorker(seq);
+      this.local.addGradients(this.gradients);
+      other = { lossSum: this.params[PARAM.lossSum]!, correct: this.params[PARAM.correct]! };
+    }
+    return this.step(count, mine, other);
   }
 
   endEpoch(): Promise<EpochTrainStats> {
+    // How much the second thread helped: on a busy machine it may wake too late for some batches.
+    this.details['workerShares'] = `${this.workerShares}/${this.shares}`;
     return this.local.endEpoch();
   }
 
@@ -178,58 +173,55 @@ export class ParallelFusedMlpEngine implements MlpEngine {
 
   setWeights(weights: MlpWeights): void {
     this.local.setWeights(weights);
-    this.dirty = true;
   }
 
   getOptimizerState(): Promise<OptimizerState> {
     return this.local.getOptimizerState();
   }
 
-  async setOptimizerState(state: OptimizerState): Promise<void> {
-    await this.local.setOptimizerState(state);
-    this.dirty = true;
+  setOptimizerState(state: OptimizerState): Promise<void> {
+    return this.local.setOptimizerState(state);
   }
 
   /** Stops the worker thread (it is also unref'd: it never keeps a process alive). */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.command(COMMAND.stop);
+    Atomics.store(this.control, CONTROL.stop, 1);
+    Atomics.add(this.control, CONTROL.seq, 1);
+    Atomics.notify(this.control, CONTROL.seq);
     void this.worker.terminate();
   }
 
-  /** Sends weights and optimizer state set here since the last batch to the worker's replica. */
-  private sync(): void {
-    if (this.disposed) throw new InternalError('The two-thread training engine was disposed');
-    if (!this.dirty) return;
-    this.local.copyState(this.state);
-    this.params[PARAM.steps] = this.local.steps;
-    this.command(COMMAND.load);
-    this.waitForWorker();
-    this.dirty = false;
-  }
-
-  private command(command: number): number {
+  /** Publishes the batch and the current weights for the worker; returns the batch's number. */
+  private publish(start: number, count: number, split: number, dropoutState: number): number {
+    const p = this.params;
+    p[PARAM.start] = start;
+    p[PARAM.count] = count;
+    p[PARAM.lo] = split;
+    p[PARAM.hi] = count;
+    p[PARAM.dropoutState] = dropoutState;
+    this.local.copyWeights(this.weights);
     const seq = ++this.seq;
-    Atomics.store(this.control, CONTROL.command, command);
     Atomics.store(this.control, CONTROL.seq, seq);
     Atomics.notify(this.control, CONTROL.seq);
     return seq;
   }
 
-  /** Blocks until the worker finished command `seq` (spinning briefly first: the wait is usually short). */
-  private waitForWorker(): void {
-    const seq = this.seq;
-    let spins = 0;
+  private step(count: number, mine: ShardStats, other: ShardStats): number {
+    this.local.applyGradients();
+    return this.local.countBatch(count, {
+      lossSum: mine.lossSum + other.lossSum,
+      correct: mine.correct + other.correct,
+    });
+  }
+
+  /** Blocks until the worker published its share of batch `seq` (spinning first: it is usually close). */
+  private waitForWorker(seq: number): void {
     let since = 0;
-    for (;;) {
+    for (let spins = 0; ; spins++) {
       const seen = Atomics.load(this.control, CONTROL.workerDone);
       if (seen === seq) return;
       if (Atomics.load(this.control, CONTROL.failed) !== 0) throw this.failure();
-      if (spins < SPINS) {
-        spins++;
-        continue;
-      }
+      if (spins < SPINS) continue;
       since ||= performance.now();
       if (performance.now() - since > WORKER_SILENCE_MS) {
         throw new InternalError(
@@ -243,7 +235,7 @@ export class ParallelFusedMlpEngine implements MlpEngine {
   private failure(): InternalError {
     const end = this.errorBytes.indexOf(0);
     const message = new TextDecoder().decode(this.errorBytes.slice(0, end < 0 ? ERROR_BYTES : end));
-    return new InternalError(`The second training thread failed: ${message}`);
+    return new InternalError(`The second training thread failed: ${message}; train with threads: 1`);
   }
 }
 
