@@ -60,8 +60,12 @@ const median = (values: number[]): number => {
 };
 
 /** Median samples/s over the epochs after the first (epoch wall time: shuffle + all batches). */
+/** `details.workerShares` of the last 2-thread run: how many batches the worker thread helped with. */
+let lastShares = '';
+
 async function ours(options: TrainMlpOptions, epochs = EPOCHS): Promise<number> {
   const result = await trainMlp({ train }, { ...config, epochs }, options);
+  lastShares = result.details['workerShares'] ?? lastShares;
   return median(result.history.slice(1).map((h) => ROWS / (h.durationMs / 1000)));
 }
 
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
     torch2.push(version === null ? NaN : torch(file, 2, 40_000));
     torch1.push(version === null ? NaN : torch(file, 1, 40_000));
     console.log(
-      `round ${round}: cpu-fused 1 thread ${fused[i]!.toFixed(0)}, 2 threads ${fused2[i]!.toFixed(0)} samples/s (${(fused2[i]! / fused[i]!).toFixed(2)}x)` +
+      `round ${round}: cpu-fused 1 thread ${fused[i]!.toFixed(0)}, 2 threads ${fused2[i]!.toFixed(0)} samples/s (${(fused2[i]! / fused[i]!).toFixed(2)}x, worker took ${lastShares} second shares)` +
         (version === null
           ? ''
           : `; pytorch 2 threads ${torch2[i]!.toFixed(0)}, 1 thread ${torch1[i]!.toFixed(0)}; ratios 1-thread ours ${(fused[i]! / torch2[i]!).toFixed(2)}x / ${(fused[i]! / torch1[i]!).toFixed(2)}x`),
