@@ -6,7 +6,7 @@ import type { DropoutDraws } from '../dropout-mask';
 import type { OptimizerState } from '../training-checkpoint';
 import { type EpochTrainStats, type Evaluation, type MlpEngine, scoreRow } from '../mlp-engine';
 import { createJsKernels } from './js-kernels';
-import { type MatKernels, pad4 } from './mat-kernels';
+import { ADAM, type MatKernels, pad4 } from './mat-kernels';
 import { createWasmKernels } from './wasm-kernels';
 
 /** Which matrix kernels the fused engine uses; `auto` prefers WebAssembly SIMD. */
@@ -20,10 +20,8 @@ const EVAL_ROWS = 1024;
  * of a huge dataset).
  */
 const RESIDENT_DATA_MAX_BYTES = 512 * 1024 * 1024;
-/** Adam and RMSprop epsilon: TF.js's float32 backend epsilon, so both engines take the same steps. */
-const EPSILON = 1e-7;
-const BETA1 = 0.9;
-const BETA2 = 0.999;
+/** RMSprop epsilon: TF.js's float32 backend epsilon, as Adam's. */
+const EPSILON = ADAM.epsilon;
 const RMS_DECAY = 0.9;
 /** What one draw adds to the dropout generator's state (mulberry32 is a counter plus a hash). */
 const DRAW_INCREMENT = 0x6d2b79f5;
@@ -667,33 +665,11 @@ export class FusedMlpEngine implements MlpEngine {
     if (decay > 0) for (let i = 0; i < n; i++) heap[g + i] = heap[g + i]! + decay * heap[w + i]!;
     const lr = this.learningRate;
     if (this.optimizer === 'adam') {
-      this.adam(w, g, s1, s2, n, lr, 1 - BETA1 ** this.step, 1 - BETA2 ** this.step);
+      this.k.adam(w, g, s1, s2, n, lr, 1 - ADAM.beta1 ** this.step, 1 - ADAM.beta2 ** this.step);
     } else if (this.optimizer === 'rmsprop') {
       this.rmsprop(w, g, s1, n, lr);
     } else {
       this.sgd(w, g, n, lr);
-    }
-  }
-
-  /** TF.js's Adam: `w -= lr * m̂ / (sqrt(v̂) + eps)`. Zero gradients (padding) leave weights at zero. */
-  private adam(
-    w: number,
-    g: number,
-    m: number,
-    v: number,
-    n: number,
-    lr: number,
-    c1: number,
-    c2: number,
-  ): void {
-    const heap = this.heap;
-    for (let i = 0; i < n; i++) {
-      const grad = heap[g + i]!;
-      const mi = BETA1 * heap[m + i]! + (1 - BETA1) * grad;
-      const vi = BETA2 * heap[v + i]! + (1 - BETA2) * grad * grad;
-      heap[m + i] = mi;
-      heap[v + i] = vi;
-      heap[w + i] = heap[w + i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + EPSILON);
     }
   }
 
