@@ -10,7 +10,10 @@
  * side in every round, their order alternating between rounds; each round prints its 2-thread /
  * 1-thread ratio, and the machine's load average is printed before and after. `--threads-only`
  * runs just that comparison (no PyTorch, no secondary engines): the quick rerun on a quiet machine.
- * Without PyTorch installed, its columns are skipped with a notice.
+ * Without PyTorch installed, its columns are skipped with a notice. `--baseline-src DIR` adds, in
+ * each round, `trainMlp` from another copy of the package's sources (one thread), e.g. the commit
+ * before two threads: `git archive 8ee0fa6 packages/training/src | tar -x -C bench/.out/base` and
+ * `--baseline-src bench/.out/base/packages/training/src`.
  *
  * PyTorch runs with 2 threads (the configured baseline) and, for reference, with 1 thread, with
  * OMP_WAIT_POLICY=PASSIVE unless set (active spin-waiting collapses it on a shared machine).
@@ -39,6 +42,8 @@ const arg = (name: string, fallback: number): number => {
 };
 const rounds = arg('--rounds', 5);
 const threadsOnly = process.argv.includes('--threads-only');
+const baselineAt = process.argv.indexOf('--baseline-src');
+const baselineSrc = baselineAt >= 0 ? process.argv[baselineAt + 1] : undefined;
 const deadline = performance.now() + arg('--budget-s', 100) * 1000;
 const remainingMs = (): number => Math.max(0, deadline - performance.now());
 
@@ -158,19 +163,29 @@ async function main(): Promise<void> {
   );
   const fused: number[] = [];
   const fused2: number[] = [];
+  const base: number[] = [];
+  const baseTrain =
+    baselineSrc === undefined
+      ? undefined
+      : ((await import(path.resolve(baselineSrc, 'trainer/train-mlp.ts'))) as { trainMlp: typeof trainMlp })
+          .trainMlp;
   const torch2: number[] = [];
   const torch1: number[] = [];
   for (let round = 1; round <= rounds && (round <= 2 || remainingMs() > 30_000); round++) {
     // Alternate which thread count goes first, so a burst of load from other users hits both alike.
     const one = () => ours({ engine: 'cpu-fused', kernels: 'wasm-simd', threads: 1 });
     const two = () => ours({ engine: 'cpu-fused', kernels: 'wasm-simd', threads: 2 });
-    if (round % 2 === 1) {
-      fused.push(await one());
-      fused2.push(await two());
-    } else {
-      fused2.push(await two());
-      fused.push(await one());
-    }
+    const baseline = async () => {
+      const result = await baseTrain!({ train }, config, { engine: 'cpu-fused', kernels: 'wasm-simd' });
+      base.push(median(result.history.slice(1).map((h) => ROWS / (h.durationMs / 1000))));
+    };
+    const runs: (() => Promise<void>)[] = [
+      async () => void fused.push(await one()),
+      async () => void fused2.push(await two()),
+    ];
+    if (baseTrain !== undefined) runs.push(baseline);
+    // Rotate the order from round to round.
+    for (let k = 0; k < runs.length; k++) await runs[(k + round - 1) % runs.length]!();
     const i = round - 1;
     // 2 threads is the configured baseline; 1 thread is shown too, as tiny matrices gain little
     // from a second thread and the machine's second core is busy with other work anyway.
@@ -178,6 +193,9 @@ async function main(): Promise<void> {
     torch1.push(version === null ? NaN : torch(file, 1, 40_000));
     console.log(
       `round ${round}: cpu-fused 1 thread ${fused[i]!.toFixed(0)}, 2 threads ${fused2[i]!.toFixed(0)} samples/s (${(fused2[i]! / fused[i]!).toFixed(2)}x, worker took ${lastShares} second shares)` +
+        (baseTrain === undefined
+          ? ''
+          : `; baseline 1 thread ${base[i]!.toFixed(0)} (2 threads / baseline ${(fused2[i]! / base[i]!).toFixed(2)}x)`) +
         (version === null
           ? ''
           : `; pytorch 2 threads ${torch2[i]!.toFixed(0)}, 1 thread ${torch1[i]!.toFixed(0)}; ratios 1-thread ours ${(fused[i]! / torch2[i]!).toFixed(2)}x / ${(fused[i]! / torch1[i]!).toFixed(2)}x`),
@@ -190,6 +208,12 @@ async function main(): Promise<void> {
     `cpu-fused samples/s, medians: 1 thread ${median(fused).toFixed(0)}, 2 threads ${median(fused2).toFixed(0)}; ` +
       `per-round ratio 2 / 1 threads: ${show(speedUp)}, min ${Math.min(...speedUp).toFixed(2)}x`,
   );
+  if (baseTrain !== undefined) {
+    const vsBase = fused2.map((f, i) => f / base[i]!);
+    console.log(
+      `baseline (${baselineSrc}) 1 thread median ${median(base).toFixed(0)}; per-round ratio 2 threads / baseline: ${show(vsBase)}, min ${Math.min(...vsBase).toFixed(2)}x`,
+    );
+  }
   if (threadsOnly) return;
   console.log('\nsecondary engines (one run each, 2 epochs, second counted; skipped when out of time):');
   const jsKernels = remainingMs() > 10_000 ? await ours({ engine: 'cpu-fused', kernels: 'js' }, 2) : NaN;
