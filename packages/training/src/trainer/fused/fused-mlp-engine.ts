@@ -221,7 +221,7 @@ export class FusedMlpEngine implements MlpEngine {
 
   /**
    * The gradients of rows `lo .. hi` of the batch `order[start .. start + count)`, left in the
-   * gradient blocks (see {@link FusedMlpEngine.gradientSlots}) without updating anything: one
+   * gradient blocks (see {@link FusedMlpEngine.copyGradients}) without updating anything: one
    * thread's share of a data-parallel step. Gradients are batch means (divided by `count`, not by
    * `hi - lo`), so the shares of a batch add up to the whole batch's gradient; the dropout draws are
    * the ones these rows get when the whole batch runs on one thread (the generator is skipped ahead),
@@ -268,8 +268,9 @@ export class FusedMlpEngine implements MlpEngine {
     return this.gradientSlots().reduce((sum, [, n]) => sum + n, 0);
   }
 
-  /** Copies the gradient blocks, in a fixed order, to `into` from element `at`. */
-  copyGradients(into: Float32Array, at = 0): void {
+  /** Copies the gradient blocks, in a fixed order, to `into`. */
+  copyGradients(into: Float32Array): void {
+    let at = 0;
     for (const [offset, n] of this.gradientSlots()) {
       into.set(this.heap.subarray(offset, offset + n), at);
       at += n;
@@ -281,8 +282,9 @@ export class FusedMlpEngine implements MlpEngine {
    * blocks: `own + other`, one float32 rounding per element. With two shares the sum does not
    * depend on which share was computed here (float addition is commutative).
    */
-  addGradients(other: Float32Array, at = 0): void {
+  addGradients(other: Float32Array): void {
     const heap = this.heap;
+    let at = 0;
     for (const [offset, n] of this.gradientSlots()) {
       for (let i = 0; i < n; i++) heap[offset + i] = heap[offset + i]! + other[at + i]!;
       at += n;
