@@ -110,9 +110,18 @@ export class OnnxMlpSession {
    * Class probabilities of `rows` rows of `features` values each, row-major; `symbols` (each row's
    * symbol index) for a model with a symbol embedding.
    */
-  async run(x: Float32Array, rows: number, features: number, symbols?: Int32Array): Promise<Float32Array> {
+  run(x: Float32Array, rows: number, features: number, symbols?: Int32Array): Promise<Float32Array> {
+    return this.runWith(x, [rows, features], rows, symbols);
+  }
+
+  private async runWith(
+    x: Float32Array,
+    dims: number[],
+    rows: number,
+    symbols?: Int32Array,
+  ): Promise<Float32Array> {
     // The tensor wraps `x` without copying it.
-    const input = new this.ort.Tensor('float32', x, [rows, features]);
+    const input = new this.ort.Tensor('float32', x, dims);
     const feeds: Record<string, OrtNamespace.Tensor> = { [ONNX_INPUT]: input };
     if (symbols !== undefined) {
       feeds[ONNX_SYMBOL_INPUT] = new this.ort.Tensor('int64', BigInt64Array.from(symbols, BigInt), [rows]);
@@ -123,6 +132,14 @@ export class OnnxMlpSession {
     const data = probabilities.data as Float32Array;
     input.dispose();
     return data;
+  }
+
+  /**
+   * {@link OnnxMlpSession.run} for a graph exported with `columnar: true`: `x` holds `features`
+   * columns of `rows` values each, one after another.
+   */
+  runColumns(x: Float32Array, rows: number, features: number, symbols?: Int32Array): Promise<Float32Array> {
+    return this.runWith(x, [features, rows], rows, symbols);
   }
 
   /** Releases the native session. */

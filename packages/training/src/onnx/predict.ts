@@ -93,8 +93,10 @@ export interface ColumnarPrediction {
 }
 
 const onnxSessions = new WeakMap<PredictableModel, Promise<OnnxMlpSession>>();
+/** Sessions of the column-major graph (`exportMlpToOnnx(weights, { columnar: true })`), for {@link predictColumns}. */
+const onnxColumnSessions = new WeakMap<PredictableModel, Promise<OnnxMlpSession>>();
 const fusedPredictors = new WeakMap<PredictableModel, FusedPredictor>();
-const rowMajorBuffers = new WeakMap<PredictableModel, Float32Array>();
+const columnBuffers = new WeakMap<PredictableModel, Float32Array>();
 
 let ortInstalled: Promise<boolean> | undefined;
 let fallbackNoticed = false;
@@ -167,26 +169,29 @@ export async function predictColumns(
       { details: { field: 'columns' } },
     );
   }
-  const x = rowMajorBuffer(model, rows * inputSize);
+  // Column-major: the columns one after another (copies of whole arrays, no per-value loop).
+  const x = columnBuffer(model, rows * inputSize);
   try {
-    for (let f = 0; f < inputSize; f++) {
-      const column = columns[f]!;
-      for (let r = 0, at = f; r < rows; r++, at += inputSize) x[at] = column[r]!;
-    }
-    const { probabilities, runtime } = await score(model, x, rows, input.symbols, options);
+    columns.forEach((column, f) => x.set(column, f * rows));
+    const { probabilities, runtime } = await score(model, x, rows, input.symbols, options, true);
     return toColumns(probabilities, rows, runtime);
   } finally {
-    rowMajorBuffers.set(model, x);
+    columnBuffers.set(model, x);
   }
 }
 
-/** Checks the symbols, picks the runtime (falling back without ONNX Runtime) and runs it. */
+/**
+ * Checks the symbols, picks the runtime (falling back without ONNX Runtime) and runs it. With
+ * `columnMajor`, `x` holds one feature after another: ONNX Runtime runs a graph that transposes
+ * it; the other runtimes get it transposed here.
+ */
 async function score(
   model: PredictableModel,
   x: Float32Array,
   rows: number,
   symbols: Int32Array | undefined,
   options: PredictOptions,
+  columnMajor = false,
 ): Promise<{ probabilities: Float32Array; runtime: PredictRuntime }> {
   const embedding = model.weights.embedding;
   if (embedding !== undefined) {
@@ -203,34 +208,46 @@ async function score(
     noticeFallback();
     runtime = 'fused';
   }
+  if (rows === 0) return { probabilities: new Float32Array(0), runtime };
+  if (runtime === 'onnx')
+    return { probabilities: await runOnnx(model, x, rows, symbols, columnMajor), runtime };
+  const rowMajor = columnMajor ? transpose(x, rows, featureCount(model.weights)) : x;
   const probabilities =
-    rows === 0
-      ? new Float32Array(0)
-      : runtime === 'onnx'
-        ? await runOnnx(model, x, rows, symbols)
-        : runtime === 'fused'
-          ? await runFused(model, x, rows, symbols)
-          : await runTfjs(model, withEmbedding(model.weights, x, rows, symbols), rows, options);
+    runtime === 'fused'
+      ? await runFused(model, rowMajor, rows, symbols)
+      : await runTfjs(model, withEmbedding(model.weights, rowMajor, rows, symbols), rows, options);
   return { probabilities, runtime };
 }
 
+/** `rows x features` row-major from `features x rows`. */
+function transpose(x: Float32Array, rows: number, features: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let f = 0; f < features; f++) {
+    for (let r = 0, from = f * rows, at = f; r < rows; r++, at += features) out[at] = x[from + r]!;
+  }
+  return out;
+}
+
 /**
- * The row-major buffer {@link predictColumns} transposes into: the model's kept one when it is free
- * and large enough (it is taken out of the map while a call uses it, so concurrent calls never share it).
+ * The buffer {@link predictColumns} concatenates the columns into: the model's kept one when it is
+ * free and of the size (it is taken out of the map while a call uses it, so concurrent calls never
+ * share it).
  */
-function rowMajorBuffer(model: PredictableModel, size: number): Float32Array {
-  const kept = rowMajorBuffers.get(model);
-  rowMajorBuffers.delete(model);
+function columnBuffer(model: PredictableModel, size: number): Float32Array {
+  const kept = columnBuffers.get(model);
+  columnBuffers.delete(model);
   return kept !== undefined && kept.length === size ? kept : new Float32Array(size);
 }
 
 /** Closes the cached ONNX session of `model` (and drops its built-in engine), if any. */
 export async function releasePredictor(model: PredictableModel): Promise<void> {
   fusedPredictors.delete(model);
-  rowMajorBuffers.delete(model);
-  const session = onnxSessions.get(model);
-  onnxSessions.delete(model);
-  if (session !== undefined) await (await session).close();
+  columnBuffers.delete(model);
+  for (const sessions of [onnxSessions, onnxColumnSessions]) {
+    const session = sessions.get(model);
+    sessions.delete(model);
+    if (session !== undefined) await (await session).close();
+  }
 }
 
 /** `x` with each row's embedding appended (the dense network's full input), for TF.js. */
@@ -256,18 +273,24 @@ async function runOnnx(
   model: PredictableModel,
   x: Float32Array,
   rows: number,
-  symbols?: Int32Array,
+  symbols: Int32Array | undefined,
+  columnMajor: boolean,
 ): Promise<Float32Array> {
-  let session = onnxSessions.get(model);
+  const sessions = columnMajor ? onnxColumnSessions : onnxSessions;
+  let session = sessions.get(model);
   if (session === undefined) {
     session =
-      model.directory !== undefined
+      model.directory !== undefined && !columnMajor
         ? OnnxMlpSession.create(path.join(model.directory, 'model.onnx'))
-        : openFromWeights(model.weights);
-    onnxSessions.set(model, session);
-    session.catch(() => onnxSessions.delete(model));
+        : openFromWeights(model.weights, columnMajor);
+    sessions.set(model, session);
+    session.catch(() => sessions.delete(model));
   }
-  return (await session).run(x, rows, featureCount(model.weights), model.weights.embedding && symbols);
+  const features = featureCount(model.weights);
+  const embedded = model.weights.embedding && symbols;
+  return columnMajor
+    ? (await session).runColumns(x, rows, features, embedded)
+    : (await session).run(x, rows, features, embedded);
 }
 
 function runFused(
@@ -284,9 +307,9 @@ function runFused(
   return predictor.run(x, rows, model.weights.embedding && symbols);
 }
 
-async function openFromWeights(weights: MlpWeights): Promise<OnnxMlpSession> {
+async function openFromWeights(weights: MlpWeights, columnar: boolean): Promise<OnnxMlpSession> {
   const { exportMlpToOnnx } = await import('./onnx-export');
-  return OnnxMlpSession.create(exportMlpToOnnx(weights));
+  return OnnxMlpSession.create(exportMlpToOnnx(weights, { columnar }));
 }
 
 async function runTfjs(
