@@ -68,7 +68,10 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
   let current = ONNX_INPUT;
   const last = weights.layers.length - 1;
   const embedding = weights.embedding;
-  if (options.columnar === true) {
+  // Column-major input: the first Gemm reads it transposed (transA), unless an embedding must be
+  // appended to each row first, which takes a Transpose.
+  const transposeInput = options.columnar === true && embedding !== undefined;
+  if (transposeInput) {
     nodes.push(
       node('Transpose', 'columns/transpose', [ONNX_INPUT], ['rows'], [intsAttribute('perm', [1, 0])]),
     );
@@ -106,7 +109,16 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
     initializers.push(tensor(kernel, [layer.inputSize, layer.units], layer.kernel));
     initializers.push(tensor(bias, [layer.units], layer.bias));
     const gemmOut = `dense_${i}/output`;
-    nodes.push(node('Gemm', `dense_${i}/gemm`, [current, kernel, bias], [gemmOut]));
+    const transA = i === 0 && options.columnar === true && !transposeInput;
+    nodes.push(
+      node(
+        'Gemm',
+        `dense_${i}/gemm`,
+        [current, kernel, bias],
+        [gemmOut],
+        transA ? [intAttribute('transA', 1)] : [],
+      ),
+    );
     current = gemmOut;
     const opType = i === last ? 'Softmax' : ACTIVATION_OPS[weights.activation];
     if (opType === null) return;
