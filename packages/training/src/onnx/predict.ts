@@ -149,8 +149,9 @@ export async function predict(
  * {@link predict} for bulk scoring, column in, columns out: takes one Float32Array per feature and
  * returns the class, confidence and each class's probability as one typed array each, with no
  * object per row. For a table that is already columnar (a BarFrame's indicator columns, a DuckDB
- * result) it saves building the row-major matrix by hand; the transpose reuses one buffer per model
- * between calls. Same runtimes, fallback and results as {@link predict}.
+ * result) it saves building the row-major matrix: the columns are copied whole into one buffer
+ * (kept per model between calls) and ONNX Runtime's graph reads them transposed. Same runtimes,
+ * fallback and results (bit for bit) as {@link predict}.
  *
  * @throws ValidationError when the column count differs from the model's feature count or the
  *   columns differ in length (`details.field`: `columns`), or symbols are missing for an embedding.
