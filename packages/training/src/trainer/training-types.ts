@@ -70,7 +70,7 @@ export interface TrainMlpOptions {
   kernels?: KernelPreference;
   /**
    * Threads of the `cpu-fused` engine (default `KTRDR_TRAINING_THREADS`, else 1): 2 splits every
-   * batch between this thread and a worker thread (about 1.5-1.9x the samples/s on two free cores).
+   * batch between this thread and a worker thread: faster only where a second core is free.
    * Weights are bit-identical per seed for a given thread count; 1 and 2 differ by float32
    * rounding. `auto`: 2 on a machine with 2 or more cores. The `tfjs` engine uses one.
    */
