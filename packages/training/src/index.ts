@@ -130,6 +130,7 @@ export type { DenseLayerWeights, MlpWeights, SymbolEmbeddingWeights } from './mo
 export type { ClassificationMetrics } from './trainer/classification-metrics';
 export type { EngineName } from './trainer/mlp-engine';
 export type { KernelPreference } from './trainer/fused/fused-mlp-engine';
+export { TRAINING_THREADS_ENV, type TrainingThreads } from './trainer/fused/training-threads';
 export { CLASS_LABELS, CLASS_INDEX, type ClassLabel } from './model/class-labels';
 export {
   predict,
