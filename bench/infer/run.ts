@@ -3,14 +3,19 @@
  * (onnxruntime-node, the default `predict` runtime when installed), through ktrdr's built-in fused
  * engine (WebAssembly SIMD; what `predict` runs without onnxruntime-node) and through TF.js (best
  * backend available here: wasm unless tfjs-node is installed). Batch-1 latency and batch-1024 throughput; rounds
- * alternate runtimes and the figures are medians.
+ * alternate runtimes and the figures are medians. ONNX Runtime runs twice: with ktrdr's session options
+ * (`onnxSessionOptions`: intra-op threads = cores, no spin-waiting, full graph optimisation) and with
+ * ONNX Runtime's defaults (what ktrdr used before). Each round prints its own batch-1024 ratio ONNX
+ * Runtime / TF.js, then the minimum over rounds. Last, `predict()` over 10,000 rows three ways: reading
+ * the per-row objects, reading only the typed arrays, and `predictColumns` (columns in and out).
  *
  *   npx tsx bench/infer/run.ts [--rounds 3] [--seconds 1.5]
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
+import * as ortModule from 'onnxruntime-node';
 import { selectTfBackend } from '../../packages/training/src/backend/tf-backend';
 import { initMlpWeights } from '../../packages/training/src/trainer/init-mlp-weights';
-import { predict } from '../../packages/training/src/onnx/predict';
+import { predict, predictColumns } from '../../packages/training/src/onnx/predict';
 import { buildTfjsModel } from '../../packages/training/src/model/tfjs-mlp';
 import { exportMlpToOnnx } from '../../packages/training/src/onnx/onnx-export';
 import { OnnxMlpSession } from '../../packages/training/src/onnx/onnx-session';
@@ -55,8 +60,18 @@ async function time(fn: () => Promise<unknown>): Promise<number[]> {
   return latencies;
 }
 
+/** `predict()` with its per-row objects read (they are built on first read). */
+const rowObjects = async (...args: Parameters<typeof predict>) => (await predict(...args)).predictions;
+const ort = ((ortModule as { default?: typeof ortModule }).default ?? ortModule) as typeof ortModule;
+
 async function main(): Promise<void> {
-  const session = await OnnxMlpSession.create(exportMlpToOnnx(weights));
+  const onnxBytes = exportMlpToOnnx(weights);
+  const session = await OnnxMlpSession.create(onnxBytes);
+  // ONNX Runtime with its own default session options: the "before" of issue #18 part 3.
+  const plain = await ort.InferenceSession.create(onnxBytes);
+  const plainRun = async (x: Float32Array, rows: number): Promise<Float32Array> =>
+    (await plain.run({ features: new ort.Tensor('float32', x, [rows, FEATURES]) }))['probabilities']!
+      .data as Float32Array;
   const { tf, name: backend } = await selectTfBackend();
   const model = buildTfjsModel(tf, weights);
   const tfjsRun = async (x: Float32Array, rows: number): Promise<Float32Array> => {
@@ -80,6 +95,9 @@ async function main(): Promise<void> {
   );
 
   const results: Record<string, { latency: number[]; p99: number[]; throughput: number[] }> = {};
+  const roundRatios: number[] = [];
+  const roundRatiosPlain: number[] = [];
+  const last = (name: string): number => results[name]!.throughput[results[name]!.throughput.length - 1]!;
   const record = (name: string, latencies: number[], rows: number): void => {
     const r = (results[name] ??= { latency: [], p99: [], throughput: [] });
     if (rows === 1) {
@@ -93,26 +111,36 @@ async function main(): Promise<void> {
     record('onnxruntime', await time(() => session.run(one, 1, FEATURES)), 1);
     record('fused', await time(() => fused.run(one, 1)), 1);
     record('tfjs', await time(() => tfjsRun(one, 1)), 1);
-    record('predict() (onnx, with row objects)', await time(() => predict(loaded, { x: one, rows: 1 })), 1);
-    record(
-      'predict() (fused, with row objects)',
-      await time(() => predict(loaded, { x: one, rows: 1 }, { runtime: 'fused' })),
-      1,
-    );
-    record('onnxruntime', await time(() => session.run(batch, 1024, FEATURES)), 1024);
-    record('fused', await time(() => fused.run(batch, 1024)), 1024);
-    record('tfjs', await time(() => tfjsRun(batch, 1024)), 1024);
     record(
       'predict() (onnx, with row objects)',
-      await time(() => predict(loaded, { x: batch, rows: 1024 })),
+      await time(() => rowObjects(loaded, { x: one, rows: 1 })),
+      1,
+    );
+    record(
+      'predict() (fused, with row objects)',
+      await time(() => rowObjects(loaded, { x: one, rows: 1 }, { runtime: 'fused' })),
+      1,
+    );
+    record('onnxruntime (ORT default options)', await time(() => plainRun(one, 1)), 1);
+    record('onnxruntime', await time(() => session.run(batch, 1024, FEATURES)), 1024);
+    record('tfjs', await time(() => tfjsRun(batch, 1024)), 1024);
+    record('onnxruntime (ORT default options)', await time(() => plainRun(batch, 1024)), 1024);
+    record('fused', await time(() => fused.run(batch, 1024)), 1024);
+    roundRatios.push(last('onnxruntime') / last('tfjs'));
+    roundRatiosPlain.push(last('onnxruntime (ORT default options)') / last('tfjs'));
+    record(
+      'predict() (onnx, with row objects)',
+      await time(() => rowObjects(loaded, { x: batch, rows: 1024 })),
       1024,
     );
     record(
       'predict() (fused, with row objects)',
-      await time(() => predict(loaded, { x: batch, rows: 1024 }, { runtime: 'fused' })),
+      await time(() => rowObjects(loaded, { x: batch, rows: 1024 }, { runtime: 'fused' })),
       1024,
     );
-    console.log(`round ${round} done`);
+    console.log(
+      `round ${round}: batch 1024, ONNX Runtime / TF.js = ${roundRatios[round - 1]!.toFixed(1)}x (ORT default options: ${roundRatiosPlain[round - 1]!.toFixed(1)}x)`,
+    );
   }
   console.log(
     '\n| runtime | batch-1 latency median (ms) | batch-1 p99 (ms) | batch-1 predictions/s | batch-1024 rows/s |',
@@ -134,8 +162,43 @@ async function main(): Promise<void> {
   console.log(
     `ONNX Runtime vs fused: batch-1 ${(fusedLatency / ortLatency).toFixed(1)}x faster, batch-1024 ${(ortThroughput / median(results['fused']!.throughput)).toFixed(1)}x the throughput`,
   );
+  const show = (r: number[]) =>
+    `min ${Math.min(...r).toFixed(1)}x, median ${median(r).toFixed(1)}x (rounds: ${r.map((v) => v.toFixed(1)).join(', ')})`;
+  console.log(`batch-1024 ratio ONNX Runtime / TF.js per round: ${show(roundRatios)}`);
+  console.log(`  with ONNX Runtime's default session options:   ${show(roundRatiosPlain)}`);
+
+  await bulk(loaded);
   model.dispose();
   await session.close();
+  await plain.release();
+}
+
+/** `predict()` over 10,000 rows (ONNX Runtime): with row objects, typed arrays only, columnar. */
+async function bulk(loaded: { weights: typeof weights }): Promise<void> {
+  const ROWS = 10_000;
+  const x = inputs(ROWS);
+  const columns = Array.from({ length: FEATURES }, (_, f) =>
+    Float32Array.from({ length: ROWS }, (_, r) => x[r * FEATURES + f]!),
+  );
+  const ways: [string, () => Promise<unknown>][] = [
+    [
+      'predict(), reading .predictions (one object per row)',
+      async () => (await predict(loaded, x)).predictions,
+    ],
+    ['predict(), reading .classes/.probabilities only', async () => (await predict(loaded, x)).classes],
+    ['predictColumns() (columns in, columns out)', () => predictColumns(loaded, { columns })],
+  ];
+  const rates = new Map<string, number[]>(ways.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, fn] of ways) {
+      const latencies = await time(fn);
+      rates.get(name)!.push(ROWS / (median(latencies) / 1000));
+    }
+  }
+  console.log(
+    `\n| predict over ${ROWS} rows (ONNX Runtime) | rows/s (median of ${rounds} rounds) |\n|---|---:|`,
+  );
+  for (const [name, r] of rates) console.log(`| ${name} | ${median(r).toFixed(0)} |`);
 }
 
 await main();

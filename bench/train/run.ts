@@ -4,7 +4,16 @@
  * python3-torch, 2 threads) on the same data in the same run. Rounds alternate the two so that
  * noise from other users of the machine hits both; figures are medians.
  *
- *   npx tsx bench/train/run.ts [--rounds 5] [--budget-s 100]
+ *   npx tsx bench/train/run.ts [--rounds 5] [--budget-s 100] [--threads-only]
+ *
+ * One session on 1 and on 2 threads (`threads` option of `trainMlp`, issue #18 part 5) run side by
+ * side in every round, their order alternating between rounds; each round prints its 2-thread /
+ * 1-thread ratio, and the machine's load average is printed before and after. `--threads-only`
+ * runs just that comparison (no PyTorch, no secondary engines): the quick rerun on a quiet machine.
+ * Without PyTorch installed, its columns are skipped with a notice. `--baseline-src DIR` adds, in
+ * each round, `trainMlp` from another copy of the package's sources (one thread), e.g. the commit
+ * before two threads: `git archive 8ee0fa6 packages/training/src | tar -x -C bench/.out/base` and
+ * `--baseline-src bench/.out/base/packages/training/src`.
  *
  * PyTorch runs with 2 threads (the configured baseline) and, for reference, with 1 thread, with
  * OMP_WAIT_POLICY=PASSIVE unless set (active spin-waiting collapses it on a shared machine).
@@ -13,6 +22,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectTfBackend } from '../../packages/training/src/backend/tf-backend';
@@ -31,6 +41,9 @@ const arg = (name: string, fallback: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) || fallback : fallback;
 };
 const rounds = arg('--rounds', 5);
+const threadsOnly = process.argv.includes('--threads-only');
+const baselineAt = process.argv.indexOf('--baseline-src');
+const baselineSrc = baselineAt >= 0 ? process.argv[baselineAt + 1] : undefined;
 const deadline = performance.now() + arg('--budget-s', 100) * 1000;
 const remainingMs = (): number => Math.max(0, deadline - performance.now());
 
@@ -52,8 +65,12 @@ const median = (values: number[]): number => {
 };
 
 /** Median samples/s over the epochs after the first (epoch wall time: shuffle + all batches). */
+/** `details.workerShares` of the last 2-thread run: how many batches the worker thread helped with. */
+let lastShares = '';
+
 async function ours(options: TrainMlpOptions, epochs = EPOCHS): Promise<number> {
   const result = await trainMlp({ train }, { ...config, epochs }, options);
+  lastShares = result.details['workerShares'] ?? lastShares;
   return median(result.history.slice(1).map((h) => ROWS / (h.durationMs / 1000)));
 }
 
@@ -112,38 +129,92 @@ async function tfjsFit(): Promise<number> {
 
 const train = syntheticDataset(ROWS, FEATURES, 12345);
 
-async function main(): Promise<void> {
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+
+function torchVersion(): string | null {
   try {
-    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
+    return execFileSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], {
+      encoding: 'utf8',
+    }).trim();
   } catch {
-    throw new Error(`${PYTHON} cannot import torch: apt-get update && apt-get install -y python3-torch`);
+    return null;
   }
-  const torchVersion = execFileSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], {
-    encoding: 'utf8',
-  }).trim();
+}
+
+async function main(): Promise<void> {
+  const version = threadsOnly ? null : torchVersion();
+  if (!threadsOnly && version === null) {
+    console.log(
+      `note: ${PYTHON} cannot import torch (apt-get install -y python3-torch); PyTorch columns skipped`,
+    );
+  }
   const outDir = path.join(here, '..', '.out');
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'train-data.bin');
-  writeFileSync(file, Buffer.concat([Buffer.from(train.x.buffer), Buffer.from(train.y.buffer)]));
-
+  if (version !== null) {
+    writeFileSync(file, Buffer.concat([Buffer.from(train.x.buffer), Buffer.from(train.y.buffer)]));
+  }
   console.log(
-    `bench/train: ${ROWS} x ${FEATURES}, MLP 64-32-3 relu dropout 0.2, Adam 1e-3, batch 256, ${EPOCHS} epochs per run (first not counted); torch ${torchVersion}`,
+    `bench/train: ${ROWS} x ${FEATURES}, MLP 64-32-3 relu dropout 0.2, Adam 1e-3, batch 256, ${EPOCHS} epochs per run (first not counted); ` +
+      `torch ${version ?? 'not run'}; ${availableParallelism()} cores, load average (1/5/15 min) ${load()}`,
   );
   const fused: number[] = [];
+  const fused2: number[] = [];
+  const base: number[] = [];
+  const baseTrain =
+    baselineSrc === undefined
+      ? undefined
+      : ((await import(path.resolve(baselineSrc, 'trainer/train-mlp.ts'))) as { trainMlp: typeof trainMlp })
+          .trainMlp;
   const torch2: number[] = [];
   const torch1: number[] = [];
   for (let round = 1; round <= rounds && (round <= 2 || remainingMs() > 30_000); round++) {
-    fused.push(await ours({ engine: 'cpu-fused', kernels: 'wasm-simd' }));
+    // Alternate which thread count goes first, so a burst of load from other users hits both alike.
+    const one = () => ours({ engine: 'cpu-fused', kernels: 'wasm-simd', threads: 1 });
+    const two = () => ours({ engine: 'cpu-fused', kernels: 'wasm-simd', threads: 2 });
+    const baseline = async () => {
+      const result = await baseTrain!({ train }, config, { engine: 'cpu-fused', kernels: 'wasm-simd' });
+      base.push(median(result.history.slice(1).map((h) => ROWS / (h.durationMs / 1000))));
+    };
+    const runs: (() => Promise<void>)[] = [
+      async () => void fused.push(await one()),
+      async () => void fused2.push(await two()),
+    ];
+    if (baseTrain !== undefined) runs.push(baseline);
+    // Rotate the order from round to round.
+    for (let k = 0; k < runs.length; k++) await runs[(k + round - 1) % runs.length]!();
+    const i = round - 1;
     // 2 threads is the configured baseline; 1 thread is shown too, as tiny matrices gain little
     // from a second thread and the machine's second core is busy with other work anyway.
-    torch2.push(torch(file, 2, 40_000));
-    torch1.push(torch(file, 1, 40_000));
-    const i = round - 1;
+    torch2.push(version === null ? NaN : torch(file, 2, 40_000));
+    torch1.push(version === null ? NaN : torch(file, 1, 40_000));
     console.log(
-      `round ${round}: cpu-fused ${fused[i]!.toFixed(0)}, pytorch 2 threads ${torch2[i]!.toFixed(0)}, pytorch 1 thread ${torch1[i]!.toFixed(0)} samples/s; ` +
-        `ratios ${(fused[i]! / torch2[i]!).toFixed(2)}x / ${(fused[i]! / torch1[i]!).toFixed(2)}x`,
+      `round ${round}: cpu-fused 1 thread ${fused[i]!.toFixed(0)}, 2 threads ${fused2[i]!.toFixed(0)} samples/s (${(fused2[i]! / fused[i]!).toFixed(2)}x, worker took ${lastShares} second shares)` +
+        (baseTrain === undefined
+          ? ''
+          : `; baseline 1 thread ${base[i]!.toFixed(0)} (2 threads / baseline ${(fused2[i]! / base[i]!).toFixed(2)}x)`) +
+        (version === null
+          ? ''
+          : `; pytorch 2 threads ${torch2[i]!.toFixed(0)}, 1 thread ${torch1[i]!.toFixed(0)}; ratios 1-thread ours ${(fused[i]! / torch2[i]!).toFixed(2)}x / ${(fused[i]! / torch1[i]!).toFixed(2)}x`),
     );
   }
+  const show = (r: number[]) => `${median(r).toFixed(2)}x (rounds: ${r.map((v) => v.toFixed(2)).join(', ')})`;
+  const speedUp = fused2.map((f, i) => f / fused[i]!);
+  console.log(`\nload average after: ${load()}`);
+  console.log(
+    `cpu-fused samples/s, medians: 1 thread ${median(fused).toFixed(0)}, 2 threads ${median(fused2).toFixed(0)}; ` +
+      `per-round ratio 2 / 1 threads: ${show(speedUp)}, min ${Math.min(...speedUp).toFixed(2)}x`,
+  );
+  if (baseTrain !== undefined) {
+    const vsBase = fused2.map((f, i) => f / base[i]!);
+    console.log(
+      `baseline (${baselineSrc}) 1 thread median ${median(base).toFixed(0)}; per-round ratio 2 threads / baseline: ${show(vsBase)}, min ${Math.min(...vsBase).toFixed(2)}x`,
+    );
+  }
+  if (threadsOnly) return;
   console.log('\nsecondary engines (one run each, 2 epochs, second counted; skipped when out of time):');
   const jsKernels = remainingMs() > 10_000 ? await ours({ engine: 'cpu-fused', kernels: 'js' }, 2) : NaN;
   const tfjsLoop = remainingMs() > 15_000 ? await ours({ engine: 'tfjs', backend: 'wasm' }, 2) : NaN;
@@ -152,7 +223,8 @@ async function main(): Promise<void> {
   const pt2 = median(finite(torch2));
   const pt1 = median(finite(torch1));
   const rows = [
-    ['cpu-fused (WASM SIMD kernels)', median(fused)],
+    ['cpu-fused (WASM SIMD kernels), 1 thread', median(fused)],
+    ['cpu-fused (WASM SIMD kernels), 2 threads', median(fused2)],
     ['pytorch CPU, 2 threads', pt2],
     ['pytorch CPU, 1 thread', pt1],
     ['cpu-fused (scalar JS kernels)', jsKernels],
@@ -165,10 +237,10 @@ async function main(): Promise<void> {
       `| ${name} | ${rate.toFixed(0)} | ${(rate / pt2).toFixed(2)}x | ${(rate / pt1).toFixed(2)}x |`,
     );
   }
+  if (version === null) return;
   const ratios = (baseline: number[]) => finite(fused.map((f, i) => f / baseline[i]!));
-  const show = (r: number[]) => `${median(r).toFixed(2)}x (rounds: ${r.map((v) => v.toFixed(2)).join(', ')})`;
-  console.log(`\nmedian per-round ratio cpu-fused / pytorch 2 threads: ${show(ratios(torch2))}`);
-  console.log(`median per-round ratio cpu-fused / pytorch 1 thread:  ${show(ratios(torch1))}`);
+  console.log(`\nmedian per-round ratio cpu-fused (1 thread) / pytorch 2 threads: ${show(ratios(torch2))}`);
+  console.log(`median per-round ratio cpu-fused (1 thread) / pytorch 1 thread:  ${show(ratios(torch1))}`);
 }
 
 await main();

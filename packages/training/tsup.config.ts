@@ -1,9 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The worker thread's script is its own entry, emitted next to index.{js,cjs} where
-  // resolveTrainingWorkerEntry() looks for it.
-  entry: { index: 'src/index.ts', 'training-worker': 'src/worker/training-worker.ts' },
+  // The worker threads' scripts are their own entries, emitted next to index.{js,cjs} where
+  // resolveTrainingWorkerEntry() and the two-thread fused engine look for them.
+  entry: {
+    index: 'src/index.ts',
+    'training-worker': 'src/worker/training-worker.ts',
+    'shard-worker': 'src/trainer/fused/shard-worker.ts',
+  },
   format: ['esm', 'cjs'],
   // Types only for the public entry; the worker script has no importable surface.
   dts: { entry: { index: 'src/index.ts' } },

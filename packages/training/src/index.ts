@@ -152,10 +152,14 @@ export type { DenseLayerWeights, MlpWeights, SymbolEmbeddingWeights } from './mo
 export type { ClassificationMetrics } from './trainer/classification-metrics';
 export type { EngineName } from './trainer/mlp-engine';
 export type { KernelPreference } from './trainer/fused/fused-mlp-engine';
+export { TRAINING_THREADS_ENV, type TrainingThreads } from './trainer/fused/training-threads';
 export { CLASS_LABELS, CLASS_INDEX, type ClassLabel } from './model/class-labels';
 export {
   predict,
+  predictColumns,
   releasePredictor,
+  type ColumnarPredictInput,
+  type ColumnarPrediction,
   type PredictableModel,
   type PredictInput,
   type PredictOptions,
@@ -180,7 +184,7 @@ export {
   ONNX_OPSET,
   type OnnxExportOptions,
 } from './onnx/onnx-export';
-export { OnnxMlpSession } from './onnx/onnx-session';
+export { OnnxMlpSession, onnxSessionOptions, type OnnxSessionOptions } from './onnx/onnx-session';
 export {
   ModelStore,
   MODEL_FILES,

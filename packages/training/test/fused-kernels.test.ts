@@ -127,3 +127,24 @@ describe('fused engine kernels', () => {
     expect(js.heap[7]).toBe(-1);
   });
 });
+
+describe('fused engine Adam kernel', () => {
+  it('the WebAssembly SIMD step gives the scalar step bit for bit, over many steps', () => {
+    const wasm = createWasmKernels(8192)!;
+    const js = createJsKernels(new Float32Array(8192));
+    const n = 1030; // not a multiple of 4: the padded tail must stay untouched or zero
+    const [w, g, m, v] = [0, 1032, 2064, 3096];
+    for (const k of [wasm, js]) {
+      k.heap.fill(0);
+      fill(k, w, w + n, 7);
+    }
+    for (let step = 1; step <= 50; step++) {
+      for (const k of [wasm, js]) {
+        fill(k, g, g + n, 100 + step);
+        k.adam(w, g, m, v, n, 1e-3 * step, 1 - 0.9 ** step, 1 - 0.999 ** step);
+      }
+    }
+    expect(Array.from(wasm.heap.subarray(0, 4128))).toEqual(Array.from(js.heap.subarray(0, 4128)));
+    expect(js.heap[w]).not.toBe(0);
+  });
+});

@@ -27,8 +27,8 @@ const MODEL = {
 };
 const GRAPH = { node: 1, name: 2, initializer: 5, input: 11, output: 12 };
 const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
-const ATTRIBUTE = { name: 1, f: 2, i: 3, type: 20 };
-const ATTRIBUTE_TYPE = { float: 1, int: 2 };
+const ATTRIBUTE = { name: 1, f: 2, i: 3, ints: 8, type: 20 };
+const ATTRIBUTE_TYPE = { float: 1, int: 2, ints: 7 };
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 };
 const FLOAT = 1;
 const INT64 = 7;
@@ -47,6 +47,12 @@ export interface OnnxExportOptions {
   producerVersion?: string;
   /** Key/value pairs stored in the model's `metadata_props` (strategy, symbol...). */
   metadata?: Record<string, string>;
+  /**
+   * Take the features column-major, `[features, batch]` (one row per feature), and transpose them
+   * in the graph: what `predictColumns` runs, so columns are only concatenated, not transposed in
+   * JavaScript. Default false (`[batch, features]`, the saved `model.onnx`).
+   */
+  columnar?: boolean;
 }
 
 /**
@@ -62,6 +68,15 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
   let current = ONNX_INPUT;
   const last = weights.layers.length - 1;
   const embedding = weights.embedding;
+  // Column-major input: the first Gemm reads it transposed (transA), unless an embedding must be
+  // appended to each row first, which takes a Transpose.
+  const transposeInput = options.columnar === true && embedding !== undefined;
+  if (transposeInput) {
+    nodes.push(
+      node('Transpose', 'columns/transpose', [ONNX_INPUT], ['rows'], [intsAttribute('perm', [1, 0])]),
+    );
+    current = 'rows';
+  }
   if (embedding !== undefined) {
     // features ++ table[symbol]: Gather picks each row's embedding, Concat appends it.
     const table = 'symbol_embedding/table';
@@ -81,7 +96,7 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
       node(
         'Concat',
         'symbol_embedding/concat',
-        [ONNX_INPUT, 'symbol_embedding/output'],
+        [current, 'symbol_embedding/output'],
         ['inputs'],
         [intAttribute('axis', 1)],
       ),
@@ -94,7 +109,16 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
     initializers.push(tensor(kernel, [layer.inputSize, layer.units], layer.kernel));
     initializers.push(tensor(bias, [layer.units], layer.bias));
     const gemmOut = `dense_${i}/output`;
-    nodes.push(node('Gemm', `dense_${i}/gemm`, [current, kernel, bias], [gemmOut]));
+    const transA = i === 0 && options.columnar === true && !transposeInput;
+    nodes.push(
+      node(
+        'Gemm',
+        `dense_${i}/gemm`,
+        [current, kernel, bias],
+        [gemmOut],
+        transA ? [intAttribute('transA', 1)] : [],
+      ),
+    );
     current = gemmOut;
     const opType = i === last ? 'Softmax' : ACTIVATION_OPS[weights.activation];
     if (opType === null) return;
@@ -114,7 +138,11 @@ export function exportMlpToOnnx(weights: MlpWeights, options: OnnxExportOptions 
       nodes.forEach((build) => g.message(GRAPH.node, build));
       g.string(GRAPH.name, 'ktrdr_mlp');
       initializers.forEach((build) => g.message(GRAPH.initializer, build));
-      g.message(GRAPH.input, valueInfo(ONNX_INPUT, weights.inputSize - (embedding?.dim ?? 0)));
+      const features = weights.inputSize - (embedding?.dim ?? 0);
+      g.message(
+        GRAPH.input,
+        options.columnar === true ? columnsInfo(ONNX_INPUT, features) : valueInfo(ONNX_INPUT, features),
+      );
       if (embedding !== undefined) g.message(GRAPH.input, valueInfo(ONNX_SYMBOL_INPUT, null, INT64));
       g.message(GRAPH.output, valueInfo(ONNX_OUTPUT, weights.layers[last]!.units));
     })
@@ -145,6 +173,14 @@ function intAttribute(name: string, value: number): (w: ProtoWriter) => void {
     w.string(ATTRIBUTE.name, name).varint(ATTRIBUTE.i, value).varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.int);
 }
 
+function intsAttribute(name: string, values: number[]): (w: ProtoWriter) => void {
+  return (w) => {
+    w.string(ATTRIBUTE.name, name);
+    values.forEach((v) => w.varint(ATTRIBUTE.ints, v));
+    w.varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.ints);
+  };
+}
+
 function floatAttribute(name: string, value: number): (w: ProtoWriter) => void {
   return (w) =>
     w.string(ATTRIBUTE.name, name).float(ATTRIBUTE.f, value).varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.float);
@@ -173,6 +209,19 @@ function valueInfo(name: string, width: number | null, elementType = FLOAT): (w:
         tensorType.varint(1, elementType).message(2, (shape) => {
           shape.message(1, (dim) => dim.string(2, 'batch'));
           if (width !== null) shape.message(1, (dim) => dim.varint(1, width));
+        }),
+      ),
+    );
+}
+
+/** `ValueInfoProto` of a float tensor `[height, batch]` (column-major features). */
+function columnsInfo(name: string, height: number): (w: ProtoWriter) => void {
+  return (w) =>
+    w.string(1, name).message(2, (type) =>
+      type.message(1, (tensorType) =>
+        tensorType.varint(1, FLOAT).message(2, (shape) => {
+          shape.message(1, (dim) => dim.varint(1, height));
+          shape.message(1, (dim) => dim.string(2, 'batch'));
         }),
       ),
     );

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ServiceConfigurationError } from '@ktrdr/core';
 import type * as OrtNamespace from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -62,8 +63,29 @@ export async function onnxRuntimeInstalled(): Promise<boolean> {
 
 /** Options of {@link OnnxMlpSession.create}. */
 export interface OnnxSessionOptions {
-  /** Threads inside one operator (default: ONNX Runtime's choice). */
+  /** Threads inside one operator (default: the CPU cores Node reports, `os.availableParallelism()`). */
   intraOpThreads?: number;
+  /**
+   * Let idle intra-op threads spin-wait for the next operator (default false). Spinning wins a few
+   * microseconds on an idle machine but burns a core per thread between calls, and on a busy one it
+   * competes with the very threads it waits for: at batch 1024 on 2 shared cores, 2 spinning threads
+   * ran at 1.4-3.8 M rows/s, 2 passive ones at 4.6-6.3 M (bench/infer, see bench/RESULTS.md).
+   */
+  allowSpinning?: boolean;
+}
+
+/** The session options every session is opened with: see {@link OnnxSessionOptions}. */
+export function onnxSessionOptions(
+  options: OnnxSessionOptions = {},
+): OrtNamespace.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: options.intraOpThreads ?? availableParallelism(),
+    // One operator at a time: the graph is a chain, so parallel execution would only add scheduling.
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: options.allowSpinning === true ? '1' : '0' } } },
+  };
 }
 
 /** An ONNX Runtime session over an exported MLP: float32 `[rows, features]` in, `[rows, 3]` probabilities out. */
@@ -73,11 +95,10 @@ export class OnnxMlpSession {
     private readonly session: InferenceSession,
   ) {}
 
-  /** Opens a session from `model.onnx` bytes or a file path. */
+  /** Opens a session from `model.onnx` bytes or a file path, with {@link onnxSessionOptions}. */
   static async create(model: Uint8Array | string, options: OnnxSessionOptions = {}): Promise<OnnxMlpSession> {
     const ort = await loadOnnxRuntime();
-    const sessionOptions =
-      options.intraOpThreads === undefined ? {} : { intraOpNumThreads: options.intraOpThreads };
+    const sessionOptions = onnxSessionOptions(options);
     const session =
       typeof model === 'string'
         ? await ort.InferenceSession.create(model, sessionOptions)
@@ -89,8 +110,18 @@ export class OnnxMlpSession {
    * Class probabilities of `rows` rows of `features` values each, row-major; `symbols` (each row's
    * symbol index) for a model with a symbol embedding.
    */
-  async run(x: Float32Array, rows: number, features: number, symbols?: Int32Array): Promise<Float32Array> {
-    const input = new this.ort.Tensor('float32', x, [rows, features]);
+  run(x: Float32Array, rows: number, features: number, symbols?: Int32Array): Promise<Float32Array> {
+    return this.runWith(x, [rows, features], rows, symbols);
+  }
+
+  private async runWith(
+    x: Float32Array,
+    dims: number[],
+    rows: number,
+    symbols?: Int32Array,
+  ): Promise<Float32Array> {
+    // The tensor wraps `x` without copying it.
+    const input = new this.ort.Tensor('float32', x, dims);
     const feeds: Record<string, OrtNamespace.Tensor> = { [ONNX_INPUT]: input };
     if (symbols !== undefined) {
       feeds[ONNX_SYMBOL_INPUT] = new this.ort.Tensor('int64', BigInt64Array.from(symbols, BigInt), [rows]);
@@ -101,6 +132,14 @@ export class OnnxMlpSession {
     const data = probabilities.data as Float32Array;
     input.dispose();
     return data;
+  }
+
+  /**
+   * {@link OnnxMlpSession.run} for a graph exported with `columnar: true`: `x` holds `features`
+   * columns of `rows` values each, one after another.
+   */
+  runColumns(x: Float32Array, rows: number, features: number, symbols?: Int32Array): Promise<Float32Array> {
+    return this.runWith(x, [features, rows], rows, symbols);
   }
 
   /** Releases the native session. */

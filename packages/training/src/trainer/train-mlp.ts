@@ -11,6 +11,8 @@ import { type ClassificationMetrics, classificationMetrics } from './classificat
 import { DropoutDraws } from './dropout-mask';
 import { EarlyStopping } from './early-stopping';
 import { FusedMlpEngine } from './fused/fused-mlp-engine';
+import { ParallelFusedMlpEngine } from './fused/parallel-fused-engine';
+import { resolveTrainingThreads } from './fused/training-threads';
 import type { MlpEngine } from './mlp-engine';
 import { deriveSeed, RANDOM_STREAMS, SeededRandom } from './seeded-random';
 import { TfjsMlpEngine } from './tfjs-mlp-engine';
@@ -259,10 +261,18 @@ async function createEngine(
   options: TrainMlpOptions,
 ): Promise<MlpEngine> {
   const choice = options.engine ?? 'auto';
-  if (choice === 'cpu-fused' || (choice === 'auto' && !wantsTfjs(options))) {
+  const threads = resolveTrainingThreads(options.threads);
+  const fused = async (): Promise<MlpEngine> => {
+    if (threads === 2) return ParallelFusedMlpEngine.create(train, config, dropout, options.kernels, initial);
     const engine = new FusedMlpEngine(train, config, dropout, options.kernels);
     engine.setWeights(initial);
     return engine;
+  };
+  if (choice === 'cpu-fused' || (choice === 'auto' && !wantsTfjs(options))) return fused();
+  if (choice === 'tfjs' && options.threads === 2) {
+    throw new ValidationError('threads: 2 needs the cpu-fused engine; the tfjs engine trains on one thread', {
+      details: { field: 'threads' },
+    });
   }
   const selected = await selectTfBackend(options.backend === undefined ? {} : { backend: options.backend });
   if (
@@ -271,9 +281,7 @@ async function createEngine(
     selected.name !== 'tensorflow-gpu' &&
     !forced(options)
   ) {
-    const engine = new FusedMlpEngine(train, config, dropout, options.kernels);
-    engine.setWeights(initial);
-    return engine;
+    return fused();
   }
   return new TfjsMlpEngine(selected.tf, selected.name, train, config, initial, dropout);
 }

@@ -4,6 +4,7 @@ import type { MlpWeights } from '../model/mlp-weights';
 import type { ClassificationMetrics } from './classification-metrics';
 import type { CheckpointOptions, TrainingCheckpoint } from './training-checkpoint';
 import type { KernelPreference } from './fused/fused-mlp-engine';
+import type { TrainingThreads } from './fused/training-threads';
 import type { EngineName } from './mlp-engine';
 
 /** Metrics of one epoch (the reference system's per-epoch record). */
@@ -67,6 +68,13 @@ export interface TrainMlpOptions {
   backend?: TfBackendName | 'auto';
   /** Kernels of the `cpu-fused` engine (default `auto`: WebAssembly SIMD when available). */
   kernels?: KernelPreference;
+  /**
+   * Threads of the `cpu-fused` engine (default `KTRDR_TRAINING_THREADS`, else 1): 2 splits every
+   * batch between this thread and a worker thread: faster only where a second core is free.
+   * Weights are bit-identical per seed for a given thread count; 1 and 2 differ by float32
+   * rounding. `auto`: 2 on a machine with 2 or more cores. The `tfjs` engine uses one.
+   */
+  threads?: TrainingThreads;
   /** Emit a batch event every this many batches (default 1). Epoch events are always emitted. */
   batchProgressEvery?: number;
   /**

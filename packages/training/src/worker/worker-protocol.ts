@@ -30,8 +30,8 @@ export interface TrainingJobCheckpoint {
 export interface TrainingJob {
   data: TrainingData;
   config: MlpConfig;
-  /** Engine, backend and kernel choices and the batch-event stride (see `TrainMlpOptions`). */
-  options?: Pick<TrainMlpOptions, 'engine' | 'backend' | 'kernels' | 'batchProgressEvery'>;
+  /** Engine, backend, kernel and thread choices and the batch-event stride (see `TrainMlpOptions`). */
+  options?: Pick<TrainMlpOptions, 'engine' | 'backend' | 'kernels' | 'threads' | 'batchProgressEvery'>;
   /** Save the trained model (TF.js files, ONNX, JSON files) before reporting completion. */
   save?: TrainingJobSave;
   /** Take epoch checkpoints, and resume from the latest one. */

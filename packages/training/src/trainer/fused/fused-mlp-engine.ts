@@ -6,7 +6,7 @@ import type { DropoutDraws } from '../dropout-mask';
 import type { OptimizerState } from '../training-checkpoint';
 import { type EpochTrainStats, type Evaluation, type MlpEngine, scoreRow } from '../mlp-engine';
 import { createJsKernels } from './js-kernels';
-import { type MatKernels, pad4 } from './mat-kernels';
+import { ADAM, type MatKernels, pad4 } from './mat-kernels';
 import { createWasmKernels } from './wasm-kernels';
 
 /** Which matrix kernels the fused engine uses; `auto` prefers WebAssembly SIMD. */
@@ -20,11 +20,19 @@ const EVAL_ROWS = 1024;
  * of a huge dataset).
  */
 const RESIDENT_DATA_MAX_BYTES = 512 * 1024 * 1024;
-/** Adam and RMSprop epsilon: TF.js's float32 backend epsilon, so both engines take the same steps. */
-const EPSILON = 1e-7;
-const BETA1 = 0.9;
-const BETA2 = 0.999;
+/** RMSprop epsilon: TF.js's float32 backend epsilon, as Adam's. */
+const EPSILON = ADAM.epsilon;
 const RMS_DECAY = 0.9;
+/** What one draw adds to the dropout generator's state (mulberry32 is a counter plus a hash). */
+const DRAW_INCREMENT = 0x6d2b79f5;
+
+/** Loss and accuracy of the rows one {@link FusedMlpEngine.computeGradients} call covered. */
+export interface ShardStats {
+  /** Sum of the rows' cross-entropies (not yet divided by the batch size). */
+  lossSum: number;
+  /** Rows whose arg-max was the label. */
+  correct: number;
+}
 
 /** Element offsets of one dense layer's buffers in the heap. */
 interface LayerSlots {
@@ -206,17 +214,104 @@ export class FusedMlpEngine implements MlpEngine {
   }
 
   trainBatch(start: number, count: number): number {
-    const rows =
-      this.data >= 0 ? this.gatherBatch(start, count) : this.loadRows(this.train, this.order, start, count);
-    this.embed(this.train, this.order, start, count);
-    this.forward(count, rows, this.dropout);
-    const loss = this.outputGradient(count, rows, this.train.y, this.order, start);
-    this.backward(count, rows);
-    this.embeddingGradient(this.train, this.order, start, count);
+    const stats = this.computeGradients(start, count, 0, count);
     this.applyGradients();
+    return this.countBatch(count, stats);
+  }
+
+  /**
+   * The gradients of rows `lo .. hi` of the batch `order[start .. start + count)`, left in the
+   * gradient blocks (see {@link FusedMlpEngine.copyGradients}) without updating anything: one
+   * thread's share of a data-parallel step. Gradients are batch means (divided by `count`, not by
+   * `hi - lo`), so the shares of a batch add up to the whole batch's gradient; the dropout draws are
+   * the ones these rows get when the whole batch runs on one thread (the generator is skipped ahead),
+   * so any split of a batch sees the same masks.
+   */
+  computeGradients(start: number, count: number, lo: number, hi: number): ShardStats {
+    const n = hi - lo;
+    const first = start + lo;
+    const rows =
+      this.data >= 0 ? this.gatherBatch(first, n) : this.loadRows(this.train, this.order, first, n);
+    this.embed(this.train, this.order, first, n);
+    this.forward(n, rows, this.dropout, count, lo);
+    const stats = this.outputGradient(n, rows, this.train.y, this.order, first, 1 / count);
+    this.backward(n, rows);
+    this.embeddingGradient(this.train, this.order, first, n);
+    return stats;
+  }
+
+  /** Adds a whole batch's {@link ShardStats} to the epoch's running loss and accuracy; returns the batch loss. */
+  countBatch(count: number, stats: ShardStats): number {
+    const loss = stats.lossSum * (1 / count);
+    this.correct += stats.correct;
     this.lossSum += loss * count;
     this.seen += count;
     return loss;
+  }
+
+  /**
+   * One optimizer step with the gradients in the gradient blocks (weight decay first), as
+   * {@link FusedMlpEngine.trainBatch} takes after {@link FusedMlpEngine.computeGradients}.
+   */
+  applyGradients(): void {
+    this.step++;
+    const e = this.embedding;
+    if (e !== null) this.update(e.table, e.grad, e.state1, e.state2, e.size);
+    for (const l of this.layers) {
+      this.update(l.kernel, l.gradKernel, l.state1Kernel, l.state2Kernel, l.inPad * l.outPad);
+      this.update(l.bias, l.gradBias, l.state1Bias, l.state2Bias, l.outPad);
+    }
+  }
+
+  /** Floats in the gradient blocks, all together (what {@link FusedMlpEngine.copyGradients} writes). */
+  get gradientSize(): number {
+    return this.gradientSlots().reduce((sum, [, n]) => sum + n, 0);
+  }
+
+  /** Copies the gradient blocks, in a fixed order, to `into`. */
+  copyGradients(into: Float32Array): void {
+    let at = 0;
+    for (const [offset, n] of this.gradientSlots()) {
+      into.set(this.heap.subarray(offset, offset + n), at);
+      at += n;
+    }
+  }
+
+  /**
+   * Adds gradients laid out as {@link FusedMlpEngine.copyGradients} writes them to the gradient
+   * blocks: `own + other`, one float32 rounding per element. With two shares the sum does not
+   * depend on which share was computed here (float addition is commutative).
+   */
+  addGradients(other: Float32Array): void {
+    const heap = this.heap;
+    let at = 0;
+    for (const [offset, n] of this.gradientSlots()) {
+      for (let i = 0; i < n; i++) heap[offset + i] = heap[offset + i]! + other[at + i]!;
+      at += n;
+    }
+  }
+
+  /** Floats of the weights: kernels, biases and the embedding table, padded. */
+  get weightSize(): number {
+    return this.weightSlots().reduce((sum, [, n]) => sum + n, 0);
+  }
+
+  /** Copies the weights (see {@link FusedMlpEngine.weightSize}) to `into`, bit for bit. */
+  copyWeights(into: Float32Array): void {
+    let at = 0;
+    for (const [offset, n] of this.weightSlots()) {
+      into.set(this.heap.subarray(offset, offset + n), at);
+      at += n;
+    }
+  }
+
+  /** Loads what {@link FusedMlpEngine.copyWeights} of an engine of the same shape wrote. */
+  loadWeights(from: Float32Array): void {
+    let at = 0;
+    for (const [offset, n] of this.weightSlots()) {
+      this.heap.set(from.subarray(at, at + n), offset);
+      at += n;
+    }
   }
 
   endEpoch(): Promise<EpochTrainStats> {
@@ -302,6 +397,24 @@ export class FusedMlpEngine implements MlpEngine {
     return Promise.resolve();
   }
 
+  /** Heap offset and length of every gradient block, in a fixed order. */
+  private gradientSlots(): [number, number][] {
+    const slots: [number, number][] = [];
+    if (this.embedding !== null) slots.push([this.embedding.grad, this.embedding.size]);
+    for (const l of this.layers) slots.push([l.gradKernel, l.inPad * l.outPad], [l.gradBias, l.outPad]);
+    return slots;
+  }
+
+  /** Heap offset and length of every weight block, in a fixed order. */
+  private weightSlots(): [number, number][] {
+    const slots: [number, number][] = this.layers.flatMap((l): [number, number][] => [
+      [l.kernel, l.inPad * l.outPad],
+      [l.bias, l.outPad],
+    ]);
+    if (this.embedding !== null) slots.push([this.embedding.table, this.embedding.size]);
+    return slots;
+  }
+
   /** Heap offset and length of every optimizer-state block, in a fixed order. */
   private optimizerSlots(): [number, number][] {
     const slots: [number, number][] = [];
@@ -349,16 +462,36 @@ export class FusedMlpEngine implements MlpEngine {
     return rows;
   }
 
-  private forward(count: number, rows: number, dropout: DropoutDraws | null): void {
+  /**
+   * The forward pass of `count` rows. In training (`dropout` given) these are rows `lo ..` of a
+   * batch of `batchCount`: each hidden layer draws its masks from where the whole batch's draws
+   * for these rows start (a layer draws `batchCount x units`, row by row), and the generator ends
+   * after the whole batch's draws, so a split batch and a whole one draw the same masks.
+   */
+  private forward(
+    count: number,
+    rows: number,
+    dropout: DropoutDraws | null,
+    batchCount = count,
+    lo = 0,
+  ): void {
     let a = this.input;
     let aStride = this.inStride;
     const lastIndex = this.layers.length - 1;
+    const base = dropout?.random.state ?? 0;
+    let drawn = 0;
     this.layers.forEach((l, index) => {
       this.k.gemmAB(a, aStride, 1, l.kernel, l.z, l.bias, rows, l.outPad, l.inPad);
-      if (index < lastIndex) this.activate(l, count, dropout);
+      if (index < lastIndex) {
+        if (dropout !== null)
+          dropout.random.state = (base + Math.imul(drawn + lo * l.units, DRAW_INCREMENT)) | 0;
+        this.activate(l, count, dropout);
+        drawn += batchCount * l.units;
+      }
       a = l.out;
       aStride = l.outPad;
     });
+    if (dropout !== null) dropout.random.state = (base + Math.imul(drawn, DRAW_INCREMENT)) | 0;
   }
 
   /** Activation in place, then the dropout mask (training only) into `out`. */
@@ -408,17 +541,20 @@ export class FusedMlpEngine implements MlpEngine {
     }
   }
 
-  /** Softmax cross-entropy: writes dL/dlogits (mean over the batch) and returns the batch loss. */
+  /**
+   * Softmax cross-entropy of `count` rows: writes dL/dlogits (times `inv`, one over the batch size)
+   * and returns the rows' summed loss and correct count.
+   */
   private outputGradient(
     count: number,
     rows: number,
     y: Int32Array,
     order: Uint32Array,
     start: number,
-  ): number {
+    inv: number,
+  ): ShardStats {
     const heap = this.heap;
     const l = this.layers[this.layers.length - 1]!;
-    const inv = 1 / count;
     let loss = 0;
     let correct = 0;
     for (let i = 0; i < count; i++) {
@@ -439,8 +575,7 @@ export class FusedMlpEngine implements MlpEngine {
     }
     // Padding rows carry no gradient.
     heap.fill(0, l.dz + count * l.outPad, l.dz + rows * l.outPad);
-    this.correct += correct;
-    return loss * inv;
+    return { lossSum: loss, correct };
   }
 
   private backward(count: number, rows: number): void {
@@ -522,16 +657,6 @@ export class FusedMlpEngine implements MlpEngine {
     }
   }
 
-  private applyGradients(): void {
-    this.step++;
-    const e = this.embedding;
-    if (e !== null) this.update(e.table, e.grad, e.state1, e.state2, e.size);
-    for (const l of this.layers) {
-      this.update(l.kernel, l.gradKernel, l.state1Kernel, l.state2Kernel, l.inPad * l.outPad);
-      this.update(l.bias, l.gradBias, l.state1Bias, l.state2Bias, l.outPad);
-    }
-  }
-
   /**
    * One optimizer step on `n` parameters at `w`, gradients at `g`, optimizer state at `s1`/`s2`.
    * Weight decay first, as PyTorch applies it: `g += decay * w` (padding stays zero: its w is zero).
@@ -542,33 +667,11 @@ export class FusedMlpEngine implements MlpEngine {
     if (decay > 0) for (let i = 0; i < n; i++) heap[g + i] = heap[g + i]! + decay * heap[w + i]!;
     const lr = this.learningRate;
     if (this.optimizer === 'adam') {
-      this.adam(w, g, s1, s2, n, lr, 1 - BETA1 ** this.step, 1 - BETA2 ** this.step);
+      this.k.adam(w, g, s1, s2, n, lr, 1 - ADAM.beta1 ** this.step, 1 - ADAM.beta2 ** this.step);
     } else if (this.optimizer === 'rmsprop') {
       this.rmsprop(w, g, s1, n, lr);
     } else {
       this.sgd(w, g, n, lr);
-    }
-  }
-
-  /** TF.js's Adam: `w -= lr * m̂ / (sqrt(v̂) + eps)`. Zero gradients (padding) leave weights at zero. */
-  private adam(
-    w: number,
-    g: number,
-    m: number,
-    v: number,
-    n: number,
-    lr: number,
-    c1: number,
-    c2: number,
-  ): void {
-    const heap = this.heap;
-    for (let i = 0; i < n; i++) {
-      const grad = heap[g + i]!;
-      const mi = BETA1 * heap[m + i]! + (1 - BETA1) * grad;
-      const vi = BETA2 * heap[v + i]! + (1 - BETA2) * grad * grad;
-      heap[m + i] = mi;
-      heap[v + i] = vi;
-      heap[w + i] = heap[w + i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + EPSILON);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { DropoutDraws } from '../dropout-mask';
-import type { MatKernels } from './mat-kernels';
+import { ADAM, type MatKernels } from './mat-kernels';
 
 /**
  * Scalar kernels over a plain Float32Array: the fallback where WebAssembly SIMD is unavailable,
@@ -115,6 +115,17 @@ export function createJsKernels(heap: Float32Array): MatKernels {
       for (let i = 0; i < count; i++) {
         const from = src + heapU32[order + start + i]! * rowFloats;
         heap.copyWithin(dst + i * rowFloats, from, from + rowFloats);
+      }
+    },
+    adam(w, g, m, v, n, lr, c1, c2) {
+      const { beta1, beta2, epsilon } = ADAM;
+      for (let i = 0; i < n; i++) {
+        const grad = heap[g + i]!;
+        const mi = beta1 * heap[m + i]! + (1 - beta1) * grad;
+        const vi = beta2 * heap[v + i]! + (1 - beta2) * grad * grad;
+        heap[m + i] = mi;
+        heap[v + i] = vi;
+        heap[w + i] = heap[w + i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
       }
     },
   };

@@ -46,7 +46,17 @@ export interface MatKernels {
   gatherRows(src: number, order: number, start: number, count: number, rowFloats: number, dst: number): void;
   /** {@link DropoutDraws.fill} into the heap (same draws, same order). */
   dropoutFill(draws: DropoutDraws, mask: number, rows: number, units: number, stride: number): void;
+  /**
+   * TF.js's Adam on `n` parameters at `w` (the SIMD kernel may touch one more: blocks are padded), gradients at `g`, moments at `m` and `v`:
+   * `w -= lr * m̂ / (sqrt(v̂) + eps)` with bias corrections `c1 = 1 - beta1^t`, `c2 = 1 - beta2^t`,
+   * in float64 with float32 stores (both kernels give the same bits). Zero gradients (padding)
+   * leave zero weights at zero.
+   */
+  adam(w: number, g: number, m: number, v: number, n: number, lr: number, c1: number, c2: number): void;
 }
+
+/** Adam's constants; epsilon is TF.js's float32 backend epsilon, so both engines take the same steps. */
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
 
 /** Rounds `n` up to a multiple of 4 (the SIMD width the layouts are padded to). */
 export function pad4(n: number): number {

@@ -9,8 +9,9 @@ import {
   reluDropoutGrad,
   reluGrad,
 } from './wasm-elementwise';
+import { adam } from './wasm-adam';
 import { gemmAB, gemmABt } from './wasm-gemm';
-import type { MatKernels } from './mat-kernels';
+import { ADAM, type MatKernels } from './mat-kernels';
 
 /**
  * The slice of the WebAssembly JS API used here. The repository's TypeScript libs (ES2023 +
@@ -45,6 +46,7 @@ export function wasmKernelModule(): object | null {
           columnSums(),
           dropoutFill(),
           gatherRows(),
+          adam(),
         ],
         1,
       );
@@ -76,7 +78,8 @@ export function createWasmKernels(floats: number): MatKernels | null {
     | 'reluGrad'
     | 'reluDropoutGrad'
     | 'columnSums'
-    | 'gatherRows',
+    | 'gatherRows'
+    | 'adam',
     (...args: number[]) => void
   > & { dropoutFill: (...args: number[]) => number };
   const heap = new Float32Array(memory.buffer, 0, floats);
@@ -93,6 +96,22 @@ export function createWasmKernels(floats: number): MatKernels | null {
     columnSums: (src, out, rows, cols) => x.columnSums(src * 4, out * 4, rows, cols),
     gatherRows: (src, order, start, count, rowFloats, dst) =>
       x.gatherRows(src * 4, order * 4, start, count, rowFloats * 4, dst * 4),
+    adam: (w, g, m, v, n, lr, c1, c2) =>
+      x.adam(
+        w * 4,
+        g * 4,
+        m * 4,
+        v * 4,
+        n,
+        lr,
+        c1,
+        c2,
+        ADAM.beta1,
+        1 - ADAM.beta1,
+        ADAM.beta2,
+        1 - ADAM.beta2,
+        ADAM.epsilon,
+      ),
     dropoutFill: (draws: DropoutDraws, mask, rows, units, stride) => {
       draws.random.state = x.dropoutFill(
         mask * 4,
