@@ -13,6 +13,9 @@ export interface SeriesChartProps {
   timeframe: string;
   /** Only the last `limit` bars (default: all). */
   limit?: number;
+  /** First and last bar time to read (ISO 8601; default: the whole series). */
+  start?: string;
+  end?: string;
   /** Markers besides the gaps, e.g. a model's signals. */
   markers?: readonly BarMarker[];
   /** Changes to read the bars again (after a load). */
@@ -35,6 +38,8 @@ export function SeriesChart({
   symbol,
   timeframe,
   limit,
+  start,
+  end,
   markers = [],
   version = 0,
 }: SeriesChartProps) {
@@ -48,6 +53,8 @@ export function SeriesChart({
     setError(undefined);
     const query = new URLSearchParams({ format: 'csv' });
     if (limit !== undefined) query.set('limit', String(limit));
+    if (start !== undefined) query.set('start', start);
+    if (end !== undefined) query.set('end', end);
     const path = `/data/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}?${query.toString()}`;
     client
       .request(path, { signal: abort.signal, headers: { accept: 'text/csv' } })
@@ -67,7 +74,7 @@ export function SeriesChart({
         setError({ code: err.code, message: err.message ?? String(e) });
       });
     return () => abort.abort();
-  }, [client, symbol, timeframe, limit, version]);
+  }, [client, symbol, timeframe, limit, start, end, version]);
 
   useEffect(() => {
     if (loaded === undefined || host.current === null) return;
