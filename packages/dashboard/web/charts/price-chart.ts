@@ -153,7 +153,12 @@ export function drawPriceChart(
       indicators.overlays.forEach((line, i) => add(line, 0, i));
       // Panes 0 and 1 are the candles and the volume.
       indicators.panes.forEach((pane, p) => pane.lines.forEach((line, i) => add(line, p + 2, i)));
-      indicators.panes.forEach((_, p) => chart.panes()[p + 2]?.setHeight(INDICATOR_PANE_HEIGHT));
+      // Stretch factors rather than heights: the container grows by a pane's height at the same
+      // time (autoSize follows it a frame later), and factors keep each pane's share right.
+      const panes = chart.panes();
+      panes[0]?.setStretchFactor(330);
+      panes[1]?.setStretchFactor(90);
+      for (const pane of panes.slice(2)) pane.setStretchFactor(INDICATOR_PANE_HEIGHT);
     },
     remove: () => chart.remove(),
   };
