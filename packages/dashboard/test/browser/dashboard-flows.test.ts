@@ -141,6 +141,11 @@ describe('the dashboard in Chromium, against the API over the IB simulator', () 
     await expect
       .poll(() => paintedChartPixels(page, '.backtest-details figure.chart:not(.equity-chart)'))
       .toBeGreaterThan(500);
+    // The price chart holds the backtest's every bar, its last included (a trade may close there).
+    const priceChart = details.locator('figure.chart:not(.equity-chart)');
+    await expect
+      .poll(() => priceChart.getAttribute('data-bars'))
+      .toBe(await details.getAttribute('data-bars'));
     // The new run is listed, and shown.
     const id = (await details.getAttribute('data-backtest')) as string;
     await page.locator(`tr[data-backtest-id="${id}"]`).waitFor();

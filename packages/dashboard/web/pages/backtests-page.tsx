@@ -10,6 +10,15 @@ import { formatMetric, metricTable } from '../backtests/metric-rows';
 import { ErrorMessage } from '../components/error-message';
 import { SeriesChart } from '../components/series-chart';
 
+/**
+ * A second after `iso`: the store reads ranges up to their end exclusive, and a backtest's
+ * `end_date` is its last bar, which the price chart must include (a trade may close there).
+ */
+function justAfter(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? new Date(ms + 1000).toISOString() : iso;
+}
+
 /** Curve points asked for: every bar of a year of hourly bars, a resampled curve beyond. */
 const EQUITY_POINTS = 5000;
 
@@ -76,7 +85,7 @@ function BacktestDetails({ client, id }: { client: ApiClient; id: string }) {
     return <ErrorMessage code={detail.error.code} message={detail.error.message} />;
   if (backtest === undefined) return <p>Loading {id}…</p>;
   return (
-    <div class="backtest-details" data-backtest={backtest.backtest_id}>
+    <div class="backtest-details" data-backtest={backtest.backtest_id} data-bars={backtest.bars}>
       <h3>
         {backtest.model} on {backtest.symbol} {backtest.timeframe}
         {backtest.simulated && (
@@ -102,7 +111,7 @@ function BacktestDetails({ client, id }: { client: ApiClient; id: string }) {
         symbol={backtest.symbol}
         timeframe={backtest.timeframe}
         start={backtest.start_date}
-        end={backtest.end_date}
+        end={justAfter(backtest.end_date)}
         markers={markers}
       />
     </div>
