@@ -96,6 +96,11 @@ describe('the dashboard in Chromium, against the API over the IB simulator', () 
     await expect.poll(paneRows).toBeGreaterThan(rowsBefore);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'data');
+    // No strategy: the panes go again.
+    await page.getByLabel('Strategy', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Show indicators' }).click();
+    await expect.poll(paneRows).toBe(rowsBefore);
+    expect(await facts.count()).toBe(0);
   }, 90_000);
 
   it('trains a small model and shows its curves, confusion matrix and signals on the chart', async () => {
