@@ -42,7 +42,7 @@ const PRICE_SCALED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** True when `output` of `indicator` is in price units (a moving average of volume is not). */
-export function isPriceScaled(indicator: IndicatorConfig, output: string): boolean {
+function isPriceScaled(indicator: IndicatorConfig, output: string): boolean {
   const source = indicator.params['source'];
   if (source === 'volume') return false;
   return PRICE_SCALED[indicator.indicator]?.includes(output) ?? false;
