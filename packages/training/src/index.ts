@@ -19,6 +19,7 @@ export {
   DEFAULT_TRAINING,
   loadStrategyFile,
   parseStrategy,
+  STRATEGY_NAME_PATTERN,
 } from './strategy/index';
 export {
   SAMPLE_STRATEGY_FILE,

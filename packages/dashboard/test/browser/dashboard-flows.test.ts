@@ -82,8 +82,25 @@ describe('the dashboard in Chromium, against the API over the IB simulator', () 
     await expect.poll(() => page.getByText('SIMULATED data').count()).toBeGreaterThan(0);
     // lightweight-charts' attribution stays (its licence asks for it).
     expect(await page.locator('figure.chart a[href*="tradingview"]').count()).toBe(1);
+
+    // A strategy's indicators: the moving average over the candles, oscillators in panes below
+    // (lightweight-charts lays its panes out as table rows).
+    const paneRows = () => page.locator('figure.chart table tr').count();
+    const rowsBefore = await paneRows();
+    await page.getByLabel('Strategy', { exact: true }).fill('neuro-fuzzy-sample');
+    await page.getByRole('button', { name: 'Show indicators' }).click();
+    const facts = page.locator('[data-indicator-panes]');
+    await facts.waitFor();
+    expect(Number(await facts.getAttribute('data-indicator-panes'))).toBeGreaterThan(0);
+    expect(await facts.textContent()).toMatch(/sma\.value over the price; rsi, macd/);
+    await expect.poll(paneRows).toBeGreaterThan(rowsBefore);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'data');
+    // No strategy: the panes go again.
+    await page.getByLabel('Strategy', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Show indicators' }).click();
+    await expect.poll(paneRows).toBe(rowsBefore);
+    expect(await facts.count()).toBe(0);
   }, 90_000);
 
   it('trains a small model and shows its curves, confusion matrix and signals on the chart', async () => {
@@ -106,6 +123,40 @@ describe('the dashboard in Chromium, against the API over the IB simulator', () 
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'models');
   }, 150_000);
+
+  it('backtests the trained model and shows its equity curve, metrics and trades', async () => {
+    await goTo('Backtests');
+    await page.getByLabel('Model', { exact: true }).selectOption({ index: 0 });
+    await page.getByRole('button', { name: 'Start backtest' }).click();
+    await page
+      .locator('.backtest-form .operation-status[data-status="completed"]')
+      .waitFor({ timeout: 60_000 });
+    const details = page.locator('.backtest-details');
+    await details.waitFor();
+    expect(Number(await details.locator('figure.equity-chart').getAttribute('data-points'))).toBeGreaterThan(
+      50,
+    );
+    await expect.poll(() => paintedChartPixels(page, 'figure.equity-chart')).toBeGreaterThan(500);
+    const metrics = details.locator('table.metrics');
+    expect(await metrics.locator('tbody tr').count()).toBeGreaterThan(10);
+    expect(await metrics.locator('tr', { hasText: 'Total return' }).locator('td').allTextContents()).toEqual([
+      expect.stringMatching(/%$/),
+      expect.stringMatching(/%$/),
+    ]);
+    await expect
+      .poll(() => paintedChartPixels(page, '.backtest-details figure.chart:not(.equity-chart)'))
+      .toBeGreaterThan(500);
+    // The price chart holds the backtest's every bar, its last included (a trade may close there).
+    const priceChart = details.locator('figure.chart:not(.equity-chart)');
+    await expect
+      .poll(() => priceChart.getAttribute('data-bars'))
+      .toBe(await details.getAttribute('data-bars'));
+    // The new run is listed, and shown.
+    const id = (await details.getAttribute('data-backtest')) as string;
+    await page.locator(`tr[data-backtest-id="${id}"]`).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'backtests');
+  }, 90_000);
 
   it('lists operations live, filters them, and cancels a running one', async () => {
     // A long load to cancel: ten years of 1-minute bars go through the simulator's IB pacing for

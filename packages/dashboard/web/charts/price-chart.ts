@@ -6,6 +6,9 @@ import {
   type HistogramData,
   type IChartApi,
   type ISeriesApi,
+  LineSeries,
+  type LineData,
+  type SeriesType,
   type SeriesMarker,
   type Time,
   type UTCTimestamp,
@@ -14,6 +17,7 @@ import {
   createTextWatermark,
 } from 'lightweight-charts';
 import type { BarColumns } from '../api/bars-csv';
+import type { IndicatorLine, IndicatorPanes } from '../api/indicator-columns';
 
 /** A marker on a bar: a model's signal, a gap. */
 export interface BarMarker {
@@ -27,7 +31,25 @@ export interface BarMarker {
 export interface PriceChart {
   chart: IChartApi;
   setMarkers(markers: readonly BarMarker[]): void;
+  /** Draws a strategy's indicators (replacing those drawn before); undefined removes them. */
+  setIndicators(indicators: IndicatorPanes | undefined): void;
   remove(): void;
+}
+
+/** Height of each indicator pane, px. */
+export const INDICATOR_PANE_HEIGHT = 110;
+
+const LINE_COLORS = ['#1f6feb', '#a15c00', '#8250df', '#1b7f3b', '#b3261e', '#0a7ea4'];
+
+/** A line's points, bars without a value (warm-up) left out. */
+function linePoints(time: Float64Array, line: IndicatorLine): LineData[] {
+  const out: LineData[] = [];
+  for (let i = 0; i < time.length; i++) {
+    const v = line.values[i] as number;
+    const t = time[i] as number;
+    if (Number.isFinite(v) && Number.isFinite(t)) out.push({ time: t as UTCTimestamp, value: v });
+  }
+  return out;
 }
 
 /** Bars shown when a chart opens; the rest are a scroll away. */
@@ -96,6 +118,7 @@ export function drawPriceChart(
       .setVisibleLogicalRange({ from: bars.length - INITIAL_VISIBLE_BARS, to: bars.length - 1 });
   } else chart.timeScale().fitContent();
   const markers = createSeriesMarkers(price, []);
+  let indicatorSeries: ISeriesApi<SeriesType>[] = [];
   return {
     chart,
     setMarkers(list) {
@@ -107,6 +130,35 @@ export function drawPriceChart(
           ...MARKER_STYLE[m.kind],
         })),
       );
+    },
+    setIndicators(indicators) {
+      for (const series of indicatorSeries) chart.removeSeries(series);
+      indicatorSeries = [];
+      if (indicators === undefined) return;
+      const add = (line: IndicatorLine, pane: number, color: number) => {
+        const series = chart.addSeries(
+          LineSeries,
+          {
+            color: LINE_COLORS[color % LINE_COLORS.length],
+            lineWidth: 1,
+            title: line.column,
+            priceLineVisible: false,
+            lastValueVisible: false,
+          },
+          pane,
+        );
+        series.setData(linePoints(indicators.time, line));
+        indicatorSeries.push(series);
+      };
+      indicators.overlays.forEach((line, i) => add(line, 0, i));
+      // Panes 0 and 1 are the candles and the volume.
+      indicators.panes.forEach((pane, p) => pane.lines.forEach((line, i) => add(line, p + 2, i)));
+      // Stretch factors rather than heights: the container grows by a pane's height at the same
+      // time (autoSize follows it a frame later), and factors keep each pane's share right.
+      const panes = chart.panes();
+      panes[0]?.setStretchFactor(330);
+      panes[1]?.setStretchFactor(90);
+      for (const pane of panes.slice(2)) pane.setStretchFactor(INDICATOR_PANE_HEIGHT);
     },
     remove: () => chart.remove(),
   };

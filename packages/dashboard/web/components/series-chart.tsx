@@ -1,8 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client';
 import { type BarColumns, parseBarsCsv } from '../api/bars-csv';
+import { type IndicatorPanes, type IndicatorsAnswer, indicatorPanesOf } from '../api/indicator-columns';
 import { type BarGap, findGaps } from '../charts/bar-gaps';
-import { type BarMarker, type PriceChart, drawPriceChart } from '../charts/price-chart';
+import {
+  type BarMarker,
+  INDICATOR_PANE_HEIGHT,
+  type PriceChart,
+  drawPriceChart,
+} from '../charts/price-chart';
 import { timeframeSeconds } from '../charts/timeframe-seconds';
 import { ErrorMessage } from './error-message';
 
@@ -13,10 +19,15 @@ export interface SeriesChartProps {
   timeframe: string;
   /** Only the last `limit` bars (default: all). */
   limit?: number;
+  /** First and last bar time to read (ISO 8601; default: the whole series). */
+  start?: string;
+  end?: string;
   /** Markers besides the gaps, e.g. a model's signals. */
   markers?: readonly BarMarker[];
   /** Changes to read the bars again (after a load). */
   version?: number;
+  /** A strategy in the server's strategies folder whose indicators are drawn with the bars. */
+  strategy?: string;
 }
 
 interface Loaded {
@@ -35,19 +46,26 @@ export function SeriesChart({
   symbol,
   timeframe,
   limit,
+  start,
+  end,
   markers = [],
   version = 0,
+  strategy,
 }: SeriesChartProps) {
   const host = useRef<HTMLElement>(null);
   const chart = useRef<PriceChart | undefined>(undefined);
   const [loaded, setLoaded] = useState<Loaded | undefined>();
   const [error, setError] = useState<{ code?: string; message: string } | undefined>();
+  const [indicators, setIndicators] = useState<IndicatorPanes | undefined>();
+  const [indicatorError, setIndicatorError] = useState<{ code?: string; message: string } | undefined>();
 
   useEffect(() => {
     const abort = new AbortController();
     setError(undefined);
     const query = new URLSearchParams({ format: 'csv' });
     if (limit !== undefined) query.set('limit', String(limit));
+    if (start !== undefined) query.set('start', start);
+    if (end !== undefined) query.set('end', end);
     const path = `/data/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}?${query.toString()}`;
     client
       .request(path, { signal: abort.signal, headers: { accept: 'text/csv' } })
@@ -67,7 +85,28 @@ export function SeriesChart({
         setError({ code: err.code, message: err.message ?? String(e) });
       });
     return () => abort.abort();
-  }, [client, symbol, timeframe, limit, version]);
+  }, [client, symbol, timeframe, limit, start, end, version]);
+
+  useEffect(() => {
+    setIndicators(undefined);
+    setIndicatorError(undefined);
+    if (strategy === undefined || strategy === '') return;
+    const abort = new AbortController();
+    // The same last bars as the chart: the route computes them past their warm-up.
+    const query = new URLSearchParams({ strategy, limit: String(limit ?? 100_000) });
+    const path = `/indicators/${encodeURIComponent(symbol)}/${encodeURIComponent(timeframe)}?${query.toString()}`;
+    client
+      .get<{ data: IndicatorsAnswer }>(path, abort.signal)
+      .then(({ data }) => {
+        if (!abort.signal.aborted) setIndicators(indicatorPanesOf(data));
+      })
+      .catch((e: unknown) => {
+        if (abort.signal.aborted) return;
+        const err = e as { code?: string; message?: string };
+        setIndicatorError({ code: err.code, message: err.message ?? String(e) });
+      });
+    return () => abort.abort();
+  }, [client, symbol, timeframe, limit, strategy, version]);
 
   useEffect(() => {
     if (loaded === undefined || host.current === null) return;
@@ -94,6 +133,12 @@ export function SeriesChart({
     chart.current?.setMarkers([...gapMarkers, ...markers]);
   }, [loaded, markers]);
 
+  useEffect(() => {
+    if (loaded !== undefined) chart.current?.setIndicators(indicators);
+  }, [loaded, indicators]);
+
+  const paneCount = indicators?.panes.length ?? 0;
+
   const title = `${symbol} ${timeframe}`;
   return (
     <div class="series-chart">
@@ -106,6 +151,15 @@ export function SeriesChart({
         )}
       </h3>
       {error !== undefined && <ErrorMessage code={error.code} message={error.message} />}
+      {indicatorError !== undefined && (
+        <ErrorMessage code={indicatorError.code} message={`Indicators: ${indicatorError.message}`} />
+      )}
+      {indicators !== undefined && (
+        <p class="chart-facts" data-indicator-panes={paneCount}>
+          Indicators of {strategy}: {indicators.overlays.map((l) => l.column).join(', ') || 'none'} over the
+          price; {indicators.panes.map((p) => p.key).join(', ') || 'none'} in panes of their own.
+        </p>
+      )}
       {loaded !== undefined && (
         <p class="chart-facts">
           {loaded.bars.length.toLocaleString()} bars ·{' '}
@@ -117,6 +171,7 @@ export function SeriesChart({
         class="chart"
         aria-label={`Candlestick and volume chart of ${title}${loaded?.simulated === true ? ', simulated data' : ''}`}
         data-bars={loaded?.bars.length ?? 0}
+        style={paneCount === 0 ? undefined : { height: `${420 + paneCount * INDICATOR_PANE_HEIGHT}px` }}
       />
     </div>
   );

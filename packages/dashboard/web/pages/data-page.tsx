@@ -82,6 +82,36 @@ function LoadForm({ client, onLoaded }: { client: ApiClient; onLoaded: (s: Selec
   );
 }
 
+/**
+ * Picks the strategy whose indicators the chart draws (a name in the server's strategies folder).
+ * Applied on submit, not per keystroke: a half-typed name would ask the API for a strategy that
+ * does not exist.
+ */
+function StrategyPicker({ value, onApply }: { value: string; onApply: (strategy: string) => void }) {
+  const [text, setText] = useState(value);
+  return (
+    <form
+      class="strategy-form"
+      aria-label="Indicators"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onApply(text.trim());
+      }}
+    >
+      <label>
+        Strategy{' '}
+        <input
+          name="strategy"
+          value={text}
+          placeholder="neuro-fuzzy-sample"
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+      </label>
+      <button type="submit">Show indicators</button>
+    </form>
+  );
+}
+
 /** Data: the series in the store, a chart of one, and loads started and watched from here. */
 export function DataPage({ client }: { client: ApiClient }) {
   const symbols = usePolled(() => client.get<{ data: SymbolInfo[] }>('/symbols'), 'symbols');
@@ -90,6 +120,7 @@ export function DataPage({ client }: { client: ApiClient }) {
   const [selected, setSelected] = useState<Selected | undefined>(link);
   const [limit, setLimit] = useState<number>(link?.bars ?? 2000);
   const [version, setVersion] = useState(0);
+  const [strategy, setStrategy] = useState('');
   const series = (symbols.data?.data ?? []).flatMap((s) => s.series);
   const shown = selected ?? (series[0] && { symbol: series[0].symbol, timeframe: series[0].timeframe });
   const onLoaded = (target: Selected) => {
@@ -158,12 +189,14 @@ export function DataPage({ client }: { client: ApiClient }) {
               (n) => [String(n), `last ${n.toLocaleString()}`] as const,
             )}
           />
+          <StrategyPicker value={strategy} onApply={setStrategy} />
           <SeriesChart
             client={client}
             symbol={shown.symbol}
             timeframe={shown.timeframe}
             limit={limit}
             version={version}
+            strategy={strategy}
           />
         </>
       )}

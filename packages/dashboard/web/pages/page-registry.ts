@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import type { ApiClient } from '../api/api-client';
+import { BacktestsPage } from './backtests-page';
 import { DataPage } from './data-page';
 import { ModelsPage } from './models-page';
 import { OperationsPage } from './operations-page';
@@ -12,14 +13,12 @@ export interface PageEntry {
   component: ComponentType<{ client: ApiClient }>;
 }
 
-/**
- * The pages, in the navigation's order. A Backtests page (equity curve, drawdown, trades as markers,
- * metrics table) plugs in here as `pages/backtests-page.tsx` once the API serves backtests.
- */
+/** The pages, in the navigation's order. */
 export const PAGES: readonly PageEntry[] = [
   { id: 'operations', title: 'Operations', component: OperationsPage },
   { id: 'data', title: 'Data', component: DataPage },
   { id: 'models', title: 'Models', component: ModelsPage },
+  { id: 'backtests', title: 'Backtests', component: BacktestsPage },
   { id: 'workers', title: 'Workers', component: WorkersPage },
 ];
 

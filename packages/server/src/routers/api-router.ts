@@ -6,6 +6,7 @@ import type { BacktestService } from '@ktrdr/backtest';
 import { barsCsvRoute } from '../api/bars-csv-route';
 import { barsJsonRoute } from '../api/bars-json-route';
 import { healthRoute } from '../api/health-route';
+import { indicatorsRoute } from '../api/indicators-route';
 import { operationEventsRoute } from '../api/operation-events-route';
 import { queueOperationEventsRoute } from '../api/queue-operation-events-route';
 import { workersRoute } from '../api/workers-route';
@@ -63,6 +64,7 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
  * - `GET /health`: the API and its data and training paths
  * - `GET /symbols`, `GET /timeframes`, `GET /data/:symbol/:timeframe` (JSON, or CSV with
  *   `?format=csv`), `POST /data/load` (starts an operation), `POST /data/range`
+ * - `GET /indicators/:symbol/:timeframe?strategy=NAME` (a strategy's indicator values, as columns)
  * - `GET /workers` (the queue's workers; empty without `queue`)
  * - `GET /operations`, `GET /operations/:id`, `DELETE /operations/:id`, `POST /operations/:id/cancel`,
  *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
@@ -139,6 +141,10 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   router.get('/workers', workersRoute(queue?.operations));
   // Before the JSON listener, which would otherwise answer every GET of this path.
   router.get('/data/:symbol/:timeframe', barsCsvRoute(data), barsJsonRoute(data));
+  router.get(
+    '/indicators/:symbol/:timeframe',
+    indicatorsRoute(data, options.strategiesDir ?? bundledStrategiesDir()),
+  );
   // With a queue, its start routes answer `POST /data/load`, `/trainings/start` (and `/backtests`) first.
   for (const service of ownServices) router.use(serviceMiddleware(service, options));
   backtests.mount(router, options);
