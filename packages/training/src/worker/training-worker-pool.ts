@@ -11,7 +11,8 @@ import {
 } from '@ktrdr/core';
 import type { DatasetSplit } from '../model/dataset';
 import type { TrainingProgress } from '../trainer/training-types';
-import { resolveTrainingWorkerEntry, type WorkerEntry, workerEntryFor } from './worker-entry';
+import { workerEntryFor } from '../threads/worker-script';
+import { resolveTrainingWorkerEntry, type WorkerEntry } from './worker-entry';
 import type { HostMessage, TrainingJob, TrainingJobOutcome, WorkerMessage } from './worker-protocol';
 
 /** Lifecycle of a task: queued until a slot frees, then running, then one of the final three. */

@@ -1,16 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { type WorkerEntry, workerEntryFor } from '../threads/worker-script';
 
-/** How to start the training worker. */
-export interface WorkerEntry {
-  /** The script `new Worker` runs. */
-  file: string;
-  /** The TypeScript entry, for the tsx bootstrap. */
-  tsxEntry?: string;
-}
-
-const BOOTSTRAP = 'tsx-worker-bootstrap.mjs';
+export type { WorkerEntry };
 
 /**
  * Finds the worker entry next to this module: `training-worker.js`/`.cjs` beside the bundled
@@ -32,14 +25,4 @@ export function resolveTrainingWorkerEntry(): WorkerEntry {
   throw new Error(
     `Training worker entry not found next to ${here} (looked for ${candidates.join(', ')}); rebuild @ktrdr/training`,
   );
-}
-
-/**
- * The {@link WorkerEntry} of a given script. A TypeScript file is started through a small
- * bootstrap that registers tsx inside the worker first (development and tests only).
- */
-export function workerEntryFor(file: string): WorkerEntry {
-  if (!/\.[cm]?ts$/.test(file)) return { file };
-  const bootstrap = path.join(path.dirname(fileURLToPath(import.meta.url)), BOOTSTRAP);
-  return { file: bootstrap, tsxEntry: pathToFileURL(file).href };
 }

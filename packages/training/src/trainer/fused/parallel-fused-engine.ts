@@ -6,7 +6,7 @@ import { InternalError } from '@ktrdr/core';
 import type { DatasetSplit } from '../../model/dataset';
 import type { MlpConfig } from '../../model/mlp-config';
 import type { MlpWeights } from '../../model/mlp-weights';
-import { workerEntryFor } from '../../worker/worker-entry';
+import { workerEntryFor } from '../../threads/worker-script';
 import type { DropoutDraws } from '../dropout-mask';
 import type { EpochTrainStats, Evaluation, MlpEngine } from '../mlp-engine';
 import type { OptimizerState } from '../training-checkpoint';
