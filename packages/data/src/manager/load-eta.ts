@@ -41,12 +41,16 @@ export function withPacingEta(
       if (options.now() - askedAt < (options.minIntervalMs ?? 1_000)) return;
       askedAt = options.now();
       const remaining = Math.max(0, progress.steps_total - (progress.steps_completed ?? 0));
-      options.estimate(remaining).then(
-        (ms) => {
-          if (!stopped && ms !== undefined) eta = formatIsoUtc(options.now() + ms);
-        },
-        () => undefined,
-      );
+      // An estimate that is not known yet (no request answered so far, so no answer time to plan
+      // with) is asked again at the next update rather than a second later: a quick load would
+      // otherwise end before it ever showed an ETA.
+      const askAgain = () => {
+        askedAt = Number.NEGATIVE_INFINITY;
+      };
+      options.estimate(remaining).then((ms) => {
+        if (ms === undefined) askAgain();
+        else if (!stopped) eta = formatIsoUtc(options.now() + ms);
+      }, askAgain);
     },
     stop() {
       stopped = true;
