@@ -94,7 +94,8 @@ describe('fault: SIGTERM to the API mid-operation', () => {
       strategy_yaml: await endlessStrategy(),
       symbol: 'AAPL',
       timeframe: '1h',
-      epochs: 10_000,
+      // Far more than the test lasts: an epoch of this small model takes a millisecond or two.
+      epochs: 100_000,
     });
     // A second CLI only watches the training (`operations follow`).
     const watcher = spawnCli(resources, ['operations', 'follow', started.operation_id, '--url', url]);
@@ -106,7 +107,9 @@ describe('fault: SIGTERM to the API mid-operation', () => {
     const stored = await eventually(async () => {
       const rows = await checkedSeriesRows(dataDir, 'MSFT', '1h');
       return rows > 0 ? rows : undefined;
-    }, 30_000);
+    }, 30_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n--- CLI:\n${cli.output()}\n--- API:\n${api.output().slice(-4000)}`);
+    });
     await eventually(async () => {
       const { data } = await operations.get({ operation_id: started.operation_id });
       return data.status === 'running' && (data.progress.percentage ?? 0) > 0 ? true : undefined;

@@ -160,7 +160,7 @@ describe('training host shutdown', () => {
     const yaml = await readFile(sampleStrategyPath(), 'utf8');
     const started = await postJson(`${host.url}/training/start`, {
       model_configuration: { strategy_yaml: yaml },
-      training_configuration: { epochs: 10_000 },
+      training_configuration: { epochs: 100_000 },
       data_configuration: { symbols: ['AAPL'], timeframes: ['1h'] },
     });
     expect(started.status).toBe(200);

@@ -122,7 +122,7 @@ describe('training through the API and the training host', () => {
       strategy_name: 'neuro-fuzzy-sample',
       symbol: 'AAPL',
       timeframe: '1h',
-      epochs: 10_000,
+      epochs: 100_000,
     });
     const id = started.body['operation_id'] as string;
     const running = await eventually(async () => {
@@ -146,7 +146,7 @@ describe('training through the API and the training host', () => {
     const started = await postJson(`${host.url}/training/start`, {
       session_id: 'direct-1',
       model_configuration: { strategy_yaml: strategy },
-      training_configuration: { epochs: 10_000 },
+      training_configuration: { epochs: 100_000 },
       data_configuration: { symbols: ['AAPL'], timeframes: ['1h'] },
     });
     expect(started.body).toEqual({

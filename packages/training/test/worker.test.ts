@@ -98,7 +98,7 @@ describe('TrainingWorkerPool', () => {
       let lastEpoch = 0;
       const task = pool.submit(
         job({
-          config: { ...config, epochs: 10_000 },
+          config: { ...config, epochs: 100_000 },
           save: { modelsDir, strategy: 'c', symbol: 'SPY', timeframe: '1d' },
         }),
         {

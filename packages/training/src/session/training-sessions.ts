@@ -70,6 +70,10 @@ interface Session {
   task?: TrainingTask;
   /** Called on every change of `info` (see {@link TrainingSessions.follow}). */
   listeners: Set<() => void>;
+  /** When followers were last told of a change (ms, monotonic), for {@link progressChanged}. */
+  notifiedAt: number;
+  /** A coalesced progress notification still to come. */
+  pendingNotice?: NodeJS.Timeout;
 }
 
 type StartInput = StartTrainingInput & {
@@ -119,6 +123,7 @@ export class TrainingSessions {
     const session: Session = {
       symbols,
       listeners: new Set(),
+      notifiedAt: Number.NEGATIVE_INFINITY,
       controller: new AbortController(),
       info: {
         session_id: id,
@@ -301,10 +306,13 @@ export class TrainingSessions {
       message: progress.message,
     };
     if (progress.type === 'epoch') {
-      const history = (info.metrics['history'] as unknown[] | undefined) ?? [];
-      info.metrics = { ...info.metrics, history: [...history, epochMetricsJson(progress.metrics)] };
+      // Appended in place: followers and status answers get copies, and copying the whole history
+      // on every epoch is quadratic over a long training.
+      const history = info.metrics['history'];
+      if (Array.isArray(history)) history.push(epochMetricsJson(progress.metrics));
+      else info.metrics = { ...info.metrics, history: [epochMetricsJson(progress.metrics)] };
     }
-    changed(session);
+    progressChanged(session);
   }
 
   /**
@@ -421,7 +429,24 @@ export class TrainingSessions {
 
 /** Tells the session's followers that its state changed. */
 function changed(session: Session): void {
+  clearTimeout(session.pendingNotice);
+  session.pendingNotice = undefined;
+  session.notifiedAt = performance.now();
   for (const listener of [...session.listeners]) listener();
+}
+
+/**
+ * Followers hear of progress at most this often; every epoch still lands in the history. A small
+ * model trains an epoch in a millisecond or two, and a notice per epoch (each follower copies the
+ * session's state) kept a server's event loop busy enough to miss its own sockets and signals.
+ */
+const PROGRESS_NOTICE_MS = 100;
+
+/** {@link changed} for progress: at once when the last notice is old enough, else once, a little later. */
+function progressChanged(session: Session): void {
+  const wait = session.notifiedAt + PROGRESS_NOTICE_MS - performance.now();
+  if (wait <= 0) changed(session);
+  else session.pendingNotice ??= setTimeout(() => changed(session), wait);
 }
 
 /** The TF.js backend a request asked for; `undefined` for automatic. */

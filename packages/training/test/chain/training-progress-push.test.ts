@@ -61,14 +61,16 @@ describe('TrainingManager in-process: progress is pushed, not polled', () => {
 
     expect(done.status, done.error ?? '').not.toBe('failed');
     const epochs = seen.map((p) => p.steps_completed ?? 0);
-    // Never backwards, and each epoch's own event arrived (its last-epoch metrics name it).
+    // Never backwards. Followers hear of progress at most every 100 ms (a small model trains an
+    // epoch in a millisecond or two), so fast epochs may share an event; the history has them all.
     expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
     const epochEvents = seen
       .map((p) => (p.context?.['metrics'] as { epoch?: number } | null)?.epoch)
       .filter((epoch, i, all) => epoch !== undefined && epoch !== all[i - 1]);
     const history = done.metrics['history'] as { epoch: number }[];
-    expect(history).toHaveLength(EPOCHS);
-    expect(epochEvents).toEqual(history.map((h) => h.epoch));
+    expect(history.map((h) => h.epoch)).toEqual(Array.from({ length: EPOCHS }, (_, i) => i + 1));
+    expect(epochEvents.length).toBeGreaterThan(0);
+    expect(epochEvents.every((epoch) => history.some((h) => h.epoch === epoch))).toBe(true);
     expect(seen.at(-1)?.percentage).toBe(100);
     // One start, one follow: nothing timer-driven.
     expect(paths).toEqual(['/training/start', `/training/follow/${done.session_id}`]);
