@@ -26,6 +26,7 @@ const PACKAGES = [
   'ib-sim',
   'data',
   'training',
+  'backtest',
   'queue',
   'client',
   'dashboard',
