@@ -8,7 +8,14 @@ import { BarFrame } from '../src/domain/bar-frame';
 import { formatIsoUtc } from '../src/domain/dates';
 import { wireDate } from '../src/host-service/wire-dates';
 import { type FileVersion, HotSeriesCache } from '../src/store/hot-series-cache';
-import { CsvStore, readStoredBars, readStoredBarsJson, resolveSeriesPaths } from '../src/store/index';
+import {
+  CsvStore,
+  readStoredBars,
+  readStoredBarsJson,
+  formatBarsCsv,
+  renderStoredBars,
+  resolveSeriesPaths,
+} from '../src/store/index';
 import { T0, minuteBars } from './fixtures/minute-bars';
 
 // Another process than the test's: writers are `node --import tsx` children from the repository root.
@@ -199,9 +206,9 @@ describe('HotSeriesCache', () => {
     const v = version(NOW - 5000);
     for (const change of [{ size: 101 }, { mtimeMs: 1 }, { ctimeMs: 1 }, { ino: 8 }, { dev: 2 }]) {
       cache.set('a', v, frame, true);
-      expect(cache.get('a', v)).toBe(frame);
+      expect(cache.get('a', v)?.frame).toBe(frame);
       expect(cache.get('a', version(NOW - 5000, change)), JSON.stringify(change)).toBeUndefined();
-      expect(cache.get('a', v)).toBeUndefined(); // the stale entry is gone
+      expect(cache.get('a', v)?.frame).toBeUndefined(); // the stale entry is gone
     }
   });
 
@@ -210,24 +217,59 @@ describe('HotSeriesCache', () => {
     cache.set('a', version(NOW - 1500), frame, true);
     expect(cache.get('a', version(NOW - 1500))).toBeUndefined();
     cache.set('a', version(NOW - 2500), frame, true);
-    expect(cache.get('a', version(NOW - 2500))).toBe(frame);
+    expect(cache.get('a', version(NOW - 2500))?.frame).toBe(frame);
   });
 
   it('serves a tail entry only for as many bars as it holds, and evicts the least recently used', () => {
     const cache = new HotSeriesCache({ now: () => NOW, maxBytes: 25 * 48 });
     const v = version(0);
     cache.set('tail', v, frame, false);
-    expect(cache.get('tail', v, 10)).toBe(frame);
-    expect(cache.get('tail', v, 11)).toBeUndefined();
-    expect(cache.get('tail', v)).toBeUndefined();
+    expect(cache.get('tail', v, 10)?.frame).toBe(frame);
+    expect(cache.get('tail', v, 11)?.frame).toBeUndefined();
+    expect(cache.get('tail', v)?.frame).toBeUndefined();
     cache.set('b', v, frame, true);
     cache.get('tail', v, 5); // 'b' is now the least recently used
     cache.set('c', v, frame, true);
-    expect(cache.get('b', v)).toBeUndefined();
-    expect(cache.get('tail', v, 5)).toBe(frame);
-    expect(cache.get('c', v)).toBe(frame);
+    expect(cache.get('b', v)?.frame).toBeUndefined();
+    expect(cache.get('tail', v, 5)?.frame).toBe(frame);
+    expect(cache.get('c', v)?.frame).toBe(frame);
     cache.set('huge', v, minuteBars(0, 26, 1), true);
-    expect(cache.get('huge', v)).toBeUndefined();
+    expect(cache.get('huge', v)?.frame).toBeUndefined();
+  });
+
+  it('keeps a memo per version, counted against the budget and gone with the version', () => {
+    const cache = new HotSeriesCache({ now: () => NOW, maxBytes: 30 * 48 });
+    const v = version(0);
+    cache.set('a', v, frame, true); // 480 bytes
+    cache.set('b', v, frame, true); // 960 of 1440
+    const memo = cache.get('a', v)?.memo;
+    memo?.set('x', new Uint8Array(100));
+    expect(cache.get('a', v)?.memo.get('x')?.byteLength).toBe(100);
+    expect(cache.get('a', v)?.memo).toBe(memo); // one memo per version: bytes are not kept twice
+    // 'b' is the least recently used: the memo's bytes push it out, not 'a'.
+    cache.get('a', v)?.memo.set('y', new Uint8Array(500));
+    expect(cache.get('b', v)).toBeUndefined();
+    expect(cache.get('a', v)?.memo.get('y')?.byteLength).toBe(500);
+    // A new version starts with an empty memo; the old memo no longer grows.
+    const changed = version(0, { size: 101 });
+    expect(cache.get('a', changed)).toBeUndefined();
+    memo?.set('z', new Uint8Array(10));
+    cache.set('a', changed, frame, true);
+    expect(cache.get('a', changed)?.memo.get('x')).toBeUndefined();
+    expect(memo?.get('z')).toBeUndefined();
+  });
+
+  it('bounds a memo by keys and by the size of one entry', () => {
+    const cache = new HotSeriesCache({ now: () => NOW });
+    const v = version(0);
+    cache.set('a', v, frame, true);
+    const memo = cache.get('a', v)?.memo;
+    memo?.set('huge', new Uint8Array(1024 * 1024 + 1));
+    expect(memo?.get('huge')).toBeUndefined();
+    for (let k = 0; k < 20; k++) memo?.set(`k${k}`, new Uint8Array(1));
+    expect(
+      Array.from({ length: 20 }, (_, k) => memo?.get(`k${k}`) !== undefined).filter(Boolean),
+    ).toHaveLength(8);
   });
 });
 
@@ -268,6 +310,46 @@ describe('readStoredBarsJson', () => {
     await expect(readStoredBarsJson(store, { symbol: 'AAPL', timeframe: '1m' })).rejects.toMatchObject({
       name: 'ValidationError',
     });
+  });
+});
+
+describe('renderStoredBars', () => {
+  const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
+  const json = async (store: CsvStore, query: Parameters<typeof renderStoredBars>[1]) =>
+    (await renderStoredBars(store, query, 'json')).bytes;
+
+  it('renders the same answer once per version of the file, and again after another process writes', async () => {
+    const store = new CsvStore({ dataDir: dir, ...trusted });
+    await store.save('AAPL', '1m', minuteBars(0, 20, 1));
+    const query = { symbol: 'AAPL', timeframe: '1m', limit: 5 };
+    const first = await json(store, query);
+    expect(text(first)).toBe(await readStoredBarsJson(store, query));
+    expect(await json(store, query)).toBe(first); // the same bytes, not rendered anew
+    const csv = await renderStoredBars(store, query, 'csv');
+    expect(Buffer.from(csv.bytes).equals(formatBarsCsv(csv.series.frame))).toBe(true);
+    expect(csv.series.frame.length).toBe(5);
+    expect((await renderStoredBars(store, query, 'csv')).bytes).toBe(csv.bytes);
+    expect(JSON.parse(text(await json(store, { ...query, limit: 6 }))).rows).toBe(6);
+    await mergeInOtherProcess(dir, 20, 10, 2);
+    const fresh = await json(store, query);
+    expect(fresh).not.toBe(first);
+    expect(JSON.parse(text(fresh)).data.at(-1)).toMatchObject({ date: '2024-03-01T00:29:00Z', close: 102 });
+    expect(text(fresh)).toBe(await readStoredBarsJson(store, query));
+    const freshCsv = text((await renderStoredBars(store, query, 'csv')).bytes);
+    expect(freshCsv.trim().split('\n').at(-1)).toBe('2024-03-01T00:29:00Z,102.0,102.0,102.0,102.0,29.0');
+  });
+
+  it('keeps nothing for a range query or a read that worked around a torn row', async () => {
+    const store = new CsvStore({ dataDir: dir, onWarning: () => undefined, ...trusted });
+    await store.save('AAPL', '1m', minuteBars(0, 20, 1));
+    const range = { symbol: 'AAPL', timeframe: '1m', start: '2024-03-01T00:05:00Z', limit: 3 };
+    expect(await json(store, range)).not.toBe(await json(store, range));
+    expect(text(await json(store, range))).toBe(await readStoredBarsJson(store, range));
+    await appendFile(store.pathOf('AAPL', '1m'), '2024-03-01T00:20:00Z,1,2');
+    const torn = { symbol: 'AAPL', timeframe: '1m', limit: 2 };
+    const answer = await json(store, torn);
+    expect(JSON.parse(text(answer)).warnings).toHaveLength(1);
+    expect(await json(store, torn)).not.toBe(answer);
   });
 });
 

@@ -15,7 +15,13 @@ import {
 } from './column-cache';
 import { formatBarsCsv } from './csv-format';
 import { parseBarsCsvFile } from './csv-parse';
-import { type FileVersion, type HotCacheOptions, HotSeriesCache, versionOf } from './hot-series-cache';
+import {
+  type FileVersion,
+  type HotCacheOptions,
+  HotSeriesCache,
+  type SeriesMemo,
+  versionOf,
+} from './hot-series-cache';
 import { removeOrphanTemps } from './orphan-temps';
 import { type AssertLockHeld, type SeriesLockOptions, withSeriesLock } from './series-lock';
 import {
@@ -81,6 +87,12 @@ export interface LoadedSeries {
   fromCache: boolean;
   /** What the read worked around, such as a torn last row left out; empty when nothing. */
   warnings: TornRowWarning[];
+  /**
+   * Present when the read came from the store's memory: a place to keep forms derived from this
+   * version of the file (an answer's bytes), which leave memory with it. Key them by everything
+   * that shaped them besides the file (a range, a limit).
+   */
+  memo?: SeriesMemo;
 }
 
 /** The outcome of a write. */
@@ -123,6 +135,8 @@ export interface SeriesInfo {
   error?: string;
 }
 
+const RESOLVED_PATHS_KEPT = 4096;
+
 /**
  * The local bar store: one CSV per series in the Python KTRDR layout
  * (`{dataDir}/{SYMBOL}_{timeframe}.csv`), simulated series apart in `{dataDir}/simulated/`.
@@ -148,6 +162,8 @@ export class CsvStore {
   readonly #lock: SeriesLockOptions;
   /** Files (path and stamp) already warned about, so a torn file read often warns once. */
   readonly #warned = new Set<string>();
+  /** Validated paths by the caller's own symbol and timeframe: a hot read resolves none. */
+  readonly #resolved = new Map<string, SeriesPaths>();
 
   constructor(options: CsvStoreOptions) {
     if (typeof options?.dataDir !== 'string' || options.dataDir.trim() === '') {
@@ -227,6 +243,7 @@ export class CsvStore {
       path: paths.csv,
       fromCache: read.fromCache,
       warnings: read.warnings,
+      ...(read.memo === undefined ? {} : { memo: read.memo }),
     };
   }
 
@@ -243,25 +260,26 @@ export class CsvStore {
     options: SeriesOptions = {},
   ): Promise<LoadedSeries | undefined> {
     const paths = this.#paths(symbol, timeframe, options);
-    const found = (frame: BarFrame, fromCache: boolean, warnings: TornRowWarning[] = []): LoadedSeries => ({
+    const found = (frame: BarFrame, fromCache: boolean, warnings: TornRowWarning[], memo?: SeriesMemo) => ({
       ...describe(paths),
       frame: frame.tail(limit),
       path: paths.csv,
       fromCache,
       warnings,
+      ...(memo === undefined ? {} : { memo }),
     });
     if (this.#hot !== undefined) {
       const version = this.#version(paths);
       if (version === undefined) return undefined;
       const hit = this.#hot.get(paths.csv, version, limit);
-      if (hit !== undefined) return found(hit, true);
+      if (hit !== undefined) return found(hit.frame, true, [], hit.memo);
     }
     if (this.#cache) {
       const tail = await this.#readCacheTail(paths, limit);
-      if (tail !== undefined) return found(tail, true);
+      if (tail !== undefined) return found(tail.frame, true, [], tail.memo);
     }
     const read = await this.#read(paths, options);
-    return read === undefined ? undefined : found(read.frame, read.fromCache, read.warnings);
+    return read === undefined ? undefined : found(read.frame, read.fromCache, read.warnings, read.memo);
   }
 
   /** Replaces the series with `frame`. */
@@ -447,7 +465,19 @@ export class CsvStore {
     if (options.simulated !== undefined && typeof options.simulated !== 'boolean') {
       throw new ValidationError('simulated must be true or false.', { details: { field: 'simulated' } });
     }
-    return resolveSeriesPaths(this.dataDir, symbol, timeframe, options.simulated === true);
+    const simulated = options.simulated === true;
+    if (typeof symbol !== 'string' || typeof timeframe !== 'string') {
+      return resolveSeriesPaths(this.dataDir, symbol, timeframe, simulated);
+    }
+    const key = `${simulated ? 's' : 'r'}\0${symbol}\0${timeframe}`;
+    let paths = this.#resolved.get(key);
+    if (paths === undefined) {
+      paths = resolveSeriesPaths(this.dataDir, symbol, timeframe, simulated);
+      // Bounded: callers' spellings of symbols are not ours to keep without limit.
+      if (this.#resolved.size >= RESOLVED_PATHS_KEPT) this.#resolved.clear();
+      this.#resolved.set(key, paths);
+    }
+    return paths;
   }
 
   /** Runs `fn` under the series' lock (in-process and cross-process), creating the folder first. */
@@ -468,12 +498,15 @@ export class CsvStore {
   async #read(
     paths: SeriesPaths,
     options: SeriesOptions = {},
-  ): Promise<{ frame: BarFrame; fromCache: boolean; warnings: TornRowWarning[] } | undefined> {
+  ): Promise<
+    | { frame: BarFrame; fromCache: boolean; warnings: TornRowWarning[]; memo?: SeriesMemo | undefined }
+    | undefined
+  > {
     if (this.#hot !== undefined) {
       const version = this.#version(paths);
       if (version === undefined) return undefined;
       const hit = this.#hot.get(paths.csv, version);
-      if (hit !== undefined) return { frame: hit, fromCache: true, warnings: [] };
+      if (hit !== undefined) return { frame: hit.frame, fromCache: true, warnings: [], memo: hit.memo };
     }
     let handle: fsp.FileHandle;
     try {
@@ -492,8 +525,8 @@ export class CsvStore {
       if (this.#cache) {
         const cached = await readColumnCache(paths.cache, stamp);
         if (cached !== undefined) {
-          this.#hot?.set(paths.csv, version, cached, true);
-          return { frame: cached, fromCache: true, warnings: [] };
+          const memo = this.#hot?.set(paths.csv, version, cached, true);
+          return { frame: cached, fromCache: true, warnings: [], memo };
         }
       }
       const bytes = await handle.readFile();
@@ -514,8 +547,8 @@ export class CsvStore {
       return { frame: parsed.frame, fromCache: false, warnings: [warning] };
     }
     if (this.#cache) await this.#refreshCache(paths, parsed.frame, stamp);
-    this.#hot?.set(paths.csv, version, parsed.frame, true);
-    return { frame: parsed.frame, fromCache: false, warnings: [] };
+    const memo = this.#hot?.set(paths.csv, version, parsed.frame, true);
+    return { frame: parsed.frame, fromCache: false, warnings: [], memo };
   }
 
   /**
@@ -536,7 +569,10 @@ export class CsvStore {
    * The last `limit` bars from the columnar cache alone, kept in memory for the next read; stamp
    * and version come from one open handle, as in {@link CsvStore.#read}.
    */
-  async #readCacheTail(paths: SeriesPaths, limit: number): Promise<BarFrame | undefined> {
+  async #readCacheTail(
+    paths: SeriesPaths,
+    limit: number,
+  ): Promise<{ frame: BarFrame; memo: SeriesMemo | undefined } | undefined> {
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(paths.csv, 'r');
@@ -547,8 +583,8 @@ export class CsvStore {
       const stats = await handle.stat();
       const tail = await readColumnCacheTail(paths.cache, stampOf(stats), limit);
       if (tail === undefined) return undefined;
-      this.#hot?.set(paths.csv, versionOf(stats), tail.frame, tail.frame.length === tail.rows);
-      return tail.frame;
+      const complete = tail.frame.length === tail.rows;
+      return { frame: tail.frame, memo: this.#hot?.set(paths.csv, versionOf(stats), tail.frame, complete) };
     } catch {
       return undefined;
     } finally {

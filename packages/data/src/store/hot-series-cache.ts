@@ -45,17 +45,41 @@ function sameVersion(a: FileVersion, b: FileVersion): boolean {
   );
 }
 
+/**
+ * Forms derived from one version of a series (an answer's bytes, say), kept with its bars in the
+ * store's memory: they count against the same budget and leave with that version, so a reader never
+ * gets bytes rendered from an older file.
+ */
+export interface SeriesMemo {
+  /** What {@link SeriesMemo.set} kept under `key` for this version. */
+  get(key: string): Uint8Array | undefined;
+  /** Keeps `bytes` under `key` while this version stays in memory (ignored past the size limit). */
+  set(key: string, bytes: Uint8Array): void;
+}
+
 interface Entry {
   version: FileVersion;
   frame: BarFrame;
   /** False when `frame` holds only the last bars of the series (a tail read). */
   complete: boolean;
+  /** The bars' bytes plus the memo's. */
   bytes: number;
+  memo: SeriesMemo;
+}
+
+/** A cached read: the frame and the memo of its version. */
+export interface HotHit {
+  frame: BarFrame;
+  memo: SeriesMemo;
 }
 
 const BYTES_PER_BAR = 6 * 8;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const DEFAULT_RACY_MARGIN_MS = 2000;
+// Memo entries per version and bytes per memo entry: a series' memo holds a few answers (the API's
+// usual limits), never enough to crowd out other series' bars.
+const MEMO_KEYS = 8;
+const MEMO_MAX_BYTES = 1024 * 1024;
 
 /**
  * Recently read series by CSV path, each valid for one {@link FileVersion} of its file: a reader
@@ -80,7 +104,7 @@ export class HotSeriesCache {
    * The cached frame of `path` at `version`: all bars, or at least its last `atLeast` bars.
    * `undefined` when absent, of another version, or only a shorter tail.
    */
-  get(path: string, version: FileVersion, atLeast = Number.POSITIVE_INFINITY): BarFrame | undefined {
+  get(path: string, version: FileVersion, atLeast = Number.POSITIVE_INFINITY): HotHit | undefined {
     const entry = this.#entries.get(path);
     if (entry === undefined) return undefined;
     if (!sameVersion(entry.version, version)) {
@@ -91,31 +115,57 @@ export class HotSeriesCache {
     // Most recently used last: Map keeps insertion order.
     this.#entries.delete(path);
     this.#entries.set(path, entry);
-    return entry.frame;
+    return { frame: entry.frame, memo: entry.memo };
   }
 
   /**
-   * Keeps `frame`, read from `path` at `version` (all bars when `complete`, else its last bars).
-   * Ignored while the version is too recent to trust, or when the frame alone exceeds the budget.
+   * Keeps `frame`, read from `path` at `version` (all bars when `complete`, else its last bars), and
+   * returns the version's memo. Ignored (`undefined`) while the version is too recent to trust, or
+   * when the frame alone exceeds the budget.
    */
-  set(path: string, version: FileVersion, frame: BarFrame, complete: boolean): void {
+  set(path: string, version: FileVersion, frame: BarFrame, complete: boolean): SeriesMemo | undefined {
     const old = this.#entries.get(path);
     if (old !== undefined) this.#remove(path, old);
-    if (this.#now() - version.ctimeMs <= this.#racyMarginMs) return;
+    if (this.#now() - version.ctimeMs <= this.#racyMarginMs) return undefined;
     const bytes = frame.length * BYTES_PER_BAR;
-    if (bytes > this.#maxBytes) return;
-    this.#entries.set(path, { version, frame, complete, bytes });
+    if (bytes > this.#maxBytes) return undefined;
+    const entry: Entry = { version, frame, complete, bytes, memo: this.#memoFor(path) };
+    this.#entries.set(path, entry);
     this.#bytes += bytes;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#bytes <= this.#maxBytes) break;
-      this.#remove(oldest, entry);
-    }
+    this.#evict();
+    return entry.memo;
   }
 
   /** Forgets `path` (the store wrote or deleted it). */
   delete(path: string): void {
     const entry = this.#entries.get(path);
     if (entry !== undefined) this.#remove(path, entry);
+  }
+
+  #memoFor(path: string): SeriesMemo {
+    const kept = new Map<string, Uint8Array>();
+    const memo: SeriesMemo = {
+      get: (key) => kept.get(key),
+      set: (key, bytes) => {
+        // Only while its version is the cached one: an evicted version's memo must not grow unseen.
+        const entry = this.#entries.get(path);
+        if (entry?.memo !== memo || kept.has(key) || kept.size >= MEMO_KEYS) return;
+        if (bytes.byteLength > MEMO_MAX_BYTES) return;
+        kept.set(key, bytes);
+        entry.bytes += bytes.byteLength;
+        this.#bytes += bytes.byteLength;
+        this.#evict();
+      },
+    };
+    return memo;
+  }
+
+  /** Least recently used out, until the budget holds. */
+  #evict(): void {
+    for (const [oldest, entry] of this.#entries) {
+      if (this.#bytes <= this.#maxBytes) break;
+      this.#remove(oldest, entry);
+    }
   }
 
   #remove(path: string, entry: Entry): void {

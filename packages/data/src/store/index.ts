@@ -27,7 +27,7 @@ export { CACHE_VERSION, readColumnCache, readCacheSummary, writeColumnCache, sta
 export type { AtomicWriteIo, AtomicWriteOptions } from './atomic-write';
 export { writeFileAtomic, nodeIo, TEMP_PREFIX } from './atomic-write';
 export { KeyedMutex, seriesLocks } from './keyed-mutex';
-export type { FileVersion, HotCacheOptions } from './hot-series-cache';
+export type { FileVersion, HotCacheOptions, SeriesMemo } from './hot-series-cache';
 export type { SeriesPaths } from './series-paths';
 export {
   SIMULATED_DIR,
@@ -40,6 +40,9 @@ export {
 export {
   readStoredBars,
   readStoredBarsJson,
+  renderStoredBars,
+  type RenderedStoredBars,
+  type StoredBarsFormat,
   selectStoredBars,
   readStoredSeries,
   type StoredBarsAnswer,

@@ -4,6 +4,7 @@ import { parseSymbol } from '../domain/symbols';
 import { type Timeframe, parseTimeframe } from '../domain/timeframes';
 import { type WireBar, toWireBars, wireBarsJson } from '../host-service/wire-bars';
 import type { CsvStore, LoadedSeries } from './csv-store';
+import { formatBarsCsv } from './csv-format';
 import type { TornRowWarning } from './store-warning';
 
 /** Which stored bars to read. */
@@ -97,12 +98,48 @@ export async function readStoredBars(store: CsvStore, query: StoredBarsQuery): P
 
 /**
  * {@link readStoredBars}' answer as its JSON text, byte for byte what `JSON.stringify` gives for
- * it, written straight from the columns without an object per bar (the API's hot path).
+ * it, written straight from the columns without an object per bar.
  * @throws ValidationError when a value has no JSON form (a non-finite price): such a series must
  * take the validated path, which reports it.
  */
 export async function readStoredBarsJson(store: CsvStore, query: StoredBarsQuery): Promise<string> {
-  const loaded = await selectStoredBars(store, query);
+  return answerJson(await selectStoredBars(store, query));
+}
+
+/** How {@link renderStoredBars} writes bars: the data API's JSON answer, or the store's CSV layout. */
+export type StoredBarsFormat = 'json' | 'csv';
+
+/** Stored bars as an answer's bytes, with the series they came from. */
+export interface RenderedStoredBars {
+  series: LoadedSeries;
+  /** {@link readStoredBarsJson}'s text as UTF-8, or {@link formatBarsCsv}'s bytes. Do not modify. */
+  bytes: Uint8Array;
+}
+
+/**
+ * The stored bars a query selects, as bytes ready to send (the API's hot path). A query for the
+ * last bars alone is answered from the store's memory while the series is unchanged: its bytes are
+ * rendered once per version of the file and format, and leave memory with that version.
+ * @throws NotFoundError and ValidationError as {@link selectStoredBars}; ValidationError for JSON
+ * when a value has no JSON form.
+ */
+export async function renderStoredBars(
+  store: CsvStore,
+  query: StoredBarsQuery,
+  format: StoredBarsFormat,
+): Promise<RenderedStoredBars> {
+  const series = await selectStoredBars(store, query);
+  const tailOnly = query.start === undefined && query.end === undefined && query.limit !== undefined;
+  const memo = tailOnly && series.warnings.length === 0 ? series.memo : undefined;
+  const key = `bars.${format}:last:${query.limit}`;
+  const kept = memo?.get(key);
+  if (kept !== undefined) return { series, bytes: kept };
+  const bytes = format === 'json' ? Buffer.from(answerJson(series), 'utf8') : formatBarsCsv(series.frame);
+  memo?.set(key, bytes);
+  return { series, bytes };
+}
+
+function answerJson(loaded: LoadedSeries): string {
   const warnings = answerWarnings(loaded);
   return (
     `{"success":true,"symbol":${JSON.stringify(loaded.symbol)},"timeframe":${JSON.stringify(loaded.timeframe)},` +

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ValidationError, parseInput } from '@ktrdr/core';
-import { type DataService, dataApiContract, formatBarsCsv, selectStoredBars } from '@ktrdr/data';
+import { type DataService, dataApiContract, renderStoredBars } from '@ktrdr/data';
+import { type HotHandler, expressHandler } from '../http/hot-lane';
 
 /** Content type of bar downloads. */
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -24,30 +25,37 @@ function wantsCsv(format: unknown, accept: string | undefined): boolean {
  * CSV body has no room for it.
  */
 export function barsCsvRoute(data: DataService): RequestHandler {
-  return async (req, res, next) => {
-    const { format, ...query } = req.query as Record<string, unknown>;
-    if (!wantsCsv(format, req.headers.accept)) return next();
+  return expressHandler(barsCsvHandler(data));
+}
+
+/** {@link barsCsvRoute} as a hot handler: it declines JSON requests and throws on bad input. @internal */
+export function barsCsvHandler(data: DataService): HotHandler {
+  return async (req, res, { params, query: { format, ...query } }) => {
+    if (!wantsCsv(format, req.headers.accept)) return false;
     const input = parseInput(
       dataApiContract.routes.bars.input,
-      { ...query, symbol: req.params['symbol'], timeframe: req.params['timeframe'] },
+      { ...query, symbol: params['symbol'], timeframe: params['timeframe'] },
       'bars input',
     );
-    const loaded = await selectStoredBars(data.store, {
-      symbol: input.symbol,
-      timeframe: input.timeframe,
-      start: input.start ?? input.start_date,
-      end: input.end ?? input.end_date,
-      limit: input.limit,
-    });
-    const { frame } = loaded;
-    const body = formatBarsCsv(frame);
+    const { series, bytes } = await renderStoredBars(
+      data.store,
+      {
+        symbol: input.symbol,
+        timeframe: input.timeframe,
+        start: input.start ?? input.start_date,
+        end: input.end ?? input.end_date,
+        limit: input.limit,
+      },
+      'csv',
+    );
     res.writeHead(200, {
       'content-type': CSV_CONTENT_TYPE,
-      'content-length': body.length,
-      'content-disposition': `inline; filename="${loaded.symbol}_${loaded.timeframe}.csv"`,
-      'x-ktrdr-simulated': String(loaded.simulated),
-      'x-ktrdr-rows': String(frame.length),
+      'content-length': bytes.byteLength,
+      'content-disposition': `inline; filename="${series.symbol}_${series.timeframe}.csv"`,
+      'x-ktrdr-simulated': String(series.simulated),
+      'x-ktrdr-rows': String(series.frame.length),
     });
-    res.end(body);
+    res.end(bytes);
+    return true;
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ServiceConfigurationError, UnauthorizedError, sendError } from '@ktrdr/core';
+import type { Interceptor } from '../http/interceptors';
 
 /** The environment variable that holds the bearer token of every ktrdr server. */
 export const API_TOKEN_VARIABLE = 'KTRDR_API_TOKEN';
@@ -21,6 +22,11 @@ export function tokensMatch(expected: string, presented: string): boolean {
  * @throws ServiceConfigurationError when `token` is empty.
  */
 export function createBearerAuth(token: string): RequestHandler {
+  return bearerGuard(token);
+}
+
+/** {@link createBearerAuth} on the bare `node:http` exchange, as a server's interceptors run. @internal */
+export function bearerGuard(token: string): Interceptor {
   if (token.trim() === '') {
     throw new ServiceConfigurationError(`${API_TOKEN_VARIABLE} is empty: set a non-empty bearer token.`, {
       details: { variable: API_TOKEN_VARIABLE },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { Interceptor } from '../http/interceptors';
 
 /** The answer header carrying a request's id: the caller's own when it sent a sane one. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -21,6 +22,11 @@ function pathOf(req: { url?: string; originalUrl?: string }): string {
  * are left out too. 5xx answers log at `error`, 4xx at `warn`, the rest at `info`.
  */
 export function createAccessLog(logger: Logger): RequestHandler {
+  return accessLog(logger);
+}
+
+/** {@link createAccessLog} on the bare `node:http` exchange, as a server's interceptors run. @internal */
+export function accessLog(logger: Logger): Interceptor {
   const middleware = pinoHttp({
     logger,
     genReqId: (req, res) => {
@@ -43,5 +49,5 @@ export function createAccessLog(logger: Logger): RequestHandler {
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
   });
-  return middleware as unknown as RequestHandler;
+  return (req, res, next) => middleware(req, res, next);
 }

@@ -3,14 +3,15 @@ import { type KtrdrConfig, type OperationRegistry, createOperationsService } fro
 import { type DataService, createDataApiService } from '@ktrdr/data';
 import { type TrainingService, bundledStrategiesDir, createTrainingApiService } from '@ktrdr/training';
 import type { BacktestService } from '@ktrdr/backtest';
-import { barsCsvRoute } from '../api/bars-csv-route';
-import { barsJsonRoute } from '../api/bars-json-route';
+import { barsCsvHandler } from '../api/bars-csv-route';
+import { barsJsonHandler } from '../api/bars-json-route';
 import { healthRoute } from '../api/health-route';
 import { indicatorsRoute } from '../api/indicators-route';
 import { operationEventsRoute } from '../api/operation-events-route';
 import { queueOperationEventsRoute } from '../api/queue-operation-events-route';
 import { workersRoute } from '../api/workers-route';
 import { createBearerAuth } from '../auth/bearer-auth';
+import { type HotRoute, attachHotRoutes, expressHandler } from '../http/hot-lane';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { type ServerFolder, createPathRedactor } from '../http/redact-paths';
@@ -139,8 +140,13 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
       : queueOperationEventsRoute(queue.operations, events),
   );
   router.get('/workers', workersRoute(queue?.operations));
-  // Before the JSON listener, which would otherwise answer every GET of this path.
-  router.get('/data/:symbol/:timeframe', barsCsvRoute(data), barsJsonRoute(data));
+  // Before the JSON listener, which would otherwise answer every GET of this path. A standalone
+  // server also answers these ahead of Express (its hot lane); here they serve an embedding app.
+  const bars: HotRoute = {
+    path: '/data/:symbol/:timeframe',
+    handlers: [barsCsvHandler(data), barsJsonHandler(data)],
+  };
+  router.get(bars.path, ...bars.handlers.map(expressHandler));
   router.get(
     '/indicators/:symbol/:timeframe',
     indicatorsRoute(data, options.strategiesDir ?? bundledStrategiesDir()),
@@ -150,8 +156,9 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
   backtests.mount(router, options);
   router.use(jsonNotFoundHandler);
   router.use(jsonErrorHandler);
-  return withClose(router, async () => {
+  const closable = withClose(router, async () => {
     await backtests.close();
     await built?.close();
   });
+  return attachHotRoutes(closable, [bars]);
 }

@@ -1,15 +1,17 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { ServiceConfigurationError } from '@ktrdr/core';
 import { DASHBOARD_PATH } from '@ktrdr/dashboard';
-import { createBearerAuth } from '../auth/bearer-auth';
+import { bearerGuard } from '../auth/bearer-auth';
 import { DEFAULT_BIND_HOST, resolveServerToken } from '../auth/bind-policy';
+import { createHotLane, hotRoutesOf } from '../http/hot-lane';
+import { type Interceptor, intercepted } from '../http/interceptors';
 import { jsonErrorHandler, jsonNotFoundHandler } from '../http/json-errors';
 import { redactAnswers } from '../http/redact-answers';
 import { createPathRedactor } from '../http/redact-paths';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
-import { createAccessLog } from '../logging/access-log';
+import { accessLog } from '../logging/access-log';
 import { settlesWithin } from './bounded';
 import { ConnectionTracker } from './connection-tracker';
 import { mountKind } from './mount-kind';
@@ -69,7 +71,7 @@ function listen(server: Server, port: number, host: string, name: string): Promi
 }
 
 /** Headers every answer carries; plus `Connection: close` once shutting down, so clients move on. */
-function baseHeaders(isClosing: () => boolean): RequestHandler {
+function baseHeaders(isClosing: () => boolean): Interceptor {
   return (_req, res, next) => {
     res.setHeader('x-content-type-options', 'nosniff');
     if (isClosing()) res.setHeader('connection', 'close');
@@ -96,11 +98,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const mounted = mountKind(options);
   let closing: Promise<void> | undefined;
 
+  const auth = token === undefined ? undefined : bearerGuard(token);
   const app = express();
   app.disable('x-powered-by');
-  // First, so that refused and unknown requests are logged and answered with a request id too.
-  if (options.logger !== undefined) app.use(createAccessLog(options.logger));
-  app.use(baseHeaders(() => closing !== undefined));
   // The API's web dashboard: built static files (no server path to redact, and streamed with their
   // length), served before auth: the page asks for the token itself.
   if (options.kind === 'api')
@@ -111,12 +111,27 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // Every answer, the host routers' included (the API and training routers add their folders).
   app.use(redactAnswers(createPathRedactor()));
   // Auth before routing, so unauthenticated callers cannot even learn which routes exist.
-  if (token !== undefined) app.use(createBearerAuth(token));
+  if (auth !== undefined) app.use(auth);
   app.use(mounted.basePath, mounted.router);
   app.use(jsonNotFoundHandler);
   app.use(jsonErrorHandler);
 
-  const server = createServer(app);
+  // Cached reads of bars are answered ahead of Express, whose routing would cost several times
+  // the read; they get the same token check, and decline to Express whatever is not a success.
+  const hotLane = createHotLane({
+    basePath: mounted.basePath,
+    routes: hotRoutesOf(mounted.router),
+    guard: auth,
+  });
+  // Once per request, whichever path answers it: first the access log, so that refused and unknown
+  // requests are logged and answered with a request id too.
+  const interceptors: Interceptor[] = [
+    ...(options.logger === undefined ? [] : [accessLog(options.logger)]),
+    baseHeaders(() => closing !== undefined),
+  ];
+  const server = createServer(
+    intercepted(interceptors, (req, res) => hotLane(req, res, () => app(req, res))),
+  );
   const connections = new ConnectionTracker(server);
   try {
     await listen(server, port, host, name);
