@@ -2,11 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OperationRegistry, loadConfig } from '@ktrdr/core';
-import { AsyncDataAdapter, CsvStore, DataService, createDataApiService, dataApiContract } from '@ktrdr/data';
+import { createDataApiService, dataApiContract } from '@ktrdr/data';
 import { createApiRouter, startServer } from '../src/index';
-import { hourlyBars } from './support/api-fixture';
-import { createFakeSource } from './support/fake-source';
+import { hourlyBars, fakeDataService } from './support/api-fixture';
 import { Resources } from './support/harness';
 
 const resources = new Resources();
@@ -21,17 +19,7 @@ const WRITER = fileURLToPath(new URL('../../data/test/fixtures/store-writer.ts',
  * (its hot lane answers bars ahead of Express).
  */
 async function startApi(mode: 'embedded' | 'standalone') {
-  const dataDir = await resources.tempDir();
-  const store = new CsvStore({ dataDir, hotCache: { now: () => Date.now() + 60_000 } });
-  const data = resources.add(
-    new DataService({
-      config: loadConfig({ dataDir }, {}),
-      adapter: new AsyncDataAdapter({ kind: 'in-process', source: createFakeSource() }),
-      operations: new OperationRegistry(),
-      store,
-    }),
-    (d) => d.close(),
-  );
+  const { data, dataDir } = await fakeDataService(resources, { trustVersions: true });
   if (mode === 'standalone') {
     const server = resources.add(
       await startServer({ kind: 'api', host: '127.0.0.1', port: 0, data, env: {} }),

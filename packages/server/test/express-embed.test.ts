@@ -1,23 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OperationRegistry, loadConfig } from '@ktrdr/core';
-import { AsyncDataAdapter, DataService } from '@ktrdr/data';
 import { createApp } from '../../../examples/express-embed/src/app';
-import { createFakeSource } from './support/fake-source';
+import { fakeDataService } from './support/api-fixture';
 import { Resources, errorOf, fetchJson, postJson } from './support/harness';
 
 const resources = new Resources();
 afterEach(() => resources.closeAll());
 
 async function startExample(apiToken?: string) {
-  const dataDir = await resources.tempDir();
-  const data = resources.add(
-    new DataService({
-      config: loadConfig({ dataDir }, {}),
-      adapter: new AsyncDataAdapter({ kind: 'in-process', source: createFakeSource() }),
-      operations: new OperationRegistry(),
-    }),
-    (d) => d.close(),
-  );
+  const { data } = await fakeDataService(resources);
   const example = createApp({ data, apiToken });
   resources.add(example, (e) => e.close());
   const { url } = await resources.listen(example.app);

@@ -2,12 +2,9 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OperationRegistry, loadConfig } from '@ktrdr/core';
-import { AsyncDataAdapter, CsvStore, DataService } from '@ktrdr/data';
 import { createServerLogger, startServer } from '../src/index';
 import { type HotHandler, type HotRequestInput, createHotLane } from '../src/http/hot-lane';
-import { hourlyBars } from './support/api-fixture';
-import { createFakeSource } from './support/fake-source';
+import { hourlyBars, fakeDataService } from './support/api-fixture';
 import { Resources, eventually } from './support/harness';
 
 const resources = new Resources();
@@ -102,16 +99,7 @@ describe('the standalone API server: bars ahead of Express', () => {
   const TOKEN = 'tok-hot-lane-test-0123456789';
 
   async function start() {
-    const dataDir = await resources.tempDir();
-    const data = resources.add(
-      new DataService({
-        config: loadConfig({ dataDir }, {}),
-        adapter: new AsyncDataAdapter({ kind: 'in-process', source: createFakeSource() }),
-        operations: new OperationRegistry(),
-        store: new CsvStore({ dataDir, hotCache: { now: () => Date.now() + 60_000 } }),
-      }),
-      (d) => d.close(),
-    );
+    const { data } = await fakeDataService(resources, { trustVersions: true });
     await data.store.save('AAPL', '1h', hourlyBars(300), { simulated: true });
     const lines: Record<string, unknown>[] = [];
     const stream = new Writable({

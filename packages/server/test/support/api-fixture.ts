@@ -1,6 +1,6 @@
 import express from 'express';
 import { OperationRegistry, loadConfig } from '@ktrdr/core';
-import { AsyncDataAdapter, BarFrame, DataService, type HistoricalDataSource } from '@ktrdr/data';
+import { AsyncDataAdapter, BarFrame, CsvStore, DataService, type HistoricalDataSource } from '@ktrdr/data';
 import { type ApiRouterOptions, createApiRouter } from '../../src/index';
 import { createFakeSource } from './fake-source';
 import type { Resources } from './harness';
@@ -20,6 +20,26 @@ export function hourlyBars(count: number, from = Date.UTC(2024, 0, 1, 14)): BarF
     });
   }
   return BarFrame.fromRows(rows);
+}
+
+/**
+ * A DataService over a fake source in-process, its store in a temp folder. With `trustVersions`
+ * the store trusts file versions at once (as for files written long ago), so that only the version
+ * check decides what memory serves.
+ */
+export async function fakeDataService(resources: Resources, options: { trustVersions?: boolean } = {}) {
+  const dataDir = await resources.tempDir();
+  const hotCache = options.trustVersions === true ? { now: () => Date.now() + 60_000 } : undefined;
+  const data = resources.add(
+    new DataService({
+      config: loadConfig({ dataDir }, {}),
+      adapter: new AsyncDataAdapter({ kind: 'in-process', source: createFakeSource() }),
+      operations: new OperationRegistry(),
+      store: new CsvStore({ dataDir, hotCache }),
+    }),
+    (d) => d.close(),
+  );
+  return { data, dataDir };
 }
 
 /**
