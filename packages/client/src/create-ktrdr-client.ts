@@ -46,6 +46,7 @@ const TRAINING_ROUTES: Record<Exclude<keyof TrainingApiContract['routes'], 'star
   model: true,
   importModel: true,
   predict: true,
+  indicators: true,
 };
 
 /** Every backtest route but `start`. */

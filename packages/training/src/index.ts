@@ -20,6 +20,8 @@ export {
   loadStrategyFile,
   parseStrategy,
   STRATEGY_NAME_PATTERN,
+  loadNamedStrategy,
+  strategyFileName,
 } from './strategy/index';
 export {
   SAMPLE_STRATEGY_FILE,
@@ -286,8 +288,16 @@ export {
   trainingApiContract,
   modelSummarySchema,
   predictionResultSchema,
+  strategyIndicatorsSchema,
   type BarPredictions,
   type ModelSummary,
+  type StrategyIndicators,
   type TrainingApiContract,
 } from './contract/training-api-contract';
+export {
+  INDICATOR_WARMUP_BARS,
+  strategyIndicatorColumns,
+  type IndicatorColumn,
+  type StrategyIndicatorColumns,
+} from './indicators/strategy-indicator-columns';
 export { createTrainingApiService, type TrainingApiServiceOptions } from './api/create-training-api-service';

@@ -9,10 +9,5 @@ export const apiHandWrittenRoutes: readonly HandWrittenRoute[] = [
     summary: "An operation's progress as server-sent events",
     contentType: 'text/event-stream',
   },
-  {
-    method: 'GET',
-    path: '/indicators/:symbol/:timeframe',
-    summary: "A strategy's indicator values over the last stored bars, as columns (`?strategy=NAME&limit=N`)",
-  },
   { method: 'GET', path: '/workers', summary: "The queue's workers (empty without a queue)" },
 ];

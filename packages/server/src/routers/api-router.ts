@@ -6,7 +6,6 @@ import type { BacktestService } from '@ktrdr/backtest';
 import { barsCsvHandler } from '../api/bars-csv-route';
 import { barsJsonHandler } from '../api/bars-json-route';
 import { healthRoute } from '../api/health-route';
-import { indicatorsRoute } from '../api/indicators-route';
 import { operationEventsRoute } from '../api/operation-events-route';
 import { queueOperationEventsRoute } from '../api/queue-operation-events-route';
 import { workersRoute } from '../api/workers-route';
@@ -65,12 +64,12 @@ export interface ApiRouterOptions extends RouterSecurityOptions, RouterLoggingOp
  * - `GET /health`: the API and its data and training paths
  * - `GET /symbols`, `GET /timeframes`, `GET /data/:symbol/:timeframe` (JSON, or CSV with
  *   `?format=csv`), `POST /data/load` (starts an operation), `POST /data/range`
- * - `GET /indicators/:symbol/:timeframe?strategy=NAME` (a strategy's indicator values, as columns)
  * - `GET /workers` (the queue's workers; empty without `queue`)
  * - `GET /operations`, `GET /operations/:id`, `DELETE /operations/:id`, `POST /operations/:id/cancel`,
  *   `GET /operations/:id/wait`, and `GET /operations/:id/events` (server-sent events)
  * - with training: `POST /trainings/start` (starts an operation), `GET /models`,
- *   `GET /models/:strategy/:model`, `POST /models/predict`, `POST /models/import`
+ *   `GET /models/:strategy/:model`, `POST /models/predict`, `POST /models/import`, and
+ *   `GET /indicators/:symbol/:timeframe?strategy=NAME` (a strategy's indicator values, as columns)
  * - with training: `POST /backtests` (starts an operation), `GET /backtests`,
  *   `GET /backtests/:backtest_id`, `POST /backtests/import` (a queue worker's backtest)
  *
@@ -147,10 +146,6 @@ export function createApiRouter(options: ApiRouterOptions = {}): KtrdrRouter {
     handlers: [barsCsvHandler(data), barsJsonHandler(data)],
   };
   router.get(bars.path, ...bars.handlers.map(expressHandler));
-  router.get(
-    '/indicators/:symbol/:timeframe',
-    indicatorsRoute(data, options.strategiesDir ?? bundledStrategiesDir()),
-  );
   // With a queue, its start routes answer `POST /data/load`, `/trainings/start` (and `/backtests`) first.
   for (const service of ownServices) router.use(serviceMiddleware(service, options));
   backtests.mount(router, options);

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { type ServiceImplementation, implementService } from '@ktrdr/core';
+import { selectStoredBars } from '@ktrdr/data';
+import { INDICATOR_WARMUP_BARS, strategyIndicatorColumns } from '../indicators/strategy-indicator-columns';
 import type { TrainingService } from '../service/training-service';
 import { bundledStrategiesDir } from '../strategy/bundled-strategies';
+import { loadNamedStrategy, strategyFileName } from '../strategy/named-strategy';
 import { type TrainingApiContract, trainingApiContract } from '../contract/training-api-contract';
 
 /** Options of {@link createTrainingApiService}. */
@@ -27,13 +30,13 @@ export function createTrainingApiService(
         // The name is validated by the contract (a single safe path segment).
         strategyPath:
           input.strategy_yaml === undefined && input.strategy_name !== undefined
-            ? path.join(strategiesDir, `${input.strategy_name.replace(/\.ya?ml$/, '')}.yaml`)
+            ? path.join(strategiesDir, strategyFileName(input.strategy_name))
             : undefined,
         // Problems name the client's file, or the strategy's name: never this server's folders.
         strategyFile:
           input.strategy_yaml !== undefined
             ? input.strategy_file
-            : `${(input.strategy_name ?? 'strategy').replace(/\.ya?ml$/, '')}.yaml`,
+            : strategyFileName(input.strategy_name ?? 'strategy'),
         symbol: input.symbol,
         timeframe: input.timeframe,
         symbols: input.symbols,
@@ -80,6 +83,24 @@ export function createTrainingApiService(
           runtime: input.runtime,
           loadMissing: input.load_missing,
         }),
+      };
+    },
+    async indicators({ symbol, timeframe, strategy: name, limit }) {
+      const strategy = await loadNamedStrategy(strategiesDir, name);
+      const loaded = await selectStoredBars(training.data.store, {
+        symbol,
+        timeframe,
+        limit: limit + INDICATOR_WARMUP_BARS,
+      });
+      return {
+        success: true as const,
+        data: {
+          strategy: strategy.name,
+          symbol: loaded.symbol,
+          timeframe: loaded.timeframe,
+          simulated: loaded.simulated,
+          ...strategyIndicatorColumns(strategy, loaded.frame.columns(), limit),
+        },
       };
     },
   });

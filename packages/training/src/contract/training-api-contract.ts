@@ -48,9 +48,33 @@ export const predictionResultSchema = z.object({
 /** {@link predictionResultSchema} as a type: per-bar signals of a model. */
 export type BarPredictions = z.infer<typeof predictionResultSchema>;
 
+/** A strategy's indicator values over the last stored bars, as columns. */
+export const strategyIndicatorsSchema = z.object({
+  strategy: z.string(),
+  symbol: z.string(),
+  timeframe: z.string(),
+  simulated: z.boolean(),
+  rows: z.number(),
+  /** What each column beside `time` holds; `overlay` marks price-scaled ones, drawn over the candles. */
+  outputs: z.array(
+    z.object({
+      column: z.string(),
+      key: z.string(),
+      indicator: z.string(),
+      output: z.string(),
+      overlay: z.boolean(),
+    }),
+  ),
+  /** `time` (epoch ms UTC), then `{key}.{output}` per output; `null` during an indicator's warm-up. */
+  columns: z.record(z.string(), z.array(z.number().nullable())),
+});
+
+/** {@link strategyIndicatorsSchema} as a type. */
+export type StrategyIndicators = z.infer<typeof strategyIndicatorsSchema>;
+
 /**
  * The training routes of the backend API (`/api/v1/...`): start a training as an operation, list
- * and show models, predict.
+ * and show models, predict, and a strategy's indicators over stored bars.
  */
 export const trainingApiContract = defineService('ktrdr API (training)', {
   start: defineRoute({
@@ -148,6 +172,21 @@ export const trainingApiContract = defineService('ktrdr API (training)', {
       load_missing: z.boolean().optional(),
     }),
     output: z.object({ success: z.literal(true), data: predictionResultSchema }),
+  }),
+  indicators: defineRoute({
+    method: 'GET',
+    path: '/indicators/:symbol/:timeframe',
+    input: z.object({
+      symbol: z.string().min(1).max(40),
+      timeframe: z.string().min(1).max(8),
+      /** A strategy file's name in the server's strategies folder, without `.yaml`, as `strategy_name` is. */
+      strategy: z.string().regex(STRATEGY_NAME_PATTERN, 'a strategy name: letters, digits, . _ -'),
+      /** The last `limit` bars (default 2000). */
+      limit: z.coerce.number().int().min(1).max(100_000).default(2000),
+    }),
+    output: z.object({ success: z.literal(true), data: strategyIndicatorsSchema }),
+    description:
+      "A strategy's indicator values over the last stored bars, as columns, computed past the indicators' warm-up.",
   }),
 });
 

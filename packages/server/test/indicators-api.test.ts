@@ -4,7 +4,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperationRegistry, loadConfig } from '@ktrdr/core';
 import { AsyncDataAdapter, CsvStore, DataService } from '@ktrdr/data';
-import { computeIndicator, loadStrategyFile, sampleStrategyPath } from '@ktrdr/training';
+import { TrainingService, computeIndicator, loadStrategyFile, sampleStrategyPath } from '@ktrdr/training';
 import { createApiRouter } from '../src/index';
 import { createFakeSource } from './support/fake-source';
 import { Resources, fetchJson } from './support/harness';
@@ -21,7 +21,7 @@ interface IndicatorsAnswer {
   columns: Record<string, (number | null)[]>;
 }
 
-/** The API over a store holding 1,500 hourly AAPL bars, its strategies folder the sample's copy. */
+/** The API (with training) over a store holding 1,500 hourly AAPL bars, its strategies folder the sample's copy. */
 async function startApi() {
   const dataDir = await resources.tempDir();
   const strategiesDir = await resources.tempDir();
@@ -37,8 +37,9 @@ async function startApi() {
   );
   const bars = randomWalkFrame(1500);
   await data.store.save('AAPL', '1h', bars);
+  const training = resources.add(new TrainingService({ data }), (t) => t.close());
   const app = express();
-  app.use('/api/v1', createApiRouter({ data, strategiesDir }));
+  app.use('/api/v1', createApiRouter({ data, training, strategiesDir }));
   const { url } = await resources.listen(app);
   return { url: `${url}/api/v1`, bars, strategiesDir };
 }
@@ -121,5 +122,15 @@ describe('GET /indicators/:symbol/:timeframe', () => {
     const { url } = await startApi();
     const doc = await fetchJson(`${url}/openapi.json`);
     expect(Object.keys(doc.body['paths'] as object)).toContain('/indicators/{symbol}/{timeframe}');
+  });
+
+  it('comes with the training routes: an API serving data alone has no such route', async () => {
+    const dataDir = await resources.tempDir();
+    const data = resources.add(new DataService({ config: loadConfig({ dataDir }, {}) }), (d) => d.close());
+    const app = express();
+    app.use('/api/v1', createApiRouter({ data }));
+    const { url } = await resources.listen(app);
+    const answer = await fetchJson(`${url}/api/v1/indicators/AAPL/1h?strategy=sample`);
+    expect(answer.status).toBe(404);
   });
 });
