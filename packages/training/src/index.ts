@@ -299,5 +299,5 @@ export {
   strategyIndicatorColumns,
   type IndicatorColumn,
   type StrategyIndicatorColumns,
-} from './indicators/strategy-indicator-columns';
+} from './strategy/strategy-indicator-columns';
 export { createTrainingApiService, type TrainingApiServiceOptions } from './api/create-training-api-service';

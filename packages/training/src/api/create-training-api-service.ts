@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type ServiceImplementation, implementService } from '@ktrdr/core';
 import { selectStoredBars } from '@ktrdr/data';
-import { INDICATOR_WARMUP_BARS, strategyIndicatorColumns } from '../indicators/strategy-indicator-columns';
+import { INDICATOR_WARMUP_BARS, strategyIndicatorColumns } from '../strategy/strategy-indicator-columns';
 import type { TrainingService } from '../service/training-service';
 import { bundledStrategiesDir } from '../strategy/bundled-strategies';
 import { loadNamedStrategy, strategyFileName } from '../strategy/named-strategy';

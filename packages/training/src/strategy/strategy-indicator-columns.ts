@@ -1,6 +1,6 @@
-import type { IndicatorConfig, StrategyConfig } from '../strategy/types';
-import type { OhlcvColumns } from './ohlcv';
-import { computeIndicator } from './registry';
+import type { IndicatorConfig, StrategyConfig } from './types';
+import type { OhlcvColumns } from '../indicators/ohlcv';
+import { computeIndicator } from '../indicators/registry';
 
 /**
  * Bars to read before the window asked for, so a strategy's indicators are past their warm-up on
