@@ -24,11 +24,16 @@ export interface RandomWalkOptions {
   volatility?: number;
   /** Bar spacing in milliseconds (default one hour). */
   stepMs?: number;
+  /**
+   * Each open moves away from the previous close by up to `openGap * volatility / 2` (default 0:
+   * open = previous close). A backtest fills at the next open, so its tests want gaps.
+   */
+  openGap?: number;
 }
 
 /**
- * Hourly OHLCV bars from a geometric random walk: open = previous close, high/low straddle the open
- * and close by a random wick, volume random in [1000, 11000).
+ * Hourly OHLCV bars from a geometric random walk: open = previous close (unless `openGap`), high/low
+ * straddle the open and close by a random wick, volume random in [1000, 11000).
  */
 export function randomWalkBars(options: RandomWalkOptions = {}): OhlcvColumns {
   const n = options.bars ?? 600;
@@ -46,7 +51,9 @@ export function randomWalkBars(options: RandomWalkOptions = {}): OhlcvColumns {
   let price = options.startPrice ?? 100;
   const start = Date.UTC(2024, 0, 1);
   for (let i = 0; i < n; i++) {
-    const open = price;
+    // No draw without a gap: the series of every other caller stays as it was.
+    const open =
+      options.openGap === undefined ? price : price * (1 + (random() - 0.5) * volatility * options.openGap);
     // Sum of uniforms ~ normal enough for a test series, and cheap.
     const shock = (random() + random() + random() - 1.5) * 2 * volatility;
     const close = open * Math.exp(shock);
