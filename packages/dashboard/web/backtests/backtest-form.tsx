@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client';
 import type { ModelSummary, OperationInfo } from '../api/api-types';
+import { useStartOperation } from '../api/use-start-operation';
 import { ErrorMessage } from '../components/error-message';
 import { OperationStatus } from '../components/operation-status';
 import { SelectField } from '../components/select-field';
+import { TextField } from '../components/text-field';
 
 /**
  * Starts a backtest of a stored model (`POST /backtests`) and follows its operation; the symbol and
@@ -24,25 +26,19 @@ export function BacktestForm({
   const [start, setStart] = useState('2020-01-01');
   const [end, setEnd] = useState('');
   const [started, setStarted] = useState<string | undefined>();
-  const [error, setError] = useState<{ code?: string; message: string } | undefined>();
+  const { error, start: startBacktest } = useStartOperation(client);
   const chosen = models.find((m) => m.name === model) ?? models[0];
   const submit = async (event: Event) => {
     event.preventDefault();
-    setError(undefined);
     if (chosen === undefined) return;
-    try {
-      const answer = await client.send<{ operation_id: string }>('POST', '/backtests', {
-        model: chosen.name,
-        symbol: (symbol.trim() || chosen.symbol).toUpperCase(),
-        timeframe: timeframe.trim() || chosen.timeframe,
-        start_date: start,
-        ...(end === '' ? {} : { end_date: end }),
-      });
-      setStarted(answer.operation_id);
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      setError({ code: err.code, message: err.message ?? String(e) });
-    }
+    const id = await startBacktest('/backtests', {
+      model: chosen.name,
+      symbol: (symbol.trim() || chosen.symbol).toUpperCase(),
+      timeframe: timeframe.trim() || chosen.timeframe,
+      start_date: start,
+      ...(end === '' ? {} : { end_date: end }),
+    });
+    if (id !== undefined) setStarted(id);
   };
   const onEnd = (info: OperationInfo) => {
     const id = info.result_summary?.['backtest_id'];
@@ -62,37 +58,22 @@ export function BacktestForm({
             onChange={setModel}
             options={models.map((m) => m.name)}
           />
-          <label>
-            Symbol{' '}
-            <input
-              name="symbol"
-              value={symbol}
-              placeholder={chosen?.symbol}
-              onInput={(e) => setSymbol(e.currentTarget.value)}
-            />
-          </label>
-          <label>
-            Timeframe{' '}
-            <input
-              name="timeframe"
-              value={timeframe}
-              placeholder={chosen?.timeframe}
-              onInput={(e) => setTimeframe(e.currentTarget.value)}
-            />
-          </label>
-          <label>
-            From{' '}
-            <input
-              type="date"
-              name="start"
-              value={start}
-              required
-              onInput={(e) => setStart(e.currentTarget.value)}
-            />
-          </label>
-          <label>
-            To <input type="date" name="end" value={end} onInput={(e) => setEnd(e.currentTarget.value)} />
-          </label>
+          <TextField
+            label="Symbol"
+            name="symbol"
+            value={symbol}
+            placeholder={chosen?.symbol}
+            onInput={setSymbol}
+          />
+          <TextField
+            label="Timeframe"
+            name="timeframe"
+            value={timeframe}
+            placeholder={chosen?.timeframe}
+            onInput={setTimeframe}
+          />
+          <TextField label="From" name="start" type="date" value={start} required onInput={setStart} />
+          <TextField label="To" name="end" type="date" value={end} onInput={setEnd} />
           <button type="submit">Start backtest</button>
         </>
       )}

@@ -2,10 +2,12 @@ import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client';
 import type { OperationInfo, SymbolInfo, TimeframeInfo } from '../api/api-types';
 import { usePolled } from '../api/use-polled';
+import { useStartOperation } from '../api/use-start-operation';
 import { ErrorMessage } from '../components/error-message';
 import { OperationStatus } from '../components/operation-status';
 import { SelectField } from '../components/select-field';
 import { SeriesChart } from '../components/series-chart';
+import { TextField } from '../components/text-field';
 import { dataLinkOf } from './data-link';
 
 const LOAD_MODES = ['tail', 'backfill', 'full', 'local'] as const;
@@ -24,24 +26,17 @@ function LoadForm({ client, onLoaded }: { client: ApiClient; onLoaded: (s: Selec
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [started, setStarted] = useState<{ id: string; label: string; target: Selected } | undefined>();
-  const [error, setError] = useState<{ code?: string; message: string } | undefined>();
+  const { error, start: startLoad } = useStartOperation(client);
   const submit = async (event: Event) => {
     event.preventDefault();
-    setError(undefined);
-    try {
-      const answer = await client.send<{ operation_id: string }>('POST', '/data/load', {
-        symbol: symbol.trim().toUpperCase(),
-        timeframe,
-        mode,
-        start_date: start === '' ? null : start,
-        end_date: end === '' ? null : end,
-      });
-      const target = { symbol: symbol.trim().toUpperCase(), timeframe };
-      setStarted({ id: answer.operation_id, label: `Load ${target.symbol} ${timeframe}`, target });
-    } catch (e) {
-      const err = e as { code?: string; message?: string };
-      setError({ code: err.code, message: err.message ?? String(e) });
-    }
+    const target = { symbol: symbol.trim().toUpperCase(), timeframe };
+    const id = await startLoad('/data/load', {
+      ...target,
+      mode,
+      start_date: start === '' ? null : start,
+      end_date: end === '' ? null : end,
+    });
+    if (id !== undefined) setStarted({ id, label: `Load ${target.symbol} ${timeframe}`, target });
   };
   const onEnd = (info: OperationInfo) => {
     if (info.status === 'completed' && started !== undefined) onLoaded(started.target);
@@ -49,10 +44,7 @@ function LoadForm({ client, onLoaded }: { client: ApiClient; onLoaded: (s: Selec
   return (
     <form class="load-form" onSubmit={submit} aria-labelledby="load-title">
       <h3 id="load-title">Load bars</h3>
-      <label>
-        Symbol{' '}
-        <input name="symbol" value={symbol} required onInput={(e) => setSymbol(e.currentTarget.value)} />
-      </label>
+      <TextField label="Symbol" name="symbol" value={symbol} required onInput={setSymbol} />
       <SelectField
         label="Timeframe"
         name="timeframe"
@@ -61,12 +53,8 @@ function LoadForm({ client, onLoaded }: { client: ApiClient; onLoaded: (s: Selec
         options={timeframes.data?.data.map((t) => t.timeframe) ?? ['1h']}
       />
       <SelectField label="Mode" name="mode" value={mode} onChange={setMode} options={LOAD_MODES} />
-      <label>
-        From <input type="date" name="start" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
-      </label>
-      <label>
-        To <input type="date" name="end" value={end} onInput={(e) => setEnd(e.currentTarget.value)} />
-      </label>
+      <TextField label="From" name="start" type="date" value={start} onInput={setStart} />
+      <TextField label="To" name="end" type="date" value={end} onInput={setEnd} />
       <button type="submit">Start load</button>
       {error !== undefined && <ErrorMessage code={error.code} message={error.message} />}
       {started !== undefined && (
@@ -98,15 +86,13 @@ function StrategyPicker({ value, onApply }: { value: string; onApply: (strategy:
         onApply(text.trim());
       }}
     >
-      <label>
-        Strategy{' '}
-        <input
-          name="strategy"
-          value={text}
-          placeholder="neuro-fuzzy-sample"
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-      </label>
+      <TextField
+        label="Strategy"
+        name="strategy"
+        value={text}
+        placeholder="neuro-fuzzy-sample"
+        onInput={setText}
+      />
       <button type="submit">Show indicators</button>
     </form>
   );
