@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfusionMatrix } from '../../web/components/confusion-matrix';
 import { CurvesChart } from '../../web/components/curves-chart';
 import { ErrorMessage } from '../../web/components/error-message';
+import { ListHead, RowToggle } from '../../web/components/list-table';
 import { ProgressBar } from '../../web/components/progress-bar';
+import { TextField } from '../../web/components/text-field';
 import { SignIn } from '../../web/sign-in';
 
 let host: HTMLElement;
@@ -21,6 +23,41 @@ afterEach(() => {
 });
 
 describe('dashboard components', () => {
+  it('ListHead names each column, then an actions column for screen readers only', () => {
+    const el = mount(h('table', null, h(ListHead, { columns: ['model', 'series'] })));
+    const headers = [...el.querySelectorAll('th')];
+    expect(headers.map((th) => th.getAttribute('scope'))).toEqual(['col', 'col', 'col']);
+    expect(headers.map((th) => th.textContent)).toEqual(['model', 'series', 'actions']);
+    expect(headers[2]?.querySelector('.visually-hidden')?.textContent).toBe('actions');
+  });
+
+  it('RowToggle names its row, says whether it is shown, and reports clicks', () => {
+    const onClick = vi.fn();
+    const el = mount(h(RowToggle, { label: 'Show bt_1', pressed: true, onClick }, 'Show'));
+    const button = el.querySelector('button') as HTMLButtonElement;
+    expect([button.type, button.getAttribute('aria-label'), button.textContent]).toEqual([
+      'button',
+      'Show bt_1',
+      'Show',
+    ]);
+    expect(button.getAttribute('aria-pressed')).toBe('true');
+    button.click();
+    expect(onClick).toHaveBeenCalledOnce();
+  });
+
+  it('TextField wraps its input in the label and hands back what is typed', () => {
+    const onInput = vi.fn();
+    const el = mount(
+      h(TextField, { label: 'Epochs', name: 'epochs', type: 'number', min: 1, value: '5', onInput }),
+    );
+    const input = el.querySelector('label > input') as HTMLInputElement;
+    expect(el.querySelector('label')?.textContent?.trim()).toBe('Epochs');
+    expect([input.type, input.name, input.min, input.value]).toEqual(['number', 'epochs', '1', '5']);
+    input.value = '7';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(onInput).toHaveBeenCalledWith('7');
+  });
+
   it('ProgressBar clamps its value and names what progresses', () => {
     const el = mount(h(ProgressBar, { percentage: 140, label: 'Load AAPL progress' }));
     const bar = el.querySelector('progress') as HTMLProgressElement;

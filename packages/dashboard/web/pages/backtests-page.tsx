@@ -9,6 +9,7 @@ import { equitySeriesOf, tradeMarkers } from '../backtests/equity-series';
 import { formatMetric, metricTable } from '../backtests/metric-rows';
 import { ErrorMessage } from '../components/error-message';
 import { SeriesChart } from '../components/series-chart';
+import { ListHead, RowToggle } from '../components/list-table';
 
 /**
  * A second after `iso`: the store reads ranges up to their end exclusive, and a backtest's
@@ -132,19 +133,7 @@ export function BacktestsPage({ client }: { client: ApiClient }) {
       {list.error !== undefined && <ErrorMessage code={list.error.code} message={list.error.message} />}
       <table class="backtests">
         <caption>Stored backtests</caption>
-        <thead>
-          <tr>
-            <th scope="col">backtest</th>
-            <th scope="col">model</th>
-            <th scope="col">series</th>
-            <th scope="col">return</th>
-            <th scope="col">buy and hold</th>
-            <th scope="col">trades</th>
-            <th scope="col">
-              <span class="visually-hidden">actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ListHead columns={['backtest', 'model', 'series', 'return', 'buy and hold', 'trades']} />
         <tbody>
           {backtests.length === 0 && (
             <tr>
@@ -166,14 +155,13 @@ export function BacktestsPage({ client }: { client: ApiClient }) {
               <td>{formatMetric(b.buy_and_hold['total_return_pct'], 'percent')}</td>
               <td>{formatMetric(b.metrics['total_trades'], 'count')}</td>
               <td>
-                <button
-                  type="button"
-                  aria-label={`Show ${b.backtest_id}`}
-                  aria-pressed={shown === b.backtest_id}
+                <RowToggle
+                  label={`Show ${b.backtest_id}`}
+                  pressed={shown === b.backtest_id}
                   onClick={() => setSelected(b.backtest_id)}
                 >
                   Show
-                </button>
+                </RowToggle>
               </td>
             </tr>
           ))}

@@ -8,6 +8,7 @@ import { OperationStatus } from '../components/operation-status';
 import { SelectField } from '../components/select-field';
 import { SeriesChart } from '../components/series-chart';
 import { TextField } from '../components/text-field';
+import { ListHead, RowToggle } from '../components/list-table';
 import { dataLinkOf } from './data-link';
 
 const LOAD_MODES = ['tail', 'backfill', 'full', 'local'] as const;
@@ -122,19 +123,7 @@ export function DataPage({ client }: { client: ApiClient }) {
       )}
       <table class="series">
         <caption>Series in the store</caption>
-        <thead>
-          <tr>
-            <th scope="col">symbol</th>
-            <th scope="col">timeframe</th>
-            <th scope="col">bars</th>
-            <th scope="col">from</th>
-            <th scope="col">to</th>
-            <th scope="col">source</th>
-            <th scope="col">
-              <span class="visually-hidden">actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ListHead columns={['symbol', 'timeframe', 'bars', 'from', 'to', 'source']} />
         <tbody>
           {series.length === 0 && (
             <tr>
@@ -152,14 +141,13 @@ export function DataPage({ client }: { client: ApiClient }) {
               <td>{s.end ?? ''}</td>
               <td>{s.simulated ? <span class="badge simulated">SIMULATED</span> : 'IB'}</td>
               <td>
-                <button
-                  type="button"
-                  aria-label={`Chart ${s.symbol} ${s.timeframe}`}
-                  aria-pressed={shown?.symbol === s.symbol && shown.timeframe === s.timeframe}
+                <RowToggle
+                  label={`Chart ${s.symbol} ${s.timeframe}`}
+                  pressed={shown?.symbol === s.symbol && shown.timeframe === s.timeframe}
                   onClick={() => setSelected({ symbol: s.symbol, timeframe: s.timeframe })}
                 >
                   Chart
-                </button>
+                </RowToggle>
               </td>
             </tr>
           ))}

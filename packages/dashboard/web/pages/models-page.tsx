@@ -7,6 +7,7 @@ import { ConfusionMatrix } from '../components/confusion-matrix';
 import { CurvesChart } from '../components/curves-chart';
 import { ErrorMessage } from '../components/error-message';
 import { SeriesChart } from '../components/series-chart';
+import { ListHead, RowToggle } from '../components/list-table';
 import { TrainForm } from './train-form';
 
 const PREDICTED_BARS = 50;
@@ -121,17 +122,7 @@ export function ModelsPage({ client }: { client: ApiClient }) {
       {models.error !== undefined && <ErrorMessage code={models.error.code} message={models.error.message} />}
       <table class="models">
         <caption>Stored models</caption>
-        <thead>
-          <tr>
-            <th scope="col">model</th>
-            <th scope="col">series</th>
-            <th scope="col">test accuracy</th>
-            <th scope="col">created</th>
-            <th scope="col">
-              <span class="visually-hidden">actions</span>
-            </th>
-          </tr>
-        </thead>
+        <ListHead columns={['model', 'series', 'test accuracy', 'created']} />
         <tbody>
           {list.length === 0 && (
             <tr>
@@ -151,14 +142,13 @@ export function ModelsPage({ client }: { client: ApiClient }) {
               <td>{m.test_accuracy === null ? 'n/a' : percent(m.test_accuracy)}</td>
               <td>{new Date(m.created_at).toLocaleString()}</td>
               <td>
-                <button
-                  type="button"
-                  aria-label={`Show ${m.name}`}
-                  aria-pressed={shown === m.name}
+                <RowToggle
+                  label={`Show ${m.name}`}
+                  pressed={shown === m.name}
                   onClick={() => setSelected(m.name)}
                 >
                   Show
-                </button>
+                </RowToggle>
               </td>
             </tr>
           ))}

@@ -6,6 +6,7 @@ import { usePolled } from '../api/use-polled';
 import { ErrorMessage } from '../components/error-message';
 import { ProgressBar } from '../components/progress-bar';
 import { SelectField } from '../components/select-field';
+import { ListHead } from '../components/list-table';
 
 /** Kinds the API runs today; others seen in the list are added to the filter as they appear. */
 const KNOWN_KINDS = ['data_load', 'training'];
@@ -115,20 +116,7 @@ export function OperationsPage({ client }: { client: ApiClient }) {
       ) : (
         <table class="operations">
           <caption class="visually-hidden">Operations, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">id</th>
-              <th scope="col">kind</th>
-              <th scope="col">subject</th>
-              <th scope="col">status</th>
-              <th scope="col">progress</th>
-              <th scope="col">created</th>
-              <th scope="col">error</th>
-              <th scope="col">
-                <span class="visually-hidden">actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ListHead columns={['id', 'kind', 'subject', 'status', 'progress', 'created', 'error']} />
           <tbody>
             {operations.map((op) => (
               // Keyed by id and status, so a row re-subscribes when the list sees it change.

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { RequestHandler } from 'express';
+import type { Interceptor } from './interceptors';
 
 /** What a hot handler reads of a request: decoded path parameters and the query as Express parses it. */
 export interface HotRequestInput {
@@ -57,7 +58,7 @@ export interface HotLaneOptions {
   basePath: string;
   routes: readonly HotRoute[];
   /** Runs first and calls `next` only for requests it lets through (the bearer token check). */
-  guard?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  guard?: Interceptor | undefined;
 }
 
 /** Answers a request, or hands it to `fallback`, which must answer it. */
