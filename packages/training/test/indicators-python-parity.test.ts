@@ -54,6 +54,10 @@ function expectWarmUp(values: Float64Array, warmUp: number): void {
   values.forEach((value, i) => expect(Number.isNaN(value), `bar ${i}`).toBe(i < warmUp));
 }
 
+/** Their Ichimoku cloud with the usual periods (their `displacement` shifts nothing they return). */
+const theirCloud = () =>
+  ti.ichimokucloud({ high, low, conversionPeriod: 9, basePeriod: 26, spanPeriod: 52, displacement: 26 });
+
 describe('new indicators cross-checked against technicalindicators', () => {
   it('Parabolic SAR (Wilder, starts long at bar 0; ours leaves bar 0 NaN)', () => {
     const ours = parabolicSar(bars.high, bars.low, 0.02, 0.02, 0.2);
@@ -65,14 +69,7 @@ describe('new indicators cross-checked against technicalindicators', () => {
 
   it('Ichimoku with displacement 0 equals their cloud (neither shifts the spans)', () => {
     const ours = ichimoku(bars.high, bars.low, bars.close, 9, 26, 52, 0);
-    const theirs = ti.ichimokucloud({
-      high,
-      low,
-      conversionPeriod: 9,
-      basePeriod: 26,
-      spanPeriod: 52,
-      displacement: 26,
-    });
+    const theirs = theirCloud();
     expectTail(
       ours.tenkan,
       theirs.map((r) => r.conversion),
@@ -98,14 +95,7 @@ describe('new indicators cross-checked against technicalindicators', () => {
 
   it('Ichimoku displacement lags the spans: the cloud under bar t is their cloud of bar t - 26', () => {
     const ours = ichimoku(bars.high, bars.low, bars.close, 9, 26, 52, 26);
-    const theirs = ti.ichimokucloud({
-      high,
-      low,
-      conversionPeriod: 9,
-      basePeriod: 26,
-      spanPeriod: 52,
-      displacement: 26,
-    });
+    const theirs = theirCloud();
     // Their value j belongs to bar 51 + j, so ours shows it at bar 77 + j; their last 26 are not shown yet.
     expectWarmUp(ours.senkouB, 51 + 26);
     expectTail(
