@@ -16,10 +16,7 @@ import {
 } from '@ktrdr/queue';
 import { fakeCheckpoint } from './support/fake-checkpoint';
 import { type TestRedis, startTestRedis } from './support/redis-server';
-
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
+import { until } from './support/until';
 
 let redis: TestRedis;
 let direct: Redis;

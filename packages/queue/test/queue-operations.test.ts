@@ -13,11 +13,7 @@ import {
   startQueueWorker,
 } from '@ktrdr/queue';
 import { type TestRedis, startTestRedis } from './support/redis-server';
-
-/** Resolves when `check` is true, polling (no timing assertion: the suite's timeout bounds it). */
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
+import { until } from './support/until';
 
 let redis: TestRedis;
 let ops: QueueOperations;
