@@ -5,7 +5,7 @@ import { CancelledError, ValidationError } from '@ktrdr/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetSplit } from '../src/model/dataset';
 import type { MlpConfig } from '../src/model/mlp-config';
-import type { MlpWeights } from '../src/model/mlp-weights';
+import { maxWeightDifference } from './support/weight-difference';
 import { CHECKPOINT_FILE, FileCheckpointStore } from '../src/trainer/checkpoint-store';
 import { trainMlp } from '../src/trainer/train-mlp';
 import type { TrainingResult, TrainMlpOptions } from '../src/trainer/training-types';
@@ -35,17 +35,6 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ktrdr-ckpt-'));
   dirs.push(dir);
   return dir;
-}
-
-function maxDifference(a: MlpWeights, b: MlpWeights): number {
-  let max = 0;
-  a.layers.forEach((layer, i) => {
-    const other = b.layers[i]!;
-    layer.kernel.forEach((v, j) => (max = Math.max(max, Math.abs(v - other.kernel[j]!))));
-    layer.bias.forEach((v, j) => (max = Math.max(max, Math.abs(v - other.bias[j]!))));
-  });
-  a.embedding?.table.forEach((v, j) => (max = Math.max(max, Math.abs(v - b.embedding!.table[j]!))));
-  return max;
 }
 
 /** Trains until the checkpoint after epoch `k` is stored, then cancels, as a killed process would stop. */
@@ -93,7 +82,7 @@ describe('training checkpoints and resume', () => {
     const dir = await tempDir();
     await interruptAfter(3, data, config, options, dir);
     const rest = await resumed(data, config, options, dir);
-    expect(maxDifference(rest.weights, whole.weights)).toBe(0);
+    expect(maxWeightDifference(rest.weights, whole.weights)).toBe(0);
     expect(withoutDurations(rest)).toEqual(withoutDurations(whole));
     expect(rest.bestEpoch).toBe(whole.bestEpoch);
     expect(rest.validation).toEqual(whole.validation);
@@ -119,7 +108,7 @@ describe('training checkpoints and resume', () => {
     const dir = await tempDir();
     await interruptAfter(2, data, cfg, options, dir);
     const rest = await resumed(data, cfg, options, dir);
-    expect(maxDifference(rest.weights, whole.weights)).toBe(0);
+    expect(maxWeightDifference(rest.weights, whole.weights)).toBe(0);
     expect(rest.stoppedEarly).toBe(true);
     expect(rest.bestEpoch).toBe(whole.bestEpoch);
     expect(withoutDurations(rest)).toEqual(withoutDurations(whole));
@@ -134,7 +123,7 @@ describe('training checkpoints and resume', () => {
     await interruptAfter(2, data, cfg, options, dir);
     const rest = await resumed(data, cfg, options, dir);
     expect(rest.engine).toBe('tfjs');
-    expect(maxDifference(rest.weights, whole.weights)).toBeLessThan(1e-5);
+    expect(maxWeightDifference(rest.weights, whole.weights)).toBeLessThan(1e-5);
     expect(rest.history).toHaveLength(4);
   });
 

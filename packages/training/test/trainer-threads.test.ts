@@ -5,7 +5,7 @@ import { CancelledError, ValidationError } from '@ktrdr/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatasetSplit } from '../src/model/dataset';
 import type { MlpConfig } from '../src/model/mlp-config';
-import type { MlpWeights } from '../src/model/mlp-weights';
+import { maxWeightDifference } from './support/weight-difference';
 import { FileCheckpointStore } from '../src/trainer/checkpoint-store';
 import { DropoutDraws } from '../src/trainer/dropout-mask';
 import { ParallelFusedMlpEngine, type ShareMode } from '../src/trainer/fused/parallel-fused-engine';
@@ -45,17 +45,6 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-function maxDifference(a: MlpWeights, b: MlpWeights): number {
-  let max = 0;
-  a.layers.forEach((layer, i) => {
-    const other = b.layers[i]!;
-    layer.kernel.forEach((v, j) => (max = Math.max(max, Math.abs(v - other.kernel[j]!))));
-    layer.bias.forEach((v, j) => (max = Math.max(max, Math.abs(v - other.bias[j]!))));
-  });
-  a.embedding?.table.forEach((v, j) => (max = Math.max(max, Math.abs(v - b.embedding!.table[j]!))));
-  return max;
-}
-
 const withoutDurations = (result: TrainingResult) => result.history.map(({ durationMs: _, ...rest }) => rest);
 const grouped = (split: DatasetSplit): DatasetSplit => ({
   ...split,
@@ -93,10 +82,10 @@ describe('cpu-fused training on two threads', () => {
       const run = (threads: 1 | 2) => trainMlp(data, cfg, { engine: 'cpu-fused', ...options, threads });
       const [a, b, one] = [await run(2), await run(2), await run(1)];
       expect(a.details).toMatchObject({ threads: '2' });
-      expect(maxDifference(a.weights, b.weights)).toBe(0);
+      expect(maxWeightDifference(a.weights, b.weights)).toBe(0);
       expect(withoutDurations(a)).toEqual(withoutDurations(b));
       expect(a.validation).toEqual(b.validation);
-      const difference = maxDifference(a.weights, one.weights);
+      const difference = maxWeightDifference(a.weights, one.weights);
       expect(difference).toBeLessThan(THREADS_TOLERANCE);
       // Not trivially equal: the split sums do round differently (else the test would prove nothing).
       expect(difference).toBeGreaterThan(0);
@@ -134,15 +123,15 @@ describe('cpu-fused training on two threads', () => {
     const either = await run('auto');
     expect(byWorker.shares).toBe('20/20');
     expect(here.shares).toBe('0/20');
-    expect(maxDifference(byWorker.weights, here.weights)).toBe(0);
-    expect(maxDifference(either.weights, here.weights)).toBe(0);
+    expect(maxWeightDifference(byWorker.weights, here.weights)).toBe(0);
+    expect(maxWeightDifference(either.weights, here.weights)).toBe(0);
   });
 
   it('equals one thread bit for bit when batches are too small to split (4 rows)', async () => {
     const cfg = { ...config, batchSize: 4, epochs: 2 };
     const two = await trainMlp({ train }, cfg, { engine: 'cpu-fused', threads: 2 });
     const one = await trainMlp({ train }, cfg, { engine: 'cpu-fused', threads: 1 });
-    expect(maxDifference(two.weights, one.weights)).toBe(0);
+    expect(maxWeightDifference(two.weights, one.weights)).toBe(0);
     expect(withoutDurations(two)).toEqual(withoutDurations(one));
   });
 
@@ -164,11 +153,11 @@ describe('cpu-fused training on two threads', () => {
     ).rejects.toBeInstanceOf(CancelledError);
     const checkpoint = await new FileCheckpointStore(dir).load();
     const rest = await trainMlp(data, cfg, { ...options, resumeFrom: checkpoint! });
-    expect(maxDifference(rest.weights, whole.weights)).toBe(0);
+    expect(maxWeightDifference(rest.weights, whole.weights)).toBe(0);
     expect(withoutDurations(rest)).toEqual(withoutDurations(whole));
     // The checkpoint does not depend on the thread count: one thread resumes it, within the tolerance.
     const onOne = await trainMlp(data, cfg, { engine: 'cpu-fused', threads: 1, resumeFrom: checkpoint! });
-    expect(maxDifference(onOne.weights, whole.weights)).toBeLessThan(THREADS_TOLERANCE);
+    expect(maxWeightDifference(onOne.weights, whole.weights)).toBeLessThan(THREADS_TOLERANCE);
   });
 
   it('stops at the next batch when cancelled mid-epoch, and trains again afterwards', async () => {
@@ -196,7 +185,7 @@ describe('cpu-fused training on two threads', () => {
       }).result;
       const here = await trainMlp({ train }, cfg, { engine: 'cpu-fused', threads: 2 });
       expect(result.details['threads']).toBe('2');
-      expect(maxDifference(result.weights, here.weights)).toBe(0);
+      expect(maxWeightDifference(result.weights, here.weights)).toBe(0);
     } finally {
       await pool.close();
     }
@@ -208,7 +197,7 @@ describe('cpu-fused training on two threads', () => {
     const byDefault = await trainMlp({ train }, cfg, { engine: 'cpu-fused' });
     expect(byDefault.details['threads']).toBeUndefined();
     const one = await trainMlp({ train }, cfg, { engine: 'cpu-fused', threads: 1 });
-    expect(maxDifference(byDefault.weights, one.weights)).toBe(0);
+    expect(maxWeightDifference(byDefault.weights, one.weights)).toBe(0);
     process.env[TRAINING_THREADS_ENV] = '2';
     const fromEnv = await trainMlp({ train }, cfg, { engine: 'cpu-fused' });
     expect(fromEnv.details['threads']).toBe('2');
