@@ -28,7 +28,7 @@ export interface RowToggleProps {
   /** True while this row's item is the one shown. */
   pressed: boolean;
   onClick: () => void;
-  children: ComponentChildren;
+  children?: ComponentChildren;
 }
 
 /** The button that shows a list row's item below the table; pressed while it is shown. */
